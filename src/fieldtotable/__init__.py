@@ -1,3 +1,38 @@
-"""fieldtotable: simulate the perishable field-to-table channel from Diqing to Shanghai."""
+"""fieldtotable: simulate the perishable field-to-table channel from Diqing to Shanghai.
+
+The public API::
+
+    from fieldtotable import builtin_scenario, load_scenario, simulate
+
+    scenario = builtin_scenario("baseline")
+    result = simulate(scenario, seed=0)
+    print(result.kpis["spoilage_rate"])
+"""
+
+from fieldtotable.errors import FieldToTableError, MassBalanceError, ScenarioError
+from fieldtotable.results import KPI_DEFINITIONS, RunResult
+from fieldtotable.scenario import (
+    Scenario,
+    builtin_scenario,
+    builtin_scenario_names,
+    load_scenario,
+    parse_scenario,
+)
+from fieldtotable.simulation import simulate
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "KPI_DEFINITIONS",
+    "FieldToTableError",
+    "MassBalanceError",
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "builtin_scenario",
+    "builtin_scenario_names",
+    "load_scenario",
+    "parse_scenario",
+    "simulate",
+]

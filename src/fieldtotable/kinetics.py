@@ -1,0 +1,774 @@
+"""Shelf-life kinetics: how fast a lot uses up its shelf life at a given temperature.
+
+Quality is tracked as the fraction of shelf life consumed, ``f`` (0 when fresh; a lot
+is spoiled when ``f`` reaches its limit, 1 by default). At a constant temperature
+``T`` (°C) held for ``dt`` hours::
+
+    f += dt / (24 * SL(T))
+
+where ``SL(T)`` is the shelf life in days at ``T``. Two temperature laws are supported,
+and exactly one of them is used for a product:
+
+* Q10 law: ``SL(T) = SL_ref / Q10 ** ((T - T_ref) / 10)``.
+* Arrhenius law: the rate relative to ``T_ref`` is
+  ``k(T) / k_ref = exp(-(Ea / R) * (1 / T_K - 1 / Tref_K))`` with ``Ea`` in kJ/mol,
+  ``R = 8.314`` J/(mol K) and temperatures in kelvin; ``SL(T) = SL_ref * k_ref / k(T)``.
+
+Because the update is exact for piecewise-constant temperature, no time-stepping is
+needed: ``f`` is advanced only when a lot changes place or temperature. All functions
+are pure and accept scalars or numpy arrays (broadcasting); a result computed only
+from scalars is returned as a Python ``float``. :class:`Kinetics` bundles one
+product's parameters and offers a pure-``math`` scalar path for hot loops.
+
+References
+----------
+van Boekel, M. A. J. S. *Kinetic Modeling of Reactions in Foods* (Q10 from Ea).
+Saltveit, M. E. USDA Agriculture Handbook 66 (produce Q10 bands).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "GAS_CONSTANT_J_PER_MOL_K",
+    "HOURS_PER_DAY",
+    "ZERO_CELSIUS_K",
+    "FloatArray",
+    "FloatOrArray",
+    "Kinetics",
+    "advance_consumed",
+    "hours_to_limit",
+    "q10_from_activation_energy",
+    "relative_rate",
+    "remaining_shelf_life_days",
+    "shelf_life_days",
+]
+
+GAS_CONSTANT_J_PER_MOL_K = 8.314
+"""Molar gas constant R in J/(mol K), as used in the Arrhenius law."""
+
+ZERO_CELSIUS_K = 273.15
+"""0 °C in kelvin."""
+
+HOURS_PER_DAY = 24.0
+"""Hours in a day (shelf lives are in days, the simulation clock in hours)."""
+
+FloatArray = npt.NDArray[np.float64]
+"""A float64 numpy array."""
+
+FloatOrArray = float | FloatArray
+"""A Python float (all inputs scalar) or a float64 array (otherwise)."""
+
+
+# --------------------------------------------------------------------------------------
+# validation helpers
+# --------------------------------------------------------------------------------------
+
+
+def _check_sensitivity(q10: float | None, activation_energy_kj_mol: float | None) -> None:
+    """Check that exactly one valid temperature-sensitivity parameter is given."""
+    if q10 is None and activation_energy_kj_mol is None:
+        raise ValueError("give exactly one of q10 or activation_energy_kj_mol (got neither)")
+    if q10 is not None and activation_energy_kj_mol is not None:
+        raise ValueError("give exactly one of q10 or activation_energy_kj_mol (got both)")
+    if q10 is not None and not (math.isfinite(q10) and q10 > 0.0):
+        raise ValueError(f"q10 must be finite and > 0, got {q10!r}")
+    if activation_energy_kj_mol is not None and not (
+        math.isfinite(activation_energy_kj_mol) and activation_energy_kj_mol > 0.0
+    ):
+        raise ValueError(
+            f"activation_energy_kj_mol must be finite and > 0, got {activation_energy_kj_mol!r}"
+        )
+
+
+def _check_ref_temp(ref_temp_c: float) -> None:
+    """Check that the reference temperature is finite and above absolute zero."""
+    if not (math.isfinite(ref_temp_c) and ref_temp_c + ZERO_CELSIUS_K > 0.0):
+        raise ValueError(f"ref_temp_c must be finite and above -273.15 °C, got {ref_temp_c!r}")
+
+
+def _check_shelf_life(shelf_life_ref_days: float) -> None:
+    """Check that the reference shelf life is finite and positive."""
+    if not (math.isfinite(shelf_life_ref_days) and shelf_life_ref_days > 0.0):
+        raise ValueError(f"shelf_life_ref_days must be finite and > 0, got {shelf_life_ref_days!r}")
+
+
+def _to_output(values: FloatArray) -> FloatOrArray:
+    """Return a 0-d array as a Python float, any other array unchanged."""
+    if values.ndim == 0:
+        return float(values)
+    return values
+
+
+def _log_relative_rate(
+    temp_c: npt.ArrayLike,
+    ref_temp_c: float,
+    q10: float | None,
+    activation_energy_kj_mol: float | None,
+) -> FloatArray:
+    """Natural log of the rate at ``temp_c`` relative to the rate at ``ref_temp_c``.
+
+    Parameters are assumed validated except the temperatures themselves.
+    """
+    temp = np.asarray(temp_c, dtype=np.float64)
+    if q10 is not None:
+        return np.asarray(math.log(q10) / 10.0 * (temp - ref_temp_c), dtype=np.float64)
+    assert activation_energy_kj_mol is not None  # guaranteed by _check_sensitivity
+    temp_k = temp + ZERO_CELSIUS_K
+    if np.any(temp_k <= 0.0):
+        raise ValueError("temperatures must be above -273.15 °C for the Arrhenius law")
+    ea_over_r = activation_energy_kj_mol * 1000.0 / GAS_CONSTANT_J_PER_MOL_K
+    inv_ref_k = 1.0 / (ref_temp_c + ZERO_CELSIUS_K)
+    return np.asarray(-ea_over_r * (1.0 / temp_k - inv_ref_k), dtype=np.float64)
+
+
+# --------------------------------------------------------------------------------------
+# public functions
+# --------------------------------------------------------------------------------------
+
+
+@overload
+def relative_rate(
+    temp_c: float,
+    *,
+    ref_temp_c: float,
+    q10: float | None = ...,
+    activation_energy_kj_mol: float | None = ...,
+) -> float: ...
+@overload
+def relative_rate(
+    temp_c: npt.ArrayLike,
+    *,
+    ref_temp_c: float,
+    q10: float | None = ...,
+    activation_energy_kj_mol: float | None = ...,
+) -> FloatOrArray: ...
+def relative_rate(
+    temp_c: npt.ArrayLike,
+    *,
+    ref_temp_c: float,
+    q10: float | None = None,
+    activation_energy_kj_mol: float | None = None,
+) -> FloatOrArray:
+    """Rate of shelf-life consumption at ``temp_c`` relative to the rate at ``ref_temp_c``.
+
+    Parameters
+    ----------
+    temp_c : float or array_like
+        Temperature(s), °C.
+    ref_temp_c : float
+        Reference temperature, °C (relative rate 1 there).
+    q10 : float, optional
+        Rate multiplier per 10 °C warming (Q10 law), > 0.
+    activation_energy_kj_mol : float, optional
+        Activation energy, kJ/mol (Arrhenius law), > 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``Q10 ** ((T - T_ref) / 10)`` or ``exp(-(Ea / R) (1 / T_K - 1 / Tref_K))``;
+        a float when ``temp_c`` is a scalar.
+
+    Raises
+    ------
+    ValueError
+        If both or neither of ``q10`` and ``activation_energy_kj_mol`` are given, a
+        parameter is out of range, or (Arrhenius) a temperature is at or below
+        absolute zero.
+    """
+    _check_sensitivity(q10, activation_energy_kj_mol)
+    _check_ref_temp(ref_temp_c)
+    log_rel = _log_relative_rate(temp_c, ref_temp_c, q10, activation_energy_kj_mol)
+    return _to_output(np.exp(log_rel))
+
+
+@overload
+def shelf_life_days(
+    temp_c: float,
+    *,
+    shelf_life_ref_days: float,
+    ref_temp_c: float,
+    q10: float | None = ...,
+    activation_energy_kj_mol: float | None = ...,
+) -> float: ...
+@overload
+def shelf_life_days(
+    temp_c: npt.ArrayLike,
+    *,
+    shelf_life_ref_days: float,
+    ref_temp_c: float,
+    q10: float | None = ...,
+    activation_energy_kj_mol: float | None = ...,
+) -> FloatOrArray: ...
+def shelf_life_days(
+    temp_c: npt.ArrayLike,
+    *,
+    shelf_life_ref_days: float,
+    ref_temp_c: float,
+    q10: float | None = None,
+    activation_energy_kj_mol: float | None = None,
+) -> FloatOrArray:
+    """Total shelf life, in days, of a fresh lot held at constant ``temp_c``.
+
+    Parameters
+    ----------
+    temp_c : float or array_like
+        Temperature(s), °C.
+    shelf_life_ref_days : float
+        Shelf life at ``ref_temp_c``, days, > 0.
+    ref_temp_c : float
+        Reference temperature, °C.
+    q10 : float, optional
+        Rate multiplier per 10 °C warming (Q10 law), > 0.
+    activation_energy_kj_mol : float, optional
+        Activation energy, kJ/mol (Arrhenius law), > 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``SL(T) = SL_ref / relative_rate(T)``; a float when ``temp_c`` is a scalar.
+
+    Raises
+    ------
+    ValueError
+        As :func:`relative_rate`, or if ``shelf_life_ref_days`` is not > 0.
+    """
+    _check_sensitivity(q10, activation_energy_kj_mol)
+    _check_ref_temp(ref_temp_c)
+    _check_shelf_life(shelf_life_ref_days)
+    log_rel = _log_relative_rate(temp_c, ref_temp_c, q10, activation_energy_kj_mol)
+    return _to_output(shelf_life_ref_days * np.exp(-log_rel))
+
+
+def advance_consumed(
+    consumed: npt.ArrayLike,
+    segment_hours: npt.ArrayLike,
+    segment_temps_c: npt.ArrayLike,
+    *,
+    shelf_life_ref_days: float,
+    ref_temp_c: float,
+    q10: float | None = None,
+    activation_energy_kj_mol: float | None = None,
+) -> FloatOrArray:
+    """Advance the fraction of shelf life consumed over piecewise-constant temperature.
+
+    Exact for a temperature history made of segments of constant temperature:
+    ``f_new = f + sum_i hours_i / (24 * SL(T_i))``.
+
+    Parameters
+    ----------
+    consumed : float or array_like
+        Fraction of shelf life consumed so far, scalar or shape ``(n_lots,)``.
+    segment_hours : float or array_like
+        Duration of each segment, hours, >= 0. Shape ``(n_segments,)`` (the same
+        history for every lot) or ``(n_lots, n_segments)``; a scalar is one segment.
+    segment_temps_c : float or array_like
+        Temperature of each segment, °C; must broadcast with ``segment_hours``.
+    shelf_life_ref_days : float
+        Shelf life at ``ref_temp_c``, days, > 0.
+    ref_temp_c : float
+        Reference temperature, °C.
+    q10 : float, optional
+        Rate multiplier per 10 °C warming (Q10 law), > 0.
+    activation_energy_kj_mol : float, optional
+        Activation energy, kJ/mol (Arrhenius law), > 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        New fraction consumed: a float when ``consumed`` is a scalar and the segments
+        are one-dimensional, otherwise an array of shape ``(n_lots,)``.
+
+    Raises
+    ------
+    ValueError
+        If a duration is negative or NaN, the segment arrays have more than two
+        dimensions or do not broadcast together or with ``consumed``, or a parameter
+        is invalid (see :func:`shelf_life_days`).
+    """
+    _check_sensitivity(q10, activation_energy_kj_mol)
+    _check_ref_temp(ref_temp_c)
+    _check_shelf_life(shelf_life_ref_days)
+    hours = np.atleast_1d(np.asarray(segment_hours, dtype=np.float64))
+    temps = np.atleast_1d(np.asarray(segment_temps_c, dtype=np.float64))
+    try:
+        hours, temps = np.broadcast_arrays(hours, temps)
+    except ValueError as exc:
+        raise ValueError(
+            f"segment_hours {hours.shape} and segment_temps_c {temps.shape} do not broadcast"
+        ) from exc
+    if hours.ndim > 2:
+        raise ValueError(
+            f"segments must have shape (n_segments,) or (n_lots, n_segments), got {hours.shape}"
+        )
+    if not np.all(hours >= 0.0):
+        raise ValueError("segment durations must be >= 0 hours (and not NaN)")
+    f0 = np.asarray(consumed, dtype=np.float64)
+    if f0.ndim > 1:
+        raise ValueError(f"consumed must be a scalar or shape (n_lots,), got {f0.shape}")
+    log_rel = _log_relative_rate(temps, ref_temp_c, q10, activation_energy_kj_mol)
+    increment = np.sum(hours * np.exp(log_rel), axis=-1) / (HOURS_PER_DAY * shelf_life_ref_days)
+    try:
+        result = np.asarray(f0 + increment, dtype=np.float64)
+    except ValueError as exc:
+        raise ValueError(
+            f"consumed {f0.shape} does not match the number of lots in the segments {hours.shape}"
+        ) from exc
+    return _to_output(result)
+
+
+@overload
+def remaining_shelf_life_days(
+    consumed: float,
+    temp_c: float,
+    *,
+    shelf_life_ref_days: float,
+    ref_temp_c: float,
+    limit: float = ...,
+    q10: float | None = ...,
+    activation_energy_kj_mol: float | None = ...,
+) -> float: ...
+@overload
+def remaining_shelf_life_days(
+    consumed: npt.ArrayLike,
+    temp_c: npt.ArrayLike,
+    *,
+    shelf_life_ref_days: float,
+    ref_temp_c: float,
+    limit: npt.ArrayLike = ...,
+    q10: float | None = ...,
+    activation_energy_kj_mol: float | None = ...,
+) -> FloatOrArray: ...
+def remaining_shelf_life_days(
+    consumed: npt.ArrayLike,
+    temp_c: npt.ArrayLike,
+    *,
+    shelf_life_ref_days: float,
+    ref_temp_c: float,
+    limit: npt.ArrayLike = 1.0,
+    q10: float | None = None,
+    activation_energy_kj_mol: float | None = None,
+) -> FloatOrArray:
+    """Days left before a lot reaches ``limit`` if held at constant ``temp_c`` from now.
+
+    Parameters
+    ----------
+    consumed : float or array_like
+        Fraction of shelf life consumed so far.
+    temp_c : float or array_like
+        Temperature the lot is held at, °C.
+    shelf_life_ref_days : float
+        Shelf life at ``ref_temp_c``, days, > 0.
+    ref_temp_c : float
+        Reference temperature, °C.
+    limit : float or array_like, default 1.0
+        Fraction consumed at which the lot is spoiled (e.g. 1 times the lot's sampled
+        variability factor).
+    q10 : float, optional
+        Rate multiplier per 10 °C warming (Q10 law), > 0.
+    activation_energy_kj_mol : float, optional
+        Activation energy, kJ/mol (Arrhenius law), > 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``max(limit - consumed, 0) * SL(T)``, days; a float when all inputs are
+        scalars.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is invalid (see :func:`shelf_life_days`).
+    """
+    sl = shelf_life_days(
+        temp_c,
+        shelf_life_ref_days=shelf_life_ref_days,
+        ref_temp_c=ref_temp_c,
+        q10=q10,
+        activation_energy_kj_mol=activation_energy_kj_mol,
+    )
+    left = np.maximum(np.subtract(limit, consumed, dtype=np.float64), 0.0)
+    return _to_output(np.asarray(left * sl, dtype=np.float64))
+
+
+@overload
+def hours_to_limit(
+    consumed: float,
+    temp_c: float,
+    *,
+    shelf_life_ref_days: float,
+    ref_temp_c: float,
+    limit: float = ...,
+    q10: float | None = ...,
+    activation_energy_kj_mol: float | None = ...,
+) -> float: ...
+@overload
+def hours_to_limit(
+    consumed: npt.ArrayLike,
+    temp_c: npt.ArrayLike,
+    *,
+    shelf_life_ref_days: float,
+    ref_temp_c: float,
+    limit: npt.ArrayLike = ...,
+    q10: float | None = ...,
+    activation_energy_kj_mol: float | None = ...,
+) -> FloatOrArray: ...
+def hours_to_limit(
+    consumed: npt.ArrayLike,
+    temp_c: npt.ArrayLike,
+    *,
+    shelf_life_ref_days: float,
+    ref_temp_c: float,
+    limit: npt.ArrayLike = 1.0,
+    q10: float | None = None,
+    activation_energy_kj_mol: float | None = None,
+) -> FloatOrArray:
+    """Hours at constant ``temp_c`` until the fraction consumed reaches ``limit``.
+
+    Parameters
+    ----------
+    consumed : float or array_like
+        Fraction of shelf life consumed so far.
+    temp_c : float or array_like
+        Temperature the lot is held at, °C.
+    shelf_life_ref_days : float
+        Shelf life at ``ref_temp_c``, days, > 0.
+    ref_temp_c : float
+        Reference temperature, °C.
+    limit : float or array_like, default 1.0
+        Fraction consumed at which the lot is spoiled.
+    q10 : float, optional
+        Rate multiplier per 10 °C warming (Q10 law), > 0.
+    activation_energy_kj_mol : float, optional
+        Activation energy, kJ/mol (Arrhenius law), > 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``max(limit - consumed, 0) * 24 * SL(T)`` hours (0 if the limit is already
+        reached); advancing by this many hours at ``temp_c`` brings ``consumed`` to
+        ``limit`` (to rounding). A float when all inputs are scalars.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is invalid (see :func:`shelf_life_days`).
+    """
+    days = remaining_shelf_life_days(
+        consumed,
+        temp_c,
+        shelf_life_ref_days=shelf_life_ref_days,
+        ref_temp_c=ref_temp_c,
+        limit=limit,
+        q10=q10,
+        activation_energy_kj_mol=activation_energy_kj_mol,
+    )
+    return _to_output(np.asarray(HOURS_PER_DAY * np.asarray(days), dtype=np.float64))
+
+
+@overload
+def q10_from_activation_energy(activation_energy_kj_mol: float, temp_c: float) -> float: ...
+@overload
+def q10_from_activation_energy(
+    activation_energy_kj_mol: npt.ArrayLike, temp_c: npt.ArrayLike
+) -> FloatOrArray: ...
+def q10_from_activation_energy(
+    activation_energy_kj_mol: npt.ArrayLike, temp_c: npt.ArrayLike
+) -> FloatOrArray:
+    """Q10 equivalent to an activation energy near ``temp_c`` (van Boekel approximation).
+
+    Parameters
+    ----------
+    activation_energy_kj_mol : float or array_like
+        Activation energy, kJ/mol, > 0.
+    temp_c : float or array_like
+        Temperature around which the equivalence is taken, °C.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``exp(10 * Ea / (R * T_K ** 2))`` with ``Ea`` in J/mol and ``T_K`` in kelvin;
+        a float when both inputs are scalars.
+
+    Raises
+    ------
+    ValueError
+        If an activation energy is not finite and > 0 or a temperature is at or below
+        absolute zero.
+    """
+    ea = np.asarray(activation_energy_kj_mol, dtype=np.float64)
+    if not np.all(np.isfinite(ea) & (ea > 0.0)):
+        raise ValueError("activation_energy_kj_mol must be finite and > 0")
+    temp_k = np.asarray(temp_c, dtype=np.float64) + ZERO_CELSIUS_K
+    if not np.all(temp_k > 0.0):
+        raise ValueError("temperatures must be above -273.15 °C")
+    exponent = 10.0 * ea * 1000.0 / (GAS_CONSTANT_J_PER_MOL_K * temp_k**2)
+    return _to_output(np.asarray(np.exp(exponent), dtype=np.float64))
+
+
+# --------------------------------------------------------------------------------------
+# per-product parameter bundle
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Kinetics:
+    """Shelf-life kinetics of one product: reference shelf life and temperature law.
+
+    Parameters
+    ----------
+    shelf_life_ref_days : float
+        Shelf life at ``ref_temp_c``, days, > 0.
+    ref_temp_c : float
+        Reference temperature, °C (above -273.15).
+    q10 : float, optional
+        Rate multiplier per 10 °C warming (Q10 law), > 0.
+    activation_energy_kj_mol : float, optional
+        Activation energy, kJ/mol (Arrhenius law), > 0.
+
+    Raises
+    ------
+    ValueError
+        If both or neither of ``q10`` and ``activation_energy_kj_mol`` are given, or a
+        field is out of range.
+
+    Notes
+    -----
+    Exactly one of ``q10`` and ``activation_energy_kj_mol`` is given. Derived
+    constants are computed once at construction so that :meth:`rate_per_h_scalar`
+    and :meth:`advance_scalar` use only :mod:`math` in hot loops.
+    """
+
+    shelf_life_ref_days: float
+    ref_temp_c: float
+    q10: float | None = None
+    activation_energy_kj_mol: float | None = None
+    # Derived constants (not part of equality, hashing or repr).
+    _use_q10: bool = field(init=False, repr=False, compare=False)
+    _log_coef: float = field(init=False, repr=False, compare=False)
+    _inv_ref_temp_k: float = field(init=False, repr=False, compare=False)
+    _hours_ref: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _check_shelf_life(self.shelf_life_ref_days)
+        _check_ref_temp(self.ref_temp_c)
+        _check_sensitivity(self.q10, self.activation_energy_kj_mol)
+        set_ = object.__setattr__
+        set_(self, "shelf_life_ref_days", float(self.shelf_life_ref_days))
+        set_(self, "ref_temp_c", float(self.ref_temp_c))
+        set_(self, "_inv_ref_temp_k", 1.0 / (self.ref_temp_c + ZERO_CELSIUS_K))
+        set_(self, "_hours_ref", HOURS_PER_DAY * self.shelf_life_ref_days)
+        if self.q10 is not None:
+            set_(self, "q10", float(self.q10))
+            set_(self, "_use_q10", True)
+            set_(self, "_log_coef", math.log(self.q10) / 10.0)
+        else:
+            assert self.activation_energy_kj_mol is not None
+            set_(self, "activation_energy_kj_mol", float(self.activation_energy_kj_mol))
+            set_(self, "_use_q10", False)
+            set_(
+                self,
+                "_log_coef",
+                self.activation_energy_kj_mol * 1000.0 / GAS_CONSTANT_J_PER_MOL_K,
+            )
+
+    @overload
+    def rate_per_h(self, temp_c: float) -> float: ...
+    @overload
+    def rate_per_h(self, temp_c: npt.ArrayLike) -> FloatOrArray: ...
+    def rate_per_h(self, temp_c: npt.ArrayLike) -> FloatOrArray:
+        """Fraction of shelf life consumed per hour at ``temp_c`` (numpy-vectorised).
+
+        Parameters
+        ----------
+        temp_c : float or array_like
+            Temperature(s), °C.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            ``1 / (24 * SL(T))``; a float when ``temp_c`` is a scalar.
+
+        Raises
+        ------
+        ValueError
+            (Arrhenius) if a temperature is at or below absolute zero.
+        """
+        log_rel = _log_relative_rate(
+            temp_c, self.ref_temp_c, self.q10, self.activation_energy_kj_mol
+        )
+        return _to_output(np.asarray(np.exp(log_rel) / self._hours_ref, dtype=np.float64))
+
+    def rate_per_h_scalar(self, temp_c: float) -> float:
+        """Fraction of shelf life consumed per hour at ``temp_c``; pure-``math`` fast path.
+
+        Parameters
+        ----------
+        temp_c : float
+            Temperature, °C. Not validated: under the Arrhenius law a temperature at
+            or below absolute zero gives a meaningless result or ``ZeroDivisionError``.
+
+        Returns
+        -------
+        float
+            Same value as :meth:`rate_per_h` (to rounding).
+        """
+        if self._use_q10:
+            return math.exp(self._log_coef * (temp_c - self.ref_temp_c)) / self._hours_ref
+        return (
+            math.exp(-self._log_coef * (1.0 / (temp_c + ZERO_CELSIUS_K) - self._inv_ref_temp_k))
+            / self._hours_ref
+        )
+
+    def advance_scalar(self, consumed: float, hours: float, temp_c: float) -> float:
+        """Advance one lot by one constant-temperature segment; pure-``math`` fast path.
+
+        Parameters
+        ----------
+        consumed : float
+            Fraction of shelf life consumed so far.
+        hours : float
+            Duration of the segment, hours (not validated; must be >= 0).
+        temp_c : float
+            Temperature during the segment, °C.
+
+        Returns
+        -------
+        float
+            ``consumed + hours * rate_per_h_scalar(temp_c)``.
+        """
+        return consumed + hours * self.rate_per_h_scalar(temp_c)
+
+    @overload
+    def shelf_life_days(self, temp_c: float) -> float: ...
+    @overload
+    def shelf_life_days(self, temp_c: npt.ArrayLike) -> FloatOrArray: ...
+    def shelf_life_days(self, temp_c: npt.ArrayLike) -> FloatOrArray:
+        """Total shelf life, in days, at constant ``temp_c``; see :func:`shelf_life_days`.
+
+        Parameters
+        ----------
+        temp_c : float or array_like
+            Temperature(s), °C.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            ``SL(T)``, days.
+        """
+        return shelf_life_days(
+            temp_c,
+            shelf_life_ref_days=self.shelf_life_ref_days,
+            ref_temp_c=self.ref_temp_c,
+            q10=self.q10,
+            activation_energy_kj_mol=self.activation_energy_kj_mol,
+        )
+
+    def advance(
+        self,
+        consumed: npt.ArrayLike,
+        hours: npt.ArrayLike,
+        temps_c: npt.ArrayLike,
+    ) -> FloatOrArray:
+        """Advance the fraction consumed over segments; see :func:`advance_consumed`.
+
+        Parameters
+        ----------
+        consumed : float or array_like
+            Fraction consumed so far, scalar or shape ``(n_lots,)``.
+        hours : float or array_like
+            Segment durations, hours, shape ``(n_segments,)`` or
+            ``(n_lots, n_segments)``.
+        temps_c : float or array_like
+            Segment temperatures, °C, broadcasting with ``hours``.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            New fraction consumed.
+        """
+        return advance_consumed(
+            consumed,
+            hours,
+            temps_c,
+            shelf_life_ref_days=self.shelf_life_ref_days,
+            ref_temp_c=self.ref_temp_c,
+            q10=self.q10,
+            activation_energy_kj_mol=self.activation_energy_kj_mol,
+        )
+
+    @overload
+    def remaining_days(self, consumed: float, temp_c: float, limit: float = ...) -> float: ...
+    @overload
+    def remaining_days(
+        self, consumed: npt.ArrayLike, temp_c: npt.ArrayLike, limit: npt.ArrayLike = ...
+    ) -> FloatOrArray: ...
+    def remaining_days(
+        self, consumed: npt.ArrayLike, temp_c: npt.ArrayLike, limit: npt.ArrayLike = 1.0
+    ) -> FloatOrArray:
+        """Remaining shelf life in days at ``temp_c``; see :func:`remaining_shelf_life_days`.
+
+        Parameters
+        ----------
+        consumed : float or array_like
+            Fraction consumed so far.
+        temp_c : float or array_like
+            Temperature the lot is held at, °C.
+        limit : float or array_like, default 1.0
+            Fraction consumed at which the lot is spoiled.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            ``max(limit - consumed, 0) * SL(T)``, days.
+        """
+        return remaining_shelf_life_days(
+            consumed,
+            temp_c,
+            shelf_life_ref_days=self.shelf_life_ref_days,
+            ref_temp_c=self.ref_temp_c,
+            limit=limit,
+            q10=self.q10,
+            activation_energy_kj_mol=self.activation_energy_kj_mol,
+        )
+
+    @overload
+    def hours_to_limit(self, consumed: float, temp_c: float, limit: float = ...) -> float: ...
+    @overload
+    def hours_to_limit(
+        self, consumed: npt.ArrayLike, temp_c: npt.ArrayLike, limit: npt.ArrayLike = ...
+    ) -> FloatOrArray: ...
+    def hours_to_limit(
+        self, consumed: npt.ArrayLike, temp_c: npt.ArrayLike, limit: npt.ArrayLike = 1.0
+    ) -> FloatOrArray:
+        """Hours at constant ``temp_c`` until ``limit`` is reached; see :func:`hours_to_limit`.
+
+        Parameters
+        ----------
+        consumed : float or array_like
+            Fraction consumed so far.
+        temp_c : float or array_like
+            Temperature the lot is held at, °C.
+        limit : float or array_like, default 1.0
+            Fraction consumed at which the lot is spoiled.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            Hours (0 if the limit is already reached).
+        """
+        return hours_to_limit(
+            consumed,
+            temp_c,
+            shelf_life_ref_days=self.shelf_life_ref_days,
+            ref_temp_c=self.ref_temp_c,
+            limit=limit,
+            q10=self.q10,
+            activation_energy_kj_mol=self.activation_energy_kj_mol,
+        )

@@ -1,0 +1,241 @@
+"""The ledger: every kilogram that enters, leaves or is lost, by product and day.
+
+Components write to the ledger; nothing reads it during a run. The hot path keeps
+plain nested lists (``[product][day]``), which are several times faster to update
+than numpy arrays element by element; :meth:`Ledger.arrays` hands numpy arrays to
+:mod:`fieldtotable.results`. The optional flow log records one tuple per movement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from fieldtotable.errors import MassBalanceError
+from fieldtotable.model.lot import STAGES
+
+#: Per-product daily quantities in the ledger (all kg unless the name says otherwise).
+DAILY_QUANTITIES = (
+    "harvested",
+    "rejected",
+    "refused",
+    "sold",
+    "sold_value_cny",
+    "markdown_sold",
+    "demand",
+    "lost_sales",
+    "delivered_to_market",
+    "field_to_market_kg_h",
+    "remaining_shelf_life_kg_d",
+    "arrived_at_market_hub",
+)
+
+#: Per-leg daily quantities.
+LEG_QUANTITIES = ("trips", "kg_carried", "tonne_km", "cost_cny", "co2_kg")
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """One movement in the optional flow log.
+
+    Attributes
+    ----------
+    time_h
+        Clock time of the movement, hours since the start.
+    kind
+        ``harvest``, ``reject``, ``refuse``, ``spoil``, ``depart``, ``arrive``,
+        ``deliver`` or ``sell``.
+    product
+        Product id.
+    kg
+        Quantity moved.
+    place
+        Id of the node, leg or market where it happened.
+    lot
+        Id of the lot (a split part has its own id).
+    """
+
+    time_h: float
+    kind: str
+    product: str
+    kg: float
+    place: str
+    lot: int
+
+
+class Ledger:
+    """Accumulates the flows of one run.
+
+    Parameters
+    ----------
+    products
+        Product ids in index order.
+    legs
+        Leg ids in index order.
+    horizon_days
+        Length of the run; flows are binned by day.
+    record_flows
+        Keep the per-movement flow log (off for experiments: it costs memory).
+    """
+
+    def __init__(
+        self,
+        products: Sequence[str],
+        legs: Sequence[str],
+        horizon_days: int,
+        *,
+        record_flows: bool = False,
+    ) -> None:
+        self.products = tuple(products)
+        self.legs = tuple(legs)
+        self.horizon_days = horizon_days
+        self.record_flows = record_flows
+        self.flows: list[Flow] = []
+        days = horizon_days
+
+        def table(rows: int) -> list[list[float]]:
+            return [[0.0] * days for _ in range(rows)]
+
+        self.daily: dict[str, list[list[float]]] = {
+            name: table(len(products)) for name in DAILY_QUANTITIES
+        }
+        self.spoiled = [table(len(products)) for _ in STAGES]
+        self.leg_daily: dict[str, list[list[float]]] = {
+            name: table(len(legs)) for name in LEG_QUANTITIES
+        }
+        # Hot-path aliases.
+        self._harvested = self.daily["harvested"]
+        self._sold = self.daily["sold"]
+        self._sold_value = self.daily["sold_value_cny"]
+        self.sales: list[tuple[float, int, float, float]] = []
+        """One entry per lot piece sold: (time_h, product, kg, remaining shelf life d)."""
+        self.waits: dict[str, list[float]] = {}
+        """Hours each lot waited for a constrained resource, keyed by resource id."""
+        self.overflow_kg: dict[str, float] = {}
+        """Kg that found storage full and had to wait, by node id."""
+
+    def day(self, time_h: float) -> int:
+        """Day bin of a clock time (the end of the horizon falls in the last day)."""
+        return min(int(time_h // 24), self.horizon_days - 1)
+
+    def _log(self, time_h: float, kind: str, product: int, kg: float, place: str, lot: int) -> None:
+        self.flows.append(Flow(time_h, kind, self.products[product], kg, place, lot))
+
+    def harvest(self, time_h: float, product: int, kg: float, place: str, lot: int) -> None:
+        """Record kg entering the system at a source."""
+        self._harvested[product][self.day(time_h)] += kg
+        if self.record_flows:
+            self._log(time_h, "harvest", product, kg, place, lot)
+
+    def add(self, quantity: str, time_h: float, product: int, amount: float) -> None:
+        """Add ``amount`` to a per-product daily quantity."""
+        self.daily[quantity][product][self.day(time_h)] += amount
+
+    def reject(self, time_h: float, product: int, kg: float, place: str, lot: int) -> None:
+        """Record kg removed at grading."""
+        self.daily["rejected"][product][self.day(time_h)] += kg
+        if self.record_flows:
+            self._log(time_h, "reject", product, kg, place, lot)
+
+    def refuse(self, time_h: float, product: int, kg: float, place: str, lot: int) -> None:
+        """Record kg turned away because storage was full (``on_full: refuse``)."""
+        self.daily["refused"][product][self.day(time_h)] += kg
+        if self.record_flows:
+            self._log(time_h, "refuse", product, kg, place, lot)
+
+    def spoil(
+        self, time_h: float, stage: int, product: int, kg: float, place: str, lot: int
+    ) -> None:
+        """Record kg discarded because its shelf life ran out."""
+        self.spoiled[stage][product][self.day(time_h)] += kg
+        if self.record_flows:
+            self._log(time_h, "spoil", product, kg, place, lot)
+
+    def sell(
+        self,
+        time_h: float,
+        product: int,
+        kg: float,
+        value_cny: float,
+        remaining_days: float,
+        *,
+        markdown: bool,
+        place: str,
+        lot: int,
+    ) -> None:
+        """Record a sale (or an order filled) of one lot piece."""
+        day = self.day(time_h)
+        self._sold[product][day] += kg
+        self._sold_value[product][day] += value_cny
+        self.daily["remaining_shelf_life_kg_d"][product][day] += kg * remaining_days
+        if markdown:
+            self.daily["markdown_sold"][product][day] += kg
+        self.sales.append((time_h, product, kg, remaining_days))
+        if self.record_flows:
+            self._log(time_h, "sell", product, kg, place, lot)
+
+    def deliver(
+        self, time_h: float, product: int, kg: float, hours_since_harvest: float, place: str, lot: int
+    ) -> None:
+        """Record kg reaching a market (store shelf or order), with its age."""
+        day = self.day(time_h)
+        self.daily["delivered_to_market"][product][day] += kg
+        self.daily["field_to_market_kg_h"][product][day] += kg * hours_since_harvest
+        if self.record_flows:
+            self._log(time_h, "deliver", product, kg, place, lot)
+
+    def trip(
+        self, time_h: float, leg: int, kg: float, tonne_km: float, cost_cny: float, co2_kg: float
+    ) -> None:
+        """Record one vehicle trip on a leg."""
+        day = self.day(time_h)
+        daily = self.leg_daily
+        daily["trips"][leg][day] += 1
+        daily["kg_carried"][leg][day] += kg
+        daily["tonne_km"][leg][day] += tonne_km
+        daily["cost_cny"][leg][day] += cost_cny
+        daily["co2_kg"][leg][day] += co2_kg
+
+    def movement(self, time_h: float, kind: str, product: int, kg: float, place: str, lot: int) -> None:
+        """Log a movement (departure, arrival) when the flow log is on."""
+        if self.record_flows:
+            self._log(time_h, kind, product, kg, place, lot)
+
+    def wait(self, resource: str, hours: float) -> None:
+        """Record one wait for a constrained resource."""
+        self.waits.setdefault(resource, []).append(hours)
+
+    def overflow(self, node: str, kg: float) -> None:
+        """Record kg that found a storage full."""
+        self.overflow_kg[node] = self.overflow_kg.get(node, 0.0) + kg
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every daily table as a numpy array (product x day, or stage x product x day)."""
+        out = {name: np.asarray(values, dtype=float) for name, values in self.daily.items()}
+        out["spoiled"] = np.asarray(self.spoiled, dtype=float)
+        for name, values in self.leg_daily.items():
+            out[f"leg_{name}"] = np.asarray(values, dtype=float).reshape(len(self.legs), -1)
+        return out
+
+    def check_mass_balance(self, in_system_kg: float, *, rtol: float = 1e-6) -> None:
+        """Raise :class:`MassBalanceError` unless every kg harvested is accounted for.
+
+        ``harvested = rejected + refused + spoiled + sold + in_system`` over the whole
+        horizon (``refused`` is zero unless a storage is set to ``on_full: refuse``).
+        """
+        arrays = self.arrays()
+        harvested = float(arrays["harvested"].sum())
+        accounted = (
+            float(arrays["rejected"].sum())
+            + float(arrays["refused"].sum())
+            + float(arrays["spoiled"].sum())
+            + float(arrays["sold"].sum())
+            + in_system_kg
+        )
+        if abs(harvested - accounted) > rtol * max(harvested, 1.0):
+            raise MassBalanceError(
+                f"mass balance violated: harvested {harvested:.6f} kg but rejected + refused"
+                f" + spoiled + sold + in system = {accounted:.6f} kg"
+            )

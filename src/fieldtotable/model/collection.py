@@ -1,0 +1,192 @@
+"""The field end: sources that harvest daily, collection points that grade and cool."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator, Sequence
+from typing import Any
+
+import numpy as np
+import simpy
+
+from fieldtotable.model.context import Context, stream
+from fieldtotable.model.lot import COLLECTION, Lot
+from fieldtotable.model.storage import Storage
+from fieldtotable.model.thermal import Ambient
+from fieldtotable.scenario.distributions import make_sampler
+from fieldtotable.scenario.schema import CollectionPoint, Source
+
+ShelfLifeCv = Sequence[float]
+
+
+class SourceProcess:
+    """A producer harvesting every day at ``harvest_hour``.
+
+    Each day, every product in season yields ``kg_per_day x season[month] x scale``
+    kg as one lot. The day's lots travel together to the collection point, ageing at
+    the region's ambient temperature ("field heat") for ``hours_to_collection``.
+
+    Parameters
+    ----------
+    context
+        Shared run state.
+    source_id, config
+        The source's id and scenario entry.
+    index
+        Source index (recorded on its lots).
+    product_index
+        Product id to index.
+    shelf_life_cv
+        Lot-to-lot shelf-life variability (lognormal CV) per product index.
+    scale
+        The scenario's supply and demand scale.
+    seed
+        The replication's seed.
+    deliver
+        Called with the day's lots when they reach the collection point.
+    """
+
+    def __init__(
+        self,
+        context: Context,
+        source_id: str,
+        config: Source,
+        index: int,
+        product_index: dict[str, int],
+        shelf_life_cv: ShelfLifeCv,
+        scale: float,
+        seed: int,
+        deliver: Callable[[list[Lot]], None],
+    ) -> None:
+        self.context = context
+        self.source_id = source_id
+        self.index = index
+        self.ambient = context.ambient[config.region]
+        self.harvest_hour = config.harvest_hour
+        self.deliver = deliver
+        self.travel_hours = make_sampler(
+            config.hours_to_collection, stream(seed, "source", source_id, "travel")
+        )
+        self.supplies: list[tuple[int, Callable[[], float], tuple[float, ...], np.random.Generator]]
+        self.supplies = []
+        self.shelf_life_sigma: dict[int, float] = {}
+        for product_id, supply in config.supply.items():
+            product = product_index[product_id]
+            rng = stream(seed, "source", source_id, product_id)
+            sampler = make_sampler(supply.kg_per_day, rng)
+            season = tuple(factor * scale for factor in supply.season)
+            self.supplies.append((product, sampler, season, rng))
+            cv = shelf_life_cv[product]
+            self.shelf_life_sigma[product] = math.sqrt(math.log1p(cv * cv))
+        context.env.process(self.run())
+
+    def run(self) -> Generator[simpy.Event, Any, None]:
+        """Harvest once a day until the end of the horizon."""
+        context = self.context
+        env = context.env
+        ledger = context.ledger
+        day = 0
+        while True:
+            harvest_at = day * 24 + self.harvest_hour
+            if harvest_at >= context.horizon_h:
+                return
+            yield env.timeout(harvest_at - env.now)
+            month = context.calendar.month[day]
+            lots = []
+            for product, sampler, season, rng in self.supplies:
+                factor = season[month - 1]
+                if factor <= 0:
+                    continue
+                kg = sampler() * factor
+                sigma = self.shelf_life_sigma[product]
+                # Lognormal with mean 1: the lot's shelf life relative to nominal.
+                limit = float(rng.lognormal(-sigma * sigma / 2, sigma)) if sigma else 1.0
+                if kg <= 0:
+                    continue
+                lot = context.new_lot(product, self.index, kg, limit, self.ambient, COLLECTION)
+                ledger.harvest(env.now, product, kg, self.source_id, lot.id)
+                lots.append(lot)
+            if lots:
+                arrival = env.timeout(self.travel_hours())
+                arrival.callbacks.append(lambda _event, lots=lots: self.deliver(lots))
+            day += 1
+
+
+class CollectionPointProcess:
+    """Grading, pre-cooling (a queue at ambient) and the cold room of a collection point.
+
+    Parameters
+    ----------
+    context
+        Shared run state.
+    node_id, config
+        The collection point's id and scenario entry.
+    storage
+        Its cold room.
+    seed
+        The replication's seed.
+    """
+
+    def __init__(
+        self,
+        context: Context,
+        node_id: str,
+        config: CollectionPoint,
+        storage: Storage,
+        seed: int,
+    ) -> None:
+        self.context = context
+        self.node_id = node_id
+        self.config = config
+        self.storage = storage
+        self.ambient: Ambient = context.ambient[config.region]
+        self.reject_fraction = config.grading_reject_fraction
+        precooling = config.precooling
+        self.precool_hours = make_sampler(
+            precooling.time_h, stream(seed, "collection_point", node_id, "precooling")
+        )
+        self.precool_rate = precooling.capacity_kg_per_h
+        self.needs_precooling = (
+            precooling.capacity_kg_per_h is not None or precooling.time_h.expected > 0
+        )
+        self.precooler = simpy.Resource(context.env, capacity=precooling.units)
+        self.wait_key = f"{node_id}.precooling"
+
+    def receive(self, lots: Sequence[Lot]) -> None:
+        """Lots arrive from the field now."""
+        context = self.context
+        now = context.env.now
+        for lot in lots:
+            if context.spoil_if_expired(lot, self.node_id):
+                continue
+            if self.reject_fraction:
+                rejected = lot.kg * self.reject_fraction
+                lot.kg -= rejected
+                context.ledger.reject(now, lot.product, rejected, self.node_id, lot.id)
+                if lot.kg <= 0:
+                    context.remove(lot)
+                    continue
+            lot.place(self.ambient, now, COLLECTION)
+            if self.needs_precooling:
+                context.env.process(self._precool(lot))
+            else:
+                self.storage.receive(lot)
+
+    def _precool(self, lot: Lot) -> Generator[simpy.Event, Any, None]:
+        context = self.context
+        env = context.env
+        queued_at = env.now
+        with self.precooler.request() as request:
+            yield request
+            context.ledger.wait(self.wait_key, env.now - queued_at)
+            if context.spoil_if_expired(lot, self.node_id):
+                return
+            hours = self.precool_hours()
+            if self.precool_rate is not None:
+                hours += lot.kg / self.precool_rate
+            # While it cools, the product sits half-way between field and setpoint.
+            mean_c = (self.ambient.temperature_at(env.now) + self.config.setpoint_c) / 2
+            lot.place(context.at_temperature(round(mean_c, 1)), env.now, COLLECTION)
+            yield env.timeout(hours)
+        if not context.spoil_if_expired(lot, self.node_id):
+            self.storage.receive(lot)

@@ -1,0 +1,129 @@
+"""The lot: one product from one source, harvested together, tracked as a whole."""
+
+from __future__ import annotations
+
+from fieldtotable.model.thermal import ThermalEnvironment
+
+#: Stages to which spoilage is attributed (DESIGN.md section 5).
+STAGES = ("collection", "transit", "hub", "market")
+COLLECTION, TRANSIT, HUB, MARKET = range(4)
+
+
+class Lot:
+    """A quantity of one product that moves and ages together.
+
+    The quality state is the consumed fraction of shelf life, ``consumed``, valid at
+    clock time ``updated_h`` in environment ``environment``. It is brought forward
+    only when the lot changes place (:meth:`place`) or is inspected (:meth:`advance`),
+    never by a timer. The lot is spoiled once ``consumed >= limit``, where ``limit``
+    is the lot's sampled shelf-life variability factor (1.0 for a nominal lot).
+
+    Attributes
+    ----------
+    expires_at_h
+        Clock time at which the lot spoils if it stays where it is.
+    arrived_h
+        Clock time at which the lot entered its current place (FIFO/LIFO order).
+    stage
+        Index into :data:`STAGES` of the stage the lot is in.
+    """
+
+    __slots__ = (
+        "arrived_h",
+        "consumed",
+        "environment",
+        "expires_at_h",
+        "harvested_h",
+        "id",
+        "kg",
+        "limit",
+        "product",
+        "source",
+        "stage",
+        "updated_h",
+    )
+
+    def __init__(
+        self,
+        lot_id: int,
+        product: int,
+        source: int,
+        kg: float,
+        limit: float,
+        environment: ThermalEnvironment,
+        time_h: float,
+        stage: int,
+    ) -> None:
+        self.id = lot_id
+        self.product = product
+        self.source = source
+        self.kg = kg
+        self.limit = limit
+        self.consumed = 0.0
+        self.environment = environment
+        self.updated_h = time_h
+        self.harvested_h = time_h
+        self.arrived_h = time_h
+        self.stage = stage
+        self.expires_at_h = environment.time_to_consume(product, time_h, limit)
+
+    def advance(self, time_h: float) -> None:
+        """Bring the quality state forward to ``time_h`` in the current environment."""
+        if time_h > self.updated_h:
+            self.consumed += self.environment.consumed(self.product, self.updated_h, time_h)
+            self.updated_h = time_h
+
+    def place(self, environment: ThermalEnvironment, time_h: float, stage: int) -> None:
+        """Move the lot into ``environment`` at ``time_h`` (settling the time before)."""
+        self.advance(time_h)
+        self.environment = environment
+        self.stage = stage
+        self.arrived_h = time_h
+        self.expires_at_h = environment.time_to_consume(
+            self.product, time_h, self.limit - self.consumed
+        )
+
+    def add_exposure(self, environment: ThermalEnvironment, start_h: float, end_h: float) -> None:
+        """Replace ``[start_h, end_h]`` of the current environment by ``environment``.
+
+        Used for events inside a stretch already accounted for, such as a reefer
+        failure during a trip: the interval is aged at the other environment instead.
+        """
+        self.consumed += environment.consumed(self.product, start_h, end_h)
+        self.consumed -= self.environment.consumed(self.product, start_h, end_h)
+        self.expires_at_h = self.environment.time_to_consume(
+            self.product, self.updated_h, self.limit - self.consumed
+        )
+
+    @property
+    def is_spoiled(self) -> bool:
+        """True once the consumed fraction has reached the lot's limit."""
+        return self.consumed >= self.limit
+
+    def remaining_fraction(self) -> float:
+        """Nominal remaining fraction of shelf life, as a date label would show it."""
+        return max(1.0 - self.consumed, 0.0)
+
+    def take(self, kg: float, new_id: int) -> Lot:
+        """Split off ``kg`` as a new lot with the same quality state and history."""
+        part = Lot.__new__(Lot)
+        part.id = new_id
+        part.product = self.product
+        part.source = self.source
+        part.kg = kg
+        part.limit = self.limit
+        part.consumed = self.consumed
+        part.environment = self.environment
+        part.updated_h = self.updated_h
+        part.harvested_h = self.harvested_h
+        part.arrived_h = self.arrived_h
+        part.stage = self.stage
+        part.expires_at_h = self.expires_at_h
+        self.kg -= kg
+        return part
+
+    def __repr__(self) -> str:
+        return (
+            f"Lot(id={self.id}, product={self.product}, kg={self.kg:.3f}, "
+            f"consumed={self.consumed:.4f}, limit={self.limit:.3f}, stage={STAGES[self.stage]})"
+        )

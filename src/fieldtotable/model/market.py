@@ -1,0 +1,374 @@
+"""The Shanghai end: a direct-sale store with walk-in customers, and order streams."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator, Sequence
+from typing import Any
+
+import numpy as np
+import simpy
+
+from fieldtotable.model.context import Context, stream
+from fieldtotable.model.lot import MARKET, Lot
+from fieldtotable.model.storage import EPSILON_KG, Storage, issue_order_key
+from fieldtotable.model.thermal import ConstantTemperature
+from fieldtotable.scenario.distributions import Distribution, make_sampler, make_vector_sampler
+from fieldtotable.scenario.schema import Markdown, Orders, OrderUpTo, Store
+
+
+class Seller:
+    """Books sales: price, markdown and remaining shelf life of each lot piece sold.
+
+    Parameters
+    ----------
+    context
+        Shared run state.
+    market_id
+        Id of the market (in the flow log).
+    prices, markdowns
+        Price (CNY/kg) and markdown rule per product index.
+    display
+        Environment whose temperature defines remaining shelf life at sale.
+    """
+
+    def __init__(
+        self,
+        context: Context,
+        market_id: str,
+        prices: Sequence[float],
+        markdowns: Sequence[Markdown | None],
+        display: ConstantTemperature,
+    ) -> None:
+        self.context = context
+        self.market_id = market_id
+        self.prices = prices
+        self.markdowns = markdowns
+        self.display = display
+
+    def sell(self, lot: Lot, kg: float) -> None:
+        """Sell ``kg`` of ``lot`` now (the lot has been brought up to date)."""
+        product = lot.product
+        price = self.prices[product]
+        markdown = self.markdowns[product]
+        marked_down = markdown is not None and lot.remaining_fraction() < (
+            markdown.below_remaining_fraction
+        )
+        if marked_down and markdown is not None:
+            price *= 1.0 - markdown.discount
+        remaining_days = (lot.limit - lot.consumed) / self.display.rates[product] / 24.0
+        self.context.ledger.sell(
+            self.context.env.now,
+            product,
+            kg,
+            kg * price,
+            remaining_days,
+            markdown=marked_down,
+            place=self.market_id,
+            lot=lot.id,
+        )
+
+
+def _expected_daily_kg(demand: Any, scale: float) -> list[float]:
+    """Expected kg per day in each month (weekday factors averaged)."""
+    base = demand.customers_per_day.expected * demand.kg_per_customer.expected
+    weekday_mean = sum(demand.weekday_factors) / 7
+    return [base * weekday_mean * factor * scale for factor in demand.season]
+
+
+def _count_sampler(distribution: Distribution, rng: np.random.Generator) -> Callable[[float], int]:
+    """Integer customer counts scaled by a factor (Poisson scaled exactly)."""
+    if distribution.dist == "poisson":
+        mean = distribution.expected
+        return lambda factor: int(rng.poisson(mean * factor)) if factor > 0 else 0
+    draw = make_sampler(distribution, rng)
+
+    def count(factor: float) -> int:
+        value = draw() * factor
+        whole = math.floor(value)
+        return whole + int(rng.random() < value - whole)  # unbiased rounding
+
+    return count
+
+
+class StoreProcess:
+    """A shop: daily replenishment from its DC, customers in opening hours.
+
+    Customers of a product arrive as a Poisson process over the opening hours (the
+    day's count is drawn, then spread over the hours by a multinomial draw, which is
+    the same process). Each hour's customers are served at the middle of the hour
+    from shelf stock in the issuing order; what the shelf cannot supply is lost.
+
+    Parameters
+    ----------
+    context
+        Shared run state.
+    market_id, config
+        The store's id and scenario entry.
+    supplier
+        The DC's storage.
+    product_index
+        Product id to index.
+    seller
+        Books the sales.
+    scale
+        The scenario's supply and demand scale.
+    seed
+        The replication's seed.
+    """
+
+    def __init__(
+        self,
+        context: Context,
+        market_id: str,
+        config: Store,
+        supplier: Storage,
+        product_index: dict[str, int],
+        seller: Seller,
+        scale: float,
+        seed: int,
+    ) -> None:
+        self.context = context
+        self.market_id = market_id
+        self.config = config
+        self.supplier = supplier
+        self.seller = seller
+        self.scale = scale
+        self.chiller = context.at_temperature(config.setpoint_c)
+        products = len(context.kinetics)
+        self.shelf: list[list[Lot]] = [[] for _ in range(products)]
+        self.shelf_kg = [0.0] * products
+        self.in_transit_kg = [0.0] * products
+        self.sort_key = issue_order_key(config.issuing)
+        self.demands = []
+        for product_id, demand in config.demand.items():
+            product = product_index[product_id]
+            rng = stream(seed, "market", market_id, product_id)
+            self.demands.append(
+                (
+                    product,
+                    demand,
+                    _count_sampler(demand.customers_per_day, rng),
+                    make_vector_sampler(demand.kg_per_customer, rng),
+                    rng,
+                    _expected_daily_kg(demand, scale),
+                )
+            )
+        opening, closing = config.open_hours
+        edges = [opening, *range(math.floor(opening) + 1, math.ceil(closing)), closing]
+        self.slots = [(a, b) for a, b in zip(edges, edges[1:], strict=False) if b > a]
+        weights = np.asarray([b - a for a, b in self.slots])
+        self.slot_shares = weights / weights.sum()
+        context.env.process(self._sales())
+        context.env.process(self._replenish())
+
+    # -- replenishment ------------------------------------------------------------
+    def _order_quantities(self, month: int) -> dict[int, float]:
+        replenishment = self.config.replenishment
+        wanted: dict[int, float] = {}
+        for product, _demand, _count, _kg, _rng, expected in self.demands:
+            on_hand = self.shelf_kg[product] + self.in_transit_kg[product]
+            if isinstance(replenishment, OrderUpTo):
+                target = replenishment.target_days_of_demand * expected[month - 1]
+                wanted[product] = max(target - on_hand, 0.0)
+            else:
+                levels = replenishment.levels[self.context.ledger.products[product]]
+                s_kg, big_s_kg = levels.s_kg * self.scale, levels.S_kg * self.scale
+                wanted[product] = big_s_kg - on_hand if on_hand <= s_kg else 0.0
+        room = self.config.shelf_capacity_kg - sum(self.shelf_kg) - sum(self.in_transit_kg)
+        total = sum(wanted.values())
+        if total > room:
+            share = max(room, 0.0) / total
+            wanted = {product: kg * share for product, kg in wanted.items()}
+        return wanted
+
+    def _replenish(self) -> Generator[simpy.Event, Any, None]:
+        context = self.context
+        env = context.env
+        replenishment = self.config.replenishment
+        day = 0
+        while True:
+            at = day * 24 + replenishment.at_hour
+            if at >= context.horizon_h:
+                return
+            yield env.timeout(at - env.now)
+            self._remove_expired()
+            for product, kg in self._order_quantities(context.calendar.month[day]).items():
+                lots = self.supplier.take(product, kg, self.config.issuing)
+                if not lots:
+                    continue
+                for lot in lots:
+                    lot.place(self.chiller, env.now, MARKET)  # the van runs at shop temperature
+                    self.in_transit_kg[product] += lot.kg
+                delivery = env.timeout(replenishment.lead_time_h)
+                delivery.callbacks.append(lambda _e, lots=lots: self._receive(lots))
+            day += 1
+
+    def _receive(self, lots: list[Lot]) -> None:
+        context = self.context
+        now = context.env.now
+        for lot in lots:
+            self.in_transit_kg[lot.product] -= lot.kg
+            if context.spoil_if_expired(lot, self.market_id):
+                continue
+            lot.place(self.chiller, now, MARKET)
+            context.ledger.deliver(
+                now, lot.product, lot.kg, now - lot.harvested_h, self.market_id, lot.id
+            )
+            self.shelf[lot.product].append(lot)
+            self.shelf_kg[lot.product] += lot.kg
+
+    def _remove_expired(self) -> None:
+        context = self.context
+        now = context.env.now
+        for product, lots in enumerate(self.shelf):
+            if lots and any(lot.expires_at_h <= now for lot in lots):
+                kept = [lot for lot in lots if not context.spoil_if_expired(lot, self.market_id)]
+                self.shelf_kg[product] = sum(lot.kg for lot in kept)
+                lots[:] = kept
+
+    # -- sales --------------------------------------------------------------------
+    def _sales(self) -> Generator[simpy.Event, Any, None]:
+        context = self.context
+        env = context.env
+        ledger = context.ledger
+        day = 0
+        while True:
+            if day * 24 + self.slots[0][0] >= context.horizon_h:
+                return
+            month = context.calendar.month[day]
+            weekday = context.calendar.weekday[day]
+            plan = []
+            for product, demand, count, kg_per_customer, rng, _expected in self.demands:
+                factor = demand.weekday_factors[weekday] * demand.season[month - 1] * self.scale
+                customers = count(factor)
+                per_slot = rng.multinomial(customers, self.slot_shares) if customers else None
+                plan.append((product, per_slot, kg_per_customer))
+            for slot, (start, end) in enumerate(self.slots):
+                at = day * 24 + (start + end) / 2
+                if at >= context.horizon_h:
+                    return
+                yield env.timeout(at - env.now)
+                self._remove_expired()
+                for product, per_slot, kg_per_customer in plan:
+                    if per_slot is None or not per_slot[slot]:
+                        continue
+                    wanted = float(kg_per_customer(int(per_slot[slot])).sum())
+                    ledger.add("demand", env.now, product, wanted)
+                    sold = self._serve(product, wanted)
+                    if wanted - sold > EPSILON_KG:
+                        ledger.add("lost_sales", env.now, product, wanted - sold)
+            day += 1
+
+    def _serve(self, product: int, wanted: float) -> float:
+        """Sell up to ``wanted`` kg from the shelf in issuing order; return kg sold."""
+        lots = self.shelf[product]
+        if not lots:
+            return 0.0
+        now = self.context.env.now
+        for lot in lots:
+            lot.advance(now)
+        if self.config.issuing != "FIFO":
+            lots.sort(key=self.sort_key)
+        sold = 0.0
+        emptied = 0
+        for lot in lots:
+            take = min(lot.kg, wanted - sold)
+            if take <= EPSILON_KG:
+                break
+            self.seller.sell(lot, take)
+            sold += take
+            lot.kg -= take
+            if lot.kg <= EPSILON_KG:
+                emptied += 1
+                self.context.remove(lot)
+            else:
+                break
+        del lots[:emptied]
+        self.shelf_kg[product] = max(self.shelf_kg[product] - sold, 0.0)
+        return sold
+
+    @property
+    def held_kg(self) -> float:
+        """Kg on the shelf and on the way to it."""
+        return sum(self.shelf_kg) + sum(self.in_transit_kg)
+
+
+class OrdersProcess:
+    """Recurring orders filled from the supplying hub's stock; the unmet part is lost.
+
+    Parameters
+    ----------
+    context
+        Shared run state.
+    market_id, config
+        The market's id and scenario entry.
+    supplier
+        The supplying hub's storage.
+    product_index
+        Product id to index.
+    seller
+        Books the sales.
+    scale
+        The scenario's supply and demand scale.
+    seed
+        The replication's seed.
+    """
+
+    def __init__(
+        self,
+        context: Context,
+        market_id: str,
+        config: Orders,
+        supplier: Storage,
+        product_index: dict[str, int],
+        seller: Seller,
+        scale: float,
+        seed: int,
+    ) -> None:
+        self.context = context
+        self.market_id = market_id
+        self.supplier = supplier
+        self.seller = seller
+        self.issuing = config.issuing
+        for product_id, order in config.orders.items():
+            rng = stream(seed, "market", market_id, product_id)
+            context.env.process(
+                self._stream(
+                    product_index[product_id],
+                    make_sampler(order.kg, rng),
+                    order.first_day * 24 + order.at_hour,
+                    order.every_days * 24,
+                    tuple(factor * scale for factor in order.season),
+                )
+            )
+
+    def _stream(
+        self,
+        product: int,
+        kg: Callable[[], float],
+        first_h: float,
+        every_h: float,
+        season: tuple[float, ...],
+    ) -> Generator[simpy.Event, Any, None]:
+        context = self.context
+        env = context.env
+        ledger = context.ledger
+        at = first_h
+        while at < context.horizon_h:
+            yield env.timeout(at - env.now)
+            wanted = kg() * season[context.calendar.month_at(env.now) - 1]
+            at += every_h
+            if wanted <= 0:
+                continue
+            ledger.add("demand", env.now, product, wanted)
+            sold = 0.0
+            for lot in self.supplier.take(product, wanted, self.issuing):
+                ledger.deliver(
+                    env.now, product, lot.kg, env.now - lot.harvested_h, self.market_id, lot.id
+                )
+                self.seller.sell(lot, lot.kg)
+                sold += lot.kg
+                context.remove(lot)
+            if wanted - sold > EPSILON_KG:
+                ledger.add("lost_sales", env.now, product, wanted - sold)

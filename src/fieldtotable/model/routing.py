@@ -1,0 +1,92 @@
+"""Routing: which leg a lot of each product takes next from each node, month by month.
+
+Lots are routed hop by hop when they leave a node, so a seasonal leg (air freight in
+the matsutake season) takes over as soon as its season starts and lots fall back to
+the road when it ends. Paths are ranked by expected hours (transit, loading, waiting
+for the next scheduled departure, handling at the hubs on the way); under
+``routing.prefer_modes`` a path using a preferred mode wins over any path without.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from fieldtotable.scenario.network import build_graph
+from fieldtotable.scenario.schema import Scenario, ScheduledDispatch
+
+#: ``table[month][node][product] -> leg id``; absent: the node is the product's last stop.
+RoutingTable = dict[int, dict[str, dict[str, str]]]
+
+
+def market_hubs(scenario: Scenario) -> dict[str, set[str]]:
+    """Hubs that supply a market selling each product."""
+    hubs: dict[str, set[str]] = {product: set() for product in scenario.products}
+    for market in scenario.markets.values():
+        products = market.demand if market.kind == "store" else market.orders
+        for product in products:
+            hubs[product].add(market.supplied_by)
+    return hubs
+
+
+def _leg_hours(scenario: Scenario, leg_id: str) -> float:
+    leg = scenario.legs[leg_id]
+    hours = leg.transit_time_h.expected + leg.loading_h
+    if isinstance(leg.dispatch, ScheduledDispatch):
+        hours += 24 / len(leg.dispatch.departures_h) / 2  # mean wait for the next departure
+    else:
+        hours += leg.dispatch.max_wait_h / 2
+    hub = scenario.hubs.get(leg.to)
+    if hub is not None:
+        hours += hub.dock_exposure_h + hub.handling_time_h
+    return hours
+
+
+def routing_table(scenario: Scenario) -> RoutingTable:
+    """Next leg per month, node and product (see the module docstring)."""
+    graph = build_graph(scenario)
+    targets = market_hubs(scenario)
+    hours = {leg_id: _leg_hours(scenario, leg_id) for leg_id in scenario.legs}
+    table: RoutingTable = {}
+    for month in range(1, 13):
+        active = nx.MultiDiGraph()
+        active.add_nodes_from(graph.nodes)
+        active.add_edges_from(
+            (u, v, key)
+            for u, v, key in graph.edges(keys=True)
+            if month in scenario.legs[key].active_months
+        )
+        table[month] = {}
+        for node in graph.nodes:
+            choices: dict[str, str] = {}
+            for product, hubs in targets.items():
+                if node in hubs:
+                    continue
+                preferred = set(scenario.routing.prefer_modes.get(product, ()))
+                leg = _best_first_leg(active, node, hubs, hours, scenario, preferred)
+                if leg is None:  # nothing runs this month: wait for the year-round best path
+                    leg = _best_first_leg(graph, node, hubs, hours, scenario, preferred)
+                if leg is not None:
+                    choices[product] = leg
+            table[month][node] = choices
+    return table
+
+
+def _best_first_leg(
+    graph: nx.MultiDiGraph,
+    node: str,
+    hubs: set[str],
+    hours: dict[str, float],
+    scenario: Scenario,
+    preferred: set[str],
+) -> str | None:
+    best: tuple[bool, float, tuple[str, ...]] | None = None
+    for hub in sorted(hubs):
+        if hub == node or hub not in graph or node not in graph:
+            continue
+        for path in nx.all_simple_edge_paths(graph, node, hub):
+            legs = tuple(key for _u, _v, key in path)
+            uses_preferred = any(scenario.legs[leg].mode in preferred for leg in legs)
+            score = (not uses_preferred, sum(hours[leg] for leg in legs), legs)
+            if best is None or score < best:
+                best = score
+    return None if best is None else best[2][0]

@@ -1,0 +1,229 @@
+"""Refrigerated storage with a capacity: cold rooms at collection points, hub stores.
+
+Stock is kept per product in arrival order. What does not fit waits outside at
+ambient temperature (``on_full: wait``, first come first served) or is turned away
+(``on_full: refuse``). Lots leave by being loaded onto a leg or picked for a market;
+expired lots are removed when met and by a daily inspection.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+
+from fieldtotable.model.context import Context
+from fieldtotable.model.lot import Lot
+from fieldtotable.model.thermal import Ambient
+
+#: Stock below this many kg is treated as empty (guards float residue of splits).
+EPSILON_KG = 1e-9
+
+
+def issue_order_key(issuing: str) -> Callable[[Lot], float]:
+    """Sort key putting the lot to issue first at the front.
+
+    FEFO issues the lot closest to its (nominal, labelled) expiry: the largest
+    consumed fraction. FIFO issues the earliest arrival, LIFO the latest.
+    """
+    if issuing == "FEFO":
+        return lambda lot: -lot.consumed
+    if issuing == "LIFO":
+        return lambda lot: -lot.arrived_h
+    return lambda lot: lot.arrived_h
+
+
+class Storage:
+    """A refrigerated store with a capacity in kg.
+
+    Parameters
+    ----------
+    context
+        Shared run state.
+    node_id
+        Id of the node (used in the ledger).
+    ambient
+        Outdoor environment of the node's region (where overflow waits).
+    setpoint_c
+        Storage temperature.
+    capacity_kg
+        Storage capacity.
+    on_full
+        ``"wait"`` or ``"refuse"``.
+    stage
+        Stage index for spoilage attribution.
+    products
+        Number of products.
+    """
+
+    def __init__(
+        self,
+        context: Context,
+        node_id: str,
+        ambient: Ambient,
+        setpoint_c: float,
+        capacity_kg: float,
+        on_full: str,
+        stage: int,
+        products: int,
+    ) -> None:
+        self.context = context
+        self.node_id = node_id
+        self.ambient = ambient
+        self.cold = context.at_temperature(setpoint_c)
+        self.capacity_kg = capacity_kg
+        self.refuse_when_full = on_full == "refuse"
+        self.stage = stage
+        self.stock: list[list[Lot]] = [[] for _ in range(products)]
+        self.stock_kg = [0.0] * products
+        self.occupied_kg = 0.0
+        self.waiting: deque[Lot] = deque()
+        self.peak_occupied_kg = 0.0
+        self.on_stock: Callable[[int], None] = lambda product: None
+        """Called with the product index whenever stock of it is admitted."""
+
+    # -- arrivals ---------------------------------------------------------------
+    def receive(self, lot: Lot) -> None:
+        """A lot arrives at the door now."""
+        free = self.capacity_kg - self.occupied_kg
+        if not self.waiting and lot.kg <= free + EPSILON_KG:
+            self._admit(lot)
+            return
+        context = self.context
+        if self.refuse_when_full:
+            context.ledger.refuse(context.env.now, lot.product, lot.kg, self.node_id, lot.id)
+            context.remove(lot)
+            return
+        context.ledger.overflow(self.node_id, lot.kg)
+        if not self.waiting and free > EPSILON_KG:
+            self._admit(context.split(lot, free))
+        lot.place(self.ambient, context.env.now, self.stage)
+        self.waiting.append(lot)
+
+    def _admit(self, lot: Lot) -> None:
+        lot.place(self.cold, self.context.env.now, self.stage)
+        self.stock[lot.product].append(lot)
+        self.stock_kg[lot.product] += lot.kg
+        self.occupied_kg += lot.kg
+        self.peak_occupied_kg = max(self.peak_occupied_kg, self.occupied_kg)
+        self.on_stock(lot.product)
+
+    def _released(self, kg: float) -> None:
+        self.occupied_kg = max(self.occupied_kg - kg, 0.0)
+        waiting = self.waiting
+        context = self.context
+        while waiting:
+            lot = waiting[0]
+            if context.spoil_if_expired(lot, self.node_id):
+                waiting.popleft()
+                continue
+            free = self.capacity_kg - self.occupied_kg
+            if lot.kg <= free + EPSILON_KG:
+                waiting.popleft()
+                self._admit(lot)
+            else:
+                if free > EPSILON_KG:
+                    self._admit(context.split(lot, free))
+                break
+
+    # -- departures -------------------------------------------------------------
+    def take(self, product: int, kg: float, issuing: str) -> list[Lot]:
+        """Pick up to ``kg`` of ``product`` in ``issuing`` order (splitting the last lot)."""
+        lots = self.stock[product]
+        if not lots or kg <= EPSILON_KG:
+            return []
+        if issuing == "FEFO":
+            for lot in lots:
+                lot.advance(self.context.env.now)
+        if issuing != "FIFO":
+            lots.sort(key=issue_order_key(issuing))
+        return self._take_front(lots, kg)
+
+    def _take_front(self, lots: list[Lot], kg: float) -> list[Lot]:
+        """Take up to ``kg`` from the front of one product's stock list."""
+        context = self.context
+        product = lots[0].product
+        picked: list[Lot] = []
+        wanted = kg
+        removed_kg = 0.0
+        index = 0
+        while index < len(lots) and wanted > EPSILON_KG:
+            lot = lots[index]
+            if context.spoil_if_expired(lot, self.node_id):
+                removed_kg += lot.kg
+                index += 1
+                continue
+            if lot.kg <= wanted + EPSILON_KG:
+                picked.append(lot)
+                wanted -= lot.kg
+                removed_kg += lot.kg
+                index += 1
+            else:
+                picked.append(context.split(lot, wanted))
+                removed_kg += wanted
+                wanted = 0.0
+        del lots[:index]
+        now = context.env.now
+        for lot in picked:
+            lot.advance(now)
+        if removed_kg:
+            self.stock_kg[product] -= removed_kg
+            self._released(removed_kg)
+        return picked
+
+    def take_oldest(self, products: Iterable[int], kg: float) -> list[Lot]:
+        """Pick up to ``kg`` across ``products``, earliest arrival first (loading a vehicle)."""
+        picked: list[Lot] = []
+        wanted = kg
+        candidates = [p for p in products if self.stock[p]]
+        while wanted > EPSILON_KG and candidates:
+            product = min(candidates, key=lambda p: self.stock[p][0].arrived_h)
+            lots = self.stock[product]
+            # Take the run of this product's lots that arrived before the next product's head.
+            others = [self.stock[p][0].arrived_h for p in candidates if p != product]
+            bound = min(others) if others else float("inf")
+            run_kg = 0.0
+            for lot in lots:
+                if lot.arrived_h > bound or run_kg >= wanted:
+                    break
+                run_kg += lot.kg
+            got = self._take_front(lots, min(run_kg, wanted) if run_kg > 0 else wanted)
+            picked.extend(got)
+            wanted -= sum(lot.kg for lot in got)
+            candidates = [p for p in candidates if self.stock[p]]
+        return picked
+
+    def oldest_arrival_h(self, products: Iterable[int]) -> float:
+        """Arrival time of the oldest lot in stock among ``products`` (inf if none)."""
+        heads = [self.stock[p][0].arrived_h for p in products if self.stock[p]]
+        return min(heads) if heads else float("inf")
+
+    def kg_of(self, products: Iterable[int]) -> float:
+        """Kg in stock of ``products``."""
+        return sum(self.stock_kg[p] for p in products)
+
+    # -- inspection -------------------------------------------------------------
+    def inspect(self) -> None:
+        """Daily inspection: remove every expired lot in stock or waiting."""
+        context = self.context
+        freed = 0.0
+        for lots in self.stock:
+            if not lots:
+                continue
+            kept = []
+            for lot in lots:
+                if context.spoil_if_expired(lot, self.node_id):
+                    self.stock_kg[lot.product] -= lot.kg
+                    freed += lot.kg
+                else:
+                    kept.append(lot)
+            lots[:] = kept
+        self.waiting = deque(
+            lot for lot in self.waiting if not context.spoil_if_expired(lot, self.node_id)
+        )
+        if freed:
+            self._released(freed)
+
+    @property
+    def held_kg(self) -> float:
+        """Kg at this node: in storage plus waiting outside."""
+        return self.occupied_kg + sum(lot.kg for lot in self.waiting)

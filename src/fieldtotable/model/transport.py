@@ -1,0 +1,281 @@
+"""Cold-chain legs: a fleet, a dispatch policy, transit, failures and closures."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable, Generator, Sequence
+from typing import Any
+
+import numpy as np
+import simpy
+
+from fieldtotable.model.context import Context, stream
+from fieldtotable.model.lot import TRANSIT, Lot
+from fieldtotable.model.storage import EPSILON_KG, Storage
+from fieldtotable.model.thermal import Ambient
+from fieldtotable.scenario.distributions import make_sampler
+from fieldtotable.scenario.schema import Closures, FullOrTimeoutDispatch, Leg
+
+HOURS_PER_YEAR = 365.0 * 24
+
+
+def sample_closures(
+    closures: Closures | None,
+    month_of_day: Sequence[int],
+    rng: np.random.Generator,
+) -> list[tuple[float, float]]:
+    """Closure intervals over the horizon: Poisson starts in the closure months.
+
+    ``per_year`` closures are spread evenly over the hours of the listed months, so
+    the rate inside those months is ``per_year / (hours in those months per year)``.
+    Overlapping closures merge into one interval.
+    """
+    if closures is None or closures.per_year == 0:
+        return []
+    months = set(closures.months)
+    duration = make_sampler(closures.duration_h, rng)
+    share = sum(_DAYS_IN_MONTH[m - 1] for m in months) / 365.0
+    rate_per_h = closures.per_year / (HOURS_PER_YEAR * share)
+    intervals: list[tuple[float, float]] = []
+    for day, month in enumerate(month_of_day):
+        if month not in months:
+            continue
+        count = int(rng.poisson(rate_per_h * 24))
+        starts = sorted(day * 24 + 24 * rng.random(count))
+        for start in starts:
+            end = start + duration()
+            if intervals and start <= intervals[-1][1]:
+                intervals[-1] = (intervals[-1][0], max(intervals[-1][1], end))
+            else:
+                intervals.append((start, end))
+    return intervals
+
+
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def open_after(intervals: Sequence[tuple[float, float]], starts: Sequence[float], t: float) -> float:
+    """Earliest time >= ``t`` at which the leg is not closed."""
+    index = bisect.bisect_right(starts, t) - 1
+    if index >= 0 and intervals[index][1] > t:
+        return intervals[index][1]
+    return t
+
+
+def travel_end(
+    intervals: Sequence[tuple[float, float]], starts: Sequence[float], depart: float, moving: float
+) -> float:
+    """Arrival time of a trip needing ``moving`` hours of movement, stopped by closures."""
+    t = depart
+    index = bisect.bisect_right(starts, t)
+    remaining = moving
+    while index < len(intervals) and intervals[index][0] < t + remaining:
+        start, end = intervals[index]
+        remaining -= start - t
+        t = end
+        index += 1
+    return t + remaining
+
+
+class LegProcess:
+    """One leg: vehicles carry lots from an origin storage to a destination.
+
+    Parameters
+    ----------
+    context
+        Shared run state.
+    leg_id, config
+        The leg's id and scenario entry.
+    index
+        Leg index in the ledger.
+    origin
+        Storage the cargo waits in.
+    origin_ambient, destination_ambient
+        Outdoor environments at both ends (loading; reefer failures).
+    deliver
+        Called with the lots at arrival.
+    seed
+        The replication's seed.
+    """
+
+    def __init__(
+        self,
+        context: Context,
+        leg_id: str,
+        config: Leg,
+        index: int,
+        origin: Storage,
+        origin_ambient: Ambient,
+        destination_ambient: Ambient,
+        deliver: Callable[[list[Lot]], None],
+        seed: int,
+    ) -> None:
+        self.context = context
+        self.leg_id = leg_id
+        self.config = config
+        self.index = index
+        self.origin = origin
+        self.origin_ambient = origin_ambient
+        self.destination_ambient = destination_ambient
+        self.deliver = deliver
+        self.reefer = context.at_temperature(config.setpoint_c)
+        self.available = config.fleet
+        self.capacity_kg = config.vehicle_capacity_kg
+        rng = stream(seed, "leg", leg_id, "transit")
+        self.transit_hours = make_sampler(config.transit_time_h, rng)
+        self.failure_rng = stream(seed, "leg", leg_id, "reefer_failure")
+        failure = config.reefer_failure
+        self.failure_hours = (
+            make_sampler(failure.duration_h, self.failure_rng) if failure is not None else None
+        )
+        self.closures = sample_closures(
+            config.closures, context.calendar.month, stream(seed, "leg", leg_id, "closures")
+        )
+        self.closure_starts = [start for start, _ in self.closures]
+        self.active_months = frozenset(config.active_months)
+        self.products_by_month: dict[int, tuple[int, ...]] = {}
+        """Products routed over this leg from its origin, per month (set by the world)."""
+        self.timeout_pending = False
+        self.trips = 0
+        self.busy_hours = 0.0
+        dispatch = config.dispatch
+        if isinstance(dispatch, FullOrTimeoutDispatch):
+            self.min_load_kg: float | None = dispatch.min_load_kg
+            self.max_wait_h = dispatch.max_wait_h
+        else:
+            self.min_load_kg = None
+            self.max_wait_h = math.inf
+            context.env.process(self._schedule(dispatch.departures_h))
+
+    # -- dispatch ---------------------------------------------------------------
+    def products_now(self) -> tuple[int, ...]:
+        """Products this leg carries from its origin in the current month."""
+        return self.products_by_month.get(self.context.calendar.month_at(self.context.env.now), ())
+
+    def _schedule(self, departures_h: Sequence[float]) -> Generator[simpy.Event, Any, None]:
+        env = self.context.env
+        hours = sorted(departures_h)
+        day = 0
+        while True:
+            for hour in hours:
+                at = day * 24 + hour
+                if at >= self.context.horizon_h:
+                    return
+                yield env.timeout(at - env.now)
+                self.dispatch(force=True)
+            day += 1
+
+    def cargo_arrived(self, _product: int) -> None:
+        """The origin admitted cargo routed over this leg (full-or-timeout legs react)."""
+        if self.min_load_kg is not None:
+            self.dispatch(force=False)
+
+    def dispatch(self, *, force: bool) -> None:
+        """Send vehicles while cargo and vehicles are available.
+
+        ``force`` (a scheduled departure or an expired wait) sends partial loads;
+        otherwise a vehicle leaves only with ``min_load_kg``.
+        """
+        context = self.context
+        env = context.env
+        if context.calendar.month_at(env.now) not in self.active_months:
+            return
+        products = self.products_now()
+        if not products:
+            return
+        while self.available > 0:
+            waiting = self.origin.kg_of(products)
+            if waiting <= EPSILON_KG:
+                break
+            if not force and waiting < min(self.min_load_kg or 0.0, self.capacity_kg):
+                self._arm_timeout(products)
+                break
+            lots = self.origin.take_oldest(products, self.capacity_kg)
+            if not lots:
+                break
+            self.available -= 1
+            env.process(self._trip(lots))
+            force = force and self.min_load_kg is None
+        if self.min_load_kg is not None and self.origin.kg_of(products) > EPSILON_KG:
+            self._arm_timeout(products)
+
+    def _arm_timeout(self, products: Sequence[int]) -> None:
+        if self.timeout_pending:
+            return
+        oldest = self.origin.oldest_arrival_h(products)
+        if not math.isfinite(oldest):
+            return
+        self.timeout_pending = True
+        delay = max(oldest + self.max_wait_h - self.context.env.now, 0.0)
+        self.context.env.timeout(delay).callbacks.append(self._timeout_fired)
+
+    def _timeout_fired(self, _event: simpy.Event) -> None:
+        self.timeout_pending = False
+        products = self.products_now()
+        if self.origin.oldest_arrival_h(products) + self.max_wait_h <= self.context.env.now + 1e-9:
+            self.dispatch(force=True)
+        else:
+            self.dispatch(force=False)
+
+    # -- the trip ---------------------------------------------------------------
+    def _trip(self, lots: list[Lot]) -> Generator[simpy.Event, Any, None]:
+        context = self.context
+        env = context.env
+        config = self.config
+        ledger = context.ledger
+        loaded_at = env.now
+        kg = 0.0
+        for lot in lots:
+            lot.place(self.origin_ambient, loaded_at, TRANSIT)
+            kg += lot.kg
+            ledger.movement(loaded_at, "depart", lot.product, lot.kg, self.leg_id, lot.id)
+        if config.loading_h:
+            yield env.timeout(config.loading_h)
+        depart = open_after(self.closures, self.closure_starts, env.now)
+        for lot in lots:
+            lot.place(self.reefer, env.now, TRANSIT)  # held departures wait in the reefer
+        arrival = travel_end(self.closures, self.closure_starts, depart, self.transit_hours())
+        failure = self._failure(depart, arrival)
+        yield env.timeout(arrival - env.now)
+        tonnes = kg / 1000.0
+        tonne_km = tonnes * config.distance_km
+        cost = (
+            config.cost_cny_per_trip
+            + config.cost_cny_per_km * config.distance_km
+            + config.cost_cny_per_kg * kg
+        )
+        ledger.trip(loaded_at, self.index, kg, tonne_km, cost, tonne_km * config.co2_kg_per_tonne_km)
+        self.trips += 1
+        arrived: list[Lot] = []
+        for lot in lots:
+            lot.advance(arrival)
+            if failure is not None:
+                start, end, ambient = failure
+                lot.add_exposure(ambient, start, end)
+            if not context.spoil_if_expired(lot, self.leg_id):
+                ledger.movement(arrival, "arrive", lot.product, lot.kg, self.leg_id, lot.id)
+                arrived.append(lot)
+        if arrived:
+            self.deliver(arrived)
+        # The vehicle returns empty; closures hold it too.
+        back = travel_end(self.closures, self.closure_starts, env.now, self.transit_hours())
+        yield env.timeout(back - env.now)
+        self.busy_hours += env.now - loaded_at
+        self.available += 1
+        if self.min_load_kg is not None:
+            self.dispatch(force=False)
+
+    def _failure(self, depart: float, arrival: float) -> tuple[float, float, Ambient] | None:
+        failure = self.config.reefer_failure
+        if failure is None or self.failure_hours is None:
+            return None
+        if self.failure_rng.random() >= failure.probability_per_trip:
+            return None
+        start = depart + (arrival - depart) * self.failure_rng.random()
+        end = min(start + self.failure_hours(), arrival)
+        # The first half of the route lies in the origin's climate, the second in the destination's.
+        ambient = (
+            self.origin_ambient if start < (depart + arrival) / 2 else self.destination_ambient
+        )
+        return start, end, ambient

@@ -1,0 +1,211 @@
+"""The world: a scenario and a seed turned into connected SimPy components."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import simpy
+
+from fieldtotable.kinetics import Kinetics
+from fieldtotable.ledger import Ledger
+from fieldtotable.model.collection import CollectionPointProcess, SourceProcess
+from fieldtotable.model.context import Calendar, Context
+from fieldtotable.model.hub import HubProcess
+from fieldtotable.model.lot import COLLECTION, HUB
+from fieldtotable.model.market import OrdersProcess, Seller, StoreProcess
+from fieldtotable.model.routing import market_hubs, routing_table
+from fieldtotable.model.storage import Storage
+from fieldtotable.model.thermal import Ambient, hourly_temperatures
+from fieldtotable.model.transport import LegProcess
+from fieldtotable.scenario.schema import Scenario
+
+#: Days of climate tabulated beyond the horizon (lots are never aged past the end).
+CLIMATE_MARGIN_DAYS = 2
+
+
+class CountingEnvironment(simpy.Environment):
+    """A SimPy environment that counts the events it processes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events_processed = 0
+
+    def step(self) -> None:
+        """Process the next event and count it."""
+        self.events_processed += 1
+        super().step()
+
+
+class World:
+    """All components of one replication, wired together.
+
+    Parameters
+    ----------
+    scenario
+        The channel configuration.
+    seed
+        The replication's seed; every component draws from its own stream derived
+        from it (see :func:`fieldtotable.model.context.stream`).
+    record_flows
+        Keep the per-movement flow log in the ledger.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int = 0, *, record_flows: bool = False) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        days = scenario.horizon_days
+        self.env = CountingEnvironment()
+        self.product_ids = list(scenario.products)
+        self.product_index = {pid: i for i, pid in enumerate(self.product_ids)}
+        self.leg_ids = list(scenario.legs)
+        self.ledger = Ledger(self.product_ids, self.leg_ids, days, record_flows=record_flows)
+        calendar = Calendar(scenario.start_date, days + CLIMATE_MARGIN_DAYS)
+        kinetics = [
+            Kinetics(p.shelf_life_days, p.ref_temp_c, p.q10, p.activation_energy_kj_mol)
+            for p in scenario.products.values()
+        ]
+        ambient = {
+            region: Ambient(
+                hourly_temperatures(climate.monthly_mean_c, climate.daily_range_c, calendar.month),
+                kinetics,
+            )
+            for region, climate in scenario.climate.items()
+        }
+        self.context = Context(self.env, self.ledger, calendar, kinetics, ambient, days * 24.0)
+        self._build()
+
+    def _build(self) -> None:
+        scenario, context, seed = self.scenario, self.context, self.seed
+        products = len(self.product_ids)
+        self.storages: dict[str, Storage] = {}
+        self.collection_points: dict[str, CollectionPointProcess] = {}
+        for node_id, cp in scenario.collection_points.items():
+            storage = Storage(
+                context, node_id, context.ambient[cp.region], cp.setpoint_c, cp.cold_room_kg,
+                cp.on_full, COLLECTION, products,
+            )  # fmt: skip
+            self.storages[node_id] = storage
+            self.collection_points[node_id] = CollectionPointProcess(
+                context, node_id, cp, storage, seed
+            )
+        final = market_hubs(scenario)
+        self.hubs: dict[str, HubProcess] = {}
+        for node_id, hub in scenario.hubs.items():
+            storage = Storage(
+                context, node_id, context.ambient[hub.region], hub.setpoint_c, hub.storage_kg,
+                hub.on_full, HUB, products,
+            )  # fmt: skip
+            self.storages[node_id] = storage
+            final_products = frozenset(
+                self.product_index[p] for p, hubs in final.items() if node_id in hubs
+            )
+            self.hubs[node_id] = HubProcess(context, node_id, hub, storage, final_products)
+        self.legs: dict[str, LegProcess] = {}
+        for index, (leg_id, leg) in enumerate(scenario.legs.items()):
+            self.legs[leg_id] = LegProcess(
+                context, leg_id, leg, index, self.storages[leg.from_],
+                self._region_ambient(leg.from_), self._region_ambient(leg.to),
+                self.hubs[leg.to].receive, seed,
+            )  # fmt: skip
+        self._wire_routing()
+        self.sources = [
+            SourceProcess(
+                context, source_id, source, index, self.product_index,
+                [p.shelf_life_cv for p in scenario.products.values()], scenario.scale, seed,
+                self.collection_points[source.collection_point].receive,
+            )  # fmt: skip
+            for index, (source_id, source) in enumerate(scenario.sources.items())
+        ]
+        prices = [p.price_cny_per_kg for p in scenario.products.values()]
+        markdowns = [p.markdown for p in scenario.products.values()]
+        self.stores: dict[str, StoreProcess] = {}
+        for market_id, market in scenario.markets.items():
+            supplier = self.storages[market.supplied_by]
+            if market.kind == "store":
+                seller = Seller(
+                    context, market_id, prices, markdowns, context.at_temperature(market.setpoint_c)
+                )
+                self.stores[market_id] = StoreProcess(
+                    context, market_id, market, supplier, self.product_index, seller,
+                    scenario.scale, seed,
+                )  # fmt: skip
+            else:
+                seller = Seller(context, market_id, prices, markdowns, supplier.cold)
+                OrdersProcess(
+                    context, market_id, market, supplier, self.product_index, seller,
+                    scenario.scale, seed,
+                )  # fmt: skip
+        self.stock_series: dict[str, list[float]] = {
+            node: [0.0] * scenario.horizon_days for node in [*self.storages, *self.stores]
+        }
+        self.in_transit_series = [0.0] * scenario.horizon_days
+        self.env.process(self._daily())
+
+    def _region_ambient(self, node_id: str) -> Ambient:
+        scenario = self.scenario
+        node = scenario.collection_points.get(node_id) or scenario.hubs[node_id]
+        return self.context.ambient[node.region]
+
+    def _wire_routing(self) -> None:
+        table = routing_table(self.scenario)
+        for leg in self.legs.values():
+            origin = leg.config.from_
+            leg.products_by_month = {
+                month: tuple(
+                    self.product_index[p] for p, leg_id in table[month][origin].items()
+                    if leg_id == leg.leg_id
+                )
+                for month in table
+            }  # fmt: skip
+        for node_id, storage in self.storages.items():
+            by_product = {
+                month: {self.product_index[p]: self.legs[leg_id] for p, leg_id in choices.items()}
+                for month, nodes in table.items()
+                for choices in [nodes.get(node_id, {})]
+            }
+            calendar = self.context.calendar
+            env = self.env
+
+            def notify(
+                product: int,
+                by_product: dict[int, dict[int, LegProcess]] = by_product,
+            ) -> None:
+                leg = by_product[calendar.month_at(env.now)].get(product)
+                if leg is not None:
+                    leg.cargo_arrived(product)
+
+            storage.on_stock = notify
+
+    def _daily(self) -> Generator[simpy.Event, Any, None]:
+        """End of each day: inspect stores for expired stock, record stock levels."""
+        env = self.env
+        for day in range(self.scenario.horizon_days):
+            yield env.timeout((day + 1) * 24 - env.now - 1e-6)
+            for node_id, storage in self.storages.items():
+                storage.inspect()
+                self.stock_series[node_id][day] = storage.held_kg
+            for market_id, store in self.stores.items():
+                self.stock_series[market_id][day] = store.held_kg
+            placed = sum(self.stock_series[n][day] for n in self.stock_series)
+            self.in_transit_series[day] = max(
+                sum(lot.kg for lot in self.context.live.values()) - placed, 0.0
+            )
+
+    def run(self) -> None:
+        """Run to the end of the horizon, then age every live lot to the end."""
+        horizon_h = self.context.horizon_h
+        self.env.run(until=horizon_h)
+        context = self.context
+        for lot in list(context.live.values()):
+            lot.advance(horizon_h)
+            if lot.is_spoiled:
+                at = min(max(lot.expires_at_h, lot.arrived_h), horizon_h)
+                self.ledger.spoil(at, lot.stage, lot.product, lot.kg, "end", lot.id)
+                context.remove(lot)
+
+    @property
+    def in_system_kg(self) -> float:
+        """Kg of every live lot (in storage, waiting, in vehicles, on shelves)."""
+        return sum(lot.kg for lot in self.context.live.values())
+

@@ -1,0 +1,284 @@
+"""Run results: the KPIs of DESIGN.md section 5, breakdowns and daily series.
+
+A :class:`RunResult` is a flat, immutable record built from the ledger once a run
+ends. Every KPI is measured over the days after ``warmup_days``; the mass balance is
+checked over the whole horizon before the result is built.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from fieldtotable.ledger import Flow, Ledger
+from fieldtotable.model.lot import STAGES
+
+#: Every KPI key with its unit and meaning (the results contract).
+KPI_DEFINITIONS: dict[str, tuple[str, str]] = {
+    "harvested_kg": ("kg", "all kg that entered the system from sources"),
+    "rejected_kg": ("kg", "removed at grading"),
+    "refused_kg": ("kg", "turned away by a full store set to on_full: refuse"),
+    "spoiled_kg": ("kg", "discarded because shelf life ran out (all stages)"),
+    "sold_kg": ("kg", "sold to any market (markdown sales included)"),
+    "sold_value_cny": ("CNY", "revenue of all sales"),
+    "markdown_sold_kg": ("kg", "sold at a markdown price"),
+    "demand_kg": ("kg", "demand of walk-in customers and orders"),
+    "lost_sales_kg": ("kg", "demand that could not be met from stock"),
+    "fill_rate": ("1", "sold_kg / demand_kg"),
+    "spoilage_rate": ("1", "spoiled_kg / harvested_kg"),
+    "throughput_kg_per_day": ("kg/d", "sold_kg per measured day"),
+    "in_system_kg_end": ("kg", "kg still in the system at the end of the horizon"),
+    "arrived_at_market_hub_kg": ("kg", "kg unloaded at a hub that supplies markets"),
+    "mean_field_to_market_h": ("h", "kg-weighted mean hours from harvest to a market"),
+    "mean_remaining_shelf_life_at_sale_d": (
+        "d",
+        "kg-weighted mean remaining shelf life at sale, at the market's temperature",
+    ),
+    "transport_cost_cny": ("CNY", "cost of all trips (per trip, per km, per kg)"),
+    "cost_per_kg_sold_cny": ("CNY/kg", "transport_cost_cny / sold_kg"),
+    "co2_kg": ("kg", "CO2 of the tonne-km carried"),
+    "trips": ("1", "vehicle trips on all legs"),
+}
+
+#: KPIs that make sense per product.
+PRODUCT_KPIS = (
+    "harvested_kg",
+    "rejected_kg",
+    "refused_kg",
+    "spoiled_kg",
+    "sold_kg",
+    "sold_value_cny",
+    "markdown_sold_kg",
+    "demand_kg",
+    "lost_sales_kg",
+    "fill_rate",
+    "spoilage_rate",
+    "throughput_kg_per_day",
+    "in_system_kg_end",
+    "arrived_at_market_hub_kg",
+    "mean_field_to_market_h",
+    "mean_remaining_shelf_life_at_sale_d",
+)
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator > 0 else math.nan
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of one replication.
+
+    Attributes
+    ----------
+    scenario_name
+        The scenario's ``name``.
+    seed
+        The replication's seed.
+    horizon_days, warmup_days
+        Length of the run and of the unmeasured start.
+    kpis
+        Every key of :data:`KPI_DEFINITIONS` (measured after the warm-up).
+    spoiled_kg_by_stage
+        Spoiled kg per stage: ``collection`` (field and collection point),
+        ``transit`` (loading and legs), ``hub``, ``market`` (shop and its delivery van).
+    by_product
+        Per product id, the keys of :data:`PRODUCT_KPIS` plus ``spoiled_kg_<stage>``.
+    by_leg
+        Per leg id: ``trips``, ``kg_carried``, ``mean_load_kg``, ``load_factor``,
+        ``tonne_km``, ``cost_cny``, ``co2_kg``, ``utilisation`` (share of the
+        fleet's hours spent on trips).
+    by_node
+        Per collection point and hub: ``peak_stock_kg``, ``capacity_kg``,
+        ``overflow_kg`` (kg that found the store full), and for collection points
+        ``mean_precooling_wait_h`` and ``precooled_lots``.
+    daily
+        Daily series over the whole horizon (index = day): ``harvested_kg``,
+        ``rejected_kg``, ``spoiled_kg``, ``spoiled_<stage>_kg``, ``sold_kg``,
+        ``sold_value_cny``, ``demand_kg``, ``lost_sales_kg``,
+        ``arrived_at_market_hub_kg``, ``transport_cost_cny``, ``co2_kg``,
+        ``in_transit_kg`` and ``stock_<node>_kg`` (end-of-day stock of every
+        collection point, hub and store).
+    events_processed
+        SimPy events processed (a measure of the run's work).
+    flows
+        The per-movement flow log when ``record_flows=True``, else ``None``.
+    wall_time_s
+        Wall-clock seconds of the run (not part of equality).
+    """
+
+    scenario_name: str
+    seed: int
+    horizon_days: int
+    warmup_days: int
+    kpis: dict[str, float]
+    spoiled_kg_by_stage: dict[str, float]
+    by_product: dict[str, dict[str, float]]
+    by_leg: dict[str, dict[str, float]]
+    by_node: dict[str, dict[str, float]]
+    daily: dict[str, list[float]]
+    events_processed: int
+    flows: tuple[Flow, ...] | None = None
+    wall_time_s: float = field(default=0.0, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-compatible data (NaN becomes ``None``); the flow log is left out."""
+        return _clean(
+            {
+                "scenario_name": self.scenario_name,
+                "seed": self.seed,
+                "horizon_days": self.horizon_days,
+                "warmup_days": self.warmup_days,
+                "kpis": self.kpis,
+                "spoiled_kg_by_stage": self.spoiled_kg_by_stage,
+                "by_product": self.by_product,
+                "by_leg": self.by_leg,
+                "by_node": self.by_node,
+                "daily": self.daily,
+                "events_processed": self.events_processed,
+                "wall_time_s": self.wall_time_s,
+            }
+        )
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The :meth:`to_dict` data as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _product_kpis(
+    sums: dict[str, np.ndarray], in_system: np.ndarray, index: int | slice, days: int
+) -> dict[str, float]:
+    def total(name: str) -> float:
+        return float(np.sum(sums[name][index]))
+
+    spoiled = float(np.sum(sums["spoiled"][:, index]))
+    sold = total("sold")
+    demand = total("demand")
+    harvested = total("harvested")
+    return {
+        "harvested_kg": harvested,
+        "rejected_kg": total("rejected"),
+        "refused_kg": total("refused"),
+        "spoiled_kg": spoiled,
+        "sold_kg": sold,
+        "sold_value_cny": total("sold_value_cny"),
+        "markdown_sold_kg": total("markdown_sold"),
+        "demand_kg": demand,
+        "lost_sales_kg": total("lost_sales"),
+        "fill_rate": _ratio(sold, demand),
+        "spoilage_rate": _ratio(spoiled, harvested),
+        "throughput_kg_per_day": sold / days,
+        "in_system_kg_end": float(np.sum(in_system[index])),
+        "arrived_at_market_hub_kg": total("arrived_at_market_hub"),
+        "mean_field_to_market_h": _ratio(
+            total("field_to_market_kg_h"), total("delivered_to_market")
+        ),
+        "mean_remaining_shelf_life_at_sale_d": _ratio(total("remaining_shelf_life_kg_d"), sold),
+    }
+
+
+def build_result(
+    *,
+    scenario_name: str,
+    seed: int,
+    warmup_days: int,
+    ledger: Ledger,
+    in_system_by_product: np.ndarray,
+    by_node: dict[str, dict[str, float]],
+    fleet_hours: dict[str, float],
+    leg_capacity_kg: dict[str, float],
+    stock_series: dict[str, list[float]],
+    in_transit_series: list[float],
+    events_processed: int,
+    wall_time_s: float,
+) -> RunResult:
+    """Assemble a :class:`RunResult` from a finished run's ledger and node statistics."""
+    arrays = ledger.arrays()
+    days = ledger.horizon_days
+    measured = slice(warmup_days, days)
+    measured_days = days - warmup_days
+    sums = {
+        name: (values[..., measured] if values.ndim > 1 else values)
+        for name, values in arrays.items()
+    }
+    kpis = _product_kpis(sums, in_system_by_product, slice(None), measured_days)
+    leg_cost = sums["leg_cost_cny"]
+    sold = kpis["sold_kg"]
+    kpis["transport_cost_cny"] = float(leg_cost.sum())
+    kpis["cost_per_kg_sold_cny"] = _ratio(kpis["transport_cost_cny"], sold)
+    kpis["co2_kg"] = float(sums["leg_co2_kg"].sum())
+    kpis["trips"] = float(sums["leg_trips"].sum())
+    kpis = {key: kpis[key] for key in KPI_DEFINITIONS}
+
+    spoiled_by_stage_product = sums["spoiled"].sum(axis=2)
+    spoiled_kg_by_stage = {
+        stage: float(spoiled_by_stage_product[i].sum()) for i, stage in enumerate(STAGES)
+    }
+    by_product: dict[str, dict[str, float]] = {}
+    for index, product in enumerate(ledger.products):
+        values = _product_kpis(sums, in_system_by_product, index, measured_days)
+        for stage_index, stage in enumerate(STAGES):
+            values[f"spoiled_kg_{stage}"] = float(spoiled_by_stage_product[stage_index, index])
+        by_product[product] = values
+
+    by_leg: dict[str, dict[str, float]] = {}
+    for index, leg in enumerate(ledger.legs):
+        trips = float(sums["leg_trips"][index].sum())
+        carried = float(sums["leg_kg_carried"][index].sum())
+        mean_load = _ratio(carried, trips)
+        by_leg[leg] = {
+            "trips": trips,
+            "kg_carried": carried,
+            "mean_load_kg": mean_load,
+            "load_factor": _ratio(mean_load, leg_capacity_kg[leg]),
+            "tonne_km": float(sums["leg_tonne_km"][index].sum()),
+            "cost_cny": float(sums["leg_cost_cny"][index].sum()),
+            "co2_kg": float(sums["leg_co2_kg"][index].sum()),
+            "utilisation": float(fleet_hours[leg]),
+        }
+
+    daily: dict[str, list[float]] = {
+        "harvested_kg": arrays["harvested"].sum(axis=0).tolist(),
+        "rejected_kg": arrays["rejected"].sum(axis=0).tolist(),
+        "spoiled_kg": arrays["spoiled"].sum(axis=(0, 1)).tolist(),
+    }
+    for stage_index, stage in enumerate(STAGES):
+        daily[f"spoiled_{stage}_kg"] = arrays["spoiled"][stage_index].sum(axis=0).tolist()
+    for name in ("sold", "demand", "lost_sales", "arrived_at_market_hub"):
+        daily[f"{name}_kg"] = arrays[name].sum(axis=0).tolist()
+    daily["sold_value_cny"] = arrays["sold_value_cny"].sum(axis=0).tolist()
+    daily["transport_cost_cny"] = arrays["leg_cost_cny"].sum(axis=0).tolist()
+    daily["co2_kg"] = arrays["leg_co2_kg"].sum(axis=0).tolist()
+    daily["in_transit_kg"] = list(in_transit_series)
+    for node, series in stock_series.items():
+        daily[f"stock_{node}_kg"] = list(series)
+
+    return RunResult(
+        scenario_name=scenario_name,
+        seed=seed,
+        horizon_days=days,
+        warmup_days=warmup_days,
+        kpis=kpis,
+        spoiled_kg_by_stage=spoiled_kg_by_stage,
+        by_product=by_product,
+        by_leg=by_leg,
+        by_node=by_node,
+        daily=daily,
+        events_processed=events_processed,
+        flows=tuple(ledger.flows) if ledger.record_flows else None,
+        wall_time_s=wall_time_s,
+    )

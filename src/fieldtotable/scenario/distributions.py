@@ -1,0 +1,234 @@
+"""Probability distributions as data: the scenario's ``{dist: ..., ...}`` mappings.
+
+A :class:`Distribution` is a frozen description; :func:`make_sampler` turns it into a
+fast callable bound to one ``numpy.random.Generator`` stream. Distributions are never
+code: the set of kinds is closed and every parameter is checked for sense.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, model_validator
+
+DistributionKind = Literal[
+    "constant", "uniform", "triangular", "normal", "lognormal", "gamma", "poisson", "empirical"
+]
+
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "constant": ("value",),
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "normal": ("mean", "sd"),
+    "lognormal": ("mean", "cv"),
+    "gamma": ("mean", "cv"),
+    "poisson": ("mean",),
+    "empirical": ("values",),
+}
+_PARAMETERS = ("value", "low", "high", "mode", "mean", "sd", "cv", "values", "weights")
+
+
+class Distribution(BaseModel):
+    """A random quantity described by data.
+
+    Parameters
+    ----------
+    dist
+        The kind: ``constant`` (``value``), ``uniform`` (``low``, ``high``),
+        ``triangular`` (``low``, ``mode``, ``high``), ``normal`` (``mean``, ``sd``;
+        truncated at 0 when sampled for non-negative quantities), ``lognormal`` and
+        ``gamma`` (``mean``, ``cv``: coefficient of variation), ``poisson`` (``mean``),
+        ``empirical`` (``values``, optional ``weights``).
+
+    A bare number in a scenario file is read as ``{dist: constant, value: number}``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dist: DistributionKind
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+    cv: float | None = None
+    values: tuple[float, ...] | None = None
+    weights: tuple[float, ...] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _number_is_constant(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            return data
+        if isinstance(data, int | float):
+            return {"dist": "constant", "value": data}
+        return data
+
+    @model_validator(mode="after")
+    def _check_parameters(self) -> Distribution:
+        required = _REQUIRED[self.dist]
+        missing = [name for name in required if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"dist {self.dist!r} needs {', '.join(missing)}")
+        allowed = set(required) | ({"weights"} if self.dist == "empirical" else set())
+        extra = [n for n in _PARAMETERS if getattr(self, n) is not None and n not in allowed]
+        if extra:
+            raise ValueError(f"dist {self.dist!r} does not take {', '.join(extra)}")
+        for name in _PARAMETERS:
+            value = getattr(self, name)
+            numbers = value if isinstance(value, tuple) else (value,)
+            if any(v is not None and not math.isfinite(v) for v in numbers):
+                raise ValueError(f"{name} must be a finite number")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low ({self.low}) > high ({self.high})")
+        if (
+            self.mode is not None
+            and self.low is not None
+            and self.high is not None
+            and not self.low <= self.mode <= self.high
+        ):
+            raise ValueError("mode must lie between low and high")
+        if self.sd is not None and self.sd < 0:
+            raise ValueError("sd must be >= 0")
+        if self.cv is not None and self.cv < 0:
+            raise ValueError("cv must be >= 0")
+        if self.dist in ("lognormal", "gamma", "poisson") and (self.mean or 0) <= 0:
+            raise ValueError(f"dist {self.dist!r} needs mean > 0")
+        if self.dist == "empirical":
+            if not self.values:
+                raise ValueError("values must not be empty")
+            if self.weights is not None:
+                if len(self.weights) != len(self.values):
+                    raise ValueError("weights must have as many entries as values")
+                if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+                    raise ValueError("weights must be >= 0 with a positive sum")
+        return self
+
+    @property
+    def expected(self) -> float:
+        """The mean of the distribution (before any truncation at zero)."""
+        match self.dist:
+            case "constant":
+                return float(self.value)  # type: ignore[arg-type]
+            case "uniform":
+                return (self.low + self.high) / 2  # type: ignore[operator]
+            case "triangular":
+                return (self.low + self.mode + self.high) / 3  # type: ignore[operator]
+            case "empirical":
+                values = np.asarray(self.values, dtype=float)
+                weights = None if self.weights is None else np.asarray(self.weights, float)
+                return float(np.average(values, weights=weights))
+            case _:
+                return float(self.mean)  # type: ignore[arg-type]
+
+    @property
+    def minimum(self) -> float:
+        """The smallest value the distribution can take (``-inf`` when unbounded)."""
+        match self.dist:
+            case "constant":
+                return float(self.value)  # type: ignore[arg-type]
+            case "uniform" | "triangular":
+                return float(self.low)  # type: ignore[arg-type]
+            case "empirical":
+                return float(min(self.values))  # type: ignore[arg-type]
+            case "normal":
+                return -math.inf
+            case _:
+                return 0.0
+
+
+Sampler = Callable[[], float]
+
+
+def make_sampler(distribution: Distribution, rng: np.random.Generator) -> Sampler:
+    """Return a zero-argument callable drawing from ``distribution`` with ``rng``.
+
+    Draws are clipped at zero: every sampled quantity in the model (hours, kg,
+    counts) is non-negative.
+    """
+    d = distribution
+    match d.dist:
+        case "constant":
+            value = max(float(d.value), 0.0)  # type: ignore[arg-type]
+            return lambda: value
+        case "uniform":
+            low, high = float(d.low), float(d.high)  # type: ignore[arg-type]
+            return lambda: max(rng.uniform(low, high), 0.0)
+        case "triangular":
+            low, mode, high = float(d.low), float(d.mode), float(d.high)  # type: ignore[arg-type]
+            if low == high:
+                return lambda: max(low, 0.0)
+            return lambda: max(rng.triangular(low, mode, high), 0.0)
+        case "normal":
+            mean, sd = float(d.mean), float(d.sd)  # type: ignore[arg-type]
+            return lambda: max(rng.normal(mean, sd), 0.0)
+        case "lognormal":
+            mean, cv = float(d.mean), float(d.cv)  # type: ignore[arg-type]
+            if cv == 0:
+                return lambda: mean
+            sigma = math.sqrt(math.log1p(cv * cv))
+            mu = math.log(mean) - sigma * sigma / 2
+            return lambda: float(rng.lognormal(mu, sigma))
+        case "gamma":
+            mean, cv = float(d.mean), float(d.cv)  # type: ignore[arg-type]
+            if cv == 0:
+                return lambda: mean
+            shape = 1.0 / (cv * cv)
+            scale = mean / shape
+            return lambda: float(rng.gamma(shape, scale))
+        case "poisson":
+            mean = float(d.mean)  # type: ignore[arg-type]
+            return lambda: float(rng.poisson(mean))
+        case _:
+            values = np.asarray(d.values, dtype=float)
+            weights = None if d.weights is None else np.asarray(d.weights, dtype=float)
+            probabilities = None if weights is None else weights / weights.sum()
+            return lambda: max(float(rng.choice(values, p=probabilities)), 0.0)
+
+
+VectorSampler = Callable[[int], np.ndarray]
+
+
+def make_vector_sampler(distribution: Distribution, rng: np.random.Generator) -> VectorSampler:
+    """Return a callable drawing ``size`` values at once (clipped at zero)."""
+    d = distribution
+    match d.dist:
+        case "constant":
+            value = max(float(d.value), 0.0)  # type: ignore[arg-type]
+            return lambda size: np.full(size, value)
+        case "uniform":
+            low, high = float(d.low), float(d.high)  # type: ignore[arg-type]
+            return lambda size: np.maximum(rng.uniform(low, high, size), 0.0)
+        case "triangular":
+            low, mode, high = float(d.low), float(d.mode), float(d.high)  # type: ignore[arg-type]
+            if low == high:
+                return lambda size: np.full(size, max(low, 0.0))
+            return lambda size: np.maximum(rng.triangular(low, mode, high, size), 0.0)
+        case "normal":
+            mean, sd = float(d.mean), float(d.sd)  # type: ignore[arg-type]
+            return lambda size: np.maximum(rng.normal(mean, sd, size), 0.0)
+        case "lognormal":
+            mean, cv = float(d.mean), float(d.cv)  # type: ignore[arg-type]
+            if cv == 0:
+                return lambda size: np.full(size, mean)
+            sigma = math.sqrt(math.log1p(cv * cv))
+            mu = math.log(mean) - sigma * sigma / 2
+            return lambda size: rng.lognormal(mu, sigma, size)
+        case "gamma":
+            mean, cv = float(d.mean), float(d.cv)  # type: ignore[arg-type]
+            if cv == 0:
+                return lambda size: np.full(size, mean)
+            shape = 1.0 / (cv * cv)
+            return lambda size: rng.gamma(shape, mean / shape, size)
+        case "poisson":
+            mean = float(d.mean)  # type: ignore[arg-type]
+            return lambda size: rng.poisson(mean, size).astype(float)
+        case _:
+            values = np.asarray(d.values, dtype=float)
+            weights = None if d.weights is None else np.asarray(d.weights, dtype=float)
+            probabilities = None if weights is None else weights / weights.sum()
+            return lambda size: np.maximum(rng.choice(values, size, p=probabilities), 0.0)

@@ -1,0 +1,294 @@
+"""The transport network of a scenario: graph building and cross-reference checks.
+
+The network's nodes are collection points and hubs; its edges are legs. Legs start
+at a collection point or a hub and end at a hub; markets hang off hubs
+(``supplied_by``). :func:`check_network` finds every reference to an unknown name and
+every flow that cannot happen (a source whose product can reach no market selling it,
+a market demand no source can supply, a cycle of legs), each reported with the field
+path that the loader maps back to a line of the scenario file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import networkx as nx
+
+from fieldtotable.errors import Problem, ScenarioError
+from fieldtotable.scenario.schema import Scenario, Store
+from fieldtotable.scenario.yaml_loader import Path, format_path
+
+__all__ = ["NetworkProblem", "build_graph", "check_network"]
+
+NetworkProblem = tuple[Path, str]
+"""A field path (YAML keys, ``"from"`` not ``"from_"``) and what is wrong there."""
+
+COLLECTION_POINT = "collection_point"
+HUB = "hub"
+
+
+def build_graph(scenario: Scenario) -> nx.MultiDiGraph:
+    """Return the scenario's transport network for routing.
+
+    Parameters
+    ----------
+    scenario
+        A scenario whose legs name known nodes (every scenario from
+        :func:`~fieldtotable.scenario.load_scenario` does).
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A directed graph (a ``MultiDiGraph`` is a ``DiGraph`` that allows several
+        legs between the same two nodes, e.g. truck, rail and air). Node attributes:
+        ``kind`` (``"collection_point"`` or ``"hub"``) and ``region``. One edge per
+        leg, keyed by the leg id, with attributes ``leg`` (the id), ``mode``,
+        ``distance_km`` and ``expected_h`` (expected transit time + loading hours).
+        Weighted shortest paths over ``expected_h`` use the fastest parallel leg.
+
+    Raises
+    ------
+    ScenarioError
+        If a leg starts or ends at an unknown node, or ends at a collection point.
+    """
+    problems: list[Problem] = []
+    for leg_id, leg in scenario.legs.items():
+        if leg.from_ not in scenario.collection_points and leg.from_ not in scenario.hubs:
+            path: Path = ("legs", leg_id, "from")
+            problems.append(Problem(None, None, format_path(path), f"unknown node {leg.from_!r}"))
+        if leg.to not in scenario.hubs:
+            path = ("legs", leg_id, "to")
+            problems.append(Problem(None, None, format_path(path), f"unknown hub {leg.to!r}"))
+    if problems:
+        raise ScenarioError(problems)
+    return _graph(scenario)
+
+
+def check_network(scenario: Scenario) -> list[NetworkProblem]:
+    """Check the cross-references and flows of a scenario.
+
+    Parameters
+    ----------
+    scenario
+        A scenario that passed field validation.
+
+    Returns
+    -------
+    list of (path, message)
+        Every problem found: unknown collection points, regions, nodes, hubs and
+        products; legs ending anywhere but at a hub; node ids used twice; market
+        demand that no source can reach and source products that reach no market
+        selling them (checked only when every name is known, since they would
+        mostly repeat a misspelt name); cycles of legs. Empty when the network
+        makes sense.
+    """
+    problems = _check_names(scenario) + _check_products(scenario)
+    graph = _graph(scenario)
+    if not problems:
+        # Flow problems that follow from a misspelt name would only repeat it.
+        problems += _check_flows(scenario, graph)
+    return problems + _check_cycles(scenario, graph)
+
+
+def _graph(scenario: Scenario) -> nx.MultiDiGraph:
+    """Build the graph, leaving out legs that name unknown nodes."""
+    graph = nx.MultiDiGraph()
+    for cp_id, point in scenario.collection_points.items():
+        graph.add_node(cp_id, kind=COLLECTION_POINT, region=point.region)
+    for hub_id, hub in scenario.hubs.items():
+        if hub_id not in scenario.collection_points:
+            graph.add_node(hub_id, kind=HUB, region=hub.region)
+    for leg_id, leg in scenario.legs.items():
+        if leg.from_ in graph and leg.to in graph and graph.nodes[leg.to]["kind"] == HUB:
+            graph.add_edge(
+                leg.from_,
+                leg.to,
+                key=leg_id,
+                leg=leg_id,
+                mode=leg.mode,
+                distance_km=leg.distance_km,
+                expected_h=leg.transit_time_h.expected + leg.loading_h,
+            )
+    return graph
+
+
+def _known(names: Iterable[str]) -> str:
+    listed = sorted(names)
+    return ", ".join(listed) if listed else "none"
+
+
+def _check_names(scenario: Scenario) -> list[NetworkProblem]:
+    problems: list[NetworkProblem] = []
+    regions = scenario.climate
+    cps, hubs = scenario.collection_points, scenario.hubs
+
+    def region(path: Path, name: str | None) -> None:
+        if name is not None and name not in regions:
+            problems.append(
+                (path, f"region {name!r} has no entry in climate (known: {_known(regions)})")
+            )
+
+    for source_id, source in scenario.sources.items():
+        region(("sources", source_id, "region"), source.region)
+        if source.collection_point not in cps:
+            problems.append(
+                (
+                    ("sources", source_id, "collection_point"),
+                    f"unknown collection point {source.collection_point!r} (known: {_known(cps)})",
+                )
+            )
+    for cp_id, point in cps.items():
+        region(("collection_points", cp_id, "region"), point.region)
+    for hub_id, hub in hubs.items():
+        if hub_id in cps:
+            problems.append(
+                (("hubs", hub_id), f"{hub_id!r} is also a collection point; node ids must differ")
+            )
+        region(("hubs", hub_id, "region"), hub.region)
+    for leg_id, leg in scenario.legs.items():
+        if leg.from_ not in cps and leg.from_ not in hubs:
+            problems.append(
+                (
+                    ("legs", leg_id, "from"),
+                    f"unknown node {leg.from_!r}; a leg starts at a collection point or hub "
+                    f"(known: {_known([*cps, *hubs])})",
+                )
+            )
+        if leg.to in cps:
+            problems.append(
+                (
+                    ("legs", leg_id, "to"),
+                    f"{leg.to!r} is a collection point; a leg must end at a hub",
+                )
+            )
+        elif leg.to not in hubs:
+            problems.append(
+                (("legs", leg_id, "to"), f"unknown hub {leg.to!r} (known: {_known(hubs)})")
+            )
+    for market_id, market in scenario.markets.items():
+        region(("markets", market_id, "region"), market.region)
+        if market.supplied_by not in hubs:
+            problems.append(
+                (
+                    ("markets", market_id, "supplied_by"),
+                    f"{market.supplied_by!r} is not a hub (known: {_known(hubs)})",
+                )
+            )
+    return problems
+
+
+def _check_products(scenario: Scenario) -> list[NetworkProblem]:
+    products = scenario.products
+    problems: list[NetworkProblem] = []
+
+    def check(section: Path, names: Iterable[str]) -> None:
+        problems.extend(
+            ((*section, name), f"unknown product {name!r} (known: {_known(products)})")
+            for name in names
+            if name not in products
+        )
+
+    for source_id, source in scenario.sources.items():
+        check(("sources", source_id, "supply"), source.supply)
+    for market_id, market in scenario.markets.items():
+        if isinstance(market, Store):
+            check(("markets", market_id, "demand"), market.demand)
+            levels = getattr(market.replenishment, "levels", {})
+            check(("markets", market_id, "replenishment", "levels"), levels)
+        else:
+            check(("markets", market_id, "orders"), market.orders)
+    check(("routing", "prefer_modes"), scenario.routing.prefer_modes)
+    return problems
+
+
+def _check_cycles(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProblem]:
+    problems: list[NetworkProblem] = []
+    for component in nx.strongly_connected_components(graph):
+        if len(component) < 2:
+            continue
+        cycle = nx.find_cycle(graph.subgraph(component))
+        legs = [str(key) for _, _, key in cycle]
+        nodes = [str(cycle[0][0]), *(str(edge[1]) for edge in cycle)]
+        first = min(legs, key=list(scenario.legs).index)
+        problems.append(
+            (
+                ("legs", first),
+                f"legs form a cycle ({' -> '.join(nodes)} via {', '.join(legs)}); "
+                "a lot could circulate for ever",
+            )
+        )
+    problems.sort(key=lambda problem: list(scenario.legs).index(str(problem[0][1])))
+    return problems
+
+
+def _sellers(scenario: Scenario) -> dict[str, list[str]]:
+    """Product -> the hubs that supply a market selling it."""
+    sellers: dict[str, list[str]] = {}
+    for market in scenario.markets.values():
+        sold = market.demand if isinstance(market, Store) else market.orders
+        for product in sold:
+            sellers.setdefault(product, []).append(market.supplied_by)
+    return sellers
+
+
+def _check_flows(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProblem]:
+    problems: list[NetworkProblem] = []
+    reach: dict[str, set[str]] = {
+        cp: set(nx.descendants(graph, cp)) for cp in scenario.collection_points
+    }
+    hubs = scenario.hubs
+    reached_hubs = set().union(*reach.values()) if reach else set()
+    # Collection points receiving each product.
+    entry: dict[str, list[str]] = {}
+    for source in scenario.sources.values():
+        if source.collection_point in reach:
+            for product in source.supply:
+                entry.setdefault(product, []).append(source.collection_point)
+
+    for market_id, market in scenario.markets.items():
+        hub = market.supplied_by
+        if hub not in hubs:
+            continue  # reported by _check_names
+        section = "demand" if isinstance(market, Store) else "orders"
+        sold: Mapping[str, object] = market.demand if isinstance(market, Store) else market.orders
+        for product in sold:
+            if product not in scenario.products:
+                continue  # reported by _check_products
+            path: Path = ("markets", market_id, section, product)
+            points = sorted(set(entry.get(product, [])))
+            if hub not in reached_hubs:
+                problems.append(
+                    (path, f"supplying hub {hub!r} cannot be reached from any collection point")
+                )
+            elif not points:
+                problems.append((path, f"no source supplies {product!r}"))
+            elif not any(hub in reach[point] for point in points):
+                problems.append(
+                    (
+                        path,
+                        f"supplying hub {hub!r} cannot be reached from any collection point "
+                        f"receiving {product!r} ({', '.join(points)})",
+                    )
+                )
+
+    sellers = _sellers(scenario)
+    for source_id, source in scenario.sources.items():
+        point = source.collection_point
+        if point not in reach:
+            continue  # reported by _check_names
+        for product in source.supply:
+            if product not in scenario.products:
+                continue
+            path = ("sources", source_id, "supply", product)
+            targets = [hub for hub in sellers.get(product, []) if hub in hubs]
+            if not targets:
+                problems.append((path, f"no market sells {product!r}"))
+            elif not any(hub in reach[point] for hub in targets):
+                problems.append(
+                    (
+                        path,
+                        f"{product!r} cannot reach any market selling it from collection "
+                        f"point {point!r} (markets are supplied by {_known(set(targets))})",
+                    )
+                )
+    return problems

@@ -1,0 +1,336 @@
+"""The scenario file's shape: frozen pydantic models (DESIGN.md section 8).
+
+Every model forbids unknown keys and checks values for sense. Cross-references
+between sections (a leg naming an unknown node, a product no market sells) are
+checked by :mod:`fieldtotable.scenario.network`, which reports field paths that the
+loader maps back to file lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from fieldtotable.scenario.distributions import Distribution
+
+Mode = Literal["reefer_truck", "rail_reefer", "air", "van"]
+IssuingPolicy = Literal["FEFO", "FIFO", "LIFO"]
+TemperatureClass = Literal["frozen", "chilled", "ambient"]
+
+TemperatureC = Annotated[float, Field(ge=-60, le=60, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+HourOfDay = Annotated[float, Field(ge=0, lt=24, allow_inf_nan=False)]
+Month = Annotated[int, Field(ge=1, le=12)]
+MonthlyFactors = Annotated[
+    tuple[NonNegativeFloat, ...], Field(min_length=12, max_length=12)
+]
+WeekdayFactors = Annotated[tuple[NonNegativeFloat, ...], Field(min_length=7, max_length=7)]
+
+_ONES_12 = (1.0,) * 12
+_ONES_7 = (1.0,) * 7
+
+
+class Frozen(BaseModel):
+    """Base for every scenario model: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def _non_negative(distribution: Distribution, field: str) -> Distribution:
+    if distribution.minimum < 0 and distribution.dist != "normal":
+        raise ValueError(f"{field} must not take negative values")
+    return distribution
+
+
+class Markdown(Frozen):
+    """Price cut for stock close to expiry (nominal remaining fraction of shelf life)."""
+
+    below_remaining_fraction: Annotated[float, Field(gt=0, lt=1)]
+    discount: Annotated[float, Field(ge=0, lt=1)]
+
+
+class Product(Frozen):
+    """A product and its shelf-life kinetics (DESIGN.md section 4)."""
+
+    display_name: str | None = None
+    temperature_class: TemperatureClass
+    shelf_life_days: PositiveFloat
+    ref_temp_c: TemperatureC
+    q10: PositiveFloat | None = None
+    activation_energy_kj_mol: PositiveFloat | None = None
+    shelf_life_cv: NonNegativeFloat = 0.0
+    price_cny_per_kg: PositiveFloat
+    markdown: Markdown | None = None
+
+    @model_validator(mode="after")
+    def _one_sensitivity(self) -> Product:
+        if (self.q10 is None) == (self.activation_energy_kj_mol is None):
+            raise ValueError("give exactly one of q10 or activation_energy_kj_mol")
+        return self
+
+
+class Supply(Frozen):
+    """Daily supply of one product at one source."""
+
+    kg_per_day: Distribution
+    season: MonthlyFactors = _ONES_12
+
+    @model_validator(mode="after")
+    def _check(self) -> Supply:
+        _non_negative(self.kg_per_day, "kg_per_day")
+        return self
+
+
+class Source(Frozen):
+    """A producer, cooperative or enterprise that harvests once a day."""
+
+    region: str
+    collection_point: str
+    harvest_hour: HourOfDay = 12.0
+    hours_to_collection: Distribution = Distribution(dist="constant", value=0.0)
+    supply: dict[str, Supply] = Field(min_length=1)
+
+
+class Precooling(Frozen):
+    """Pre-cooling units at a collection point.
+
+    A lot occupies one of ``units`` for ``time_h`` (sampled) plus, when
+    ``capacity_kg_per_h`` is given, ``kg / capacity_kg_per_h`` hours of loading
+    throughput. Lots queue at ambient temperature while every unit is busy.
+    """
+
+    units: Annotated[int, Field(ge=1)] = 1
+    capacity_kg_per_h: PositiveFloat | None = None
+    time_h: Distribution = Distribution(dist="constant", value=0.0)
+
+
+OnFull = Literal["wait", "refuse"]
+
+
+class CollectionPoint(Frozen):
+    """County collection point: grading, pre-cooling, cold room."""
+
+    region: str
+    grading_reject_fraction: Fraction = 0.0
+    precooling: Precooling = Precooling()
+    cold_room_kg: PositiveFloat
+    setpoint_c: TemperatureC
+    on_full: OnFull = "wait"
+
+
+class Hub(Frozen):
+    """Consolidation hub or distribution centre."""
+
+    region: str
+    handling_time_h: NonNegativeFloat = 0.0
+    storage_kg: PositiveFloat
+    setpoint_c: TemperatureC
+    dock_exposure_h: NonNegativeFloat = 0.5
+    on_full: OnFull = "wait"
+
+
+class ScheduledDispatch(Frozen):
+    """Departures at fixed hours of every day."""
+
+    policy: Literal["scheduled"]
+    departures_h: tuple[HourOfDay, ...] = Field(min_length=1)
+
+
+class FullOrTimeoutDispatch(Frozen):
+    """Depart when ``min_load_kg`` waits, or when the oldest cargo waited ``max_wait_h``."""
+
+    policy: Literal["full_or_timeout"]
+    min_load_kg: PositiveFloat
+    max_wait_h: PositiveFloat
+
+
+Dispatch = Annotated[ScheduledDispatch | FullOrTimeoutDispatch, Field(discriminator="policy")]
+
+
+class ReeferFailure(Frozen):
+    """Refrigeration failure during a trip: cargo at ambient for the failure's duration."""
+
+    probability_per_trip: Fraction
+    duration_h: Distribution
+
+
+class Closures(Frozen):
+    """Road or line closures (landslides, snow) that hold departures and trips under way."""
+
+    per_year: NonNegativeFloat
+    months: tuple[Month, ...] = Field(default=tuple(range(1, 13)), min_length=1)
+    duration_h: Distribution
+
+
+class Leg(Frozen):
+    """A transport link between two nodes with its own fleet."""
+
+    from_: str = Field(alias="from")
+    to: str
+    mode: Mode
+    distance_km: PositiveFloat
+    transit_time_h: Distribution
+    fleet: Annotated[int, Field(ge=1)] = 1
+    vehicle_capacity_kg: PositiveFloat
+    dispatch: Dispatch
+    setpoint_c: TemperatureC
+    loading_h: NonNegativeFloat = 0.0
+    active_months: tuple[Month, ...] = Field(default=tuple(range(1, 13)), min_length=1)
+    reefer_failure: ReeferFailure | None = None
+    closures: Closures | None = None
+    cost_cny_per_trip: NonNegativeFloat = 0.0
+    cost_cny_per_km: NonNegativeFloat = 0.0
+    cost_cny_per_kg: NonNegativeFloat = 0.0
+    co2_kg_per_tonne_km: NonNegativeFloat = 0.0
+
+    @model_validator(mode="after")
+    def _check(self) -> Leg:
+        _non_negative(self.transit_time_h, "transit_time_h")
+        if self.from_ == self.to:
+            raise ValueError("a leg must join two different nodes")
+        return self
+
+
+class OrderUpTo(Frozen):
+    """Daily order raising shelf stock to ``target_days_of_demand`` of expected demand."""
+
+    policy: Literal["order_up_to"]
+    at_hour: HourOfDay = 6.0
+    target_days_of_demand: PositiveFloat
+    lead_time_h: NonNegativeFloat = 1.0
+
+
+class ReorderLevels(Frozen):
+    """(s, S) levels of one product."""
+
+    s_kg: NonNegativeFloat
+    S_kg: PositiveFloat  # noqa: N815 -- the conventional name of the order-up-to level
+
+    @model_validator(mode="after")
+    def _check(self) -> ReorderLevels:
+        if self.s_kg >= self.S_kg:
+            raise ValueError(f"s_kg ({self.s_kg}) must be < S_kg ({self.S_kg})")
+        return self
+
+
+class ReorderPoint(Frozen):
+    """Daily review: when stock is at or below ``s_kg``, order up to ``S_kg``."""
+
+    policy: Literal["s_S"]
+    at_hour: HourOfDay = 6.0
+    levels: dict[str, ReorderLevels] = Field(min_length=1)
+    lead_time_h: NonNegativeFloat = 1.0
+
+
+Replenishment = Annotated[OrderUpTo | ReorderPoint, Field(discriminator="policy")]
+
+
+class StoreDemand(Frozen):
+    """Walk-in demand for one product at a store."""
+
+    customers_per_day: Distribution
+    kg_per_customer: Distribution
+    weekday_factors: WeekdayFactors = _ONES_7
+    season: MonthlyFactors = _ONES_12
+
+
+class Store(Frozen):
+    """A shop with opening hours, shelf stock and walk-in customers."""
+
+    kind: Literal["store"]
+    region: str
+    supplied_by: str
+    open_hours: tuple[HourOfDay, Annotated[float, Field(gt=0, le=24)]] = (9.0, 21.0)
+    setpoint_c: TemperatureC
+    shelf_capacity_kg: PositiveFloat
+    issuing: IssuingPolicy = "FEFO"
+    replenishment: Replenishment
+    demand: dict[str, StoreDemand] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Store:
+        if self.open_hours[0] >= self.open_hours[1]:
+            raise ValueError("open_hours: opening must be before closing")
+        if isinstance(self.replenishment, ReorderPoint):
+            missing = sorted(set(self.demand) - set(self.replenishment.levels))
+            if missing:
+                raise ValueError(f"replenishment.levels has no entry for {', '.join(missing)}")
+        return self
+
+
+class OrderStream(Frozen):
+    """Recurring orders of one product (institutional buyers, online shop)."""
+
+    every_days: PositiveFloat
+    kg: Distribution
+    at_hour: HourOfDay = 10.0
+    first_day: NonNegativeFloat = 0.0
+    season: MonthlyFactors = _ONES_12
+
+
+class Orders(Frozen):
+    """Order-driven demand filled from the supplying hub's stock."""
+
+    kind: Literal["orders"]
+    region: str | None = None
+    supplied_by: str
+    issuing: IssuingPolicy = "FEFO"
+    orders: dict[str, OrderStream] = Field(min_length=1)
+
+
+Market = Annotated[Store | Orders, Field(discriminator="kind")]
+
+
+class RegionClimate(Frozen):
+    """Monthly mean air temperature and the mean daily range (max - min) of a region."""
+
+    monthly_mean_c: tuple[TemperatureC, ...] = Field(min_length=12, max_length=12)
+    daily_range_c: Annotated[float, Field(ge=0, le=40)] = 0.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_is_monthly(cls, data: Any) -> Any:
+        if isinstance(data, list | tuple):
+            return {"monthly_mean_c": data}
+        return data
+
+
+class Routing(Frozen):
+    """How each lot picks its path from collection point to market hub."""
+
+    default: Literal["fastest"] = "fastest"
+    prefer_modes: dict[str, tuple[Mode, ...]] = Field(default_factory=dict)
+
+
+class Scenario(Frozen):
+    """A whole channel configuration: the input of :func:`fieldtotable.simulate`."""
+
+    name: str
+    description: str = ""
+    start_date: dt.date
+    horizon_days: Annotated[int, Field(ge=1, le=3660)]
+    warmup_days: Annotated[int, Field(ge=0)] = 0
+    scale: PositiveFloat = 1.0
+    climate: dict[str, RegionClimate] = Field(min_length=1)
+    products: dict[str, Product] = Field(min_length=1)
+    sources: dict[str, Source] = Field(min_length=1)
+    collection_points: dict[str, CollectionPoint] = Field(min_length=1)
+    hubs: dict[str, Hub] = Field(default_factory=dict)
+    legs: dict[str, Leg] = Field(default_factory=dict)
+    markets: dict[str, Market] = Field(min_length=1)
+    routing: Routing = Routing()
+
+    @model_validator(mode="after")
+    def _check(self) -> Scenario:
+        if self.warmup_days >= self.horizon_days:
+            raise ValueError("warmup_days must be smaller than horizon_days")
+        return self
+
+    def with_horizon(self, days: int) -> Scenario:
+        """Return a copy running ``days`` days (warm-up shortened if it would not fit)."""
+        warmup = min(self.warmup_days, max(days - 1, 0))
+        return self.model_copy(update={"horizon_days": days, "warmup_days": warmup})
