@@ -177,7 +177,13 @@ class Ledger:
             self._log(time_h, "sell", product, kg, place, lot)
 
     def deliver(
-        self, time_h: float, product: int, kg: float, hours_since_harvest: float, place: str, lot: int
+        self,
+        time_h: float,
+        product: int,
+        kg: float,
+        hours_since_harvest: float,
+        place: str,
+        lot: int,
     ) -> None:
         """Record kg reaching a market (store shelf or order), with its age."""
         day = self.day(time_h)
@@ -198,7 +204,9 @@ class Ledger:
         daily["cost_cny"][leg][day] += cost_cny
         daily["co2_kg"][leg][day] += co2_kg
 
-    def movement(self, time_h: float, kind: str, product: int, kg: float, place: str, lot: int) -> None:
+    def movement(
+        self, time_h: float, kind: str, product: int, kg: float, place: str, lot: int
+    ) -> None:
         """Log a movement (departure, arrival) when the flow log is on."""
         if self.record_flows:
             self._log(time_h, kind, product, kg, place, lot)

@@ -127,7 +127,7 @@ class RunResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible data (NaN becomes ``None``); the flow log is left out."""
-        return _clean(
+        data: dict[str, Any] = _clean(
             {
                 "scenario_name": self.scenario_name,
                 "seed": self.seed,
@@ -143,9 +143,10 @@ class RunResult:
                 "wall_time_s": self.wall_time_s,
             }
         )
+        return data
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """The :meth:`to_dict` data as JSON text."""
+        """Return the :meth:`to_dict` data as JSON text."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 

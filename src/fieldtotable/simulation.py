@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from fieldtotable.model.world import World
+from fieldtotable.model.world import World, events_processed
 from fieldtotable.results import RunResult, build_result
 from fieldtotable.scenario.schema import Scenario
 
@@ -68,6 +68,6 @@ def simulate(scenario: Scenario, seed: int = 0, *, record_flows: bool = False) -
         leg_capacity_kg={leg_id: leg.capacity_kg for leg_id, leg in world.legs.items()},
         stock_series=world.stock_series,
         in_transit_series=world.in_transit_series,
-        events_processed=world.env.events_processed,
+        events_processed=events_processed(world.env),
         wall_time_s=time.perf_counter() - started,
     )

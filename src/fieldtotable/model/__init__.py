@@ -1,0 +1,1 @@
+"""The SimPy world: lots, nodes, legs, markets, wired by :class:`~.world.World`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
@@ -17,6 +18,10 @@ from fieldtotable.scenario.distributions import make_sampler
 from fieldtotable.scenario.schema import CollectionPoint, Source
 
 ShelfLifeCv = Sequence[float]
+
+
+def _arrive(deliver: Callable[[list[Lot]], None], lots: list[Lot], _event: simpy.Event) -> None:
+    deliver(lots)
 
 
 class SourceProcess:
@@ -108,7 +113,7 @@ class SourceProcess:
                 lots.append(lot)
             if lots:
                 arrival = env.timeout(self.travel_hours())
-                arrival.callbacks.append(lambda _event, lots=lots: self.deliver(lots))
+                arrival.callbacks.append(functools.partial(_arrive, self.deliver, lots))
             day += 1
 
 

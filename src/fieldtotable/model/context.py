@@ -91,7 +91,7 @@ class Context:
         self._constant: dict[float, ConstantTemperature] = {}
 
     def at_temperature(self, temp_c: float) -> ConstantTemperature:
-        """The (shared) environment held at ``temp_c``."""
+        """Return the (shared) environment held at ``temp_c``."""
         environment = self._constant.get(temp_c)
         if environment is None:
             environment = ConstantTemperature(temp_c, self.kinetics)

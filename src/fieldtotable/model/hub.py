@@ -44,7 +44,7 @@ class HubProcess:
         self.final_products = final_products
 
     def receive(self, lots: Sequence[Lot]) -> None:
-        """A vehicle unloads ``lots`` now."""
+        """Unload ``lots`` from a vehicle now."""
         context = self.context
         now = context.env.now
         for lot in lots:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
@@ -70,7 +72,7 @@ class Seller:
 
 
 def _expected_daily_kg(demand: Any, scale: float) -> list[float]:
-    """Expected kg per day in each month (weekday factors averaged)."""
+    """Return the expected kg per day in each month (weekday factors averaged)."""
     base = demand.customers_per_day.expected * demand.kg_per_customer.expected
     weekday_mean = sum(demand.weekday_factors) / 7
     return [base * weekday_mean * factor * scale for factor in demand.season]
@@ -139,7 +141,9 @@ class StoreProcess:
         self.shelf: list[list[Lot]] = [[] for _ in range(products)]
         self.shelf_kg = [0.0] * products
         self.in_transit_kg = [0.0] * products
-        self.sort_key = issue_order_key(config.issuing)
+        self.next_expiry_h = float("inf")
+        """Earliest expiry on the shelf: no inspection is needed before it."""
+        self.sort_key = issue_order_key(config.issuing, self.chiller)
         self.demands = []
         for product_id, demand in config.demand.items():
             product = product_index[product_id]
@@ -156,7 +160,7 @@ class StoreProcess:
             )
         opening, closing = config.open_hours
         edges = [opening, *range(math.floor(opening) + 1, math.ceil(closing)), closing]
-        self.slots = [(a, b) for a, b in zip(edges, edges[1:], strict=False) if b > a]
+        self.slots = [(a, b) for a, b in itertools.pairwise(edges) if b > a]
         weights = np.asarray([b - a for a, b in self.slots])
         self.slot_shares = weights / weights.sum()
         context.env.process(self._sales())
@@ -201,10 +205,10 @@ class StoreProcess:
                     lot.place(self.chiller, env.now, MARKET)  # the van runs at shop temperature
                     self.in_transit_kg[product] += lot.kg
                 delivery = env.timeout(replenishment.lead_time_h)
-                delivery.callbacks.append(lambda _e, lots=lots: self._receive(lots))
+                delivery.callbacks.append(functools.partial(self._receive, lots))
             day += 1
 
-    def _receive(self, lots: list[Lot]) -> None:
+    def _receive(self, lots: list[Lot], _event: simpy.Event) -> None:
         context = self.context
         now = context.env.now
         for lot in lots:
@@ -217,15 +221,22 @@ class StoreProcess:
             )
             self.shelf[lot.product].append(lot)
             self.shelf_kg[lot.product] += lot.kg
+            self.next_expiry_h = min(self.next_expiry_h, lot.expires_at_h)
 
     def _remove_expired(self) -> None:
         context = self.context
         now = context.env.now
+        if now < self.next_expiry_h:
+            return
+        next_expiry = float("inf")
         for product, lots in enumerate(self.shelf):
             if lots and any(lot.expires_at_h <= now for lot in lots):
                 kept = [lot for lot in lots if not context.spoil_if_expired(lot, self.market_id)]
                 self.shelf_kg[product] = sum(lot.kg for lot in kept)
                 lots[:] = kept
+            for lot in lots:
+                next_expiry = min(next_expiry, lot.expires_at_h)
+        self.next_expiry_h = next_expiry
 
     # -- sales --------------------------------------------------------------------
     def _sales(self) -> Generator[simpy.Event, Any, None]:
@@ -242,18 +253,23 @@ class StoreProcess:
             for product, demand, count, kg_per_customer, rng, _expected in self.demands:
                 factor = demand.weekday_factors[weekday] * demand.season[month - 1] * self.scale
                 customers = count(factor)
-                per_slot = rng.multinomial(customers, self.slot_shares) if customers else None
-                plan.append((product, per_slot, kg_per_customer))
+                if not customers:
+                    continue
+                per_slot = rng.multinomial(customers, self.slot_shares)
+                # One draw for the day's customers, summed per slot (empty slots give 0).
+                kg = np.concatenate(([0.0], np.cumsum(kg_per_customer(customers))))
+                bounds = np.concatenate(([0], np.cumsum(per_slot)))
+                plan.append((product, (kg[bounds[1:]] - kg[bounds[:-1]]).tolist()))
             for slot, (start, end) in enumerate(self.slots):
                 at = day * 24 + (start + end) / 2
                 if at >= context.horizon_h:
                     return
                 yield env.timeout(at - env.now)
                 self._remove_expired()
-                for product, per_slot, kg_per_customer in plan:
-                    if per_slot is None or not per_slot[slot]:
+                for product, wanted_by_slot in plan:
+                    wanted = wanted_by_slot[slot]
+                    if wanted <= 0:
                         continue
-                    wanted = float(kg_per_customer(int(per_slot[slot])).sum())
                     ledger.add("demand", env.now, product, wanted)
                     sold = self._serve(product, wanted)
                     if wanted - sold > EPSILON_KG:
@@ -266,8 +282,6 @@ class StoreProcess:
         if not lots:
             return 0.0
         now = self.context.env.now
-        for lot in lots:
-            lot.advance(now)
         if self.config.issuing != "FIFO":
             lots.sort(key=self.sort_key)
         sold = 0.0
@@ -276,6 +290,7 @@ class StoreProcess:
             take = min(lot.kg, wanted - sold)
             if take <= EPSILON_KG:
                 break
+            lot.advance(now)
             self.seller.sell(lot, take)
             sold += take
             lot.kg -= take

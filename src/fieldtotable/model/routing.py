@@ -61,7 +61,7 @@ def routing_table(scenario: Scenario) -> RoutingTable:
             for product, hubs in targets.items():
                 if node in hubs:
                     continue
-                preferred = set(scenario.routing.prefer_modes.get(product, ()))
+                preferred: set[str] = set(scenario.routing.prefer_modes.get(product, ()))
                 leg = _best_first_leg(active, node, hubs, hours, scenario, preferred)
                 if leg is None:  # nothing runs this month: wait for the year-round best path
                     leg = _best_first_leg(graph, node, hubs, hours, scenario, preferred)

@@ -13,20 +13,24 @@ from collections.abc import Callable, Iterable
 
 from fieldtotable.model.context import Context
 from fieldtotable.model.lot import Lot
-from fieldtotable.model.thermal import Ambient
+from fieldtotable.model.thermal import Ambient, ConstantTemperature
 
 #: Stock below this many kg is treated as empty (guards float residue of splits).
 EPSILON_KG = 1e-9
 
 
-def issue_order_key(issuing: str) -> Callable[[Lot], float]:
-    """Sort key putting the lot to issue first at the front.
+def issue_order_key(issuing: str, place: ConstantTemperature) -> Callable[[Lot], float]:
+    """Sort key putting the lot to issue first at the front, for lots held in ``place``.
 
-    FEFO issues the lot closest to its (nominal, labelled) expiry: the largest
-    consumed fraction. FIFO issues the earliest arrival, LIFO the latest.
+    FEFO issues the lot closest to its nominal (labelled) expiry: the largest
+    consumed fraction now. Every lot in ``place`` ages at the same rate, so the
+    order by ``consumed - rate * updated_h`` is the order by consumed fraction at
+    any common time, and no lot needs bringing forward to sort. FIFO issues the
+    earliest arrival, LIFO the latest.
     """
     if issuing == "FEFO":
-        return lambda lot: -lot.consumed
+        rates = place.rates
+        return lambda lot: rates[lot.product] * lot.updated_h - lot.consumed
     if issuing == "LIFO":
         return lambda lot: -lot.arrived_h
     return lambda lot: lot.arrived_h
@@ -78,12 +82,12 @@ class Storage:
         self.occupied_kg = 0.0
         self.waiting: deque[Lot] = deque()
         self.peak_occupied_kg = 0.0
-        self.on_stock: Callable[[int], None] = lambda product: None
+        self.on_stock: Callable[[int], None] = lambda _product: None
         """Called with the product index whenever stock of it is admitted."""
 
     # -- arrivals ---------------------------------------------------------------
     def receive(self, lot: Lot) -> None:
-        """A lot arrives at the door now."""
+        """Take in a lot arriving at the door now."""
         free = self.capacity_kg - self.occupied_kg
         if not self.waiting and lot.kg <= free + EPSILON_KG:
             self._admit(lot)
@@ -131,11 +135,8 @@ class Storage:
         lots = self.stock[product]
         if not lots or kg <= EPSILON_KG:
             return []
-        if issuing == "FEFO":
-            for lot in lots:
-                lot.advance(self.context.env.now)
         if issuing != "FIFO":
-            lots.sort(key=issue_order_key(issuing))
+            lots.sort(key=issue_order_key(issuing, self.cold))
         return self._take_front(lots, kg)
 
     def _take_front(self, lots: list[Lot], kg: float) -> list[Lot]:

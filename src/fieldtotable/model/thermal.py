@@ -134,4 +134,5 @@ def hourly_temperatures(
     means = np.asarray(monthly_mean_c, dtype=float)[np.asarray(month_of_day) - 1]
     hour_of_day = np.arange(24) + 0.5
     cycle = (daily_range_c / 2) * np.cos(2 * np.pi * (hour_of_day - PEAK_HOUR) / 24)
-    return (means[:, None] + cycle[None, :]).ravel()
+    hourly: np.ndarray = (means[:, None] + cycle[None, :]).ravel()
+    return hourly

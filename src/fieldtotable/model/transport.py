@@ -55,7 +55,9 @@ def sample_closures(
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def open_after(intervals: Sequence[tuple[float, float]], starts: Sequence[float], t: float) -> float:
+def open_after(
+    intervals: Sequence[tuple[float, float]], starts: Sequence[float], t: float
+) -> float:
     """Earliest time >= ``t`` at which the leg is not closed."""
     index = bisect.bisect_right(starts, t) - 1
     if index >= 0 and intervals[index][1] > t:
@@ -167,7 +169,7 @@ class LegProcess:
             day += 1
 
     def cargo_arrived(self, _product: int) -> None:
-        """The origin admitted cargo routed over this leg (full-or-timeout legs react)."""
+        """React to cargo for this leg admitted at the origin (full-or-timeout legs)."""
         if self.min_load_kg is not None:
             self.dispatch(force=False)
 
@@ -245,7 +247,9 @@ class LegProcess:
             + config.cost_cny_per_km * config.distance_km
             + config.cost_cny_per_kg * kg
         )
-        ledger.trip(loaded_at, self.index, kg, tonne_km, cost, tonne_km * config.co2_kg_per_tonne_km)
+        ledger.trip(
+            loaded_at, self.index, kg, tonne_km, cost, tonne_km * config.co2_kg_per_tonne_km
+        )
         self.trips += 1
         arrived: list[Lot] = []
         for lot in lots:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Generator
 from typing import Any
 
@@ -24,17 +26,16 @@ from fieldtotable.scenario.schema import Scenario
 CLIMATE_MARGIN_DAYS = 2
 
 
-class CountingEnvironment(simpy.Environment):
-    """A SimPy environment that counts the events it processes."""
+def events_processed(env: simpy.Environment) -> int:
+    """Events ``env`` has processed so far, read from SimPy's own counters.
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.events_processed = 0
-
-    def step(self) -> None:
-        """Process the next event and count it."""
-        self.events_processed += 1
-        super().step()
+    SimPy numbers every event it schedules; the processed ones are those no longer
+    in its queue. Reading the counters costs nothing during the run (overriding
+    ``step`` to count would slow every event).
+    """
+    scheduled = next(env._eid) - 1
+    env._eid = itertools.count(scheduled + 1)
+    return scheduled - len(env._queue)
 
 
 class World:
@@ -55,7 +56,7 @@ class World:
         self.scenario = scenario
         self.seed = seed
         days = scenario.horizon_days
-        self.env = CountingEnvironment()
+        self.env = simpy.Environment()
         self.product_ids = list(scenario.products)
         self.product_index = {pid: i for i, pid in enumerate(self.product_ids)}
         self.leg_ids = list(scenario.legs)
@@ -109,14 +110,22 @@ class World:
                 self.hubs[leg.to].receive, seed,
             )  # fmt: skip
         self._wire_routing()
-        self.sources = [
-            SourceProcess(
-                context, source_id, source, index, self.product_index,
-                [p.shelf_life_cv for p in scenario.products.values()], scenario.scale, seed,
-                self.collection_points[source.collection_point].receive,
-            )  # fmt: skip
-            for index, (source_id, source) in enumerate(scenario.sources.items())
-        ]
+        shelf_life_cv = [p.shelf_life_cv for p in scenario.products.values()]
+        self.sources: list[SourceProcess] = []
+        for index, (source_id, source) in enumerate(scenario.sources.items()):
+            self.sources.append(
+                SourceProcess(
+                    context,
+                    source_id,
+                    source,
+                    index,
+                    self.product_index,
+                    shelf_life_cv,
+                    scenario.scale,
+                    seed,
+                    self.collection_points[source.collection_point].receive,
+                )
+            )
         prices = [p.price_cny_per_kg for p in scenario.products.values()]
         markdowns = [p.markdown for p in scenario.products.values()]
         self.stores: dict[str, StoreProcess] = {}
@@ -164,18 +173,13 @@ class World:
                 for month, nodes in table.items()
                 for choices in [nodes.get(node_id, {})]
             }
-            calendar = self.context.calendar
-            env = self.env
+            storage.on_stock = functools.partial(self._cargo_arrived, by_product)
 
-            def notify(
-                product: int,
-                by_product: dict[int, dict[int, LegProcess]] = by_product,
-            ) -> None:
-                leg = by_product[calendar.month_at(env.now)].get(product)
-                if leg is not None:
-                    leg.cargo_arrived(product)
-
-            storage.on_stock = notify
+    def _cargo_arrived(self, by_product: dict[int, dict[int, LegProcess]], product: int) -> None:
+        """Tell the leg that carries ``product`` onward this month that cargo is waiting."""
+        leg = by_product[self.context.calendar.month_at(self.env.now)].get(product)
+        if leg is not None:
+            leg.cargo_arrived(product)
 
     def _daily(self) -> Generator[simpy.Event, Any, None]:
         """End of each day: inspect stores for expired stock, record stock levels."""
@@ -208,4 +212,3 @@ class World:
     def in_system_kg(self) -> float:
         """Kg of every live lot (in storage, waiting, in vehicles, on shelves)."""
         return sum(lot.kg for lot in self.context.live.values())
-

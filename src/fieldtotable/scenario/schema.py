@@ -25,9 +25,7 @@ PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 HourOfDay = Annotated[float, Field(ge=0, lt=24, allow_inf_nan=False)]
 Month = Annotated[int, Field(ge=1, le=12)]
-MonthlyFactors = Annotated[
-    tuple[NonNegativeFloat, ...], Field(min_length=12, max_length=12)
-]
+MonthlyFactors = Annotated[tuple[NonNegativeFloat, ...], Field(min_length=12, max_length=12)]
 WeekdayFactors = Annotated[tuple[NonNegativeFloat, ...], Field(min_length=7, max_length=7)]
 
 _ONES_12 = (1.0,) * 12
@@ -208,7 +206,7 @@ class ReorderLevels(Frozen):
     """(s, S) levels of one product."""
 
     s_kg: NonNegativeFloat
-    S_kg: PositiveFloat  # noqa: N815 -- the conventional name of the order-up-to level
+    S_kg: PositiveFloat
 
     @model_validator(mode="after")
     def _check(self) -> ReorderLevels:
