@@ -190,7 +190,9 @@ class CollectionPointProcess:
             if self.precool_rate is not None:
                 hours += lot.kg / self.precool_rate
             # While it cools, the product sits half-way between field and setpoint.
-            mean_c = (self.ambient.temperature_at(env.now) + self.config.setpoint_c) / 2
+            mean_c = (
+                self.ambient.temperature_at(env.now) + self.storage.cold_for[lot.product].temp_c
+            ) / 2
             lot.place(context.at_temperature(round(mean_c, 1)), env.now, COLLECTION)
             yield env.timeout(hours)
         if not context.spoil_if_expired(lot, self.node_id):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import simpy
@@ -13,6 +13,7 @@ from fieldtotable.kinetics import Kinetics
 from fieldtotable.ledger import Ledger
 from fieldtotable.model.lot import Lot
 from fieldtotable.model.thermal import Ambient, ConstantTemperature, ThermalEnvironment
+from fieldtotable.scenario.schema import TemperatureClass
 
 
 def stream(seed: int | np.random.SeedSequence, *key: str) -> np.random.Generator:
@@ -68,6 +69,8 @@ class Context:
         Ambient environment of each climate region.
     horizon_h
         End of the run, hours.
+    temperature_classes
+        Temperature class of each product index (all ``chilled`` when omitted).
     """
 
     def __init__(
@@ -78,6 +81,7 @@ class Context:
         kinetics: Sequence[Kinetics],
         ambient: dict[str, Ambient],
         horizon_h: float,
+        temperature_classes: Sequence[TemperatureClass] | None = None,
     ) -> None:
         self.env = env
         self.ledger = ledger
@@ -89,6 +93,13 @@ class Context:
         """Every lot still in the system, by id (insertion-ordered: deterministic)."""
         self._next_id = 0
         self._constant: dict[float, ConstantTemperature] = {}
+        chilled: TemperatureClass = "chilled"
+        self.temperature_classes: tuple[TemperatureClass, ...] = (
+            tuple(temperature_classes)
+            if temperature_classes is not None
+            else (chilled,) * len(kinetics)
+        )
+        )
 
     def at_temperature(self, temp_c: float) -> ConstantTemperature:
         """Return the (shared) environment held at ``temp_c``."""
@@ -97,6 +108,20 @@ class Context:
             environment = ConstantTemperature(temp_c, self.kinetics)
             self._constant[temp_c] = environment
         return environment
+
+    def held_at(
+        self, setpoint_c: float, class_setpoints_c: Mapping[TemperatureClass, float] | None = None
+    ) -> list[ConstantTemperature]:
+        """Return the environment of each product index in a place with class chambers.
+
+        Products whose temperature class has an entry in ``class_setpoints_c`` are
+        held at that temperature, the others at ``setpoint_c``.
+        """
+        chambers = class_setpoints_c or {}
+        return [
+            self.at_temperature(chambers.get(temperature_class, setpoint_c))
+            for temperature_class in self.temperature_classes
+        ]
 
     def new_lot(
         self,

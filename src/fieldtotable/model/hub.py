@@ -38,7 +38,7 @@ class HubProcess:
         self.node_id = node_id
         self.storage = storage
         self.ambient = context.ambient[config.region]
-        self.cold = context.at_temperature(config.setpoint_c)
+        self.cold_for = context.held_at(config.setpoint_c, config.class_setpoints_c)
         self.dock_h = config.dock_exposure_h
         self.handling_h = config.handling_time_h
         self.final_products = final_products
@@ -60,6 +60,8 @@ class HubProcess:
     def _store(self, lots: Sequence[Lot], dock_end_h: float) -> None:
         context = self.context
         for lot in lots:
-            lot.place(self.cold, dock_end_h, HUB)  # handled inside, at the setpoint
+            lot.place(
+                self.cold_for[lot.product], dock_end_h, HUB
+            )  # handled inside, at the setpoint
             if not context.spoil_if_expired(lot, self.node_id):
                 self.storage.receive(lot)

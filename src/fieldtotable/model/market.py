@@ -31,7 +31,8 @@ class Seller:
     prices, markdowns
         Price (CNY/kg) and markdown rule per product index.
     display
-        Environment whose temperature defines remaining shelf life at sale.
+        Environment (or one per product index) whose temperature defines the
+        remaining shelf life at sale.
     """
 
     def __init__(
@@ -40,13 +41,17 @@ class Seller:
         market_id: str,
         prices: Sequence[float],
         markdowns: Sequence[Markdown | None],
-        display: ConstantTemperature,
+        display: ConstantTemperature | Sequence[ConstantTemperature],
     ) -> None:
         self.context = context
         self.market_id = market_id
         self.prices = prices
         self.markdowns = markdowns
-        self.display = display
+        self.display_rates = (
+            display.rates
+            if isinstance(display, ConstantTemperature)
+            else [environment.rates[p] for p, environment in enumerate(display)]
+        )
 
     def sell(self, lot: Lot, kg: float) -> None:
         """Sell ``kg`` of ``lot`` now (the lot has been brought up to date)."""
@@ -58,7 +63,7 @@ class Seller:
         )
         if marked_down and markdown is not None:
             price *= 1.0 - markdown.discount
-        remaining_days = (lot.limit - lot.consumed) / self.display.rates[product] / 24.0
+        remaining_days = (lot.limit - lot.consumed) / self.display_rates[product] / 24.0
         self.context.ledger.sell(
             self.context.env.now,
             product,
@@ -136,14 +141,14 @@ class StoreProcess:
         self.supplier = supplier
         self.seller = seller
         self.scale = scale
-        self.chiller = context.at_temperature(config.setpoint_c)
+        self.chiller_for = context.held_at(config.setpoint_c, config.class_setpoints_c)
         products = len(context.kinetics)
         self.shelf: list[list[Lot]] = [[] for _ in range(products)]
         self.shelf_kg = [0.0] * products
         self.in_transit_kg = [0.0] * products
         self.next_expiry_h = float("inf")
         """Earliest expiry on the shelf: no inspection is needed before it."""
-        self.sort_key = issue_order_key(config.issuing, self.chiller)
+        self.sort_key = issue_order_key(config.issuing, self.chiller_for)
         self.demands = []
         for product_id, demand in config.demand.items():
             product = product_index[product_id]
@@ -202,7 +207,9 @@ class StoreProcess:
                 if not lots:
                     continue
                 for lot in lots:
-                    lot.place(self.chiller, env.now, MARKET)  # the van runs at shop temperature
+                    lot.place(
+                        self.chiller_for[product], env.now, MARKET
+                    )  # the van runs at shop temperature
                     self.in_transit_kg[product] += lot.kg
                 delivery = env.timeout(replenishment.lead_time_h)
                 delivery.callbacks.append(functools.partial(self._receive, lots))
@@ -215,7 +222,7 @@ class StoreProcess:
             self.in_transit_kg[lot.product] -= lot.kg
             if context.spoil_if_expired(lot, self.market_id):
                 continue
-            lot.place(self.chiller, now, MARKET)
+            lot.place(self.chiller_for[lot.product], now, MARKET)
             context.ledger.deliver(
                 now, lot.product, lot.kg, now - lot.harvested_h, self.market_id, lot.id
             )

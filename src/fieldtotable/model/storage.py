@@ -9,17 +9,20 @@ expired lots are removed when met and by a daily inspection.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from fieldtotable.model.context import Context
 from fieldtotable.model.lot import Lot
 from fieldtotable.model.thermal import Ambient, ConstantTemperature
+from fieldtotable.scenario.schema import TemperatureClass
 
 #: Stock below this many kg is treated as empty (guards float residue of splits).
 EPSILON_KG = 1e-9
 
 
-def issue_order_key(issuing: str, place: ConstantTemperature) -> Callable[[Lot], float]:
+def issue_order_key(
+    issuing: str, place: ConstantTemperature | Sequence[ConstantTemperature]
+) -> Callable[[Lot], float]:
     """Sort key putting the lot to issue first at the front, for lots held in ``place``.
 
     FEFO issues the lot closest to its nominal (labelled) expiry: the largest
@@ -29,7 +32,10 @@ def issue_order_key(issuing: str, place: ConstantTemperature) -> Callable[[Lot],
     earliest arrival, LIFO the latest.
     """
     if issuing == "FEFO":
-        rates = place.rates
+        if isinstance(place, ConstantTemperature):
+            rates = place.rates
+        else:  # one environment per product index (class chambers)
+            rates = [environment.rates[p] for p, environment in enumerate(place)]
         return lambda lot: rates[lot.product] * lot.updated_h - lot.consumed
     if issuing == "LIFO":
         return lambda lot: -lot.arrived_h
@@ -57,6 +63,8 @@ class Storage:
         Stage index for spoilage attribution.
     products
         Number of products.
+    class_setpoints_c
+        Setpoints of class chambers (``frozen: -18``); others at ``setpoint_c``.
     """
 
     def __init__(
@@ -69,11 +77,13 @@ class Storage:
         on_full: str,
         stage: int,
         products: int,
+        class_setpoints_c: Mapping[TemperatureClass, float] | None = None,
     ) -> None:
         self.context = context
         self.node_id = node_id
         self.ambient = ambient
         self.cold = context.at_temperature(setpoint_c)
+        self.cold_for = context.held_at(setpoint_c, class_setpoints_c)[:products]
         self.capacity_kg = capacity_kg
         self.refuse_when_full = on_full == "refuse"
         self.stage = stage
@@ -104,7 +114,7 @@ class Storage:
         self.waiting.append(lot)
 
     def _admit(self, lot: Lot) -> None:
-        lot.place(self.cold, self.context.env.now, self.stage)
+        lot.place(self.cold_for[lot.product], self.context.env.now, self.stage)
         self.stock[lot.product].append(lot)
         self.stock_kg[lot.product] += lot.kg
         self.occupied_kg += lot.kg
@@ -136,7 +146,7 @@ class Storage:
         if not lots or kg <= EPSILON_KG:
             return []
         if issuing != "FIFO":
-            lots.sort(key=issue_order_key(issuing, self.cold))
+            lots.sort(key=issue_order_key(issuing, self.cold_for))
         return self._take_front(lots, kg)
 
     def _take_front(self, lots: list[Lot], kg: float) -> list[Lot]:

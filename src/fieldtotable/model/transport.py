@@ -121,7 +121,7 @@ class LegProcess:
         self.origin_ambient = origin_ambient
         self.destination_ambient = destination_ambient
         self.deliver = deliver
-        self.reefer = context.at_temperature(config.setpoint_c)
+        self.reefer_for = context.held_at(config.setpoint_c, config.class_setpoints_c)
         self.available = config.fleet
         self.capacity_kg = config.vehicle_capacity_kg
         rng = stream(seed, "leg", leg_id, "transit")
@@ -236,7 +236,9 @@ class LegProcess:
             yield env.timeout(config.loading_h)
         depart = open_after(self.closures, self.closure_starts, env.now)
         for lot in lots:
-            lot.place(self.reefer, env.now, TRANSIT)  # held departures wait in the reefer
+            lot.place(
+                self.reefer_for[lot.product], env.now, TRANSIT
+            )  # held departures wait in the reefer
         arrival = travel_end(self.closures, self.closure_starts, depart, self.transit_hours())
         failure = self._failure(depart, arrival)
         yield env.timeout(arrival - env.now)

@@ -73,7 +73,15 @@ class World:
             )
             for region, climate in scenario.climate.items()
         }
-        self.context = Context(self.env, self.ledger, calendar, kinetics, ambient, days * 24.0)
+        self.context = Context(
+            self.env,
+            self.ledger,
+            calendar,
+            kinetics,
+            ambient,
+            days * 24.0,
+            [p.temperature_class for p in scenario.products.values()],
+        )
         self._build()
 
     def _build(self) -> None:
@@ -84,7 +92,7 @@ class World:
         for node_id, cp in scenario.collection_points.items():
             storage = Storage(
                 context, node_id, context.ambient[cp.region], cp.setpoint_c, cp.cold_room_kg,
-                cp.on_full, COLLECTION, products,
+                cp.on_full, COLLECTION, products, cp.class_setpoints_c,
             )  # fmt: skip
             self.storages[node_id] = storage
             self.collection_points[node_id] = CollectionPointProcess(
@@ -95,7 +103,7 @@ class World:
         for node_id, hub in scenario.hubs.items():
             storage = Storage(
                 context, node_id, context.ambient[hub.region], hub.setpoint_c, hub.storage_kg,
-                hub.on_full, HUB, products,
+                hub.on_full, HUB, products, hub.class_setpoints_c,
             )  # fmt: skip
             self.storages[node_id] = storage
             final_products = frozenset(
@@ -133,14 +141,18 @@ class World:
             supplier = self.storages[market.supplied_by]
             if market.kind == "store":
                 seller = Seller(
-                    context, market_id, prices, markdowns, context.at_temperature(market.setpoint_c)
+                    context,
+                    market_id,
+                    prices,
+                    markdowns,
+                    context.held_at(market.setpoint_c, market.class_setpoints_c),
                 )
                 self.stores[market_id] = StoreProcess(
                     context, market_id, market, supplier, self.product_index, seller,
                     scenario.scale, seed,
                 )  # fmt: skip
             else:
-                seller = Seller(context, market_id, prices, markdowns, supplier.cold)
+                seller = Seller(context, market_id, prices, markdowns, supplier.cold_for)
                 OrdersProcess(
                     context, market_id, market, supplier, self.product_index, seller,
                     scenario.scale, seed,

@@ -117,6 +117,9 @@ class CollectionPoint(Frozen):
     precooling: Precooling = Precooling()
     cold_room_kg: PositiveFloat
     setpoint_c: TemperatureC
+    class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
+    """Setpoints of separate chambers per temperature class (e.g. ``frozen: -18``);
+    products of a class not listed are held at ``setpoint_c``."""
     on_full: OnFull = "wait"
 
 
@@ -127,6 +130,9 @@ class Hub(Frozen):
     handling_time_h: NonNegativeFloat = 0.0
     storage_kg: PositiveFloat
     setpoint_c: TemperatureC
+    class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
+    """Setpoints of separate chambers per temperature class (e.g. ``frozen: -18``);
+    products of a class not listed are held at ``setpoint_c``."""
     dock_exposure_h: NonNegativeFloat = 0.5
     on_full: OnFull = "wait"
 
@@ -176,6 +182,9 @@ class Leg(Frozen):
     vehicle_capacity_kg: PositiveFloat
     dispatch: Dispatch
     setpoint_c: TemperatureC
+    class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
+    """Setpoints of separate chambers per temperature class (e.g. ``frozen: -18``);
+    products of a class not listed are held at ``setpoint_c``."""
     loading_h: NonNegativeFloat = 0.0
     active_months: tuple[Month, ...] = Field(default=tuple(range(1, 13)), min_length=1)
     reefer_failure: ReeferFailure | None = None
@@ -244,6 +253,9 @@ class Store(Frozen):
     supplied_by: str
     open_hours: tuple[HourOfDay, Annotated[float, Field(gt=0, le=24)]] = (9.0, 21.0)
     setpoint_c: TemperatureC
+    class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
+    """Setpoints of separate chambers per temperature class (e.g. ``frozen: -18``);
+    products of a class not listed are held at ``setpoint_c``."""
     shelf_capacity_kg: PositiveFloat
     issuing: IssuingPolicy = "FEFO"
     replenishment: Replenishment

@@ -1,0 +1,256 @@
+"""The ``fieldtotable`` command line: a thin layer over the Python API.
+
+::
+
+    fieldtotable run [SCENARIO] [--seed N] [--days N] [--json]
+    fieldtotable validate SCENARIO
+    fieldtotable --version
+
+Every command calls the public API (:func:`fieldtotable.load_scenario`,
+:func:`fieldtotable.builtin_scenario`, :func:`fieldtotable.simulate`) and presents
+what it returns; no model logic lives here.
+
+Exit status: 0 on success; 2 on bad input of any kind (a scenario with problems, a
+missing file, a bad option value, a usage error), after printing one line per
+problem on stderr (``scenario.yaml:42: legs.a.vehicle_capacity_kg: must be > 0``)
+and no traceback. Anything else is a defect and propagates with its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn, TextIO
+
+from fieldtotable import __version__
+from fieldtotable.errors import FieldToTableError, ScenarioError
+from fieldtotable.results import RunResult
+from fieldtotable.scenario import Scenario, builtin_scenario, load_scenario
+from fieldtotable.simulation import simulate
+from fieldtotable.tables import format_run
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "build_parser", "main"]
+
+EXIT_OK = 0
+"""Exit status of a command that did its work."""
+EXIT_BAD_INPUT = 2
+"""Exit status for bad input: scenario problems, bad options, usage errors."""
+
+PROG = "fieldtotable"
+DEFAULT_SCENARIO = "baseline"
+
+
+class _BadOption(Exception):
+    """An option value that argparse accepted but the command cannot use."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"argument {option}: {message}")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors take one line on stderr."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``prog: error: message`` and a pointer to ``--help``, then exit 2."""
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    """Return an argparse ``type`` accepting integers ``>= minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum} (got {value})")
+        return value
+
+    parse.__name__ = f"whole number >= {minimum}"
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of the ``fieldtotable`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser, with sub-commands ``run`` and ``validate``; each sets
+        ``handler``, the function that carries the command out.
+    """
+    parser = _Parser(
+        prog=PROG,
+        description=(
+            "Simulate the perishable field-to-table channel from Diqing (Yunnan) to "
+            "Shanghai: throughput, spoilage, cost and freshness at sale."
+        ),
+        epilog="Exit status: 0 success, 2 bad input (one line per problem on stderr).",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    commands.required = True
+
+    run = commands.add_parser(
+        "run",
+        help="simulate one replication and print its KPIs and tables",
+        description=(
+            "Simulate one replication of a scenario and print its KPIs and breakdowns "
+            "as tables (or as JSON with --json), then a footer line with the seed, the "
+            "wall time and the SimPy events processed (on stderr with --json, so that "
+            "stdout stays valid JSON)."
+        ),
+    )
+    run.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help=f"scenario YAML file (default: the built-in {DEFAULT_SCENARIO!r} scenario)",
+    )
+    run.add_argument(
+        "--seed",
+        type=_whole_number(0),
+        default=0,
+        metavar="N",
+        help="seed of the replication, >= 0 (default: 0); same seed, same result",
+    )
+    run.add_argument(
+        "--days",
+        type=_whole_number(1),
+        metavar="N",
+        help="shorten the horizon to N days (1 to the scenario's horizon_days)",
+    )
+    run.add_argument(
+        "--json", action="store_true", help="print the full result as JSON instead of tables"
+    )
+    run.set_defaults(handler=_run)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a scenario file and print a one-line summary",
+        description="Load and check a scenario file; report every problem found.",
+    )
+    validate.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    validate.set_defaults(handler=_validate)
+    return parser
+
+
+def _load(path: str | None) -> Scenario:
+    return builtin_scenario(DEFAULT_SCENARIO) if path is None else load_scenario(path)
+
+
+def _footer(result: RunResult) -> str:
+    return (
+        f"seed {result.seed} | wall time {result.wall_time_s:.3f} s | "
+        f"{result.events_processed:,} events"
+    )
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    scenario = _load(args.scenario)
+    if args.days is not None:
+        if args.days > scenario.horizon_days:
+            raise _BadOption(
+                "--days",
+                f"must be at most the scenario's horizon_days, {scenario.horizon_days} "
+                f"(got {args.days})",
+            )
+        scenario = scenario.with_horizon(args.days)
+    result = simulate(scenario, seed=args.seed)
+    if args.json:
+        print(result.to_json(), file=out)
+        print(_footer(result), file=err)
+    else:
+        print(format_run(result, scenario), file=out)
+        print(file=out)
+        print(_footer(result), file=out)
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    scenario = load_scenario(args.scenario)
+    print(
+        f"OK: {scenario.name} ({len(scenario.products)} products, "
+        f"{len(scenario.sources)} sources, {len(scenario.legs)} legs, "
+        f"{len(scenario.markets)} markets)",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _report(error: FieldToTableError, err: TextIO) -> None:
+    """Print one line per problem of ``error``."""
+    if isinstance(error, ScenarioError):
+        for problem in error.problems:
+            text = str(problem)
+            print(text if problem.file else f"{PROG}: {text}", file=err)
+        return
+    lines = str(error).splitlines() or [type(error).__name__]
+    for line in lines:
+        print(f"{PROG}: {line}", file=err)
+
+
+def _tolerate_unencodable(*streams: TextIO) -> None:
+    """Let text the terminal cannot encode (``→`` in a name) print as escapes."""
+    for stream in streams:
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``fieldtotable`` command line.
+
+    Parameters
+    ----------
+    argv
+        The arguments after the program name; ``sys.argv[1:]`` when ``None``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 on bad input (scenario problems, missing
+        files, bad option values, usage errors), after one line per problem on
+        stderr. ``--help`` and ``--version`` return 0 after printing.
+
+    Raises
+    ------
+    Exception
+        Anything that is not bad input (a defect) propagates unchanged, so that it
+        is seen with its traceback.
+    """
+    out, err = sys.stdout, sys.stderr
+    _tolerate_unencodable(out, err)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        # --help, --version and usage errors: argparse has printed what it had to.
+        code = exit_.code
+        return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_BAD_INPUT)
+    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
+    try:
+        return handler(args, out, err)
+    except _BadOption as error:
+        print(f"{PROG} {args.command}: error: {error}", file=err)
+        return EXIT_BAD_INPUT
+    except FieldToTableError as error:
+        _report(error, err)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (``fieldtotable run | head``): nothing more to say.
+        _silence(out)
+        return 1
+
+
+def _silence(stream: TextIO) -> None:
+    """Point ``stream``'s file descriptor at /dev/null so its final flush cannot fail."""
+    import os  # noqa: PLC0415 - needed on this rare path only
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass

@@ -1,0 +1,426 @@
+"""Plain-text tables of a :class:`~fieldtotable.results.RunResult`.
+
+Presentation only: these functions read a finished result (and, optionally, its
+scenario for display names and leg routes) and return text. They compute nothing
+about the channel beyond simple ratios of numbers already in the result::
+
+    from fieldtotable import load_scenario, simulate
+    from fieldtotable.tables import format_run
+
+    scenario = load_scenario("tests/data/small.yaml")
+    print(format_run(simulate(scenario, seed=0), scenario))
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from fieldtotable.results import KPI_DEFINITIONS, RunResult
+
+if TYPE_CHECKING:
+    from fieldtotable.scenario.schema import Scenario
+
+__all__ = [
+    "MISSING",
+    "display_unit",
+    "format_by_leg",
+    "format_by_node",
+    "format_by_product",
+    "format_number",
+    "format_run",
+    "format_spoilage_by_stage",
+    "format_table",
+    "format_totals",
+]
+
+MISSING = "n/a"
+"""Shown for a value that is undefined (NaN, e.g. a rate over zero kg) or absent."""
+
+_INDENT = "  "
+_GAP = "  "
+
+
+def _is_rate(key: str, unit: str) -> bool:
+    """Tell whether a dimensionless KPI is a rate, shown as a percentage."""
+    return unit == "1" and (key.endswith("_rate") or key in {"load_factor", "utilisation"})
+
+
+def display_unit(key: str, unit: str | None = None) -> str:
+    """Return the unit shown for a KPI.
+
+    Parameters
+    ----------
+    key
+        The KPI key, e.g. ``"fill_rate"``.
+    unit
+        Its unit as in :data:`~fieldtotable.results.KPI_DEFINITIONS`; looked up there
+        when ``None``.
+
+    Returns
+    -------
+    str
+        ``"%"`` for rates (dimensionless keys ending in ``_rate``, and
+        ``load_factor`` and ``utilisation``), ``"count"`` for
+        other dimensionless numbers, else the unit itself (``"kg"``, ``"CNY/kg"``,
+        ...); ``""`` for a key with no known unit.
+    """
+    if unit is None:
+        unit = KPI_DEFINITIONS.get(key, ("", ""))[0]
+    if unit == "1":
+        return "%" if _is_rate(key, unit) else "count"
+    return unit
+
+
+def format_number(value: float | None, unit: str) -> str:
+    """Format one number for a table, according to its display unit.
+
+    Parameters
+    ----------
+    value
+        The number; ``None`` or NaN gives :data:`MISSING`.
+    unit
+        A display unit (see :func:`display_unit`): ``"%"`` expects a fraction
+        (0.125 -> ``12.5%``); ``"kg"``, ``"kg/d"``, ``"h"`` and ``"d"`` get one
+        decimal; ``"CNY"`` and ``"count"`` none; ``"CNY/kg"`` two. Every unit gets
+        thousands separators.
+
+    Returns
+    -------
+    str
+        The formatted number, without its unit (but with ``%`` for percentages).
+    """
+    if value is None or math.isnan(value):
+        return MISSING
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if unit == "%":
+        return f"{_no_negative_zero(value * 100, 1):,.1f}%"
+    decimals = _DECIMALS.get(unit)
+    if decimals is not None:
+        return f"{_no_negative_zero(value, decimals):,.{decimals}f}"
+    if value != 0 and (abs(value) >= 1e9 or abs(value) < 1e-3):
+        return f"{value:.3g}"
+    return f"{_no_negative_zero(value, 3):,.3f}"
+
+
+_DECIMALS = {"kg": 1, "kg/d": 1, "h": 1, "d": 1, "CNY": 0, "count": 0, "CNY/kg": 2}
+
+
+def _no_negative_zero(value: float, decimals: int) -> float:
+    """Return ``value``, or ``0.0`` if it would print as ``-0.0`` at ``decimals``."""
+    return 0.0 if round(value, decimals) == 0 else value
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float:
+    if numerator is None or denominator is None or not denominator > 0:
+        return math.nan
+    return numerator / denominator
+
+
+def format_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    align: str | None = None,
+) -> str:
+    """Lay out cells as an aligned plain-text table.
+
+    Parameters
+    ----------
+    headers
+        One header per column; a header may hold several lines (``"sold\\nkg"``),
+        bottom-aligned, e.g. to put the unit under the name.
+    rows
+        Rows of already formatted cells, each as long as ``headers``.
+    align
+        One letter per column, ``"l"`` (left, for labels) or ``"r"`` (right, for
+        numbers); by default the first column is left-aligned and the others right.
+
+    Returns
+    -------
+    str
+        The header lines, a rule of dashes and one line per row, each indented by
+        two spaces and without trailing spaces, and no trailing newline; only
+        ``"  (none)"`` when there are no rows.
+
+    Raises
+    ------
+    ValueError
+        If a row or ``align`` has a different number of cells than ``headers``, or
+        ``align`` holds a letter other than ``l`` and ``r``.
+    """
+    columns = len(headers)
+    if align is None:
+        align = "l" + "r" * (columns - 1)
+    if len(align) != columns or set(align) - {"l", "r"}:
+        raise ValueError(f"align must be {columns} letters l or r, got {align!r}")
+    for row in rows:
+        if len(row) != columns:
+            raise ValueError(f"row has {len(row)} cells for {columns} headers: {row!r}")
+    if not rows:
+        return f"{_INDENT}(none)"
+    header_lines = [header.split("\n") for header in headers]
+    height = max(len(lines) for lines in header_lines)
+    header_rows = [
+        [
+            lines[level - (height - len(lines))] if level >= height - len(lines) else ""
+            for lines in header_lines
+        ]
+        for level in range(height)
+    ]
+    widths = [
+        max(len(cell) for cell in (*header_lines[column], *(row[column] for row in rows)))
+        for column in range(columns)
+    ]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            cell.ljust(width) if side == "l" else cell.rjust(width)
+            for cell, width, side in zip(cells, widths, align, strict=True)
+        ]
+        return (_INDENT + _GAP.join(parts)).rstrip()
+
+    rule = _INDENT + _GAP.join("-" * width for width in widths)
+    return "\n".join([*(line(cells) for cells in header_rows), rule, *(line(row) for row in rows)])
+
+
+def _section(title: str, body: str) -> str:
+    return f"{title}\n{'=' * len(title)}\n{body}"
+
+
+def format_totals(result: RunResult) -> str:
+    """Tabulate every KPI of :data:`~fieldtotable.results.KPI_DEFINITIONS`.
+
+    Parameters
+    ----------
+    result
+        A finished run.
+
+    Returns
+    -------
+    str
+        Columns ``KPI``, ``value``, ``unit`` and ``meaning``, one row per KPI in the
+        order of the definitions; KPIs the result has beyond the definitions follow.
+    """
+    rows: list[list[str]] = []
+    keys = [*KPI_DEFINITIONS, *(key for key in result.kpis if key not in KPI_DEFINITIONS)]
+    for key in keys:
+        unit, meaning = KPI_DEFINITIONS.get(key, ("", ""))
+        shown = display_unit(key, unit)
+        rows.append([key, format_number(result.kpis.get(key), shown), shown, meaning])
+    return format_table(["KPI", "value", "unit", "meaning"], rows, align="lrll")
+
+
+def format_spoilage_by_stage(result: RunResult) -> str:
+    """Tabulate spoiled kg per stage of the channel.
+
+    Parameters
+    ----------
+    result
+        A finished run.
+
+    Returns
+    -------
+    str
+        One row per stage (collection, transit, hub, market) and a total row, with
+        spoiled kg, their percentage of the harvested kg and their share of all
+        spoiled kg.
+    """
+    harvested = result.kpis.get("harvested_kg")
+    total = sum(result.spoiled_kg_by_stage.values())
+    rows = [
+        [
+            stage,
+            format_number(kg, "kg"),
+            format_number(_ratio(kg, harvested), "%"),
+            format_number(_ratio(kg, total), "%"),
+        ]
+        for stage, kg in result.spoiled_kg_by_stage.items()
+    ]
+    if rows:
+        rows.append(
+            [
+                "total",
+                format_number(total, "kg"),
+                format_number(_ratio(total, harvested), "%"),
+                format_number(_ratio(total, total), "%"),
+            ]
+        )
+    return format_table(["stage", "spoiled\nkg", "of harvested\n%", "of spoiled\n%"], rows)
+
+
+def _product_label(product_id: str, scenario: Scenario | None) -> str:
+    if scenario is None:
+        return product_id
+    product = scenario.products.get(product_id)
+    if product is None or not product.display_name:
+        return product_id
+    return product.display_name
+
+
+def format_by_product(result: RunResult, scenario: Scenario | None = None) -> str:
+    """Tabulate the main KPIs of each product.
+
+    Parameters
+    ----------
+    result
+        A finished run.
+    scenario
+        The run's scenario, for product display names; ids are shown without it.
+
+    Returns
+    -------
+    str
+        One row per product: harvested, sold and spoiled kg, spoilage rate, fill
+        rate, sold value and mean remaining shelf life at sale.
+    """
+    columns = [
+        ("harvested\nkg", "harvested_kg", "kg"),
+        ("sold\nkg", "sold_kg", "kg"),
+        ("spoiled\nkg", "spoiled_kg", "kg"),
+        ("spoilage\n%", "spoilage_rate", "%"),
+        ("fill rate\n%", "fill_rate", "%"),
+        ("sold value\nCNY", "sold_value_cny", "CNY"),
+        ("shelf life left\nat sale, d", "mean_remaining_shelf_life_at_sale_d", "d"),
+    ]
+    rows = [
+        [
+            _product_label(product_id, scenario),
+            *(format_number(values.get(key), unit) for _, key, unit in columns),
+        ]
+        for product_id, values in result.by_product.items()
+    ]
+    return format_table(["product", *(header for header, _, _ in columns)], rows)
+
+
+def format_by_leg(result: RunResult, scenario: Scenario | None = None) -> str:
+    """Tabulate the work and cost of each transport leg.
+
+    Parameters
+    ----------
+    result
+        A finished run.
+    scenario
+        The run's scenario; with it, each leg's route (``from -> to``) and mode are
+        shown too.
+
+    Returns
+    -------
+    str
+        One row per leg: trips, kg carried, load factor (mean load over vehicle
+        capacity), utilisation (share of the fleet's hours on trips) and cost.
+    """
+    columns = [
+        ("trips\ncount", "trips", "count"),
+        ("carried\nkg", "kg_carried", "kg"),
+        ("load factor\n%", "load_factor", "%"),
+        ("utilisation\n%", "utilisation", "%"),
+        ("cost\nCNY", "cost_cny", "CNY"),
+    ]
+    labels: list[str] = ["leg"]
+    if scenario is not None:
+        labels += ["route", "mode"]
+    rows: list[list[str]] = []
+    for leg_id, values in result.by_leg.items():
+        row = [leg_id]
+        if scenario is not None:
+            leg = scenario.legs.get(leg_id)
+            row += [f"{leg.from_} -> {leg.to}", leg.mode] if leg is not None else ["", ""]
+        row += [format_number(values.get(key), unit) for _, key, unit in columns]
+        rows.append(row)
+    return format_table(
+        [*labels, *(header for header, _, _ in columns)],
+        rows,
+        align="l" * len(labels) + "r" * len(columns),
+    )
+
+
+def _node_kind(node_id: str, values: Mapping[str, float], scenario: Scenario | None) -> str:
+    if scenario is not None:
+        if node_id in scenario.collection_points:
+            return "collection point"
+        if node_id in scenario.hubs:
+            return "hub"
+    return "collection point" if "mean_precooling_wait_h" in values else "hub"
+
+
+def format_by_node(result: RunResult, scenario: Scenario | None = None) -> str:
+    """Tabulate stock and congestion at each collection point and hub.
+
+    Parameters
+    ----------
+    result
+        A finished run.
+    scenario
+        The run's scenario, used to tell collection points from hubs.
+
+    Returns
+    -------
+    str
+        One row per node: kind, peak stock, capacity, peak as a share of capacity,
+        overflow kg (kg that found the store full) and, for collection points, the
+        mean wait for pre-cooling in hours (blank for hubs).
+    """
+    rows: list[list[str]] = []
+    for node_id, values in result.by_node.items():
+        peak = values.get("peak_stock_kg")
+        capacity = values.get("capacity_kg")
+        wait = values.get("mean_precooling_wait_h")
+        rows.append(
+            [
+                node_id,
+                _node_kind(node_id, values, scenario),
+                format_number(peak, "kg"),
+                format_number(capacity, "kg"),
+                format_number(_ratio(peak, capacity), "%"),
+                format_number(values.get("overflow_kg"), "kg"),
+                "" if wait is None else format_number(wait, "h"),
+            ]
+        )
+    headers = [
+        "node",
+        "kind",
+        "peak stock\nkg",
+        "capacity\nkg",
+        "peak/capacity\n%",
+        "overflow\nkg",
+        "mean pre-cooling\nwait, h",
+    ]
+    return format_table(headers, rows, align="llrrrrr")
+
+
+def format_run(result: RunResult, scenario: Scenario | None = None) -> str:
+    """Present a whole run as readable plain-text tables.
+
+    Parameters
+    ----------
+    result
+        A finished run (from :func:`fieldtotable.simulate`).
+    scenario
+        The scenario that was run, if at hand: it adds product display names, leg
+        routes and modes, and node kinds. Without it, ids are shown.
+
+    Returns
+    -------
+    str
+        A heading line, then the sections *Totals* (every KPI with value, unit and
+        meaning), *Spoilage by stage*, *By product*, *By leg* and *By node*,
+        separated by blank lines, without a trailing newline. Every KPI is measured
+        after the warm-up, as in the result.
+    """
+    measured = result.horizon_days - result.warmup_days
+    heading = (
+        f"{result.scenario_name} | seed {result.seed} | {result.horizon_days} days, "
+        f"warm-up {result.warmup_days}, measured {measured}"
+    )
+    sections = [
+        heading,
+        _section("Totals", format_totals(result)),
+        _section("Spoilage by stage", format_spoilage_by_stage(result)),
+        _section("By product", format_by_product(result, scenario)),
+        _section("By leg", format_by_leg(result, scenario)),
+        _section("By node", format_by_node(result, scenario)),
+    ]
+    return "\n\n".join(sections)
