@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
@@ -213,7 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         The exit status: 0 on success, 2 on bad input (scenario problems, missing
         files, bad option values, usage errors), after one line per problem on
-        stderr. ``--help`` and ``--version`` return 0 after printing.
+        stderr. ``--help`` and ``--version`` return 0 after printing; 1 if stdout
+        was closed early (a broken pipe); 130 on Ctrl-C.
 
     Raises
     ------
@@ -243,12 +245,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``fieldtotable run | head``): nothing more to say.
         _silence(out)
         return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=err)
+        return 130
 
 
 def _silence(stream: TextIO) -> None:
     """Point ``stream``'s file descriptor at /dev/null so its final flush cannot fail."""
-    import os  # noqa: PLC0415 - needed on this rare path only
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, stream.fileno())

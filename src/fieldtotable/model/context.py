@@ -99,7 +99,6 @@ class Context:
             if temperature_classes is not None
             else (chilled,) * len(kinetics)
         )
-        )
 
     def at_temperature(self, temp_c: float) -> ConstantTemperature:
         """Return the (shared) environment held at ``temp_c``."""
