@@ -43,7 +43,7 @@ PROG = "fieldtotable"
 DEFAULT_SCENARIO = "baseline"
 
 
-class _BadOption(Exception):
+class _BadOptionError(Exception):
     """An option value that argparse accepted but the command cannot use."""
 
     def __init__(self, option: str, message: str) -> None:
@@ -154,7 +154,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     scenario = _load(args.scenario)
     if args.days is not None:
         if args.days > scenario.horizon_days:
-            raise _BadOption(
+            raise _BadOptionError(
                 "--days",
                 f"must be at most the scenario's horizon_days, {scenario.horizon_days} "
                 f"(got {args.days})",
@@ -171,7 +171,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _validate(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
     scenario = load_scenario(args.scenario)
     print(
         f"OK: {scenario.name} ({len(scenario.products)} products, "
@@ -235,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
     try:
         return handler(args, out, err)
-    except _BadOption as error:
+    except _BadOptionError as error:
         print(f"{PROG} {args.command}: error: {error}", file=err)
         return EXIT_BAD_INPUT
     except FieldToTableError as error:

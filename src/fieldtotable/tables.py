@@ -130,8 +130,8 @@ def format_table(
     Parameters
     ----------
     headers
-        One header per column; a header may hold several lines (``"sold\\nkg"``),
-        bottom-aligned, e.g. to put the unit under the name.
+        One header per column; a header may hold several lines, separated by
+        newline characters and bottom-aligned, e.g. to put the unit under the name.
     rows
         Rows of already formatted cells, each as long as ``headers``.
     align

@@ -107,9 +107,9 @@ class Storage:
             context.ledger.refuse(context.env.now, lot.product, lot.kg, self.node_id, lot.id)
             context.remove(lot)
             return
-        context.ledger.overflow(self.node_id, lot.kg)
         if not self.waiting and free > EPSILON_KG:
             self._admit(context.split(lot, free))
+        context.ledger.overflow(self.node_id, lot.kg)
         lot.place(self.ambient, context.env.now, self.stage)
         self.waiting.append(lot)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Strict, model_validator
 
 DistributionKind = Literal[
     "constant", "uniform", "triangular", "normal", "lognormal", "gamma", "poisson", "empirical"
@@ -28,6 +28,9 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "poisson": ("mean",),
     "empirical": ("values",),
 }
+#: A number in a scenario file: int or float, never a boolean or a string.
+Number = Annotated[float, Strict()]
+
 _PARAMETERS = ("value", "low", "high", "mode", "mean", "sd", "cv", "values", "weights")
 
 
@@ -49,15 +52,15 @@ class Distribution(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     dist: DistributionKind
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
-    mode: float | None = None
-    mean: float | None = None
-    sd: float | None = None
-    cv: float | None = None
-    values: tuple[float, ...] | None = None
-    weights: tuple[float, ...] | None = None
+    value: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
+    mode: Number | None = None
+    mean: Number | None = None
+    sd: Number | None = None
+    cv: Number | None = None
+    values: tuple[Number, ...] | None = None
+    weights: tuple[Number, ...] | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
 from fieldtotable.scenario.distributions import Distribution
 
@@ -19,12 +19,12 @@ Mode = Literal["reefer_truck", "rail_reefer", "air", "van"]
 IssuingPolicy = Literal["FEFO", "FIFO", "LIFO"]
 TemperatureClass = Literal["frozen", "chilled", "ambient"]
 
-TemperatureC = Annotated[float, Field(ge=-60, le=60, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-HourOfDay = Annotated[float, Field(ge=0, lt=24, allow_inf_nan=False)]
-Month = Annotated[int, Field(ge=1, le=12)]
+TemperatureC = Annotated[float, Strict(), Field(ge=-60, le=60, allow_inf_nan=False)]
+Fraction = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
+PositiveFloat = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
+NonNegativeFloat = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
+HourOfDay = Annotated[float, Strict(), Field(ge=0, lt=24, allow_inf_nan=False)]
+Month = Annotated[int, Strict(), Field(ge=1, le=12)]
 MonthlyFactors = Annotated[tuple[NonNegativeFloat, ...], Field(min_length=12, max_length=12)]
 WeekdayFactors = Annotated[tuple[NonNegativeFloat, ...], Field(min_length=7, max_length=7)]
 
@@ -38,17 +38,29 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-def _non_negative(distribution: Distribution, field: str) -> Distribution:
-    if distribution.minimum < 0 and distribution.dist != "normal":
-        raise ValueError(f"{field} must not take negative values")
+def _non_negative(distribution: Distribution) -> Distribution:
+    """Reject distributions of hours, kg or counts that can draw negative values.
+
+    A normal distribution is accepted with a non-negative mean: its draws are
+    clipped at zero, which the documentation of each such field says.
+    """
+    if distribution.dist == "normal":
+        if (distribution.mean or 0.0) < 0:
+            raise ValueError("must not have a negative mean")
+    elif distribution.minimum < 0:
+        raise ValueError("must not take negative values")
     return distribution
+
+
+#: A distribution of a quantity that cannot be negative (hours, kg, counts).
+NonNegativeDistribution = Annotated[Distribution, AfterValidator(_non_negative)]
 
 
 class Markdown(Frozen):
     """Price cut for stock close to expiry (nominal remaining fraction of shelf life)."""
 
-    below_remaining_fraction: Annotated[float, Field(gt=0, lt=1)]
-    discount: Annotated[float, Field(ge=0, lt=1)]
+    below_remaining_fraction: Annotated[float, Strict(), Field(gt=0, lt=1)]
+    discount: Annotated[float, Strict(), Field(ge=0, lt=1)]
 
 
 class Product(Frozen):
@@ -74,13 +86,8 @@ class Product(Frozen):
 class Supply(Frozen):
     """Daily supply of one product at one source."""
 
-    kg_per_day: Distribution
+    kg_per_day: NonNegativeDistribution
     season: MonthlyFactors = _ONES_12
-
-    @model_validator(mode="after")
-    def _check(self) -> Supply:
-        _non_negative(self.kg_per_day, "kg_per_day")
-        return self
 
 
 class Source(Frozen):
@@ -89,7 +96,7 @@ class Source(Frozen):
     region: str
     collection_point: str
     harvest_hour: HourOfDay = 12.0
-    hours_to_collection: Distribution = Distribution(dist="constant", value=0.0)
+    hours_to_collection: NonNegativeDistribution = Distribution(dist="constant", value=0.0)
     supply: dict[str, Supply] = Field(min_length=1)
 
 
@@ -101,9 +108,9 @@ class Precooling(Frozen):
     throughput. Lots queue at ambient temperature while every unit is busy.
     """
 
-    units: Annotated[int, Field(ge=1)] = 1
+    units: Annotated[int, Strict(), Field(ge=1)] = 1
     capacity_kg_per_h: PositiveFloat | None = None
-    time_h: Distribution = Distribution(dist="constant", value=0.0)
+    time_h: NonNegativeDistribution = Distribution(dist="constant", value=0.0)
 
 
 OnFull = Literal["wait", "refuse"]
@@ -159,7 +166,7 @@ class ReeferFailure(Frozen):
     """Refrigeration failure during a trip: cargo at ambient for the failure's duration."""
 
     probability_per_trip: Fraction
-    duration_h: Distribution
+    duration_h: NonNegativeDistribution
 
 
 class Closures(Frozen):
@@ -167,7 +174,7 @@ class Closures(Frozen):
 
     per_year: NonNegativeFloat
     months: tuple[Month, ...] = Field(default=tuple(range(1, 13)), min_length=1)
-    duration_h: Distribution
+    duration_h: NonNegativeDistribution
 
 
 class Leg(Frozen):
@@ -177,8 +184,8 @@ class Leg(Frozen):
     to: str
     mode: Mode
     distance_km: PositiveFloat
-    transit_time_h: Distribution
-    fleet: Annotated[int, Field(ge=1)] = 1
+    transit_time_h: NonNegativeDistribution
+    fleet: Annotated[int, Strict(), Field(ge=1)] = 1
     vehicle_capacity_kg: PositiveFloat
     dispatch: Dispatch
     setpoint_c: TemperatureC
@@ -196,7 +203,6 @@ class Leg(Frozen):
 
     @model_validator(mode="after")
     def _check(self) -> Leg:
-        _non_negative(self.transit_time_h, "transit_time_h")
         if self.from_ == self.to:
             raise ValueError("a leg must join two different nodes")
         return self
@@ -239,8 +245,8 @@ Replenishment = Annotated[OrderUpTo | ReorderPoint, Field(discriminator="policy"
 class StoreDemand(Frozen):
     """Walk-in demand for one product at a store."""
 
-    customers_per_day: Distribution
-    kg_per_customer: Distribution
+    customers_per_day: NonNegativeDistribution
+    kg_per_customer: NonNegativeDistribution
     weekday_factors: WeekdayFactors = _ONES_7
     season: MonthlyFactors = _ONES_12
 
@@ -251,7 +257,7 @@ class Store(Frozen):
     kind: Literal["store"]
     region: str
     supplied_by: str
-    open_hours: tuple[HourOfDay, Annotated[float, Field(gt=0, le=24)]] = (9.0, 21.0)
+    open_hours: tuple[HourOfDay, Annotated[float, Strict(), Field(gt=0, le=24)]] = (9.0, 21.0)
     setpoint_c: TemperatureC
     class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
     """Setpoints of separate chambers per temperature class (e.g. ``frozen: -18``);
@@ -276,7 +282,7 @@ class OrderStream(Frozen):
     """Recurring orders of one product (institutional buyers, online shop)."""
 
     every_days: PositiveFloat
-    kg: Distribution
+    kg: NonNegativeDistribution
     at_hour: HourOfDay = 10.0
     first_day: NonNegativeFloat = 0.0
     season: MonthlyFactors = _ONES_12
@@ -299,7 +305,7 @@ class RegionClimate(Frozen):
     """Monthly mean air temperature and the mean daily range (max - min) of a region."""
 
     monthly_mean_c: tuple[TemperatureC, ...] = Field(min_length=12, max_length=12)
-    daily_range_c: Annotated[float, Field(ge=0, le=40)] = 0.0
+    daily_range_c: Annotated[float, Strict(), Field(ge=0, le=40)] = 0.0
 
     @model_validator(mode="before")
     @classmethod
@@ -322,8 +328,8 @@ class Scenario(Frozen):
     name: str
     description: str = ""
     start_date: dt.date
-    horizon_days: Annotated[int, Field(ge=1, le=3660)]
-    warmup_days: Annotated[int, Field(ge=0)] = 0
+    horizon_days: Annotated[int, Strict(), Field(ge=1, le=3660)]
+    warmup_days: Annotated[int, Strict(), Field(ge=0)] = 0
     scale: PositiveFloat = 1.0
     climate: dict[str, RegionClimate] = Field(min_length=1)
     products: dict[str, Product] = Field(min_length=1)
