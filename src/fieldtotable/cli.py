@@ -238,7 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _BadOptionError as error:
         print(f"{PROG} {args.command}: error: {error}", file=err)
         return EXIT_BAD_INPUT
-    except FieldToTableError as error:
+    except ScenarioError as error:
+        # Bad input. A SimulationError (a mass-balance violation) is a defect of the
+        # library, not of the input: it propagates with its traceback.
         _report(error, err)
         return EXIT_BAD_INPUT
     except BrokenPipeError:

@@ -29,6 +29,7 @@ DAILY_QUANTITIES = (
     "delivered_to_market",
     "field_to_market_kg_h",
     "remaining_shelf_life_kg_d",
+    "remaining_fraction_kg",
     "arrived_at_market_hub",
 )
 
@@ -160,6 +161,7 @@ class Ledger:
         kg: float,
         value_cny: float,
         remaining_days: float,
+        remaining_fraction: float,
         *,
         markdown: bool,
         place: str,
@@ -170,6 +172,7 @@ class Ledger:
         self._sold[product][day] += kg
         self._sold_value[product][day] += value_cny
         self.daily["remaining_shelf_life_kg_d"][product][day] += kg * remaining_days
+        self.daily["remaining_fraction_kg"][product][day] += kg * remaining_fraction
         if markdown:
             self.daily["markdown_sold"][product][day] += kg
         self.sales.append((time_h, product, kg, remaining_days))

@@ -28,8 +28,8 @@ KPI_DEFINITIONS: dict[str, tuple[str, str]] = {
     "markdown_sold_kg": ("kg", "sold at a markdown price"),
     "demand_kg": ("kg", "demand of walk-in customers and orders"),
     "lost_sales_kg": ("kg", "demand that could not be met from stock"),
-    "fill_rate": ("1", "sold_kg / demand_kg"),
-    "spoilage_rate": ("1", "spoiled_kg / harvested_kg"),
+    "fill_rate": ("fraction", "sold_kg / demand_kg"),
+    "spoilage_rate": ("fraction", "spoiled_kg / harvested_kg"),
     "throughput_kg_per_day": ("kg/d", "sold_kg per measured day"),
     "in_system_kg_end": ("kg", "kg still in the system at the end of the horizon"),
     "arrived_at_market_hub_kg": ("kg", "kg unloaded at a hub that supplies markets"),
@@ -38,10 +38,15 @@ KPI_DEFINITIONS: dict[str, tuple[str, str]] = {
         "d",
         "kg-weighted mean remaining shelf life at sale, at the market's temperature",
     ),
+    "mean_remaining_fraction_at_sale": (
+        "fraction",
+        "kg-weighted mean remaining fraction of the lot's shelf life at sale"
+        " (comparable across products, unlike days)",
+    ),
     "transport_cost_cny": ("CNY", "cost of all trips (per trip, per km, per kg)"),
     "cost_per_kg_sold_cny": ("CNY/kg", "transport_cost_cny / sold_kg"),
     "co2_kg": ("kg", "CO2 of the tonne-km carried"),
-    "trips": ("1", "vehicle trips on all legs"),
+    "trips": ("count", "vehicle trips on all legs"),
 }
 
 #: KPIs that make sense per product.
@@ -62,6 +67,7 @@ PRODUCT_KPIS = (
     "arrived_at_market_hub_kg",
     "mean_field_to_market_h",
     "mean_remaining_shelf_life_at_sale_d",
+    "mean_remaining_fraction_at_sale",
 )
 
 
@@ -189,6 +195,7 @@ def _product_kpis(
             total("field_to_market_kg_h"), total("delivered_to_market")
         ),
         "mean_remaining_shelf_life_at_sale_d": _ratio(total("remaining_shelf_life_kg_d"), sold),
+        "mean_remaining_fraction_at_sale": _ratio(total("remaining_fraction_kg"), sold),
     }
 
 

@@ -14,6 +14,7 @@ about the channel beyond simple ratios of numbers already in the result::
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ __all__ = [
     "format_spoilage_by_stage",
     "format_table",
     "format_totals",
+    "text_width",
 ]
 
 MISSING = "n/a"
@@ -44,7 +46,7 @@ _GAP = "  "
 
 def _is_rate(key: str, unit: str) -> bool:
     """Tell whether a dimensionless KPI is a rate, shown as a percentage."""
-    return unit == "1" and (key.endswith("_rate") or key in {"load_factor", "utilisation"})
+    return unit == "fraction" or (unit == "1" and key in {"load_factor", "utilisation"})
 
 
 def display_unit(key: str, unit: str | None = None) -> str:
@@ -68,7 +70,7 @@ def display_unit(key: str, unit: str | None = None) -> str:
     """
     if unit is None:
         unit = KPI_DEFINITIONS.get(key, ("", ""))[0]
-    if unit == "1":
+    if unit in {"1", "fraction"}:
         return "%" if _is_rate(key, unit) else "count"
     return unit
 
@@ -142,7 +144,8 @@ def format_table(
     -------
     str
         The header lines, a rule of dashes and one line per row, each indented by
-        two spaces and without trailing spaces, and no trailing newline; only
+        two spaces and without trailing spaces, and no trailing newline (columns
+        are aligned by :func:`text_width`, so Chinese names line up); only
         ``"  (none)"`` when there are no rows.
 
     Raises
@@ -171,19 +174,45 @@ def format_table(
         for level in range(height)
     ]
     widths = [
-        max(len(cell) for cell in (*header_lines[column], *(row[column] for row in rows)))
+        max(text_width(cell) for cell in (*header_lines[column], *(row[column] for row in rows)))
         for column in range(columns)
     ]
 
     def line(cells: Sequence[str]) -> str:
         parts = [
-            cell.ljust(width) if side == "l" else cell.rjust(width)
-            for cell, width, side in zip(cells, widths, align, strict=True)
+            _pad(cell, width, side) for cell, width, side in zip(cells, widths, align, strict=True)
         ]
         return (_INDENT + _GAP.join(parts)).rstrip()
 
     rule = _INDENT + _GAP.join("-" * width for width in widths)
     return "\n".join([*(line(cells) for cells in header_rows), rule, *(line(row) for row in rows)])
+
+
+def text_width(text: str) -> int:
+    """Return the columns ``text`` takes on a terminal.
+
+    Parameters
+    ----------
+    text
+        One line of text.
+
+    Returns
+    -------
+    int
+        Wide and full-width characters (Chinese, e.g. ``松茸``) count two columns,
+        combining marks none, every other character one.
+    """
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in {"W", "F"} else 1
+    return width
+
+
+def _pad(text: str, width: int, side: str) -> str:
+    fill = " " * max(width - text_width(text), 0)
+    return text + fill if side == "l" else fill + text
 
 
 def _section(title: str, body: str) -> str:

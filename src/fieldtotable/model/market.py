@@ -63,13 +63,15 @@ class Seller:
         )
         if marked_down and markdown is not None:
             price *= 1.0 - markdown.discount
-        remaining_days = (lot.limit - lot.consumed) / self.display_rates[product] / 24.0
+        remaining = lot.limit - lot.consumed
+        remaining_days = remaining / self.display_rates[product] / 24.0
         self.context.ledger.sell(
             self.context.env.now,
             product,
             kg,
             kg * price,
             remaining_days,
+            remaining / lot.limit,
             markdown=marked_down,
             place=self.market_id,
             lot=lot.id,

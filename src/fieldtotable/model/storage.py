@@ -107,11 +107,14 @@ class Storage:
             context.ledger.refuse(context.env.now, lot.product, lot.kg, self.node_id, lot.id)
             context.remove(lot)
             return
-        if not self.waiting and free > EPSILON_KG:
-            self._admit(context.split(lot, free))
+        part = context.split(lot, free) if not self.waiting and free > EPSILON_KG else None
         context.ledger.overflow(self.node_id, lot.kg)
         lot.place(self.ambient, context.env.now, self.stage)
+        # Queue the rest before admitting the part that fits: admitting can re-enter
+        # (a vehicle loads at once) and the space that frees must go to this lot.
         self.waiting.append(lot)
+        if part is not None:
+            self._admit(part)
 
     def _admit(self, lot: Lot) -> None:
         lot.place(self.cold_for[lot.product], self.context.env.now, self.stage)

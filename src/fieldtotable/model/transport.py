@@ -193,17 +193,22 @@ class LegProcess:
             if not force and waiting < min(self.min_load_kg or 0.0, self.capacity_kg):
                 self._arm_timeout(products)
                 break
+            # Reserve the vehicle before loading: loading frees cold-room space, which
+            # admits waiting lots and can re-enter dispatch() through on_stock.
+            self.available -= 1
             lots = self.origin.take_oldest(products, self.capacity_kg)
             if not lots:
+                self.available += 1
                 break
-            self.available -= 1
             env.process(self._trip(lots))
             force = force and self.min_load_kg is None
         if self.min_load_kg is not None and self.origin.kg_of(products) > EPSILON_KG:
             self._arm_timeout(products)
 
     def _arm_timeout(self, products: Sequence[int]) -> None:
-        if self.timeout_pending:
+        # With every vehicle away the returning vehicle dispatches; a timer now would
+        # fire at once, find no vehicle and re-arm at the same instant for ever.
+        if self.timeout_pending or self.available <= 0:
             return
         oldest = self.origin.oldest_arrival_h(products)
         if not math.isfinite(oldest):

@@ -28,6 +28,9 @@ Month = Annotated[int, Strict(), Field(ge=1, le=12)]
 MonthlyFactors = Annotated[tuple[NonNegativeFloat, ...], Field(min_length=12, max_length=12)]
 WeekdayFactors = Annotated[tuple[NonNegativeFloat, ...], Field(min_length=7, max_length=7)]
 
+#: Longest horizon a scenario may ask for (ten years).
+MAX_DAYS = 3660
+
 _ONES_12 = (1.0,) * 12
 _ONES_7 = (1.0,) * 7
 
@@ -328,7 +331,7 @@ class Scenario(Frozen):
     name: str
     description: str = ""
     start_date: dt.date
-    horizon_days: Annotated[int, Strict(), Field(ge=1, le=3660)]
+    horizon_days: Annotated[int, Strict(), Field(ge=1, le=MAX_DAYS)]
     warmup_days: Annotated[int, Strict(), Field(ge=0)] = 0
     scale: PositiveFloat = 1.0
     climate: dict[str, RegionClimate] = Field(min_length=1)
@@ -347,6 +350,16 @@ class Scenario(Frozen):
         return self
 
     def with_horizon(self, days: int) -> Scenario:
-        """Return a copy running ``days`` days (warm-up shortened if it would not fit)."""
-        warmup = min(self.warmup_days, max(days - 1, 0))
+        """Return a copy running ``days`` days (warm-up shortened if it would not fit).
+
+        Raises
+        ------
+        ValueError
+            If ``days`` is not an integer between 1 and 3660.
+        """
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+            raise ValueError(
+                f"horizon must be a whole number of days in 1..{MAX_DAYS}, not {days!r}"
+            )
+        warmup = min(self.warmup_days, days - 1)
         return self.model_copy(update={"horizon_days": days, "warmup_days": warmup})
