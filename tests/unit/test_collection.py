@@ -19,6 +19,7 @@ from fieldtotable.model.context import Calendar, Context
 from fieldtotable.model.lot import COLLECTION, Lot
 from fieldtotable.model.storage import Storage
 from fieldtotable.model.thermal import Ambient
+from fieldtotable.model.world import World
 from fieldtotable.scenario.schema import CollectionPoint
 
 # Shelf life 10 d at 0 °C, Q10 = 2.
@@ -101,6 +102,7 @@ def test_precooling_ages_at_the_mean_of_ambient_and_setpoint() -> None:
     expected_a = 4 * R_WARM + 2 * rate(5.0) + 24 * R_COLD
     # b: outside 0-5 h at 10 °C and 5-6 h at 30 °C, cooled 6-8 h at 15 °C, then cold.
     expected_b = 5 * R_WARM + 1 * rate(30.0) + 2 * rate(15.0) + 22 * R_COLD
+    assert admitted_at(storage) == [(6.0, 10.0), (8.0, 10.0)]
     assert a.consumed == pytest.approx(expected_a, rel=1e-12)
     assert b.consumed == pytest.approx(expected_b, rel=1e-12)
 
@@ -174,11 +176,21 @@ BASE: dict[str, Any] = {
     "horizon_days": 4,
     "climate": {"here": [10.0] * 12},
     "products": {
-        "p": {"temperature_class": "chilled", "shelf_life_days": 10, "ref_temp_c": 0,
-              "q10": 2, "price_cny_per_kg": 100},
-        "q": {"temperature_class": "chilled", "shelf_life_days": 10, "ref_temp_c": 0,
-              "q10": 2, "price_cny_per_kg": 100},
-    },  # fmt: skip
+        "p": {
+            "temperature_class": "chilled",
+            "shelf_life_days": 10,
+            "ref_temp_c": 0,
+            "q10": 2,
+            "price_cny_per_kg": 100,
+        },
+        "q": {
+            "temperature_class": "chilled",
+            "shelf_life_days": 10,
+            "ref_temp_c": 0,
+            "q10": 2,
+            "price_cny_per_kg": 100,
+        },
+    },
     "sources": {
         "s": {
             "region": "here",
@@ -192,19 +204,33 @@ BASE: dict[str, Any] = {
         }
     },
     "collection_points": {
-        "cp": {"region": "here", "cold_room_kg": 1e6, "setpoint_c": 0,
-               "grading_reject_fraction": 0.1}
-    },  # fmt: skip
+        "cp": {
+            "region": "here",
+            "cold_room_kg": 1e6,
+            "setpoint_c": 0,
+            "grading_reject_fraction": 0.1,
+        }
+    },
     "hubs": {"dc": {"region": "here", "storage_kg": 1e6, "setpoint_c": 0}},
     "legs": {
-        "road": {"from": "cp", "to": "dc", "mode": "reefer_truck", "distance_km": 100,
-                 "transit_time_h": 10, "vehicle_capacity_kg": 1000, "setpoint_c": 0,
-                 "dispatch": {"policy": "scheduled", "departures_h": [23]}}
-    },  # fmt: skip
+        "road": {
+            "from": "cp",
+            "to": "dc",
+            "mode": "reefer_truck",
+            "distance_km": 100,
+            "transit_time_h": 10,
+            "vehicle_capacity_kg": 1000,
+            "setpoint_c": 0,
+            "dispatch": {"policy": "scheduled", "departures_h": [23]},
+        }
+    },
     "markets": {
-        "buyers": {"kind": "orders", "supplied_by": "dc",
-                   "orders": {"p": {"every_days": 1, "kg": 0}, "q": {"every_days": 1, "kg": 0}}}
-    },  # fmt: skip
+        "buyers": {
+            "kind": "orders",
+            "supplied_by": "dc",
+            "orders": {"p": {"every_days": 1, "kg": 0}, "q": {"every_days": 1, "kg": 0}},
+        }
+    },
 }
 
 
@@ -216,9 +242,13 @@ def test_daily_harvest_season_and_scale() -> None:
     harvests = [(f.time_h, f.product, f.kg) for f in result.flows if f.kind == "harvest"]
     # q is out of season in February (days 2 and 3).
     assert harvests == [
-        (13.0, "p", 150.0), (13.0, "q", 60.0), (37.0, "p", 150.0), (37.0, "q", 60.0),
-        (61.0, "p", 150.0), (85.0, "p", 150.0),
-    ]  # fmt: skip
+        (13.0, "p", 150.0),
+        (13.0, "q", 60.0),
+        (37.0, "p", 150.0),
+        (37.0, "q", 60.0),
+        (61.0, "p", 150.0),
+        (85.0, "p", 150.0),
+    ]
     rejects = [(f.time_h, f.product, f.kg) for f in result.flows if f.kind == "reject"]
     assert rejects[:2] == [(18.0, "p", pytest.approx(15.0)), (18.0, "q", pytest.approx(6.0))]
     assert result.kpis["harvested_kg"] == pytest.approx(4 * 150 + 2 * 60)
@@ -227,8 +257,6 @@ def test_daily_harvest_season_and_scale() -> None:
 
 
 def test_field_heat_on_the_way_to_the_collection_point() -> None:
-    from fieldtotable.model.world import World
-
     world = World(parse_scenario(json.dumps(BASE)), 0)
     world.env.run(until=20.0)
     storage = world.storages["cp"]
@@ -242,8 +270,6 @@ def test_field_heat_on_the_way_to_the_collection_point() -> None:
 
 
 def test_shelf_life_variability_samples_lot_limits() -> None:
-    from fieldtotable.model.world import World
-
     data = copy.deepcopy(BASE)
     data["horizon_days"] = 200
     data["start_date"] = "2023-03-01"

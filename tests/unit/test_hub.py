@@ -46,9 +46,16 @@ def make_hub(
     data = {"region": "city", "storage_kg": 1e6, "setpoint_c": 0.0, **config}
     hub = Hub.model_validate(data)
     storage = Storage(
-        ctx, "dc", ctx.ambient["city"], hub.setpoint_c, hub.storage_kg, hub.on_full, HUB, 2,
+        ctx,
+        "dc",
+        ctx.ambient["city"],
+        hub.setpoint_c,
+        hub.storage_kg,
+        hub.on_full,
+        HUB,
+        2,
         hub.class_setpoints_c,
-    )  # fmt: skip
+    )
     return HubProcess(ctx, "dc", hub, storage, final), storage
 
 
@@ -125,6 +132,7 @@ def test_class_chamber_holds_frozen_products_at_its_setpoint() -> None:
     )
     chilled, frozen = unloaded(ctx, 5.0, 0), unloaded(ctx, 5.0, 1)
     hub.receive([chilled, frozen])
+    assert storage.stock == [[chilled], [frozen]]
     assert chilled.environment.temperature_at(0.0) == 0.0
     assert frozen.environment.temperature_at(0.0) == -18.0
     ctx.env.run(until=24.0)

@@ -14,7 +14,7 @@ from fieldtotable.ledger import Ledger
 from fieldtotable.model.context import Calendar, Context
 from fieldtotable.model.lot import HUB, MARKET, Lot
 from fieldtotable.model.market import OrdersProcess, Seller, StoreProcess
-from fieldtotable.model.storage import Storage
+from fieldtotable.model.storage import Storage, issue_order_key
 from fieldtotable.model.thermal import Ambient
 from fieldtotable.scenario.schema import Markdown, Orders, Store
 
@@ -36,9 +36,13 @@ def make_context() -> Context:
     ambient = Ambient(np.full(24 * (DAYS + 2), 20.0), kinetics)
     # 2023-01-02 is a Monday.
     return Context(
-        env, ledger, Calendar(dt.date(2023, 1, 2), DAYS + 2), kinetics, {"city": ambient},
+        env,
+        ledger,
+        Calendar(dt.date(2023, 1, 2), DAYS + 2),
+        kinetics,
+        {"city": ambient},
         DAYS * 24.0,
-    )  # fmt: skip
+    )
 
 
 def make_dc(ctx: Context) -> Storage:
@@ -112,9 +116,12 @@ def test_customers_are_served_at_the_middle_of_each_hour() -> None:
     dc = make_dc(ctx)
     stock(ctx, dc, 1000.0)
     make_store(
-        ctx, dc, open_hours=(9.5, 12.0), demand={"p": demand(8)},
+        ctx,
+        dc,
+        open_hours=(9.5, 12.0),
+        demand={"p": demand(8)},
         replenishment={"policy": "order_up_to", "at_hour": 6, "target_days_of_demand": 3},
-    )  # fmt: skip
+    )
     ctx.env.run(until=DAYS * 24.0)
     times = {t % 24 for t, *_ in sales(ctx)}
     assert times <= {9.75, 10.5, 11.5}
@@ -133,10 +140,16 @@ def test_order_up_to_quantities_and_lead_time() -> None:
     stock(ctx, dc, 1000.0)
     weekday = [1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0]  # mean 9/7
     store = make_store(
-        ctx, dc, demand={"p": demand(5, weekday_factors=weekday)},
-        replenishment={"policy": "order_up_to", "at_hour": 6, "target_days_of_demand": 2,
-                       "lead_time_h": 1.5},
-    )  # fmt: skip
+        ctx,
+        dc,
+        demand={"p": demand(5, weekday_factors=weekday)},
+        replenishment={
+            "policy": "order_up_to",
+            "at_hour": 6,
+            "target_days_of_demand": 2,
+            "lead_time_h": 1.5,
+        },
+    )
     target = 2 * 5 * 9 / 7
     ctx.env.run(until=6.5)
     assert store.in_transit_kg[0] == pytest.approx(target)
@@ -159,14 +172,18 @@ def test_s_s_orders_only_at_or_below_s() -> None:
     dc = make_dc(ctx)
     stock(ctx, dc, 1000.0)
     make_store(
-        ctx, dc, demand={"p": demand(4)},
+        ctx,
+        dc,
+        demand={"p": demand(4)},
         replenishment={"policy": "s_S", "at_hour": 6, "levels": {"p": {"s_kg": 4, "S_kg": 10}}},
-    )  # fmt: skip
+    )
     ctx.env.run(until=DAYS * 24.0)
     # Day 0: 0 <= 4, order 10; day 1: 6 on hand, no order; day 2: 2 <= 4, order 8; ...
     assert [(t, kg) for t, kg, _ in flows(ctx, "deliver")] == [
-        (7.0, pytest.approx(10.0)), (55.0, pytest.approx(8.0)), (103.0, pytest.approx(8.0)),
-    ]  # fmt: skip
+        (7.0, pytest.approx(10.0)),
+        (55.0, pytest.approx(8.0)),
+        (103.0, pytest.approx(8.0)),
+    ]
     assert daily(ctx, "sold") == pytest.approx([4] * DAYS)
 
 
@@ -175,9 +192,12 @@ def test_scale_multiplies_demand_and_reorder_levels() -> None:
     dc = make_dc(ctx)
     stock(ctx, dc, 1000.0)
     make_store(
-        ctx, dc, scale=3.0, demand={"p": demand(4)},
+        ctx,
+        dc,
+        scale=3.0,
+        demand={"p": demand(4)},
         replenishment={"policy": "s_S", "at_hour": 6, "levels": {"p": {"s_kg": 4, "S_kg": 10}}},
-    )  # fmt: skip
+    )
     ctx.env.run(until=DAYS * 24.0)
     assert flows(ctx, "deliver")[0][1] == pytest.approx(30.0)
     assert daily(ctx, "demand") == pytest.approx([12.0] * DAYS)
@@ -189,16 +209,48 @@ def test_shelf_capacity_shares_room_between_products() -> None:
     stock(ctx, dc, 1000.0, 0)
     stock(ctx, dc, 1000.0, 1)
     store = make_store(
-        ctx, dc, shelf_capacity_kg=30.0,
+        ctx,
+        dc,
+        shelf_capacity_kg=30.0,
         demand={"p": demand(0, 1), "q": demand(0, 1)},
-        replenishment={"policy": "s_S", "at_hour": 6,
-                       "levels": {"p": {"s_kg": 1, "S_kg": 40}, "q": {"s_kg": 1, "S_kg": 20}}},
-    )  # fmt: skip
+        replenishment={
+            "policy": "s_S",
+            "at_hour": 6,
+            "levels": {"p": {"s_kg": 1, "S_kg": 40}, "q": {"s_kg": 1, "S_kg": 20}},
+        },
+    )
     ctx.env.run(until=6.5)
     # 60 kg wanted, room for 30: both cut by half.
     assert store.in_transit_kg == pytest.approx([20.0, 10.0])
     ctx.env.run(until=DAYS * 24.0)
     assert store.held_kg == pytest.approx(30.0)  # nothing sold, nothing more ordered
+
+
+def test_full_shelf_with_nothing_to_order_does_not_crash() -> None:
+    # 14.302 kg of room shared by 169.639 + 152.991 kg wanted: the scaled parts add up
+    # to a hair over the capacity, so the next day's room is slightly negative while
+    # nothing is wanted (stock above s).
+    ctx = make_context()
+    dc = make_dc(ctx)
+    stock(ctx, dc, 1000.0, 0)
+    stock(ctx, dc, 1000.0, 1)
+    store = make_store(
+        ctx,
+        dc,
+        shelf_capacity_kg=14.302,
+        demand={"p": demand(0, 1), "q": demand(0, 1)},
+        replenishment={
+            "policy": "s_S",
+            "at_hour": 6,
+            "levels": {
+                "p": {"s_kg": 0.001, "S_kg": 169.639},
+                "q": {"s_kg": 0.001, "S_kg": 152.991},
+            },
+        },
+    )
+    ctx.env.run(until=DAYS * 24.0)
+    assert store.held_kg == pytest.approx(14.302)
+    assert len(flows(ctx, "deliver")) == 2  # only day 0 orders
 
 
 # -- selling -----------------------------------------------------------------------------
@@ -221,10 +273,13 @@ def test_markdown_below_the_remaining_fraction() -> None:
     old = stock(ctx, dc, 1.0, consumed=0.68)
     fresh = stock(ctx, dc, 1.0)
     make_store(
-        ctx, dc, markdown=Markdown(below_remaining_fraction=0.3, discount=0.4),
-        demand={"p": demand(2)}, issuing="FIFO",
+        ctx,
+        dc,
+        markdown=Markdown(below_remaining_fraction=0.3, discount=0.4),
+        demand={"p": demand(2)},
+        issuing="FIFO",
         replenishment={"policy": "order_up_to", "at_hour": 6, "target_days_of_demand": 1},
-    )  # fmt: skip
+    )
     ctx.env.run(until=10.0)
     # 0-6 h at the DC, 6-9.5 h in the van and on the shelf at 4 °C.
     consumed_old = 0.68 + 6 * R_DC + 3.5 * R_SHOP
@@ -244,9 +299,11 @@ def test_expired_stock_is_removed_and_booked_at_the_market() -> None:
     dc = make_dc(ctx)
     doomed = stock(ctx, dc, 4.0, consumed=0.9)
     make_store(
-        ctx, dc, demand={"p": demand(0)},  # nobody buys
+        ctx,
+        dc,
+        demand={"p": demand(0)},  # nobody buys
         replenishment={"policy": "s_S", "at_hour": 6, "levels": {"p": {"s_kg": 1, "S_kg": 4}}},
-    )  # fmt: skip
+    )
     ctx.env.run(until=DAYS * 24.0)
     expiry = 6.0 + (1 - 0.9 - 6 * R_DC) / R_SHOP  # in the van at 4 °C from 6 h, shelf at 7 h
     (flow,) = [f for f in ctx.ledger.flows if f.kind == "spoil"]
@@ -278,16 +335,17 @@ def test_store_issuing_order(issuing: str, first: str) -> None:
     new = stock(ctx, dc, 10.0)
     old = stock(ctx, dc, 10.0, consumed=0.3)  # arrived at the DC with less shelf life
     store = make_store(
-        ctx, dc, demand={"p": demand(0)}, issuing="FIFO",
+        ctx,
+        dc,
+        demand={"p": demand(0)},
+        issuing="FIFO",
         replenishment={"policy": "s_S", "at_hour": 6, "levels": {"p": {"s_kg": 25, "S_kg": 30}}},
-    )  # fmt: skip
+    )
     ctx.env.run(until=7.5)  # day 0 delivers new then old (DC picks FIFO)
     late = stock(ctx, dc, 10.0)
     ctx.env.run(until=31.5)  # day 1 delivers the third lot
     assert [lot.id for lot in store.shelf[0]] == [new.id, old.id, late.id]
     store.config = store.config.model_copy(update={"issuing": issuing})
-    from fieldtotable.model.storage import issue_order_key
-
     store.sort_key = issue_order_key(issuing, store.chiller_for)
     sold = store._serve(0, 12.0)
     assert sold == pytest.approx(12.0)

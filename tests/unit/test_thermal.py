@@ -76,9 +76,7 @@ def test_ambient_matches_advance_consumed_over_segments() -> None:
     # 5.25 h .. 9.5 h: 0.75 h of hour 5, hours 6-8 whole, 0.5 h of hour 9.
     hours = [0.75, 1.0, 1.0, 1.0, 0.5]
     temps = TEMPS[5:10]
-    expected = advance_consumed(
-        0.0, hours, temps, shelf_life_ref_days=5.0, ref_temp_c=2.0, q10=2.5
-    )
+    expected = advance_consumed(0.0, hours, temps, shelf_life_ref_days=5.0, ref_temp_c=2.0, q10=2.5)
     assert AMBIENT.consumed(0, 5.25, 9.5) == pytest.approx(expected, rel=1e-12)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from typing import Any
 
@@ -43,9 +44,7 @@ BASE: dict[str, Any] = {
         }
     },
     "collection_points": {"cp": {"region": "here", "cold_room_kg": 1e6, "setpoint_c": 0}},
-    "hubs": {
-        "dc": {"region": "here", "storage_kg": 1e6, "setpoint_c": 0, "dock_exposure_h": 0}
-    },
+    "hubs": {"dc": {"region": "here", "storage_kg": 1e6, "setpoint_c": 0, "dock_exposure_h": 0}},
     "legs": {
         "road": {
             "from": "cp",
@@ -60,7 +59,13 @@ BASE: dict[str, Any] = {
         }
     },
     # Orders of 0 kg: nothing is sold, cargo just piles up at the DC.
-    "markets": {"buyers": {"kind": "orders", "supplied_by": "dc", "orders": {"p": {"every_days": 1, "kg": 0}}}},
+    "markets": {
+        "buyers": {
+            "kind": "orders",
+            "supplied_by": "dc",
+            "orders": {"p": {"every_days": 1, "kg": 0}},
+        }
+    },
 }
 
 
@@ -90,7 +95,9 @@ def run_bounded(world: World, max_events: int = 200_000) -> None:
             break
         env.step()
     else:
-        pytest.fail(f"event budget exhausted at t={env.now} h: the model spins without time passing")
+        pytest.fail(
+            f"event budget exhausted at t={env.now} h: the model spins without time passing"
+        )
     world.run()
 
 
@@ -137,7 +144,7 @@ def test_sample_closures_only_in_listed_months_and_merged() -> None:
     intervals = sample_closures(closures, months, np.random.default_rng(3))
     assert intervals
     assert all(31 * 24 <= start < 59 * 24 for start, _ in intervals)
-    for (s1, e1), (s2, e2) in zip(intervals, intervals[1:], strict=False):
+    for (s1, e1), (s2, e2) in itertools.pairwise(intervals):
         assert s1 < e1 < s2 < e2  # sorted, disjoint (overlaps merged)
     assert sample_closures(None, months, np.random.default_rng(3)) == []
     none = Closures.model_validate({"per_year": 0, "duration_h": 5})
@@ -146,9 +153,7 @@ def test_sample_closures_only_in_listed_months_and_merged() -> None:
 
 def test_sample_closures_rate() -> None:
     months = [m for m in range(1, 13) for _ in range(30)]
-    closures = Closures.model_validate(
-        {"per_year": 50, "months": [6, 7], "duration_h": 0.001}
-    )
+    closures = Closures.model_validate({"per_year": 50, "months": [6, 7], "duration_h": 0.001})
     counts = [
         len(sample_closures(closures, months, np.random.default_rng(seed))) for seed in range(40)
     ]
@@ -286,11 +291,19 @@ def test_full_or_timeout_departs_at_max_wait() -> None:
 
 def test_full_or_timeout_departs_when_min_load_is_reached() -> None:
     two_sources = {
-        "s1": {"region": "here", "collection_point": "cp", "harvest_hour": 1,
-               "supply": {"p": {"kg_per_day": 200}}},
-        "s2": {"region": "here", "collection_point": "cp", "harvest_hour": 4,
-               "supply": {"p": {"kg_per_day": 200}}},
-    }  # fmt: skip
+        "s1": {
+            "region": "here",
+            "collection_point": "cp",
+            "harvest_hour": 1,
+            "supply": {"p": {"kg_per_day": 200}},
+        },
+        "s2": {
+            "region": "here",
+            "collection_point": "cp",
+            "harvest_hour": 4,
+            "supply": {"p": {"kg_per_day": 200}},
+        },
+    }
     s = scenario(leg=fot(300, 10), sources=two_sources)
     departs = flows(s, "depart")
     assert sorted({f.time_h for f in departs}) == [4.0, 28.0, 52.0]
@@ -304,9 +317,13 @@ def test_full_or_timeout_min_load_above_capacity_sends_full_vehicles() -> None:
     s = scenario(
         leg=fot(5000, 10, vehicle_capacity_kg=150),
         sources={
-            "s": {"region": "here", "collection_point": "cp", "harvest_hour": 1,
-                  "supply": {"p": {"kg_per_day": 400}}},
-        },  # fmt: skip
+            "s": {
+                "region": "here",
+                "collection_point": "cp",
+                "harvest_hour": 1,
+                "supply": {"p": {"kg_per_day": 400}},
+            },
+        },
         top={"horizon_days": 1},
     )
     departs = flows(s, "depart")
@@ -333,9 +350,13 @@ def test_fleet_is_never_exceeded_when_loading_frees_cold_room_space() -> None:
         leg=fot(50, 1000, fleet=1, vehicle_capacity_kg=50, transit_time_h=2),
         collection_points={"cp": {"region": "here", "cold_room_kg": 100, "setpoint_c": 0}},
         sources={
-            "s": {"region": "here", "collection_point": "cp", "harvest_hour": 1,
-                  "supply": {"p": {"kg_per_day": 300}}},
-        },  # fmt: skip
+            "s": {
+                "region": "here",
+                "collection_point": "cp",
+                "harvest_hour": 1,
+                "supply": {"p": {"kg_per_day": 300}},
+            },
+        },
         top={"horizon_days": 4},
     )
     world = World(s, 0, record_flows=True)
@@ -350,7 +371,7 @@ def test_fleet_is_never_exceeded_when_loading_frees_cold_room_space() -> None:
     # One vehicle, 4 h round trip: at most 6 trips a day, 50 kg each.
     departs = [f for f in world.ledger.flows if f.kind == "depart"]
     times = sorted({f.time_h for f in departs})
-    assert all(b - a >= 4.0 - 1e-9 for a, b in zip(times, times[1:], strict=False))
+    assert all(b - a >= 4.0 - 1e-9 for a, b in itertools.pairwise(times))
 
 
 # -- closures ---------------------------------------------------------------------------
@@ -474,9 +495,13 @@ def test_costs_per_trip_km_kg_and_co2_per_tonne_km() -> None:
             "co2_kg_per_tonne_km": 0.12,
         },
         sources={
-            "s": {"region": "here", "collection_point": "cp", "harvest_hour": 1,
-                  "supply": {"p": {"kg_per_day": 250}}},
-        },  # fmt: skip
+            "s": {
+                "region": "here",
+                "collection_point": "cp",
+                "harvest_hour": 1,
+                "supply": {"p": {"kg_per_day": 250}},
+            },
+        },
         top={"horizon_days": 1},
     )
     result = simulate(s, 0)
@@ -512,9 +537,13 @@ def test_tight_cold_room_keeps_cargo_flowing() -> None:
         leg=fot(50, 1000, vehicle_capacity_kg=100, transit_time_h=2),
         collection_points={"cp": {"region": "here", "cold_room_kg": 100, "setpoint_c": 0}},
         sources={
-            "s": {"region": "here", "collection_point": "cp", "harvest_hour": 1,
-                  "supply": {"p": {"kg_per_day": 150}}},
-        },  # fmt: skip
+            "s": {
+                "region": "here",
+                "collection_point": "cp",
+                "harvest_hour": 1,
+                "supply": {"p": {"kg_per_day": 150}},
+            },
+        },
         top={"horizon_days": 5},
     )
     world = World(s, 0, record_flows=True)

@@ -188,7 +188,7 @@ class StoreProcess:
                 wanted[product] = big_s_kg - on_hand if on_hand <= s_kg else 0.0
         room = self.config.shelf_capacity_kg - sum(self.shelf_kg) - sum(self.in_transit_kg)
         total = sum(wanted.values())
-        if total > room:
+        if total > room and total > 0:  # room can be a hair below 0 on a full shelf
             share = max(room, 0.0) / total
             wanted = {product: kg * share for product, kg in wanted.items()}
         return wanted

@@ -1,0 +1,116 @@
+"""Validation: the built-in 2023 baseline reproduces the channel's 2023 figures.
+
+The calibration target is Shanghai's 2023 purchases from Diqing, 65.1 M CNY (the
+domain facts, "Shanghai assistance purchases"). docs/calibration.md documents every
+number of the scenario and the figures these tests lock in.
+"""
+
+from __future__ import annotations
+
+import math
+import pathlib
+import statistics
+from importlib import resources
+
+import pytest
+
+import fieldtotable as ft
+
+TARGET_SOLD_VALUE_CNY = 65.1e6
+TOLERANCE = 0.15
+SEEDS = range(10)
+STAGES = ("collection", "transit", "hub", "market")
+PRODUCTS = {
+    "matsutake",
+    "yak_meat_chilled",
+    "yak_meat_frozen",
+    "tibetan_chicken_eggs",
+    "nixi_chicken",
+    "highland_vegetables",
+    "lily_bulbs",
+    "honey",
+    "wine",
+}
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+USER_COPY = REPO_ROOT / "scenarios" / "baseline_2023.yaml"
+
+
+@pytest.fixture(scope="session")
+def baseline() -> ft.Scenario:
+    return ft.builtin_scenario("baseline")
+
+
+@pytest.fixture(scope="session")
+def runs(baseline: ft.Scenario) -> list[ft.RunResult]:
+    """One year of the baseline for each of seeds 0-9 (about 0.5 s each)."""
+    return [ft.simulate(baseline, seed=seed) for seed in SEEDS]
+
+
+def test_builtin_baseline_loads(baseline: ft.Scenario) -> None:
+    assert "baseline" in ft.builtin_scenario_names()
+    assert baseline.start_date.isoformat() == "2023-01-01"
+    assert baseline.horizon_days == 365
+    assert baseline.warmup_days == 0
+    assert set(baseline.products) == PRODUCTS
+    assert all(product.display_name for product in baseline.products.values())
+    assert {"shangrila_cp", "deqin_cp", "weixi_cp"} <= set(baseline.collection_points)
+    air = [leg for leg in baseline.legs.values() if leg.mode == "air"]
+    assert air
+    assert all(set(leg.active_months) == {7, 8, 9, 10} for leg in air)
+    assert baseline.routing.prefer_modes["matsutake"] == ("air",)
+
+
+def test_package_and_user_copies_are_identical() -> None:
+    package_copy = resources.files("fieldtotable.scenario").joinpath("data/baseline.yaml")
+    assert USER_COPY.read_bytes() == package_copy.read_bytes()
+
+
+def test_seed_0_sold_value_matches_2023_purchases(runs: list[ft.RunResult]) -> None:
+    sold_value = runs[0].kpis["sold_value_cny"]
+    assert sold_value == pytest.approx(TARGET_SOLD_VALUE_CNY, rel=TOLERANCE)
+
+
+def test_mean_sold_value_matches_2023_purchases(runs: list[ft.RunResult]) -> None:
+    mean = statistics.mean(run.kpis["sold_value_cny"] for run in runs)
+    assert mean == pytest.approx(TARGET_SOLD_VALUE_CNY, rel=TOLERANCE)
+
+
+def test_every_stage_spoils_something(runs: list[ft.RunResult]) -> None:
+    for run in runs:
+        for stage in STAGES:
+            assert run.spoiled_kg_by_stage[stage] > 0, (run.seed, stage)
+
+
+def test_spoilage_and_fill_rate_are_plausible(runs: list[ft.RunResult]) -> None:
+    for run in runs:
+        assert 0.03 <= run.kpis["spoilage_rate"] <= 0.15, run.seed
+        assert run.kpis["fill_rate"] >= 0.85, run.seed
+    products = runs[0].by_product
+    # The most perishable product spoils most; honey and wine do not spoil.
+    assert products["matsutake"]["spoilage_rate"] == max(
+        p["spoilage_rate"] for p in products.values()
+    )
+    assert products["honey"]["spoiled_kg"] == 0
+    assert products["wine"]["spoiled_kg"] == 0
+
+
+def test_every_product_sells(runs: list[ft.RunResult]) -> None:
+    for run in runs:
+        for product, kpis in run.by_product.items():
+            assert kpis["sold_kg"] > 0, (run.seed, product)
+            assert kpis["sold_value_cny"] > 0, (run.seed, product)
+
+
+def test_mass_balance(runs: list[ft.RunResult]) -> None:
+    # simulate() raises MassBalanceError otherwise; with no warm-up the KPIs cover the
+    # whole horizon, so the balance holds on them too.
+    for run in runs:
+        k = run.kpis
+        accounted = (
+            k["rejected_kg"]
+            + k["refused_kg"]
+            + k["spoiled_kg"]
+            + k["sold_kg"]
+            + k["in_system_kg_end"]
+        )
+        assert math.isclose(accounted, k["harvested_kg"], rel_tol=1e-6), run.seed
