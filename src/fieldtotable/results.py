@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -75,7 +75,18 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
 
-@dataclass(frozen=True)
+def _same(left: Any, right: Any) -> bool:
+    """Equality where an undefined number (NaN) equals another undefined number."""
+    if isinstance(left, float) and isinstance(right, float):
+        return left == right or (math.isnan(left) and math.isnan(right))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
+    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        return len(left) == len(right) and all(map(_same, left, right))
+    return bool(left == right)
+
+
+@dataclass(frozen=True, eq=False)
 class RunResult:
     """The outcome of one replication.
 
@@ -130,6 +141,16 @@ class RunResult:
     events_processed: int
     flows: tuple[Flow, ...] | None = None
     wall_time_s: float = field(default=0.0, compare=False)
+
+    def __eq__(self, other: object) -> bool:
+        """Compare every field but the wall time; undefined ratios (NaN) compare equal."""
+        if not isinstance(other, RunResult):
+            return NotImplemented
+        return all(
+            _same(getattr(self, f.name), getattr(other, f.name)) for f in fields(self) if f.compare
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable mappings inside: not hashable
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible data (NaN becomes ``None``); the flow log is left out."""

@@ -62,7 +62,7 @@ def simulate(scenario: Scenario, seed: int = 0, *, record_flows: bool = False) -
         in_system_by_product=in_system,
         by_node=by_node,
         fleet_hours={
-            leg_id: leg.busy_hours / (leg.config.fleet * horizon_h)
+            leg_id: leg.busy_hours_until(horizon_h) / (leg.config.fleet * horizon_h)
             for leg_id, leg in world.legs.items()
         },
         leg_capacity_kg={leg_id: leg.capacity_kg for leg_id, leg in world.legs.items()},

@@ -514,11 +514,6 @@ def test_flow_log_does_not_change_the_run(scenario: Scenario, seed: int) -> None
 SMALL = Path(__file__).parents[1] / "data" / "small.yaml"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="RunResult equality is plain dataclass ==: an undefined ratio computed from "
-    "another NaN (load_factor of a leg without trips) is a new NaN object, never equal",
-)
 def test_run_result_equality_with_undefined_ratios() -> None:
     scenario = load_scenario(SMALL)
     legs = {k: v.model_copy(update={"active_months": (1,)}) for k, v in scenario.legs.items()}

@@ -165,7 +165,12 @@ class Context:
             )
             return False
         self.ledger.spoil(
-            max(lot.expires_at_h, lot.arrived_h), lot.stage, lot.product, lot.kg, place, lot.id
+            max(min(lot.expires_at_h, now), lot.harvested_h),
+            lot.stage,
+            lot.product,
+            lot.kg,
+            place,
+            lot.id,
         )
         self.remove(lot)
         return True

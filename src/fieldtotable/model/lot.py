@@ -74,11 +74,17 @@ class Lot:
             self.updated_h = time_h
 
     def place(self, environment: ThermalEnvironment, time_h: float, stage: int) -> None:
-        """Move the lot into ``environment`` at ``time_h`` (settling the time before)."""
+        """Move the lot into ``environment`` at ``time_h`` (settling the time before).
+
+        A lot that ran out of shelf life before the move keeps the stage and the
+        time at which that happened, so its spoilage is booked where it occurred.
+        """
         self.advance(time_h)
         self.environment = environment
-        self.stage = stage
         self.arrived_h = time_h
+        if self.consumed >= self.limit:
+            return
+        self.stage = stage
         self.expires_at_h = environment.time_to_consume(
             self.product, time_h, self.limit - self.consumed
         )

@@ -42,6 +42,10 @@ def issue_order_key(
     return lambda lot: lot.arrived_h
 
 
+def _arrival(lot: Lot) -> float:
+    return lot.arrived_h
+
+
 class Storage:
     """A refrigerated store with a capacity in kg.
 
@@ -148,9 +152,13 @@ class Storage:
         lots = self.stock[product]
         if not lots or kg <= EPSILON_KG:
             return []
-        if issuing != "FIFO":
-            lots.sort(key=issue_order_key(issuing, self.cold_for))
-        return self._take_front(lots, kg)
+        if issuing == "FIFO":
+            return self._take_front(lots, kg)
+        lots.sort(key=issue_order_key(issuing, self.cold_for))
+        picked = self._take_front(lots, kg)
+        # Back to arrival order, which loading vehicles (take_oldest) relies on.
+        lots.sort(key=_arrival)
+        return picked
 
     def _take_front(self, lots: list[Lot], kg: float) -> list[Lot]:
         """Take up to ``kg`` from the front of one product's stock list."""

@@ -141,6 +141,9 @@ class LegProcess:
         self.timeout_pending = False
         self.trips = 0
         self.busy_hours = 0.0
+        """Vehicle hours of finished round trips."""
+        self.out_since: dict[int, float] = {}
+        """Loading time of each vehicle still away, by trip number."""
         dispatch = config.dispatch
         if isinstance(dispatch, FullOrTimeoutDispatch):
             self.min_load_kg: float | None = dispatch.min_load_kg
@@ -225,6 +228,10 @@ class LegProcess:
         else:
             self.dispatch(force=False)
 
+    def busy_hours_until(self, time_h: float) -> float:
+        """Vehicle hours spent on trips up to ``time_h``, trips under way included."""
+        return self.busy_hours + sum(time_h - start for start in self.out_since.values())
+
     # -- the trip ---------------------------------------------------------------
     def _trip(self, lots: list[Lot]) -> Generator[simpy.Event, Any, None]:
         context = self.context
@@ -237,6 +244,20 @@ class LegProcess:
             lot.place(self.origin_ambient, loaded_at, TRANSIT)
             kg += lot.kg
             ledger.movement(loaded_at, "depart", lot.product, lot.kg, self.leg_id, lot.id)
+        # The trip is booked when the vehicle is loaded, so that trips still on the
+        # road when the run ends count in cost, CO2 and trips.
+        tonne_km = kg / 1000.0 * config.distance_km
+        cost = (
+            config.cost_cny_per_trip
+            + config.cost_cny_per_km * config.distance_km
+            + config.cost_cny_per_kg * kg
+        )
+        ledger.trip(
+            loaded_at, self.index, kg, tonne_km, cost, tonne_km * config.co2_kg_per_tonne_km
+        )
+        self.trips += 1
+        trip = self.trips
+        self.out_since[trip] = loaded_at
         if config.loading_h:
             yield env.timeout(config.loading_h)
         depart = open_after(self.closures, self.closure_starts, env.now)
@@ -247,17 +268,6 @@ class LegProcess:
         arrival = travel_end(self.closures, self.closure_starts, depart, self.transit_hours())
         failure = self._failure(depart, arrival)
         yield env.timeout(arrival - env.now)
-        tonnes = kg / 1000.0
-        tonne_km = tonnes * config.distance_km
-        cost = (
-            config.cost_cny_per_trip
-            + config.cost_cny_per_km * config.distance_km
-            + config.cost_cny_per_kg * kg
-        )
-        ledger.trip(
-            loaded_at, self.index, kg, tonne_km, cost, tonne_km * config.co2_kg_per_tonne_km
-        )
-        self.trips += 1
         arrived: list[Lot] = []
         for lot in lots:
             lot.advance(arrival)
@@ -273,6 +283,7 @@ class LegProcess:
         back = travel_end(self.closures, self.closure_starts, env.now, self.transit_hours())
         yield env.timeout(back - env.now)
         self.busy_hours += env.now - loaded_at
+        del self.out_since[trip]
         self.available += 1
         if self.min_load_kg is not None:
             self.dispatch(force=False)

@@ -162,6 +162,7 @@ class World:
         }
         self.in_transit_series = [0.0] * scenario.horizon_days
         self.env.process(self._daily())
+        self.env.process(self._month_starts())
 
     def _region_ambient(self, node_id: str) -> Ambient:
         scenario = self.scenario
@@ -193,6 +194,22 @@ class World:
         if leg is not None:
             leg.cargo_arrived(product)
 
+    def _month_starts(self) -> Generator[simpy.Event, Any, None]:
+        """Wake legs that wait for loads at each new month.
+
+        Routing may now send them cargo that was already waiting (a scheduled leg
+        looks at its stock at every departure anyway).
+        """
+        month = self.context.calendar.month
+        waiting_legs = [leg for leg in self.legs.values() if leg.min_load_kg is not None]
+        if not waiting_legs:
+            return
+        for day in range(1, self.scenario.horizon_days):
+            if month[day] != month[day - 1]:
+                yield self.env.timeout(day * 24 - self.env.now)
+                for leg in waiting_legs:
+                    leg.dispatch(force=False)
+
     def _daily(self) -> Generator[simpy.Event, Any, None]:
         """End of each day: inspect stores for expired stock, record stock levels."""
         env = self.env
@@ -216,7 +233,7 @@ class World:
         for lot in list(context.live.values()):
             lot.advance(horizon_h)
             if lot.is_spoiled:
-                at = min(max(lot.expires_at_h, lot.arrived_h), horizon_h)
+                at = min(max(lot.expires_at_h, lot.harvested_h), horizon_h)
                 self.ledger.spoil(at, lot.stage, lot.product, lot.kg, "end", lot.id)
                 context.remove(lot)
 
