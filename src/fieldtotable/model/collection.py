@@ -145,7 +145,13 @@ class CollectionPointProcess:
         self.config = config
         self.storage = storage
         self.ambient: Ambient = context.ambient[config.region]
-        self.reject_fraction = config.grading_reject_fraction
+        grading = config.grading_reject_fraction
+        self.reject_fraction = [
+            grading.get(product_id, 0.0) if isinstance(grading, dict) else grading
+            for product_id in context.ledger.products
+        ]
+        classes = set(config.precooling.classes)
+        self.precooled = [c in classes for c in context.temperature_classes]
         precooling = config.precooling
         self.precool_hours = make_sampler(
             precooling.time_h, stream(seed, "collection_point", node_id, "precooling")
@@ -164,15 +170,16 @@ class CollectionPointProcess:
         for lot in lots:
             if context.spoil_if_expired(lot, self.node_id):
                 continue
-            if self.reject_fraction:
-                rejected = lot.kg * self.reject_fraction
+            reject_fraction = self.reject_fraction[lot.product]
+            if reject_fraction:
+                rejected = lot.kg * reject_fraction
                 lot.kg -= rejected
                 context.ledger.reject(now, lot.product, rejected, self.node_id, lot.id)
                 if lot.kg <= 0:
                     context.remove(lot)
                     continue
             lot.place(self.ambient, now, COLLECTION)
-            if self.needs_precooling:
+            if self.needs_precooling and self.precooled[lot.product]:
                 context.env.process(self._precool(lot))
             else:
                 self.storage.receive(lot)

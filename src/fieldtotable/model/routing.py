@@ -5,6 +5,7 @@ the matsutake season) takes over as soon as its season starts and lots fall back
 the road when it ends. Paths are ranked by expected hours (transit, loading, waiting
 for the next scheduled departure, handling at the hubs on the way); under
 ``routing.prefer_modes`` a path using a preferred mode wins over any path without.
+A leg with a ``products`` list carries only those products.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ def market_hubs(scenario: Scenario) -> dict[str, set[str]]:
         for product in products:
             hubs[product].add(market.supplied_by)
     return hubs
+
+
+def carries(scenario: Scenario, leg_id: str, product: str) -> bool:
+    """Tell whether a leg may carry a product (its ``products`` list, if any)."""
+    allowed = scenario.legs[leg_id].products
+    return allowed is None or product in allowed
 
 
 def _leg_hours(scenario: Scenario, leg_id: str) -> float:
@@ -62,9 +69,9 @@ def routing_table(scenario: Scenario) -> RoutingTable:
                 if node in hubs:
                     continue
                 preferred: set[str] = set(scenario.routing.prefer_modes.get(product, ()))
-                leg = _best_first_leg(active, node, hubs, hours, scenario, preferred)
+                leg = _best_first_leg(active, node, hubs, hours, scenario, preferred, product)
                 if leg is None:  # nothing runs this month: wait for the year-round best path
-                    leg = _best_first_leg(graph, node, hubs, hours, scenario, preferred)
+                    leg = _best_first_leg(graph, node, hubs, hours, scenario, preferred, product)
                 if leg is not None:
                     choices[product] = leg
             table[month][node] = choices
@@ -78,6 +85,7 @@ def _best_first_leg(
     hours: dict[str, float],
     scenario: Scenario,
     preferred: set[str],
+    product: str,
 ) -> str | None:
     best: tuple[bool, float, tuple[str, ...]] | None = None
     for hub in sorted(hubs):
@@ -85,6 +93,8 @@ def _best_first_leg(
             continue
         for path in nx.all_simple_edge_paths(graph, node, hub):
             legs = tuple(key for _u, _v, key in path)
+            if not all(carries(scenario, leg, product) for leg in legs):
+                continue
             uses_preferred = any(scenario.legs[leg].mode in preferred for leg in legs)
             score = (not uses_preferred, sum(hours[leg] for leg in legs), legs)
             if best is None or score < best:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -53,6 +53,19 @@ def sample_closures(
 
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def merge_intervals(
+    interval_lists: Iterable[Sequence[tuple[float, float]]],
+) -> list[tuple[float, float]]:
+    """Union of several lists of intervals, as sorted, disjoint intervals."""
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(interval for intervals in interval_lists for interval in intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def open_after(
@@ -131,8 +144,14 @@ class LegProcess:
         self.failure_hours = (
             make_sampler(failure.duration_h, self.failure_rng) if failure is not None else None
         )
-        self.closures = sample_closures(
-            config.closures, context.calendar.month, stream(seed, "leg", leg_id, "closures")
+        self.closures = merge_intervals(
+            sample_closures(
+                closures,
+                context.calendar.month,
+                # The first process keeps the key it had when legs took only one.
+                stream(seed, "leg", leg_id, "closures", *([str(index)] if index else [])),
+            )
+            for index, closures in enumerate(config.closures)
         )
         self.closure_starts = [start for start, _ in self.closures]
         self.active_months = frozenset(config.active_months)
@@ -252,9 +271,8 @@ class LegProcess:
             + config.cost_cny_per_km * config.distance_km
             + config.cost_cny_per_kg * kg
         )
-        ledger.trip(
-            loaded_at, self.index, kg, tonne_km, cost, tonne_km * config.co2_kg_per_tonne_km
-        )
+        co2 = tonne_km * config.co2_kg_per_tonne_km + config.distance_km * config.co2_kg_per_km
+        ledger.trip(loaded_at, self.index, kg, tonne_km, cost, co2)
         self.trips += 1
         trip = self.trips
         self.out_since[trip] = loaded_at

@@ -182,9 +182,14 @@ def _check_products(scenario: Scenario) -> list[NetworkProblem]:
     problems: list[NetworkProblem] = []
 
     def check(section: Path, names: Iterable[str]) -> None:
+        # A mapping's problem points at the key; a list's at the item's index.
+        keyed = isinstance(names, Mapping)
         problems.extend(
-            ((*section, name), f"unknown product {name!r} (known: {_known(products)})")
-            for name in names
+            (
+                (*section, name if keyed else index),
+                f"unknown product {name!r} (known: {_known(products)})",
+            )
+            for index, name in enumerate(names)
             if name not in products
         )
 
@@ -198,6 +203,14 @@ def _check_products(scenario: Scenario) -> list[NetworkProblem]:
         else:
             check(("markets", market_id, "orders"), market.orders)
     check(("routing", "prefer_modes"), scenario.routing.prefer_modes)
+    for leg_id, leg in scenario.legs.items():
+        check(("legs", leg_id, "products"), leg.products or ())
+    for cp_id, point in scenario.collection_points.items():
+        if isinstance(point.grading_reject_fraction, dict):
+            check(
+                ("collection_points", cp_id, "grading_reject_fraction"),
+                point.grading_reject_fraction,
+            )
     return problems
 
 
@@ -238,6 +251,20 @@ def _check_flows(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProb
     }
     hubs = scenario.hubs
     reached_hubs = set().union(*reach.values()) if reach else set()
+    by_product: dict[str, dict[str, set[str]]] = {}
+
+    def product_reach(product: str) -> dict[str, set[str]]:
+        """Nodes reachable from each collection point over legs that carry ``product``."""
+        if product not in by_product:
+            view = nx.subgraph_view(
+                graph,
+                filter_edge=lambda _u, _v, key: (
+                    product in (scenario.legs[key].products or [product])
+                ),
+            )
+            by_product[product] = {cp: set(nx.descendants(view, cp)) for cp in reach}
+        return by_product[product]
+
     # Collection points receiving each product.
     entry: dict[str, list[str]] = {}
     for source in scenario.sources.values():
@@ -262,7 +289,7 @@ def _check_flows(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProb
                 )
             elif not points:
                 problems.append((path, f"no source supplies {product!r}"))
-            elif not any(hub in reach[point] for point in points):
+            elif not any(hub in product_reach(product)[point] for point in points):
                 problems.append(
                     (
                         path,
@@ -283,7 +310,7 @@ def _check_flows(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProb
             targets = [hub for hub in sellers.get(product, []) if hub in hubs]
             if not targets:
                 problems.append((path, f"no market sells {product!r}"))
-            elif not any(hub in reach[point] for hub in targets):
+            elif not any(hub in product_reach(product)[point] for hub in targets):
                 problems.append(
                     (
                         path,

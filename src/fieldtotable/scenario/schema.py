@@ -11,7 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    field_validator,
+    model_validator,
+)
 
 from fieldtotable.scenario.distributions import Distribution
 
@@ -108,12 +116,15 @@ class Precooling(Frozen):
 
     A lot occupies one of ``units`` for ``time_h`` (sampled) plus, when
     ``capacity_kg_per_h`` is given, ``kg / capacity_kg_per_h`` hours of loading
-    throughput. Lots queue at ambient temperature while every unit is busy.
+    throughput. Lots queue at ambient temperature while every unit is busy. Only
+    products of the temperature classes in ``classes`` are pre-cooled; the others go
+    straight to the cold room (frozen goods arrive frozen, honey needs no cooling).
     """
 
     units: Annotated[int, Strict(), Field(ge=1)] = 1
     capacity_kg_per_h: PositiveFloat | None = None
     time_h: NonNegativeDistribution = Distribution(dist="constant", value=0.0)
+    classes: tuple[TemperatureClass, ...] = ("chilled",)
 
 
 OnFull = Literal["wait", "refuse"]
@@ -123,7 +134,9 @@ class CollectionPoint(Frozen):
     """County collection point: grading, pre-cooling, cold room."""
 
     region: str
-    grading_reject_fraction: Fraction = 0.0
+    grading_reject_fraction: Fraction | dict[str, Fraction] = 0.0
+    """Share of the kg removed at grading: one number for every product, or a
+    mapping product -> share (products not listed are not graded)."""
     precooling: Precooling = Precooling()
     cold_room_kg: PositiveFloat
     setpoint_c: TemperatureC
@@ -197,12 +210,24 @@ class Leg(Frozen):
     products of a class not listed are held at ``setpoint_c``."""
     loading_h: NonNegativeFloat = 0.0
     active_months: tuple[Month, ...] = Field(default=tuple(range(1, 13)), min_length=1)
+    products: tuple[str, ...] | None = None
+    """Products allowed on this leg (all when omitted): e.g. air only for matsutake."""
     reefer_failure: ReeferFailure | None = None
-    closures: Closures | None = None
+    closures: tuple[Closures, ...] = ()
+    """Independent closure processes (snow in winter, landslides in the rainy
+    season); one mapping is read as a list of one."""
     cost_cny_per_trip: NonNegativeFloat = 0.0
     cost_cny_per_km: NonNegativeFloat = 0.0
     cost_cny_per_kg: NonNegativeFloat = 0.0
     co2_kg_per_tonne_km: NonNegativeFloat = 0.0
+    co2_kg_per_km: NonNegativeFloat = 0.0
+    """CO2 per vehicle-km of the loaded trip, whatever the load (fuel of the vehicle
+    and its reefer unit); adds to ``co2_kg_per_tonne_km``."""
+
+    @field_validator("closures", mode="before")
+    @classmethod
+    def _one_closure_is_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
 
     @model_validator(mode="after")
     def _check(self) -> Leg:

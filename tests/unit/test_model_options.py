@@ -1,0 +1,161 @@
+"""Options that shape the channel: leg product lists, several closure processes,
+per-product grading, pre-cooling by temperature class, CO2 per vehicle-km, class chambers.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from fieldtotable import ScenarioError, simulate
+from fieldtotable.model.routing import routing_table
+from fieldtotable.model.transport import merge_intervals
+from fieldtotable.model.world import World
+from fieldtotable.scenario.loader import validate_scenario_data
+from fieldtotable.scenario.schema import Scenario
+
+PRODUCT = {
+    "temperature_class": "chilled",
+    "shelf_life_days": 10,
+    "ref_temp_c": 0,
+    "q10": 2,
+    "price_cny_per_kg": 100,
+}
+
+BASE: dict[str, Any] = {
+    "name": "options",
+    "start_date": "2023-01-02",
+    "horizon_days": 4,
+    "climate": {"here": [10.0] * 12},
+    "products": {
+        "fresh": PRODUCT,
+        "frozen": {**PRODUCT, "temperature_class": "frozen", "ref_temp_c": -18},
+    },
+    "sources": {
+        "s": {
+            "region": "here",
+            "collection_point": "cp",
+            "harvest_hour": 1,
+            "supply": {"fresh": {"kg_per_day": 100}, "frozen": {"kg_per_day": 50}},
+        }
+    },
+    "collection_points": {
+        "cp": {
+            "region": "here",
+            "cold_room_kg": 1e6,
+            "setpoint_c": 0,
+            "precooling": {"time_h": 3},
+        }
+    },
+    "hubs": {"dc": {"region": "here", "storage_kg": 1e6, "setpoint_c": 0, "dock_exposure_h": 0}},
+    "legs": {
+        "road": {
+            "from": "cp",
+            "to": "dc",
+            "mode": "reefer_truck",
+            "distance_km": 100,
+            "transit_time_h": 30,
+            "vehicle_capacity_kg": 1000,
+            "dispatch": {"policy": "scheduled", "departures_h": [6]},
+            "setpoint_c": 0,
+        },
+        "air": {
+            "from": "cp",
+            "to": "dc",
+            "mode": "air",
+            "distance_km": 100,
+            "transit_time_h": 2,
+            "vehicle_capacity_kg": 1000,
+            "dispatch": {"policy": "scheduled", "departures_h": [6]},
+            "setpoint_c": 0,
+        },
+    },
+    "markets": {
+        "buyers": {
+            "kind": "orders",
+            "supplied_by": "dc",
+            "orders": {"fresh": {"every_days": 1, "kg": 1}, "frozen": {"every_days": 1, "kg": 1}},
+        }
+    },
+}
+
+
+def scenario(**changes: Any) -> Scenario:
+    data = copy.deepcopy(BASE)
+    for path, value in changes.items():
+        target = data
+        *parents, last = path.split("__")
+        for key in parents:
+            target = target[key]
+        target[last] = value
+    return validate_scenario_data(data)
+
+
+def test_leg_products_restrict_routing() -> None:
+    table = routing_table(scenario(legs__air__products=["fresh"]))
+    assert table[1]["cp"] == {"fresh": "air", "frozen": "road"}
+    table = routing_table(scenario())
+    assert table[1]["cp"] == {"fresh": "air", "frozen": "air"}  # fastest for both
+
+
+def test_leg_products_must_name_known_products() -> None:
+    with pytest.raises(ScenarioError, match=r"legs\.air\.products\[0\]: unknown product"):
+        scenario(legs__air__products=["bogus"])
+
+
+def test_product_no_leg_carries_is_reported() -> None:
+    data = copy.deepcopy(BASE)
+    data["legs"]["road"]["products"] = ["fresh"]
+    data["legs"]["air"]["products"] = ["fresh"]
+    with pytest.raises(ScenarioError, match=r"'frozen' cannot reach any market"):
+        validate_scenario_data(data)
+
+
+def test_merge_intervals_unions_overlaps() -> None:
+    merged = merge_intervals([[(0.0, 5.0), (10.0, 12.0)], [(4.0, 6.0), (20.0, 21.0)]])
+    assert merged == [(0.0, 6.0), (10.0, 12.0), (20.0, 21.0)]
+    assert merge_intervals([]) == []
+
+
+def test_several_closure_processes_merge() -> None:
+    snow = {"per_year": 200, "months": [1], "duration_h": 5}
+    slides = {"per_year": 200, "months": [1], "duration_h": 7}
+    one = World(scenario(legs__road__closures=snow), 1)
+    both = World(scenario(legs__road__closures=[snow, slides]), 1)
+    first = one.legs["road"].closures
+    merged = both.legs["road"].closures
+    assert first  # the first process keeps its stream: same intervals inside the union
+    covered = [any(s <= a and b <= e for s, e in merged) for a, b in first]
+    assert all(covered)
+    assert sum(e - s for s, e in merged) > sum(e - s for s, e in first)
+
+
+def test_grading_per_product_and_precooling_by_class() -> None:
+    result = simulate(
+        scenario(collection_points__cp__grading_reject_fraction={"fresh": 0.1}),
+        0,
+        record_flows=True,
+    )
+    rejected = result.by_product
+    assert rejected["fresh"]["rejected_kg"] == pytest.approx(0.1 * 100 * 4)
+    assert rejected["frozen"]["rejected_kg"] == 0.0
+    world = World(scenario(), 0)
+    world.run()
+    waits = world.ledger.waits["cp.precooling"]
+    assert len(waits) == 4  # one fresh lot a day is pre-cooled, frozen lots are not
+
+
+def test_co2_per_vehicle_km_adds_to_tonne_km() -> None:
+    result = simulate(scenario(legs__air__co2_kg_per_km=2.0, legs__air__co2_kg_per_tonne_km=1.0))
+    air = result.by_leg["air"]
+    assert air["trips"] > 0
+    assert air["co2_kg"] == pytest.approx(air["trips"] * 100 * 2.0 + air["tonne_km"] * 1.0)
+
+
+def test_class_chambers_hold_frozen_goods_frozen() -> None:
+    world = World(scenario(collection_points__cp__class_setpoints_c={"frozen": -18}), 0)
+    storage = world.storages["cp"]
+    temps = [environment.temp_c for environment in storage.cold_for]
+    assert temps == [0, -18]
