@@ -45,7 +45,7 @@ KPI_DEFINITIONS: dict[str, tuple[str, str]] = {
     ),
     "transport_cost_cny": ("CNY", "cost of all trips (per trip, per km, per kg)"),
     "cost_per_kg_sold_cny": ("CNY/kg", "transport_cost_cny / sold_kg"),
-    "co2_kg": ("kg", "CO2 of the tonne-km carried"),
+    "co2_kg": ("kg", "CO2 of all trips (per tonne-km carried and per vehicle-km)"),
     "trips": ("count", "vehicle trips on all legs"),
 }
 
