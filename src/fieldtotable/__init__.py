@@ -13,6 +13,7 @@ from fieldtotable.errors import FieldToTableError, MassBalanceError, ScenarioErr
 from fieldtotable.results import KPI_DEFINITIONS, RunResult
 from fieldtotable.scenario import (
     Scenario,
+    apply_overrides,
     builtin_scenario,
     builtin_scenario_names,
     load_scenario,
@@ -30,6 +31,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "__version__",
+    "apply_overrides",
     "builtin_scenario",
     "builtin_scenario_names",
     "load_scenario",

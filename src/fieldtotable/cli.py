@@ -2,13 +2,17 @@
 
 ::
 
-    fieldtotable run [SCENARIO] [--seed N] [--days N] [--json]
-    fieldtotable validate SCENARIO
+    fieldtotable run [SCENARIO] [--seed N] [--days N] [--json] [--set PATH=VALUE ...]
+    fieldtotable validate SCENARIO [--set PATH=VALUE ...]
+    fieldtotable show [SCENARIO] [--set PATH=VALUE ...]
+    fieldtotable schema
     fieldtotable --version
 
 Every command calls the public API (:func:`fieldtotable.load_scenario`,
-:func:`fieldtotable.builtin_scenario`, :func:`fieldtotable.simulate`) and presents
-what it returns; no model logic lives here.
+:func:`fieldtotable.builtin_scenario`, :func:`fieldtotable.apply_overrides`,
+:func:`fieldtotable.simulate`, :func:`fieldtotable.scenario.dump_scenario`,
+:func:`fieldtotable.scenario.scenario_json_schema`) and presents what it returns;
+no model logic lives here.
 
 Exit status: 0 on success; 2 on bad input of any kind (a scenario with problems, a
 missing file, a bad option value, a usage error), after printing one line per
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -28,7 +33,15 @@ from typing import NoReturn, TextIO
 from fieldtotable import __version__
 from fieldtotable.errors import FieldToTableError, ScenarioError
 from fieldtotable.results import RunResult
-from fieldtotable.scenario import Scenario, builtin_scenario, load_scenario
+from fieldtotable.scenario import (
+    Scenario,
+    apply_overrides,
+    builtin_scenario,
+    dump_scenario,
+    load_scenario,
+    parse_assignments,
+    scenario_json_schema,
+)
 from fieldtotable.simulation import simulate
 from fieldtotable.tables import format_run
 
@@ -80,8 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        The parser, with sub-commands ``run`` and ``validate``; each sets
-        ``handler``, the function that carries the command out.
+        The parser, with sub-commands ``run``, ``validate``, ``show`` and
+        ``schema``; each sets ``handler``, the function that carries the command out.
     """
     parser = _Parser(
         prog=PROG,
@@ -127,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--json", action="store_true", help="print the full result as JSON instead of tables"
     )
+    _add_set(run)
     run.set_defaults(handler=_run)
 
     validate = commands.add_parser(
@@ -135,12 +149,60 @@ def build_parser() -> argparse.ArgumentParser:
         description="Load and check a scenario file; report every problem found.",
     )
     validate.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    _add_set(validate)
     validate.set_defaults(handler=_validate)
+
+    show = commands.add_parser(
+        "show",
+        help="print the fully resolved scenario as YAML",
+        description=(
+            "Print a scenario as the model sees it, as YAML: 'extends' merged in, "
+            "--set applied, every default written out. The output is itself a valid "
+            "scenario file."
+        ),
+    )
+    show.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help=f"scenario YAML file (default: the built-in {DEFAULT_SCENARIO!r} scenario)",
+    )
+    _add_set(show)
+    show.set_defaults(handler=_show)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of scenario files",
+        description=(
+            "Print the JSON Schema (draft 2020-12) of scenario files, for editors: "
+            "'# yaml-language-server: $schema=PATH' as a file's first line."
+        ),
+    )
+    schema.set_defaults(handler=_schema)
     return parser
 
 
-def _load(path: str | None) -> Scenario:
-    return builtin_scenario(DEFAULT_SCENARIO) if path is None else load_scenario(path)
+def _add_set(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        dest="overrides",
+        metavar="PATH=VALUE",
+        help=(
+            "change one value of the scenario, e.g. --set legs.kunming_shanghai.fleet=4 "
+            "or --set scale=2; VALUE is YAML ([18, 6], {dist: uniform, low: 2, high: 8}); "
+            "repeatable"
+        ),
+    )
+
+
+def _load(args: argparse.Namespace) -> Scenario:
+    path: str | None = args.scenario
+    # Bad --set texts are reported before the file is read: they cost nothing to check.
+    overrides = parse_assignments(args.overrides)
+    scenario = builtin_scenario(DEFAULT_SCENARIO) if path is None else load_scenario(path)
+    return apply_overrides(scenario, overrides)
 
 
 def _footer(result: RunResult) -> str:
@@ -151,7 +213,7 @@ def _footer(result: RunResult) -> str:
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    scenario = _load(args.scenario)
+    scenario = _load(args)
     if args.days is not None:
         if args.days > scenario.horizon_days:
             raise _BadOptionError(
@@ -172,13 +234,23 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = _load(args)
     print(
         f"OK: {scenario.name} ({len(scenario.products)} products, "
         f"{len(scenario.sources)} sources, {len(scenario.legs)} legs, "
         f"{len(scenario.markets)} markets)",
         file=out,
     )
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
+    out.write(dump_scenario(_load(args)))
+    return EXIT_OK
+
+
+def _schema(_args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
+    print(json.dumps(scenario_json_schema(), indent=2), file=out)
     return EXIT_OK
 
 

@@ -119,7 +119,8 @@ class Ledger:
 
     def day(self, time_h: float) -> int:
         """Day bin of a clock time (the end of the horizon falls in the last day)."""
-        return min(int(time_h // 24), self.horizon_days - 1)
+        day = int(time_h // 24)
+        return day if day < self.horizon_days else self.horizon_days - 1
 
     def _log(self, time_h: float, kind: str, product: int, kg: float, place: str, lot: int) -> None:
         self.flows.append(Flow(time_h, kind, self.products[product], kg, place, lot))

@@ -31,6 +31,8 @@ PRODUCTS = {
     "honey",
     "wine",
 }
+#: Products graded at the collection points; packed and bottled goods are not.
+GRADED = {"matsutake", "tibetan_chicken_eggs", "nixi_chicken", "highland_vegetables", "lily_bulbs"}
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 USER_COPY = REPO_ROOT / "scenarios" / "baseline_2023.yaml"
 
@@ -57,7 +59,55 @@ def test_builtin_baseline_loads(baseline: ft.Scenario) -> None:
     air = [leg for leg in baseline.legs.values() if leg.mode == "air"]
     assert air
     assert all(set(leg.active_months) == {7, 8, 9, 10} for leg in air)
-    assert baseline.routing.prefer_modes["matsutake"] == ("air",)
+    assert all(leg.products == ("matsutake",) for leg in air)
+    # The air leg's product list does the work: no reefer_truck preference for the rest.
+    assert dict(baseline.routing.prefer_modes) == {"matsutake": ("air",)}
+
+
+def test_deqin_road_has_snow_and_landslide_closures(baseline: ft.Scenario) -> None:
+    months = {frozenset(c.months) for c in baseline.legs["deqin_cp_hub"].closures}
+    assert months == {frozenset({11, 12, 1, 2, 3}), frozenset({6, 7, 8, 9})}
+
+
+def test_only_fresh_produce_is_graded_and_only_chilled_goods_precooled(
+    baseline: ft.Scenario, runs: list[ft.RunResult]
+) -> None:
+    for point in baseline.collection_points.values():
+        assert isinstance(point.grading_reject_fraction, dict)
+        assert set(point.grading_reject_fraction) <= GRADED
+        assert point.precooling.classes == ("chilled",)
+    for run in runs:
+        for product, kpis in run.by_product.items():
+            if product in GRADED:
+                assert kpis["rejected_kg"] > 0, (run.seed, product)
+            else:
+                assert kpis["rejected_kg"] == 0, (run.seed, product)
+
+
+def test_truck_co2_is_per_vehicle_km(baseline: ft.Scenario, runs: list[ft.RunResult]) -> None:
+    for leg_id, leg in baseline.legs.items():
+        if leg.mode == "air":
+            assert leg.co2_kg_per_km == 0, leg_id
+            assert leg.co2_kg_per_tonne_km > 0, leg_id
+        else:
+            # Fuel of the vehicle and its reefer unit dominates; the load adds a little.
+            assert leg.co2_kg_per_km > 0, leg_id
+            assert leg.co2_kg_per_tonne_km * leg.vehicle_capacity_kg / 1000 < leg.co2_kg_per_km
+    for run in runs:
+        total = sum(leg["co2_kg"] for leg in run.by_leg.values())
+        assert math.isclose(run.kpis["co2_kg"], total, rel_tol=1e-9), run.seed
+
+
+def test_only_matsutake_flies(baseline: ft.Scenario) -> None:
+    result = ft.simulate(baseline, seed=0, record_flows=True)
+    assert result.flows is not None
+    flown = {
+        flow.product
+        for flow in result.flows
+        if flow.kind == "depart" and baseline.legs[flow.place].mode == "air"
+    }
+    assert flown == {"matsutake"}
+    assert result.by_leg["shangrila_shanghai_air"]["kg_carried"] > 0
 
 
 def test_package_and_user_copies_are_identical() -> None:
@@ -92,6 +142,19 @@ def test_spoilage_and_fill_rate_are_plausible(runs: list[ft.RunResult]) -> None:
     )
     assert products["honey"]["spoiled_kg"] == 0
     assert products["wine"]["spoiled_kg"] == 0
+
+
+def test_remaining_fraction_at_sale_ranks_the_products(runs: list[ft.RunResult]) -> None:
+    for run in runs:
+        assert 0 < run.kpis["mean_remaining_fraction_at_sale"] < 1, run.seed
+        products = run.by_product
+        fraction = {p: kpis["mean_remaining_fraction_at_sale"] for p, kpis in products.items()}
+        # Matsutake and chicken sell late in their short lives; the shelf-stable goods
+        # sell with almost all of theirs left.
+        assert fraction["matsutake"] < 0.5, run.seed
+        assert fraction["nixi_chicken"] < 0.5, run.seed
+        for product in ("honey", "wine", "yak_meat_frozen"):
+            assert fraction[product] > 0.9, (run.seed, product)
 
 
 def test_every_product_sells(runs: list[ft.RunResult]) -> None:

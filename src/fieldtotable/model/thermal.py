@@ -82,12 +82,29 @@ class Ambient:
             self.cumulative.append(cumulative.tolist())
 
     def _integral(self, product: int, time_h: float) -> float:
-        hour = min(int(time_h), len(self.rates[product]) - 1)
-        return self.cumulative[product][hour] + (time_h - hour) * self.rates[product][hour]
+        rates = self.rates[product]
+        hour = int(time_h)
+        if hour >= len(rates):  # past the tabulated margin: the last hour's rate goes on
+            hour = len(rates) - 1
+        return self.cumulative[product][hour] + (time_h - hour) * rates[hour]
 
     def consumed(self, product: int, start_h: float, end_h: float) -> float:
         """Fraction of shelf life consumed between two clock times."""
-        return self._integral(product, end_h) - self._integral(product, start_h)
+        rates = self.rates[product]
+        cumulative = self.cumulative[product]
+        last = len(rates) - 1
+        end_hour = int(end_h)
+        if end_hour > last:
+            end_hour = last
+        start_hour = int(start_h)
+        if start_hour > last:
+            start_hour = last
+        return (
+            cumulative[end_hour]
+            + (end_h - end_hour) * rates[end_hour]
+            - cumulative[start_hour]
+            - (start_h - start_hour) * rates[start_hour]
+        )
 
     def time_to_consume(self, product: int, start_h: float, amount: float) -> float:
         """Clock time at which ``amount`` more of the shelf life is consumed."""

@@ -15,8 +15,11 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     Strict,
+    Tag,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -130,11 +133,24 @@ class Precooling(Frozen):
 OnFull = Literal["wait", "refuse"]
 
 
+def _fraction_kind(value: Any) -> str:
+    return "per_product" if isinstance(value, dict) else "one"
+
+
+#: One share for every product, or product -> share. The discriminator picks the
+#: branch from the data's shape, so that a bad number is reported once ("must be
+#: <= 1"), not also as "must be a mapping" by the branch that does not apply.
+GradingFraction = Annotated[
+    Annotated[Fraction, Tag("one")] | Annotated[dict[str, Fraction], Tag("per_product")],
+    Discriminator(_fraction_kind),
+]
+
+
 class CollectionPoint(Frozen):
     """County collection point: grading, pre-cooling, cold room."""
 
     region: str
-    grading_reject_fraction: Fraction | dict[str, Fraction] = 0.0
+    grading_reject_fraction: GradingFraction = 0.0
     """Share of the kg removed at grading: one number for every product, or a
     mapping product -> share (products not listed are not graded)."""
     precooling: Precooling = Precooling()
@@ -295,15 +311,26 @@ class Store(Frozen):
     replenishment: Replenishment
     demand: dict[str, StoreDemand] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _check(self) -> Store:
-        if self.open_hours[0] >= self.open_hours[1]:
-            raise ValueError("open_hours: opening must be before closing")
-        if isinstance(self.replenishment, ReorderPoint):
-            missing = sorted(set(self.demand) - set(self.replenishment.levels))
+    # Field validators, not a model validator, so that a problem is reported at the
+    # field's own line rather than at the market's.
+    @field_validator("open_hours")
+    @classmethod
+    def _opening_before_closing(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if value[0] >= value[1]:
+            raise ValueError(f"opening must be before closing (got {value[0]:g} to {value[1]:g})")
+        return value
+
+    @field_validator("demand")
+    @classmethod
+    def _levels_for_every_product(
+        cls, demand: dict[str, StoreDemand], info: ValidationInfo
+    ) -> dict[str, StoreDemand]:
+        replenishment = info.data.get("replenishment")
+        if isinstance(replenishment, ReorderPoint):
+            missing = sorted(set(demand) - set(replenishment.levels))
             if missing:
                 raise ValueError(f"replenishment.levels has no entry for {', '.join(missing)}")
-        return self
+        return demand
 
 
 class OrderStream(Frozen):
@@ -368,11 +395,15 @@ class Scenario(Frozen):
     markets: dict[str, Market] = Field(min_length=1)
     routing: Routing = Routing()
 
-    @model_validator(mode="after")
-    def _check(self) -> Scenario:
-        if self.warmup_days >= self.horizon_days:
-            raise ValueError("warmup_days must be smaller than horizon_days")
-        return self
+    @field_validator("warmup_days")
+    @classmethod
+    def _warmup_within_horizon(cls, value: int, info: ValidationInfo) -> int:
+        # A field validator (horizon_days is validated first), so that the problem is
+        # reported at warmup_days' line.
+        horizon = info.data.get("horizon_days")
+        if horizon is not None and value >= horizon:
+            raise ValueError(f"must be smaller than horizon_days, {horizon} (got {value})")
+        return value
 
     def with_horizon(self, days: int) -> Scenario:
         """Return a copy running ``days`` days (warm-up shortened if it would not fit).
