@@ -94,11 +94,9 @@ class Ambient:
         cumulative = self.cumulative[product]
         last = len(rates) - 1
         end_hour = int(end_h)
-        if end_hour > last:
-            end_hour = last
+        end_hour = min(end_hour, last)
         start_hour = int(start_h)
-        if start_hour > last:
-            start_hour = last
+        start_hour = min(start_hour, last)
         return (
             cumulative[end_hour]
             + (end_h - end_hour) * rates[end_hour]
