@@ -69,7 +69,7 @@ def test_deqin_road_has_snow_and_landslide_closures(baseline: ft.Scenario) -> No
     assert months == {frozenset({11, 12, 1, 2, 3}), frozenset({6, 7, 8, 9})}
 
 
-def test_only_fresh_produce_is_graded_and_only_chilled_goods_precooled(
+def test_packed_goods_are_not_graded_and_only_chilled_goods_precooled(
     baseline: ft.Scenario, runs: list[ft.RunResult]
 ) -> None:
     for point in baseline.collection_points.values():

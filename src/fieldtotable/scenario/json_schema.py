@@ -110,7 +110,7 @@ def _accept_shorthands(node: Any) -> Any:
 
 
 def _partial(node: Any) -> Any:
-    """The lenient twin of a definition: nothing required, references to twins."""
+    """Return the lenient twin of a definition: nothing required, refs to twins."""
     if isinstance(node, list):
         return [_partial(item) for item in node]
     if not isinstance(node, dict):
