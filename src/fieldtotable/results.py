@@ -95,7 +95,10 @@ class RunResult:
     scenario_name
         The scenario's ``name``.
     seed
-        The replication's seed.
+        The run's seed.
+    replication
+        The replication index within an experiment (``None`` for a single run):
+        ``simulate(scenario, seed, replication=replication)`` reproduces it.
     horizon_days, warmup_days
         Length of the run and of the unmeasured start.
     kpis
@@ -130,6 +133,7 @@ class RunResult:
 
     scenario_name: str
     seed: int
+    replication: int | None
     horizon_days: int
     warmup_days: int
     kpis: dict[str, float]
@@ -158,6 +162,7 @@ class RunResult:
             {
                 "scenario_name": self.scenario_name,
                 "seed": self.seed,
+                "replication": self.replication,
                 "horizon_days": self.horizon_days,
                 "warmup_days": self.warmup_days,
                 "kpis": self.kpis,
@@ -224,6 +229,7 @@ def build_result(
     *,
     scenario_name: str,
     seed: int,
+    replication: int | None,
     warmup_days: int,
     ledger: Ledger,
     in_system_by_product: np.ndarray,
@@ -299,6 +305,7 @@ def build_result(
     return RunResult(
         scenario_name=scenario_name,
         seed=seed,
+        replication=replication,
         horizon_days=days,
         warmup_days=warmup_days,
         kpis=kpis,

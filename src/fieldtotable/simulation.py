@@ -11,7 +11,13 @@ from fieldtotable.results import RunResult, build_result
 from fieldtotable.scenario.schema import Scenario
 
 
-def simulate(scenario: Scenario, seed: int = 0, *, record_flows: bool = False) -> RunResult:
+def simulate(
+    scenario: Scenario,
+    seed: int = 0,
+    *,
+    replication: int | None = None,
+    record_flows: bool = False,
+) -> RunResult:
     """Run one replication of ``scenario``.
 
     Parameters
@@ -19,7 +25,12 @@ def simulate(scenario: Scenario, seed: int = 0, *, record_flows: bool = False) -
     scenario
         The channel configuration (see :func:`fieldtotable.load_scenario`).
     seed
-        Seed of the replication. The same scenario and seed give identical results.
+        Seed of the run. The same scenario, seed and replication give identical
+        results, whichever process or machine runs them.
+    replication
+        Index of the replication within an experiment seeded with ``seed``: its
+        streams are those of ``SeedSequence(seed).spawn(...)[replication]``. With
+        ``None`` (a single run) the streams derive from ``seed`` alone.
     record_flows
         Keep the per-movement flow log in :attr:`RunResult.flows` (costs memory).
 
@@ -34,7 +45,13 @@ def simulate(scenario: Scenario, seed: int = 0, *, record_flows: bool = False) -
         If the kilograms harvested are not all accounted for (a defect, never noise).
     """
     started = time.perf_counter()
-    world = World(scenario, seed, record_flows=record_flows)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, not {seed!r}")
+    if replication is not None and (
+        isinstance(replication, bool) or not isinstance(replication, int) or replication < 0
+    ):
+        raise ValueError(f"replication must be a non-negative integer or None, not {replication!r}")
+    world = World(scenario, seed, replication=replication, record_flows=record_flows)
     world.run()
     ledger = world.ledger
     in_system = np.zeros(len(world.product_ids))
@@ -57,6 +74,7 @@ def simulate(scenario: Scenario, seed: int = 0, *, record_flows: bool = False) -
     return build_result(
         scenario_name=scenario.name,
         seed=seed,
+        replication=replication,
         warmup_days=scenario.warmup_days,
         ledger=ledger,
         in_system_by_product=in_system,

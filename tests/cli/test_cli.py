@@ -474,3 +474,110 @@ def test_format_run_uses_scenario_names() -> None:
     for key in KPI_DEFINITIONS:
         assert key in with_names
         assert key in without
+
+
+# --- show, schema and --set ------------------------------------------------------------------
+
+
+def test_show_prints_a_scenario_that_loads_back_equal(cli: Cli, tmp_path: Path) -> None:
+    outcome = cli("show", "small.yaml")
+    assert outcome.code == 0, outcome.err
+    assert outcome.err == ""
+    (tmp_path / "shown.yaml").write_text(outcome.out, encoding="utf-8")
+    assert load_scenario(tmp_path / "shown.yaml") == load_scenario(DATA / "small.yaml")
+
+
+@pytest.mark.usefixtures("baseline_available")
+def test_show_without_scenario_prints_the_baseline(cli: Cli) -> None:
+    outcome = cli("show")
+    assert outcome.code == 0, outcome.err
+    assert fieldtotable.parse_scenario(outcome.out) == fieldtotable.builtin_scenario("baseline")
+
+
+def test_show_resolves_extends_and_set(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "variant.yaml").write_text(
+        "extends: small.yaml\nname: variant\nlegs:\n  cp_shanghai: {fleet: 5}\n", encoding="utf-8"
+    )
+    outcome = cli("show", "variant.yaml", "--set", "scale=2", "--set", "legs.cp_shanghai.fleet=6")
+    assert outcome.code == 0, outcome.err
+    shown = fieldtotable.parse_scenario(outcome.out)
+    assert shown.name == "variant"
+    assert shown.scale == 2
+    assert shown.legs["cp_shanghai"].fleet == 6
+    assert "extends" not in outcome.out
+
+
+def test_extends_problem_names_the_parent_file_and_line(cli: Cli, tmp_path: Path) -> None:
+    line = write_variant(tmp_path, "parent.yaml", "    fleet: 3\n", "    fleet: 0\n", "    fleet: 0")
+    (tmp_path / "child.yaml").write_text("extends: parent.yaml\nscale: 2\n", encoding="utf-8")
+    outcome = cli("validate", "child.yaml")
+    assert_clean_failure(outcome)
+    assert outcome.err_lines == [f"parent.yaml:{line}: legs.cp_shanghai.fleet: must be >= 1 (got 0)"]
+    (tmp_path / "orphan.yaml").write_text("scale: 2\nextends: nowhere.yaml\n", encoding="utf-8")
+    outcome = cli("show", "orphan.yaml")
+    assert_clean_failure(outcome)
+    assert outcome.err_lines == [
+        "orphan.yaml:2: extends: cannot extend 'nowhere.yaml': file not found"
+    ]
+
+
+def test_schema_prints_the_json_schema(cli: Cli) -> None:
+    outcome = cli("schema")
+    assert outcome.code == 0, outcome.err
+    assert outcome.out == json.dumps(fieldtotable.scenario.scenario_json_schema(), indent=2) + "\n"
+
+
+def test_set_changes_the_result(cli: Cli) -> None:
+    plain = cli("run", "small.yaml", "--json", "--days", "5")
+    scaled = cli("run", "small.yaml", "--json", "--days", "5", "--set", "scale=3")
+    assert plain.code == 0, plain.err
+    assert scaled.code == 0, scaled.err
+    harvested = json.loads(plain.out)["kpis"]["harvested_kg"]
+    assert json.loads(scaled.out)["kpis"]["harvested_kg"] > 2 * harvested
+    validated = cli("validate", "small.yaml", "--set", "name=renamed")
+    assert validated.code == 0, validated.err
+    assert validated.out.startswith("OK: renamed (")
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "show"])
+def test_set_with_a_bad_path_suggests_the_key(cli: Cli, command: str) -> None:
+    outcome = cli(command, "small.yaml", "--set", "legs.cp_shanghi.fleet=4")
+    assert_clean_failure(outcome)
+    assert outcome.err_lines == [
+        "--set legs.cp_shanghi.fleet=4: legs.cp_shanghi: unknown key; did you mean 'cp_shanghai'?"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        ("legs.cp_shanghai.fleet=0", "--set legs.cp_shanghai.fleet=0: must be >= 1 (got 0)"),
+        (
+            "legs.cp_shanghai.fleat=2",
+            "--set legs.cp_shanghai.fleat=2: legs.cp_shanghai.fleat: "
+            "unknown field; did you mean 'fleet'?",
+        ),
+        ("fleet", "--set fleet: expected PATH=VALUE, e.g. legs.kunming_shanghai.fleet=4"),
+        ("scale=", "--set scale=: no value after '=' (write null to clear a field)"),
+    ],
+)
+def test_set_problems_are_one_line_each(cli: Cli, assignment: str, expected: str) -> None:
+    outcome = cli("validate", "small.yaml", "--set", assignment)
+    assert_clean_failure(outcome)
+    assert outcome.err_lines == [expected]
+
+
+def test_several_bad_sets_are_reported_together(cli: Cli) -> None:
+    outcome = cli("validate", "small.yaml", "--set", "scale=0", "--set", "legs.cp_shanghai.fleet=0")
+    assert_clean_failure(outcome)
+    assert sorted(outcome.err_lines) == [
+        "--set legs.cp_shanghai.fleet=0: must be >= 1 (got 0)",
+        "--set scale=0: must be > 0 (got 0)",
+    ]
+
+
+@pytest.mark.parametrize("args", [["show", "--help"], ["schema", "--help"]])
+def test_help_of_new_commands(cli: Cli, args: list[str]) -> None:
+    outcome = cli(*args)
+    assert outcome.code == 0
+    assert "usage: fieldtotable" in outcome.out

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from fieldtotable.model.context import Context, stream
+from fieldtotable.model.context import Context, Seed, stream
 from fieldtotable.model.lot import COLLECTION, Lot
 from fieldtotable.model.storage import Storage
 from fieldtotable.model.thermal import Ambient
@@ -60,7 +60,7 @@ class SourceProcess:
         product_index: dict[str, int],
         shelf_life_cv: ShelfLifeCv,
         scale: float,
-        seed: int,
+        seed: Seed,
         deliver: Callable[[list[Lot]], None],
     ) -> None:
         self.context = context
@@ -138,7 +138,7 @@ class CollectionPointProcess:
         node_id: str,
         config: CollectionPoint,
         storage: Storage,
-        seed: int,
+        seed: Seed,
     ) -> None:
         self.context = context
         self.node_id = node_id

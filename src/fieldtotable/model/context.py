@@ -15,19 +15,39 @@ from fieldtotable.model.lot import Lot
 from fieldtotable.model.thermal import Ambient, ConstantTemperature, ThermalEnvironment
 from fieldtotable.scenario.schema import TemperatureClass
 
+#: A run's root seed: a plain int, or one replication's ``SeedSequence``.
+Seed = int | np.random.SeedSequence
 
-def stream(seed: int | np.random.SeedSequence, *key: str) -> np.random.Generator:
+
+def stream(seed: Seed, *key: str) -> np.random.Generator:
     """Independent random stream of one component, keyed by its stable id.
 
+    ``seed`` is an int or a replication's ``SeedSequence`` (whose spawn key is kept).
     The stream depends only on the replication's seed and on ``key`` (for example
     ``("leg", "kunming_shanghai", "transit")``), never on the order in which
     components are built: adding a route does not shift the harvest draws, which is
     what makes common random numbers work across configurations.
     """
-    entropy = seed.entropy if isinstance(seed, np.random.SeedSequence) else seed
+    if isinstance(seed, np.random.SeedSequence):
+        entropy, prefix = seed.entropy, tuple(seed.spawn_key)
+    else:
+        entropy, prefix = seed, ()
     digest = hashlib.blake2b("\x1f".join(key).encode(), digest_size=16).digest()
     words = tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=words)))
+    sequence = np.random.SeedSequence(entropy, spawn_key=(*prefix, *words))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
+def replication_seed(seed: int, replication: int | None) -> Seed:
+    """Return the root seed of one replication of an experiment.
+
+    Replication ``i`` of an experiment with ``seed`` is the ``i``-th child of
+    ``SeedSequence(seed)`` (``spawn_key=(i,)``), so experiments with different seeds
+    share no replication. ``None`` is the plain seed: ``simulate(scenario, seed)``.
+    """
+    if replication is None:
+        return seed
+    return np.random.SeedSequence(seed, spawn_key=(replication,))
 
 
 class Calendar:

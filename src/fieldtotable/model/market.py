@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from fieldtotable.model.context import Context, stream
+from fieldtotable.model.context import Context, Seed, stream
 from fieldtotable.model.lot import MARKET, Lot
 from fieldtotable.model.storage import EPSILON_KG, Storage, issue_order_key
 from fieldtotable.model.thermal import ConstantTemperature
@@ -135,7 +135,7 @@ class StoreProcess:
         product_index: dict[str, int],
         seller: Seller,
         scale: float,
-        seed: int,
+        seed: Seed,
     ) -> None:
         self.context = context
         self.market_id = market_id
@@ -348,7 +348,7 @@ class OrdersProcess:
         product_index: dict[str, int],
         seller: Seller,
         scale: float,
-        seed: int,
+        seed: Seed,
     ) -> None:
         self.context = context
         self.market_id = market_id

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from fieldtotable.model.context import Context, stream
+from fieldtotable.model.context import Context, Seed, stream
 from fieldtotable.model.lot import TRANSIT, Lot
 from fieldtotable.model.storage import EPSILON_KG, Storage
 from fieldtotable.model.thermal import Ambient
@@ -124,7 +124,7 @@ class LegProcess:
         origin_ambient: Ambient,
         destination_ambient: Ambient,
         deliver: Callable[[list[Lot]], None],
-        seed: int,
+        seed: Seed,
     ) -> None:
         self.context = context
         self.leg_id = leg_id

@@ -12,7 +12,7 @@ import simpy
 from fieldtotable.kinetics import Kinetics
 from fieldtotable.ledger import Ledger
 from fieldtotable.model.collection import CollectionPointProcess, SourceProcess
-from fieldtotable.model.context import Calendar, Context
+from fieldtotable.model.context import Calendar, Context, replication_seed
 from fieldtotable.model.hub import HubProcess
 from fieldtotable.model.lot import COLLECTION, HUB
 from fieldtotable.model.market import OrdersProcess, Seller, StoreProcess
@@ -45,6 +45,9 @@ class World:
     ----------
     scenario
         The channel configuration.
+    replication
+        Index of the replication within an experiment (see
+        :func:`~fieldtotable.model.context.replication_seed`); ``None`` for a plain run.
     seed
         The replication's seed; every component draws from its own stream derived
         from it (see :func:`fieldtotable.model.context.stream`).
@@ -52,9 +55,16 @@ class World:
         Keep the per-movement flow log in the ledger.
     """
 
-    def __init__(self, scenario: Scenario, seed: int = 0, *, record_flows: bool = False) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int = 0,
+        *,
+        replication: int | None = None,
+        record_flows: bool = False,
+    ) -> None:
         self.scenario = scenario
-        self.seed = seed
+        self.seed = replication_seed(seed, replication)
         days = scenario.horizon_days
         self.env = simpy.Environment()
         self.product_ids = list(scenario.products)

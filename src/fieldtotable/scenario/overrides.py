@@ -274,7 +274,8 @@ def _step(
         if not isinstance(index, int):
             raise _PathError(done, f"is a list; index it with a number, not {segment!r}")
         if not 0 <= index < len(container):
-            raise _PathError(done, f"has {len(container)} items; index {index} is out of range")
+            count = f"{len(container)} item" + ("" if len(container) == 1 else "s")
+            raise _PathError(done, f"has {count}; index {index} is out of range")
         return index, _item_type(annotation, index)
     name = str(segment)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
