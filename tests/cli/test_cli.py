@@ -508,11 +508,15 @@ def test_show_resolves_extends_and_set(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_extends_problem_names_the_parent_file_and_line(cli: Cli, tmp_path: Path) -> None:
-    line = write_variant(tmp_path, "parent.yaml", "    fleet: 3\n", "    fleet: 0\n", "    fleet: 0")
+    line = write_variant(
+        tmp_path, "parent.yaml", "    fleet: 3\n", "    fleet: 0\n", "    fleet: 0"
+    )
     (tmp_path / "child.yaml").write_text("extends: parent.yaml\nscale: 2\n", encoding="utf-8")
     outcome = cli("validate", "child.yaml")
     assert_clean_failure(outcome)
-    assert outcome.err_lines == [f"parent.yaml:{line}: legs.cp_shanghai.fleet: must be >= 1 (got 0)"]
+    assert outcome.err_lines == [
+        f"parent.yaml:{line}: legs.cp_shanghai.fleet: must be >= 1 (got 0)"
+    ]
     (tmp_path / "orphan.yaml").write_text("scale: 2\nextends: nowhere.yaml\n", encoding="utf-8")
     outcome = cli("show", "orphan.yaml")
     assert_clean_failure(outcome)

@@ -68,8 +68,9 @@ def test_child_changes_only_what_it_names(base: Path) -> None:
     assert leg.fleet == 5
     assert leg.dispatch.departures_h == (6, 18)  # type: ignore[union-attr]
     # Everything else is the parent's.
-    assert leg.model_copy(update={"fleet": 3, "dispatch": parent.legs["cp_shanghai"].dispatch}) == (
-        parent.legs["cp_shanghai"]
+    assert (
+        leg.model_copy(update={"fleet": 3, "dispatch": parent.legs["cp_shanghai"].dispatch})
+        == (parent.legs["cp_shanghai"])
     )
     assert child.products == parent.products
     assert child.markets == parent.markets
@@ -110,7 +111,8 @@ def test_a_same_tagged_mapping_merges(base: Path) -> None:
     write(
         base.parent,
         "v.yaml",
-        "extends: base.yaml\nlegs:\n  cp_shanghai:\n    transit_time_h: {dist: triangular, high: 70}\n",
+        "extends: base.yaml\nlegs:\n  cp_shanghai:\n"
+        "    transit_time_h: {dist: triangular, high: 70}\n",
     )
     time = load_scenario("v.yaml").legs["cp_shanghai"].transit_time_h
     assert (time.low, time.mode, time.high) == (44, 48, 70)

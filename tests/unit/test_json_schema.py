@@ -140,7 +140,10 @@ def edited(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         ("legs.cp_shanghai.closures", [{"per_year": 2, "duration_h": 24}]),
         ("collection_points.cp.class_setpoints_c", {"frozen": -18}),
         ("collection_points.cp.grading_reject_fraction", {"matsutake": 0.1}),
-        ("legs.cp_shanghai.dispatch", {"policy": "full_or_timeout", "min_load_kg": 9, "max_wait_h": 2}),
+        (
+            "legs.cp_shanghai.dispatch",
+            {"policy": "full_or_timeout", "min_load_kg": 9, "max_wait_h": 2},
+        ),
     ],
 )
 def test_accepted(

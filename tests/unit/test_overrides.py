@@ -120,9 +120,7 @@ def test_fleet_and_scale(small: Scenario) -> None:
     assert isinstance(changed.scale, float)
     # The input is untouched and everything else is equal.
     assert small.legs["cp_shanghai"].fleet == 3
-    assert changed.model_copy(
-        update={"scale": small.scale, "legs": small.legs}
-    ) == small
+    assert changed.model_copy(update={"scale": small.scale, "legs": small.legs}) == small
 
 
 def test_empty_and_identity_overrides(small: Scenario) -> None:
@@ -154,9 +152,12 @@ def test_product_field_and_distribution(small: Scenario) -> None:
     assert changed.products["matsutake"].q10 == 3.5
     assert changed.legs["cp_shanghai"].transit_time_h.dist == "uniform"
     assert changed.sources["pickers"].hours_to_collection.high == 20
-    assert apply_overrides(small, {f"{LEG}.transit_time_h": 30}).legs[
-        "cp_shanghai"
-    ].transit_time_h.expected == 30
+    assert (
+        apply_overrides(small, {f"{LEG}.transit_time_h": 30})
+        .legs["cp_shanghai"]
+        .transit_time_h.expected
+        == 30
+    )
 
 
 def test_whole_model_and_alias(small: Scenario) -> None:
@@ -207,9 +208,10 @@ def test_unset_optional_model_can_be_filled_field_by_field(small: Scenario) -> N
     markdown = changed.products["yak_meat_chilled"].markdown
     assert markdown is not None
     assert (markdown.below_remaining_fraction, markdown.discount) == (0.25, 0.5)
-    assert apply_overrides(small, {"products.matsutake.markdown": None}).products[
-        "matsutake"
-    ].markdown is None
+    assert (
+        apply_overrides(small, {"products.matsutake.markdown": None}).products["matsutake"].markdown
+        is None
+    )
 
 
 def test_numpy_values_from_sweep_grids(small: Scenario) -> None:
@@ -321,9 +323,7 @@ def test_exported_from_the_package() -> None:
         ),
     ],
 )
-def test_problems_name_the_override(
-    small: Scenario, path: str, value: Any, expected: str
-) -> None:
+def test_problems_name_the_override(small: Scenario, path: str, value: Any, expected: str) -> None:
     assert messages(small, {path: value}) == [expected]
 
 

@@ -27,7 +27,7 @@ _FLOW_WIDTH = 100
 class _Dumper(yaml.SafeDumper):
     """A safe dumper that writes short plain lists and mappings in flow style."""
 
-    def ignore_aliases(self, data: Any) -> bool:
+    def ignore_aliases(self, _data: Any) -> bool:
         """Write shared values out every time: no ``&anchor`` / ``*alias`` in the output."""
         return True
 
