@@ -33,6 +33,9 @@ DAILY_QUANTITIES = (
     "arrived_at_market_hub",
 )
 
+#: Per-market daily quantities.
+MARKET_QUANTITIES = ("demand", "sold", "lost_sales", "sold_value_cny")
+
 #: Per-leg daily quantities.
 LEG_QUANTITIES = ("trips", "kg_carried", "tonne_km", "cost_cny", "co2_kg")
 
@@ -116,6 +119,27 @@ class Ledger:
         """Hours each lot waited for a constrained resource, keyed by resource id."""
         self.overflow_kg: dict[str, float] = {}
         """Kg that found storage full and had to wait, by node id."""
+        self.market_daily: dict[str, dict[str, list[float]]] = {}
+        """Per market id, each of :data:`MARKET_QUANTITIES` by day."""
+
+    def _market(self, market: str) -> dict[str, list[float]]:
+        table = self.market_daily.get(market)
+        if table is None:
+            table = {name: [0.0] * self.horizon_days for name in MARKET_QUANTITIES}
+            self.market_daily[market] = table
+        return table
+
+    def demand(self, time_h: float, product: int, kg: float, market: str) -> None:
+        """Record demand at a market (walk-in customers or an order)."""
+        day = self.day(time_h)
+        self.daily["demand"][product][day] += kg
+        self._market(market)["demand"][day] += kg
+
+    def lost_sale(self, time_h: float, product: int, kg: float, market: str) -> None:
+        """Record demand a market could not meet from stock."""
+        day = self.day(time_h)
+        self.daily["lost_sales"][product][day] += kg
+        self._market(market)["lost_sales"][day] += kg
 
     def day(self, time_h: float) -> int:
         """Day bin of a clock time (the end of the horizon falls in the last day)."""
@@ -176,6 +200,9 @@ class Ledger:
         self.daily["remaining_fraction_kg"][product][day] += kg * remaining_fraction
         if markdown:
             self.daily["markdown_sold"][product][day] += kg
+        table = self._market(place)
+        table["sold"][day] += kg
+        table["sold_value_cny"][day] += value_cny
         self.sales.append((time_h, product, kg, remaining_days))
         if self.record_flows:
             self._log(time_h, "sell", product, kg, place, lot)

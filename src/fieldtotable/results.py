@@ -116,6 +116,10 @@ class RunResult:
         Per collection point and hub: ``peak_stock_kg``, ``capacity_kg``,
         ``overflow_kg`` (kg that found the store full), and for collection points
         ``mean_precooling_wait_h`` and ``precooled_lots``.
+    by_market
+        Per market id (measured after the warm-up): ``demand_kg``, ``sold_kg``,
+        ``lost_sales_kg``, ``fill_rate``, ``sold_value_cny``; for stores also
+        ``peak_shelf_kg`` and ``shelf_capacity_kg`` (peak over the whole run).
     daily
         Daily series over the whole horizon (index = day): ``harvested_kg``,
         ``rejected_kg``, ``spoiled_kg``, ``spoiled_<stage>_kg``, ``sold_kg``,
@@ -141,6 +145,7 @@ class RunResult:
     by_product: dict[str, dict[str, float]]
     by_leg: dict[str, dict[str, float]]
     by_node: dict[str, dict[str, float]]
+    by_market: dict[str, dict[str, float]]
     daily: dict[str, list[float]]
     events_processed: int
     flows: tuple[Flow, ...] | None = None
@@ -170,6 +175,7 @@ class RunResult:
                 "by_product": self.by_product,
                 "by_leg": self.by_leg,
                 "by_node": self.by_node,
+                "by_market": self.by_market,
                 "daily": self.daily,
                 "events_processed": self.events_processed,
                 "wall_time_s": self.wall_time_s,
@@ -234,6 +240,8 @@ def build_result(
     ledger: Ledger,
     in_system_by_product: np.ndarray,
     by_node: dict[str, dict[str, float]],
+    shelves: dict[str, tuple[float, float]],
+    markets: list[str],
     fleet_hours: dict[str, float],
     leg_capacity_kg: dict[str, float],
     stock_series: dict[str, list[float]],
@@ -286,6 +294,23 @@ def build_result(
             "utilisation": float(fleet_hours[leg]),
         }
 
+    by_market: dict[str, dict[str, float]] = {}
+    empty = [0.0] * days
+    for market in markets:
+        table = ledger.market_daily.get(market, {})
+        demand = float(sum(table.get("demand", empty)[warmup_days:]))
+        sold_kg = float(sum(table.get("sold", empty)[warmup_days:]))
+        values = {
+            "demand_kg": demand,
+            "sold_kg": sold_kg,
+            "lost_sales_kg": float(sum(table.get("lost_sales", empty)[warmup_days:])),
+            "fill_rate": _ratio(sold_kg, demand),
+            "sold_value_cny": float(sum(table.get("sold_value_cny", empty)[warmup_days:])),
+        }
+        if market in shelves:
+            values["peak_shelf_kg"], values["shelf_capacity_kg"] = shelves[market]
+        by_market[market] = values
+
     daily: dict[str, list[float]] = {
         "harvested_kg": arrays["harvested"].sum(axis=0).tolist(),
         "rejected_kg": arrays["rejected"].sum(axis=0).tolist(),
@@ -313,6 +338,7 @@ def build_result(
         by_product=by_product,
         by_leg=by_leg,
         by_node=by_node,
+        by_market=by_market,
         daily=daily,
         events_processed=events_processed,
         flows=tuple(ledger.flows) if ledger.record_flows else None,

@@ -79,6 +79,11 @@ def simulate(
         ledger=ledger,
         in_system_by_product=in_system,
         by_node=by_node,
+        shelves={
+            market_id: (store.peak_shelf_kg, store.config.shelf_capacity_kg)
+            for market_id, store in world.stores.items()
+        },
+        markets=list(scenario.markets),
         fleet_hours={
             leg_id: leg.busy_hours_until(horizon_h) / (leg.config.fleet * horizon_h)
             for leg_id, leg in world.legs.items()

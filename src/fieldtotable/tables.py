@@ -420,6 +420,49 @@ def format_by_node(result: RunResult, scenario: Scenario | None = None) -> str:
     return format_table(headers, rows, align="llrrrrr")
 
 
+def format_by_market(result: RunResult) -> str:
+    """Tabulate demand, sales and fill rate at each market.
+
+    Parameters
+    ----------
+    result
+        A finished run.
+
+    Returns
+    -------
+    str
+        One row per market: demand, sold and lost kg, fill rate, sold value and, for
+        stores, the peak shelf stock against the shelf capacity (blank for orders).
+    """
+    rows: list[list[str]] = []
+    for market_id, values in result.by_market.items():
+        peak = values.get("peak_shelf_kg")
+        capacity = values.get("shelf_capacity_kg")
+        rows.append(
+            [
+                market_id,
+                format_number(values["demand_kg"], "kg"),
+                format_number(values["sold_kg"], "kg"),
+                format_number(values["lost_sales_kg"], "kg"),
+                format_number(values["fill_rate"], "%"),
+                format_number(values["sold_value_cny"], "CNY"),
+                "" if peak is None else format_number(peak, "kg"),
+                "" if capacity is None else format_number(capacity, "kg"),
+            ]
+        )
+    headers = [
+        "market",
+        "demand\nkg",
+        "sold\nkg",
+        "lost\nkg",
+        "fill rate\n%",
+        "sold value\nCNY",
+        "peak shelf\nkg",
+        "shelf capacity\nkg",
+    ]
+    return format_table(headers, rows, align="lrrrrrrr")
+
+
 def format_run(result: RunResult, scenario: Scenario | None = None) -> str:
     """Present a whole run as readable plain-text tables.
 
@@ -435,7 +478,7 @@ def format_run(result: RunResult, scenario: Scenario | None = None) -> str:
     -------
     str
         A heading line, then the sections *Totals* (every KPI with value, unit and
-        meaning), *Spoilage by stage*, *By product*, *By leg* and *By node*,
+        meaning), *Spoilage by stage*, *By product*, *By leg*, *By node* and *By market*,
         separated by blank lines, without a trailing newline. Every KPI is measured
         after the warm-up, as in the result.
     """
@@ -451,5 +494,6 @@ def format_run(result: RunResult, scenario: Scenario | None = None) -> str:
         _section("By product", format_by_product(result, scenario)),
         _section("By leg", format_by_leg(result, scenario)),
         _section("By node", format_by_node(result, scenario)),
+        _section("By market", format_by_market(result)),
     ]
     return "\n\n".join(sections)

@@ -159,3 +159,22 @@ def test_class_chambers_hold_frozen_goods_frozen() -> None:
     storage = world.storages["cp"]
     temps = [environment.temp_c for environment in storage.cold_for]
     assert temps == [0, -18]
+
+
+def test_by_market_splits_demand_and_sales_per_market() -> None:
+    data = copy.deepcopy(BASE)
+    data["markets"]["online"] = {
+        "kind": "orders",
+        "supplied_by": "dc",
+        "orders": {"fresh": {"every_days": 1, "kg": 1000}},  # far more than supply
+    }
+    result = simulate(validate_scenario_data(data), 0)
+    markets = result.by_market
+    assert set(markets) == {"buyers", "online"}
+    for key in ("demand_kg", "sold_kg", "lost_sales_kg", "sold_value_cny"):
+        total = sum(values[key] for values in markets.values())
+        assert total == pytest.approx(result.kpis[key])
+    online = markets["online"]
+    assert online["lost_sales_kg"] > 0
+    assert online["demand_kg"] == pytest.approx(online["sold_kg"] + online["lost_sales_kg"])
+    assert online["fill_rate"] == pytest.approx(online["sold_kg"] / online["demand_kg"])

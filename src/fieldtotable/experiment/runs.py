@@ -92,7 +92,7 @@ def run_one(scenario: Scenario, spec: RunSpec) -> RunResult | RunFailure:
     """
     try:
         return simulate(scenario, spec.seed, replication=spec.replication)
-    except Exception as exc:  # noqa: BLE001  # reported with its point and seed
+    except Exception as exc:  # reported with its point and seed
         return RunFailure(
             point=spec.point,
             label=spec.label,

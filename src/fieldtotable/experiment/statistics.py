@@ -17,12 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scipy import stats
-
 __all__ = [
     "Difference",
     "Estimate",
     "StoppingRule",
+    "check_confidence",
     "estimate",
     "next_batch",
     "paired_difference",
@@ -30,6 +29,13 @@ __all__ = [
     "stopping_n",
     "t_quantile",
 ]
+
+
+def _student_t() -> Any:
+    """Return ``scipy.stats.t``, imported on first use (scipy.stats takes ~0.4 s to import)."""
+    from scipy import stats  # noqa: PLC0415
+
+    return stats.t
 
 
 @functools.lru_cache(maxsize=4096)
@@ -48,11 +54,16 @@ def t_quantile(confidence: float, dof: int) -> float:
     float
         The quantile (2.776 for 95 % and 4 degrees of freedom).
     """
-    return float(stats.t.ppf(0.5 + confidence / 2.0, dof))
+    return float(_student_t().ppf(0.5 + confidence / 2.0, dof))
 
 
-def _check_confidence(confidence: float) -> None:
-    if not 0.0 < confidence < 1.0:
+def check_confidence(confidence: float) -> None:
+    """Raise ``ValueError`` unless ``confidence`` lies strictly between 0 and 1."""
+    if (
+        isinstance(confidence, bool)
+        or not isinstance(confidence, int | float)
+        or not 0.0 < confidence < 1.0
+    ):
         raise ValueError(f"confidence must lie strictly between 0 and 1, not {confidence!r}")
 
 
@@ -204,7 +215,7 @@ def estimate(values: Sequence[float], confidence: float = 0.95) -> Estimate:
     ValueError
         If ``confidence`` is not strictly between 0 and 1.
     """
-    _check_confidence(confidence)
+    check_confidence(confidence)
     defined = [float(x) for x in values if not math.isnan(x)]
     n, mean, sd = _moments(defined)
     half = t_quantile(confidence, n - 1) * sd / math.sqrt(n) if n >= 2 else math.nan
@@ -244,7 +255,7 @@ def paired_difference(
     ValueError
         If the sequences differ in length or ``confidence`` is not in (0, 1).
     """
-    _check_confidence(confidence)
+    check_confidence(confidence)
     if len(values) != len(baseline):
         raise ValueError(f"paired samples differ in length: {len(values)} and {len(baseline)}")
     pairs = [
@@ -258,7 +269,7 @@ def paired_difference(
     if n >= 2:
         half = t_quantile(confidence, n - 1) * sd / math.sqrt(n)
         if sd > 0:
-            p_value = float(2.0 * stats.t.sf(abs(mean) / (sd / math.sqrt(n)), n - 1))
+            p_value = float(2.0 * _student_t().sf(abs(mean) / (sd / math.sqrt(n)), n - 1))
         else:
             p_value = 0.0 if mean != 0 else 1.0
     else:
@@ -314,9 +325,7 @@ class StoppingRule:
         if isinstance(self.kpis, str) or not self.kpis:
             raise ValueError("a stopping rule needs a non-empty tuple of KPI keys")
         if not self.relative_half_width > 0:
-            raise ValueError(
-                f"relative_half_width must be > 0, not {self.relative_half_width!r}"
-            )
+            raise ValueError(f"relative_half_width must be > 0, not {self.relative_half_width!r}")
         if not 2 <= self.n_min <= self.n_max:
             raise ValueError(
                 f"need 2 <= n_min <= n_max (got n_min={self.n_min}, n_max={self.n_max})"

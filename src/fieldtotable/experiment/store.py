@@ -55,7 +55,7 @@ FORMAT = "fieldtotable-experiment/1"
 """Format tag of manifests and run files."""
 
 _FLOAT_MAPS = ("kpis", "spoiled_kg_by_stage")
-_FLOAT_TABLES = ("by_product", "by_leg", "by_node")
+_FLOAT_TABLES = ("by_product", "by_leg", "by_node", "by_market")
 
 
 def canonical_json(data: Any) -> str:
@@ -131,6 +131,7 @@ def run_from_data(data: Mapping[str, Any]) -> RunResult:
         by_product=_table(data["by_product"]),
         by_leg=_table(data["by_leg"]),
         by_node=_table(data["by_node"]),
+        by_market=_table(data["by_market"]),
         daily={key: [_decode(v) for v in series] for key, series in data["daily"].items()},
         events_processed=int(data["events_processed"]),
         flows=None,
@@ -222,8 +223,11 @@ def _mismatch(directory: Path, found: Mapping[str, Any], wanted: Manifest) -> st
         return f"{where} a {found.get('kind')}, not a {wanted.kind}; {hint}"
     if found.get("seed") != wanted.seed:
         return f"{where} seed {found.get('seed')}, not seed {wanted.seed}; {hint}"
-    hashes = [p.get("scenario_hash") for p in found.get("points", [])]
-    if hashes == [p.scenario_hash for p in wanted.points]:
+    hashes = [str(p.get("scenario_hash")) for p in found.get("points", [])]
+    wanted_hashes = [p.scenario_hash for p in wanted.points]
+    if wanted.kind == "compare":  # the order of the compared scenarios does not matter
+        hashes, wanted_hashes = sorted(hashes), sorted(wanted_hashes)
+    if hashes == wanted_hashes:
         return None
     name = found.get("scenario_name")
     short = str(found.get("scenario_hash", ""))[:12]
@@ -316,7 +320,9 @@ class RunStore:
             problem = _mismatch(self.directory, found, manifest)
             if problem is not None:
                 raise StoreMismatchError(problem)
-        _write_atomic(path, json.dumps(manifest.to_data(), indent=2, ensure_ascii=False) + "\n")
+        _write_atomic(
+            path, json.dumps(manifest.to_data(), indent=2, ensure_ascii=False, default=str) + "\n"
+        )
         for stale in self.directory.glob("runs/*/.*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()

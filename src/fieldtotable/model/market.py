@@ -148,6 +148,7 @@ class StoreProcess:
         self.shelf: list[list[Lot]] = [[] for _ in range(products)]
         self.shelf_kg = [0.0] * products
         self.in_transit_kg = [0.0] * products
+        self.peak_shelf_kg = 0.0
         self.next_expiry_h = float("inf")
         """Earliest expiry on the shelf: no inspection is needed before it."""
         self.sort_key = issue_order_key(config.issuing, self.chiller_for)
@@ -230,6 +231,7 @@ class StoreProcess:
             )
             self.shelf[lot.product].append(lot)
             self.shelf_kg[lot.product] += lot.kg
+            self.peak_shelf_kg = max(self.peak_shelf_kg, sum(self.shelf_kg))
             self.next_expiry_h = min(self.next_expiry_h, lot.expires_at_h)
 
     def _remove_expired(self) -> None:
@@ -279,10 +281,10 @@ class StoreProcess:
                     wanted = wanted_by_slot[slot]
                     if wanted <= 0:
                         continue
-                    ledger.add("demand", env.now, product, wanted)
+                    ledger.demand(env.now, product, wanted, self.market_id)
                     sold = self._serve(product, wanted)
                     if wanted - sold > EPSILON_KG:
-                        ledger.add("lost_sales", env.now, product, wanted - sold)
+                        ledger.lost_sale(env.now, product, wanted - sold, self.market_id)
             day += 1
 
     def _serve(self, product: int, wanted: float) -> float:
@@ -385,7 +387,7 @@ class OrdersProcess:
             at += every_h
             if wanted <= 0:
                 continue
-            ledger.add("demand", env.now, product, wanted)
+            ledger.demand(env.now, product, wanted, self.market_id)
             sold = 0.0
             for lot in self.supplier.take(product, wanted, self.issuing):
                 ledger.deliver(
@@ -395,4 +397,4 @@ class OrdersProcess:
                 sold += lot.kg
                 context.remove(lot)
             if wanted - sold > EPSILON_KG:
-                ledger.add("lost_sales", env.now, product, wanted - sold)
+                ledger.lost_sale(env.now, product, wanted - sold, self.market_id)

@@ -41,26 +41,40 @@ class Distribution(BaseModel):
     ----------
     dist
         The kind: ``constant`` (``value``), ``uniform`` (``low``, ``high``),
-        ``triangular`` (``low``, ``mode``, ``high``), ``normal`` (``mean``, ``sd``;
-        truncated at 0 when sampled for non-negative quantities), ``lognormal`` and
-        ``gamma`` (``mean``, ``cv``: coefficient of variation), ``poisson`` (``mean``),
-        ``empirical`` (``values``, optional ``weights``).
+        ``triangular`` (``low``, ``mode``, ``high``), ``normal`` (``mean``, ``sd``),
+        ``lognormal`` and ``gamma`` (``mean``, ``cv``: coefficient of variation),
+        ``poisson`` (``mean``), ``empirical`` (``values``, optional ``weights``).
 
     A bare number in a scenario file is read as ``{dist: constant, value: number}``.
+    Every quantity sampled in the model is non-negative: draws below 0 (a normal's
+    tail) are clipped to 0, not redrawn.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     dist: DistributionKind
+    """The kind of distribution; it decides which of the other keys are needed."""
     value: Number | None = None
+    """``constant``: the value."""
     low: Number | None = None
+    """``uniform``, ``triangular``: the lower bound."""
     high: Number | None = None
+    """``uniform``, ``triangular``: the upper bound (at least ``low``)."""
     mode: Number | None = None
+    """``triangular``: the most likely value, between ``low`` and ``high``."""
     mean: Number | None = None
+    """``normal``, ``lognormal``, ``gamma``, ``poisson``: the mean (> 0 except for
+    ``normal``)."""
     sd: Number | None = None
+    """``normal``: the standard deviation (>= 0)."""
     cv: Number | None = None
+    """``lognormal``, ``gamma``: the coefficient of variation, sd / mean (>= 0; 0
+    always gives the mean)."""
     values: tuple[Number, ...] | None = None
+    """``empirical``: the values drawn from (at least one)."""
     weights: tuple[Number, ...] | None = None
+    """``empirical``: relative weights of ``values``, one each (>= 0, positive sum);
+    equal weights when omitted."""
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,62 @@
+"""Experiments: replications with confidence intervals, CRN comparisons, parameter sweeps.
+
+::
+
+    from fieldtotable import compare, load_scenario, replicate, sweep
+
+    base = load_scenario("scenarios/baseline_2023.yaml")
+    result = replicate(base, n=30)                      # or n="auto"
+    print(result.kpis["spoilage_rate"])                 # mean, sd, half_width, low, high
+
+    both = compare({"1x": base, "5x": apply_overrides(base, {"scale": 5})}, n=20)
+    print(both.differences["5x"]["spoiled_kg"])         # paired, common random numbers
+
+    grid = sweep(base, {"legs.kunming_shanghai.fleet": [1, 2, 4], "scale": [1, 5]}, n=10,
+                 out="runs/fleet_scale")                # resumable
+    grid.rows()                                         # tidy: point x replication
+
+Runs execute ``serial``-ly, on local ``process``-es (all usable cores by default) or
+on ``dask`` (``pip install 'fieldtotable[dask]'``); results are the same to the last
+bit whichever runs them. With ``out=DIR`` each finished run is written to DIR as it
+completes and a rerun resumes. Plain-text tables: :mod:`fieldtotable.experiment.tables`.
+"""
+
+from fieldtotable.experiment.compare import compare
+from fieldtotable.experiment.errors import (
+    ExperimentError,
+    RunFailedError,
+    RunFailure,
+    StoreMismatchError,
+)
+from fieldtotable.experiment.executors import EXECUTORS
+from fieldtotable.experiment.replicate import replicate
+from fieldtotable.experiment.results import (
+    ComparisonResult,
+    ExperimentResult,
+    StoppingReport,
+    SweepPoint,
+    SweepResult,
+)
+from fieldtotable.experiment.statistics import Difference, Estimate, StoppingRule
+from fieldtotable.experiment.store import scenario_hash
+from fieldtotable.experiment.sweep import sweep
+
+__all__ = [
+    "EXECUTORS",
+    "ComparisonResult",
+    "Difference",
+    "Estimate",
+    "ExperimentError",
+    "ExperimentResult",
+    "RunFailedError",
+    "RunFailure",
+    "StoppingReport",
+    "StoppingRule",
+    "StoreMismatchError",
+    "SweepPoint",
+    "SweepResult",
+    "compare",
+    "replicate",
+    "scenario_hash",
+    "sweep",
+]

@@ -1,0 +1,373 @@
+"""Where runs execute: ``serial``, ``process`` (local cores) or ``dask`` (a cluster).
+
+Every backend takes ``(scenario, spec)`` pairs and yields ``(spec, outcome)`` as runs
+finish, in whatever order they finish; the experiment functions put the outcomes
+back in (point, replication) order, so results never depend on the backend or the
+number of workers. A backend keeps only a bounded number of runs in flight (about
+two per worker), so memory does not grow with the size of an experiment, and
+killing the parent loses at most those runs.
+
+* ``serial``: in this process, one run after the other.
+* ``process``: a :class:`concurrent.futures.ProcessPoolExecutor` with the
+  ``forkserver`` start method where available (else ``spawn``; never ``fork``, which
+  is unsafe in a process with threads), ``workers`` processes, all usable cores by
+  default. Workers exit by themselves if the parent dies, even by SIGKILL.
+* ``dask``: a ``distributed.Client`` at ``dask_address`` (``tcp://host:8786``), or
+  a ``LocalCluster`` of ``workers`` single-threaded processes when no address is
+  given. Needs the ``dask`` extra (``pip install 'fieldtotable[dask]'``); on a
+  cluster, every worker needs fieldtotable installed.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import importlib
+import multiprocessing
+import os
+import threading
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
+
+from fieldtotable.experiment.errors import ExperimentError, RunFailure
+from fieldtotable.experiment.runs import RunSpec, run_one
+from fieldtotable.results import RunResult
+from fieldtotable.scenario.schema import Scenario
+
+__all__ = [
+    "EXECUTORS",
+    "Backend",
+    "Outcome",
+    "Task",
+    "check_executor",
+    "default_workers",
+    "open_backend",
+]
+
+EXECUTORS = ("serial", "process", "dask")
+"""The executor names."""
+
+Task = tuple[Scenario, RunSpec]
+"""A run to do: its scenario and spec."""
+Outcome = RunResult | RunFailure
+"""What a run gives back."""
+
+_IN_FLIGHT_PER_WORKER = 2
+_WATCH_INTERVAL_S = 0.5
+
+
+def default_workers() -> int:
+    """Return the number of cores this process may use (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Backend(Protocol):
+    """Runs tasks and yields their outcomes as they finish."""
+
+    #: Runs that proceed at once.
+    workers: int
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[RunSpec, Outcome]]:
+        """Run every task; yield each one's spec and outcome as it finishes."""
+
+    def close(self) -> None:
+        """Release processes and connections."""
+
+
+def _failure(spec: RunSpec, exc: BaseException) -> RunFailure:
+    return RunFailure(
+        point=spec.point,
+        label=spec.label,
+        seed=spec.seed,
+        replication=spec.replication,
+        error_type=type(exc).__name__,
+        message=str(exc) or type(exc).__name__,
+        traceback="".join(traceback.format_exception(exc)),
+    )
+
+
+class SerialBackend:
+    """Runs in this process, one after the other."""
+
+    workers = 1
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[RunSpec, Outcome]]:
+        """Run every task in order."""
+        for scenario, spec in tasks:
+            yield spec, run_one(scenario, spec)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+# --- local processes -----------------------------------------------------------------
+
+
+def _watch_parent(parent: int, original_ppid: int) -> None:
+    """Exit this worker once the process that started the pool is gone."""
+    while True:
+        time.sleep(_WATCH_INTERVAL_S)
+        if os.getppid() != original_ppid:
+            os._exit(1)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except OSError:  # pragma: no cover - alive, but not ours to signal
+            pass
+
+
+def _worker_init(parent: int) -> None:
+    """Start a watchdog thread so that workers never outlive a killed parent."""
+    if os.name == "posix":
+        watchdog = threading.Thread(
+            target=_watch_parent, args=(parent, os.getppid()), daemon=True, name="parent-watch"
+        )
+        watchdog.start()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        # Workers fork from a server that has the model imported: fast to start.
+        context.set_forkserver_preload(["__main__", "fieldtotable.experiment.runs"])
+        return context
+    return multiprocessing.get_context("spawn")  # pragma: no cover - not POSIX
+
+
+class ProcessBackend:
+    """Runs in a pool of local worker processes.
+
+    Parameters
+    ----------
+    workers
+        Number of processes.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: cf.ProcessPoolExecutor | None = None
+
+    def _open(self) -> cf.ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = cf.ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=_context(),
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
+            )
+        return self._pool
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[RunSpec, Outcome]]:
+        """Run every task, a bounded number at a time, yielding outcomes as they finish."""
+        queue = iter(tasks)
+        pending: dict[cf.Future[Outcome], RunSpec] = {}
+        window = self.workers * _IN_FLIGHT_PER_WORKER
+        try:
+            while True:
+                for scenario, spec in queue:
+                    try:
+                        future = self._open().submit(run_one, scenario, spec)
+                    except cf.process.BrokenProcessPool as exc:
+                        self._discard()
+                        yield spec, _failure(spec, exc)
+                        continue
+                    pending[future] = spec
+                    if len(pending) >= window:
+                        break
+                if not pending:
+                    return
+                done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+                broken = False
+                for future in done:
+                    spec = pending.pop(future)
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # a worker died: report the run
+                        broken = broken or isinstance(exc, cf.process.BrokenProcessPool)
+                        outcome = _failure(spec, exc)
+                    yield spec, outcome
+                if broken:
+                    # The pool is unusable: report the runs it took down, then go on
+                    # with a fresh pool for the rest.
+                    for future, spec in list(pending.items()):
+                        del pending[future]
+                        yield spec, _failure(spec, cf.process.BrokenProcessPool("a worker died"))
+                    self._discard()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _discard(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def close(self) -> None:
+        """Stop the worker processes (queued runs are cancelled)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+# --- Dask ----------------------------------------------------------------------------
+
+
+def _import_distributed() -> Any:
+    try:
+        return importlib.import_module("distributed")
+    except ImportError:
+        raise ExperimentError(
+            "the dask executor needs dask.distributed, which is not installed: "
+            "pip install 'fieldtotable[dask]'"
+        ) from None
+
+
+class DaskBackend:
+    """Runs on a Dask cluster: at ``address``, or a new ``LocalCluster``.
+
+    Parameters
+    ----------
+    workers
+        Worker processes of the ``LocalCluster`` (ignored with an address).
+    address
+        Scheduler address of an existing cluster, or ``None``.
+    """
+
+    def __init__(self, workers: int, address: str | None) -> None:
+        distributed = _import_distributed()
+        self._distributed = distributed
+        self._cluster: Any = None
+        try:
+            if address is None:
+                self._cluster = distributed.LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                )
+                self._client: Any = distributed.Client(self._cluster)
+            else:
+                self._client = distributed.Client(address)
+        except OSError as exc:
+            self.close()
+            where = address or "a LocalCluster"
+            raise ExperimentError(
+                f"cannot connect to the Dask scheduler at {where}: {exc}"
+            ) from None
+        threads = sum(self._client.nthreads().values())
+        self.workers = max(1, threads) if address is not None else workers
+        self._scattered: dict[int, Any] = {}
+
+    def _scatter(self, scenario: Scenario) -> Any:
+        # Send each scenario to the workers once, not with every run.
+        key = id(scenario)
+        if key not in self._scattered:
+            self._scattered[key] = (
+                scenario,
+                self._client.scatter(scenario, broadcast=True, hash=False),
+            )
+        return self._scattered[key][1]
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[RunSpec, Outcome]]:
+        """Run every task on the cluster, a bounded number at a time."""
+        distributed = self._distributed
+        queue = iter(tasks)
+        pending: dict[Any, RunSpec] = {}
+        window = self.workers * _IN_FLIGHT_PER_WORKER
+        try:
+            while True:
+                for scenario, spec in queue:
+                    future = self._client.submit(run_one, self._scatter(scenario), spec, pure=False)
+                    pending[future] = spec
+                    if len(pending) >= window:
+                        break
+                if not pending:
+                    return
+                done = distributed.wait(list(pending), return_when="FIRST_COMPLETED").done
+                for future in done:
+                    spec = pending.pop(future)
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # a worker died: report the run
+                        outcome = _failure(spec, exc)
+                    yield spec, outcome
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        """Close the client, and the ``LocalCluster`` if this backend started one."""
+        self._scattered.clear()
+        client = getattr(self, "_client", None)
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()
+        if self._cluster is not None:
+            with contextlib.suppress(Exception):
+                self._cluster.close()
+            self._cluster = None
+
+
+def check_executor(
+    executor: str, workers: int | None = None, dask_address: str | None = None
+) -> None:
+    """Check executor options without starting anything.
+
+    Raises
+    ------
+    ExperimentError
+        For an unknown executor, a bad worker count, an address without the dask
+        executor, or Dask not installed.
+    """
+    if executor not in EXECUTORS:
+        raise ExperimentError(
+            f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}"
+        )
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise ExperimentError(f"workers must be a whole number >= 1, not {workers!r}")
+    if dask_address is not None and executor != "dask":
+        raise ExperimentError("a Dask address needs the dask executor (executor='dask')")
+    if executor == "dask":
+        _import_distributed()
+
+
+def open_backend(
+    executor: str, workers: int | None = None, dask_address: str | None = None
+) -> Backend:
+    """Start a backend.
+
+    Parameters
+    ----------
+    executor
+        ``"serial"``, ``"process"`` or ``"dask"``.
+    workers
+        Parallel runs: processes of the pool or of the Dask ``LocalCluster``; all
+        usable cores when ``None`` (the cluster's threads with ``dask_address``).
+    dask_address
+        Scheduler of an existing Dask cluster (``executor="dask"`` only).
+
+    Returns
+    -------
+    Backend
+        The backend; call ``close()`` when done.
+
+    Raises
+    ------
+    ExperimentError
+        As :func:`check_executor`, or if the Dask scheduler cannot be reached.
+    """
+    check_executor(executor, workers, dask_address)
+    count = workers if workers is not None else default_workers()
+    if executor == "serial":
+        return SerialBackend()
+    if executor == "process":
+        return ProcessBackend(count)
+    return DaskBackend(count, dask_address)

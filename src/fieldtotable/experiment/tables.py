@@ -1,0 +1,255 @@
+"""Plain-text tables of experiment results: estimates, paired differences, sweeps.
+
+Presentation only. Every interval is shown as ``mean ± half-width`` and
+``[low, high]``, in the KPI's display unit (rates as percentages); units are in the
+headers; a significant difference is marked ``*``::
+
+    from fieldtotable.experiment import replicate
+    from fieldtotable.experiment.tables import format_experiment
+
+    print(format_experiment(replicate(scenario, n=30)))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fieldtotable.experiment.results import ComparisonResult, ExperimentResult, SweepResult
+from fieldtotable.experiment.runs import kpi_unit
+from fieldtotable.experiment.statistics import Difference, Estimate
+from fieldtotable.scenario.overrides import SET_LABEL, override_label
+from fieldtotable.tables import MISSING, display_unit, format_number, format_table
+
+__all__ = [
+    "SIGNIFICANT",
+    "SWEEP_KPIS",
+    "format_comparison",
+    "format_estimate",
+    "format_experiment",
+    "format_interval",
+    "format_sweep",
+]
+
+SIGNIFICANT = "*"
+"""Marks a difference whose confidence interval excludes 0."""
+
+SWEEP_KPIS = (
+    "sold_kg",
+    "spoilage_rate",
+    "fill_rate",
+    "mean_remaining_shelf_life_at_sale_d",
+    "cost_per_kg_sold_cny",
+)
+"""KPIs shown by :func:`format_sweep` unless others are asked for."""
+
+
+def _title(text: str) -> str:
+    return f"{text}\n{'=' * len(text)}"
+
+
+def _percent(confidence: float) -> str:
+    return f"{confidence * 100:g}%"
+
+
+def _signed(value: float, unit: str) -> str:
+    text = format_number(value, unit)
+    return f"+{text}" if value > 0 and text != MISSING and not text.startswith("0") else text
+
+
+def format_estimate(found: Estimate | Difference, unit: str, *, signed: bool = False) -> str:
+    """Return ``mean ± half-width`` in a display unit (``n/a`` parts when undefined).
+
+    Parameters
+    ----------
+    found
+        An estimate or a difference.
+    unit
+        A display unit (see :func:`fieldtotable.tables.display_unit`).
+    signed
+        Write a ``+`` before positive means (for differences).
+    """
+    mean = _signed(found.mean, unit) if signed else format_number(found.mean, unit)
+    return f"{mean} ± {format_number(found.half_width, unit)}"
+
+
+def format_interval(found: Estimate | Difference, unit: str) -> str:
+    """Return ``[low, high]`` in a display unit."""
+    return f"[{format_number(found.low, unit)}, {format_number(found.high, unit)}]"
+
+
+def _keys(available: Sequence[str], kpis: Sequence[str] | None) -> list[str]:
+    if kpis is None:
+        return list(available)
+    return [key for key in kpis if key in available]
+
+
+def _unit(key: str) -> str:
+    return display_unit(key, kpi_unit(key) or None)
+
+
+def format_experiment(result: ExperimentResult, kpis: Sequence[str] | None = None) -> str:
+    """Tabulate the estimates of a :func:`~fieldtotable.experiment.replicate` result.
+
+    Parameters
+    ----------
+    result
+        The replications.
+    kpis
+        KPIs to show, in order (default: all of the result's).
+
+    Returns
+    -------
+    str
+        A title, a line on ``n``, seed and confidence, and one row per KPI: unit,
+        ``mean ± half-width``, interval and standard deviation.
+    """
+    level = _percent(result.confidence)
+    lines = [
+        _title(f"Replications: {result.scenario_name}"),
+        f"  n = {result.n} replications, seed {result.seed}; {level} confidence "
+        "intervals (Student t)",
+    ]
+    if result.stopping is not None:
+        rule = result.stopping.rule
+        outcome = "reached" if result.stopping.reached else f"not reached by the cap n={rule.n_max}"
+        lines.append(
+            f"  n chosen sequentially: half-width <= {rule.relative_half_width:.1%} of the mean "
+            f"for {', '.join(rule.kpis)}: {outcome}"
+        )
+    rows = []
+    for key in _keys(list(result.kpis), kpis):
+        found = result.kpis[key]
+        unit = _unit(key)
+        missing = f" ({found.missing} n/a)" if found.missing else ""
+        rows.append(
+            [
+                key,
+                unit,
+                format_estimate(found, unit),
+                format_interval(found, unit) + missing,
+                format_number(found.sd, unit),
+            ]
+        )
+    headers = ["KPI", "unit", "mean ± half-width", f"{level} CI [low, high]", "sd"]
+    lines += ["", format_table(headers, rows, align="llrrr")]
+    return "\n".join(lines)
+
+
+def _comparison_table(
+    result: ComparisonResult, name: str, keys: Sequence[str]
+) -> tuple[str, list[list[str]]]:
+    base = result.results[result.baseline]
+    other = result.results[name]
+    rows = []
+    for key in keys:
+        unit = _unit(key)
+        diff = result.differences[name][key]
+        relative = MISSING if diff.relative != diff.relative else f"{diff.relative:+.1%}"
+        rows.append(
+            [
+                key,
+                unit,
+                format_estimate(base.kpis[key], unit),
+                format_estimate(other.kpis[key], unit),
+                format_estimate(diff, unit, signed=True),
+                format_interval(diff, unit),
+                relative,
+                SIGNIFICANT if diff.significant else "",
+            ]
+        )
+    return f"{name} - {result.baseline}", rows
+
+
+def format_comparison(result: ComparisonResult, kpis: Sequence[str] | None = None) -> str:
+    """Tabulate a :func:`~fieldtotable.experiment.compare` result.
+
+    One table per configuration other than the baseline: per KPI its unit, both
+    means ``± half-width``, the paired difference ``± half-width`` with its interval,
+    the relative change, and ``*`` when the difference is significant.
+
+    Parameters
+    ----------
+    result
+        The comparison.
+    kpis
+        KPIs to show, in order (default: all of the result's).
+
+    Returns
+    -------
+    str
+        The tables and a legend.
+    """
+    level = _percent(result.confidence)
+    base = result.results[result.baseline]
+    keys = _keys(list(base.kpis), kpis)
+    lines = [
+        _title(f"Comparison with {result.baseline}"),
+        f"  n = {result.n} replications per configuration, seed {result.seed}, common "
+        f"random numbers; {level} confidence intervals (Student t) of paired differences",
+    ]
+    for name in result.names:
+        if name == result.baseline:
+            continue
+        title, rows = _comparison_table(result, name, keys)
+        headers = [
+            "KPI",
+            "unit",
+            f"{result.baseline}\nmean ± half-width",
+            f"{name}\nmean ± half-width",
+            f"difference\n{title}",
+            f"{level} CI of the\ndifference",
+            "change",
+            "",
+        ]
+        lines += ["", f"  {title}", format_table(headers, rows, align="llrrrrrl")]
+    lines += [
+        "",
+        f"  {SIGNIFICANT} the {level} confidence interval of the difference excludes 0 "
+        "(no adjustment for the number of KPIs compared)",
+    ]
+    return "\n".join(lines)
+
+
+def _value(path: str, value: Any) -> str:
+    return override_label(path, value).removeprefix(f"{SET_LABEL} {path}=")
+
+
+def format_sweep(result: SweepResult, kpis: Sequence[str] | None = None) -> str:
+    """Tabulate a :func:`~fieldtotable.experiment.sweep` result, one row per point.
+
+    Parameters
+    ----------
+    result
+        The sweep.
+    kpis
+        KPIs to show (default: those of :data:`SWEEP_KPIS` in the result).
+
+    Returns
+    -------
+    str
+        A title, a line on ``n``, seed and confidence, and per point its parameter
+        values and each KPI's ``mean ± half-width`` (units in the headers).
+    """
+    level = _percent(result.confidence)
+    keys = _keys(result.kpis, SWEEP_KPIS if kpis is None else kpis)
+    lines = [
+        _title(f"Sweep: {result.scenario_name}"),
+        f"  {len(result.points)} points x {result.n} replications, seed {result.seed}, common "
+        f"random numbers; mean ± half-width of {level} confidence intervals (Student t)",
+    ]
+    headers = ["point", *result.parameters, *(f"{key}\n({_unit(key)})" for key in keys)]
+    rows = [
+        [
+            str(point.index),
+            *(
+                _value(path, point.overrides[path]) if path in point.overrides else "-"
+                for path in result.parameters
+            ),
+            *(format_estimate(point.result.kpis[key], _unit(key)) for key in keys),
+        ]
+        for point in result.points
+    ]
+    align = "r" + "l" * len(result.parameters) + "r" * len(keys)
+    lines += ["", format_table(headers, rows, align=align)]
+    return "\n".join(lines)
