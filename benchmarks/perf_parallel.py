@@ -25,7 +25,9 @@ amortise the ~0.4 s start of a process pool only over many replications.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import math
 import time
 from typing import Any
 
@@ -50,7 +52,9 @@ def worker_counts(text: str | None) -> list[int]:
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     """Run the measurements; return the figures."""
-    scenario = builtin_scenario("baseline") if args.scenario is None else load_scenario(args.scenario)
+    scenario = (
+        builtin_scenario("baseline") if args.scenario is None else load_scenario(args.scenario)
+    )
     scenario = apply_overrides(scenario, parse_assignments(args.set))
     n = args.replications
     serial_n = min(n, args.serial_runs or n)
@@ -81,11 +85,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         )
         wall = time.perf_counter() - started
         used = workers or result_workers(args.dask_address)
-        same = all(
-            result.values[key][:serial_n] == serial.values[key]
-            or all(a == b or (a != a and b != b) for a, b in zip(result.values[key], serial.values[key]))
-            for key in serial.values
-        )
+        same = identical(result.values, serial.values, serial_n)
         figures["points"].append(
             {
                 "workers": used,
@@ -98,13 +98,23 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
+def identical(
+    values: dict[str, tuple[float, ...]], reference: dict[str, tuple[float, ...]], count: int
+) -> bool:
+    """Whether the first ``count`` values of every KPI are bit-for-bit the same."""
+    return all(
+        a == b or (math.isnan(a) and math.isnan(b))
+        for key in reference
+        for a, b in zip(values[key][:count], reference[key][:count], strict=True)
+    )
+
+
 def result_workers(address: str | None) -> int:
     """Threads of the Dask cluster at ``address``."""
     if address is None:
         return 1
-    from distributed import Client  # noqa: PLC0415  # optional dependency
-
-    with Client(address) as client:
+    client_class = importlib.import_module("distributed").Client  # optional dependency
+    with client_class(address) as client:
         return int(sum(client.nthreads().values()))
 
 

@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
 from fieldtotable import __version__
+from fieldtotable.cli_experiment import add_experiment_commands
 from fieldtotable.errors import FieldToTableError, ScenarioError
 from fieldtotable.results import RunResult
 from fieldtotable.scenario import (
@@ -179,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     schema.set_defaults(handler=_schema)
+    add_experiment_commands(commands)
     return parser
 
 

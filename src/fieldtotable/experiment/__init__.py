@@ -2,7 +2,7 @@
 
 ::
 
-    from fieldtotable import compare, load_scenario, replicate, sweep
+    from fieldtotable import apply_overrides, compare, load_scenario, replicate, sweep
 
     base = load_scenario("scenarios/baseline_2023.yaml")
     result = replicate(base, n=30)                      # or n="auto"
@@ -21,7 +21,7 @@ bit whichever runs them. With ``out=DIR`` each finished run is written to DIR as
 completes and a rerun resumes. Plain-text tables: :mod:`fieldtotable.experiment.tables`.
 """
 
-from fieldtotable.experiment.compare import compare
+from fieldtotable.experiment.compare import ComparisonResult, compare
 from fieldtotable.experiment.errors import (
     ExperimentError,
     RunFailedError,
@@ -30,16 +30,10 @@ from fieldtotable.experiment.errors import (
 )
 from fieldtotable.experiment.executors import EXECUTORS
 from fieldtotable.experiment.replicate import replicate
-from fieldtotable.experiment.results import (
-    ComparisonResult,
-    ExperimentResult,
-    StoppingReport,
-    SweepPoint,
-    SweepResult,
-)
+from fieldtotable.experiment.results import ExperimentResult, StoppingReport
 from fieldtotable.experiment.statistics import Difference, Estimate, StoppingRule
 from fieldtotable.experiment.store import scenario_hash
-from fieldtotable.experiment.sweep import sweep
+from fieldtotable.experiment.sweep import SweepPoint, SweepResult, sweep
 
 __all__ = [
     "EXECUTORS",

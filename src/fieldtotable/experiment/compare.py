@@ -5,17 +5,117 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from fieldtotable.experiment.engine import Engine, Point, check_count, check_seed, open_store
 from fieldtotable.experiment.progress import ProgressSetting
-from fieldtotable.experiment.results import ComparisonResult, summarize_runs
-from fieldtotable.experiment.runs import check_kpis
-from fieldtotable.experiment.statistics import check_confidence
+from fieldtotable.experiment.results import Comparable, ExperimentResult, pandas, summarize_runs
+from fieldtotable.experiment.runs import check_kpis, kpi_unit
+from fieldtotable.experiment.statistics import Difference, check_confidence, paired_difference
 from fieldtotable.experiment.store import Manifest, PointRecord, scenario_hash
 from fieldtotable.results import KPI_DEFINITIONS
 from fieldtotable.scenario.schema import Scenario
 
-__all__ = ["compare"]
+__all__ = ["ComparisonResult", "compare"]
+
+
+@dataclass(frozen=True, eq=False)
+class ComparisonResult(Comparable):
+    """Configurations run with common random numbers, and their differences to a baseline.
+
+    Attributes
+    ----------
+    names
+        The configurations' names, in the order given.
+    baseline
+        The name every other configuration is compared with.
+    seed
+        The experiment's seed: replication ``i`` of every configuration uses the same
+        per-component random streams.
+    n
+        Replications per configuration.
+    confidence
+        Confidence level of the intervals.
+    results
+        Per name, its :class:`ExperimentResult`.
+    differences
+        Per name other than the baseline, per KPI, the paired
+        :class:`~fieldtotable.experiment.statistics.Difference` ``name - baseline``
+        (its ``significant`` flag: the interval excludes 0). No adjustment is made
+        for testing many KPIs at once.
+    wall_time_s
+        Seconds the experiment took (not part of equality).
+    """
+
+    names: tuple[str, ...]
+    baseline: str
+    seed: int
+    n: int
+    confidence: float
+    results: dict[str, ExperimentResult]
+    differences: dict[str, dict[str, Difference]]
+    wall_time_s: float = field(default=0.0, compare=False)
+
+    @classmethod
+    def build(
+        cls,
+        results: dict[str, ExperimentResult],
+        baseline: str,
+        *,
+        seed: int,
+        confidence: float,
+        wall_time_s: float = 0.0,
+    ) -> ComparisonResult:
+        """Pair every configuration with the baseline, replication by replication."""
+        base = results[baseline]
+        differences = {
+            name: {
+                key: paired_difference(result.values[key], base.values[key], confidence)
+                for key in result.values
+            }
+            for name, result in results.items()
+            if name != baseline
+        }
+        return cls(
+            names=tuple(results),
+            baseline=baseline,
+            seed=seed,
+            n=base.n,
+            confidence=confidence,
+            results=results,
+            differences=differences,
+            wall_time_s=wall_time_s,
+        )
+
+    def significant(self, name: str) -> tuple[str, ...]:
+        """Return the KPIs whose difference ``name - baseline`` is significant."""
+        return tuple(key for key, diff in self.differences[name].items() if diff.significant)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-compatible data (NaN becomes ``None``); runs are left out."""
+        return {
+            "names": list(self.names),
+            "baseline": self.baseline,
+            "seed": self.seed,
+            "n": self.n,
+            "confidence": self.confidence,
+            "results": {name: result.to_dict() for name, result in self.results.items()},
+            "differences": {
+                name: {key: {"unit": kpi_unit(key), **d.to_dict()} for key, d in diffs.items()}
+                for name, diffs in self.differences.items()
+            },
+            "wall_time_s": self.wall_time_s,
+        }
+
+    def to_pandas(self) -> Any:
+        """Return a ``pandas.DataFrame``: one row per compared configuration and KPI."""
+        rows = [
+            {"configuration": name, "kpi": key, "unit": kpi_unit(key), **diff.to_dict()}
+            for name, diffs in self.differences.items()
+            for key, diff in diffs.items()
+        ]
+        return pandas().DataFrame(rows)
 
 
 def _named(configurations: Mapping[str, Scenario] | Sequence[Scenario]) -> dict[str, Scenario]:

@@ -11,7 +11,9 @@ killing the parent loses at most those runs.
 * ``process``: a :class:`concurrent.futures.ProcessPoolExecutor` with the
   ``forkserver`` start method where available (else ``spawn``; never ``fork``, which
   is unsafe in a process with threads), ``workers`` processes, all usable cores by
-  default. Workers exit by themselves if the parent dies, even by SIGKILL.
+  default. Workers exit by themselves if the parent dies, even by SIGKILL. As with
+  any multiprocessing code, a script using it must guard its entry point with
+  ``if __name__ == "__main__":`` (workers import the main module).
 * ``dask``: a ``distributed.Client`` at ``dask_address`` (``tcp://host:8786``), or
   a ``LocalCluster`` of ``workers`` single-threaded processes when no address is
   given. Needs the ``dask`` extra (``pip install 'fieldtotable[dask]'``); on a
@@ -108,18 +110,27 @@ class SerialBackend:
 # --- local processes -----------------------------------------------------------------
 
 
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie not yet reaped counts as ended)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # pragma: no cover - alive, but not ours to signal
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):  # no /proc: not Linux
+        return False
+
+
 def _watch_parent(parent: int, original_ppid: int) -> None:
     """Exit this worker once the process that started the pool is gone."""
     while True:
         time.sleep(_WATCH_INTERVAL_S)
-        if os.getppid() != original_ppid:
+        if os.getppid() != original_ppid or _gone(parent):
             os._exit(1)
-        try:
-            os.kill(parent, 0)
-        except ProcessLookupError:
-            os._exit(1)
-        except OSError:  # pragma: no cover - alive, but not ours to signal
-            pass
 
 
 def _worker_init(parent: int) -> None:

@@ -30,12 +30,11 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from fieldtotable import __version__
 from fieldtotable.experiment.errors import StoreMismatchError
 from fieldtotable.results import RunResult
 from fieldtotable.scenario.schema import Scenario
@@ -197,6 +196,8 @@ class Manifest:
 
     def to_data(self) -> dict[str, Any]:
         """JSON-compatible data."""
+        from fieldtotable import __version__  # noqa: PLC0415  # the package imports this module
+
         return {
             "format": FORMAT,
             "fieldtotable_version": __version__,
@@ -231,13 +232,15 @@ def _mismatch(directory: Path, found: Mapping[str, Any], wanted: Manifest) -> st
         return None
     name = found.get("scenario_name")
     short = str(found.get("scenario_hash", ""))[:12]
+    if wanted.kind == "compare":
+        names = ", ".join(str(p.get("label")) for p in found.get("points", []))
+        return f"{where} a different set of scenarios ({names}); {hint}"
     if wanted.kind == "replicate" or found.get("scenario_hash") != wanted.scenario_hash:
         return (
             f"{where} a different scenario ({name!r}, sha256 {short}...; this one is "
             f"{wanted.scenario_name!r}, sha256 {wanted.scenario_hash[:12]}...); {hint}"
         )
-    what = "grid" if wanted.kind == "sweep" else "set of scenarios"
-    return f"{where} the same scenario with a different {what}; {hint}"
+    return f"{where} a sweep of the same scenario over a different grid; {hint}"
 
 
 # --- atomic files --------------------------------------------------------------------
@@ -359,13 +362,6 @@ class RunStore:
             "result": run_to_data(result),
         }
         _write_atomic(self.path(scenario_hash, replication), json.dumps(record) + "\n")
-
-    def stored(self, scenario_hashes: Sequence[str]) -> int:
-        """Count the run files present for the given scenario hashes (cheap; not parsed)."""
-        return sum(
-            len(list((self.directory / "runs" / h[:16]).glob("*.json")))
-            for h in dict.fromkeys(scenario_hashes)
-        )
 
     def close(self) -> None:
         """Release the directory's lock."""

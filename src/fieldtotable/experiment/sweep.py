@@ -6,12 +6,13 @@ import itertools
 import os
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from fieldtotable.errors import Problem, ScenarioError
 from fieldtotable.experiment.engine import Engine, Point, check_count, check_seed, open_store
 from fieldtotable.experiment.progress import ProgressSetting
-from fieldtotable.experiment.results import SweepPoint, SweepResult, summarize_runs
+from fieldtotable.experiment.results import Comparable, ExperimentResult, pandas, summarize_runs
 from fieldtotable.experiment.runs import check_kpis
 from fieldtotable.experiment.statistics import check_confidence
 from fieldtotable.experiment.store import Manifest, PointRecord, scenario_hash
@@ -19,10 +20,126 @@ from fieldtotable.results import KPI_DEFINITIONS
 from fieldtotable.scenario.overrides import SET_LABEL, apply_overrides, override_label
 from fieldtotable.scenario.schema import Scenario
 
-__all__ = ["Grid", "expand_grid", "point_label", "sweep"]
+__all__ = ["Grid", "SweepPoint", "SweepResult", "expand_grid", "point_label", "sweep"]
 
 Grid = Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]]
 """A full-factorial grid (path -> values) or an explicit list of variants (path -> value each)."""
+
+
+@dataclass(frozen=True, eq=False)
+class SweepPoint(Comparable):
+    """One point of a sweep.
+
+    Attributes
+    ----------
+    index
+        Its position in the sweep (0-based).
+    overrides
+        Field path -> value applied to the base scenario.
+    label
+        The overrides in words: ``legs.a.fleet=2, scale=5``.
+    result
+        Its replications.
+    """
+
+    index: int
+    overrides: dict[str, Any]
+    label: str
+    result: ExperimentResult
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-compatible data."""
+        return {
+            "index": self.index,
+            "overrides": self.overrides,
+            "label": self.label,
+            "result": self.result.to_dict(),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class SweepResult(Comparable):
+    """Replications of every point of a parameter sweep (common random numbers across points).
+
+    Attributes
+    ----------
+    scenario_name
+        The base scenario's name.
+    parameters
+        The field paths that vary, in order.
+    points
+        The points, in order (full factorial: the last parameter varies fastest).
+    seed
+        The experiment's seed.
+    n
+        Replications per point.
+    confidence
+        Confidence level of the intervals.
+    wall_time_s
+        Seconds the experiment took (not part of equality).
+    """
+
+    scenario_name: str
+    parameters: tuple[str, ...]
+    points: tuple[SweepPoint, ...]
+    seed: int
+    n: int
+    confidence: float
+    wall_time_s: float = field(default=0.0, compare=False)
+
+    @property
+    def kpis(self) -> tuple[str, ...]:
+        """The KPI keys summarised."""
+        return tuple(self.points[0].result.kpis) if self.points else ()
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Return the tidy table: one row per point and replication.
+
+        Returns
+        -------
+        list of dict
+            ``point``, each parameter, ``replication``, then every KPI.
+        """
+        return [
+            {
+                "point": point.index,
+                **{name: point.overrides.get(name) for name in self.parameters},
+                "replication": replication,
+                **{key: values[replication] for key, values in point.result.values.items()},
+            }
+            for point in self.points
+            for replication in range(point.result.n)
+        ]
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Return one row per point: its parameters, then per KPI mean, half-width, low, high."""
+        rows = []
+        for point in self.points:
+            row: dict[str, Any] = {"point": point.index}
+            row.update({name: point.overrides.get(name) for name in self.parameters})
+            for key, found in point.result.kpis.items():
+                row[f"{key}_mean"] = found.mean
+                row[f"{key}_half_width"] = found.half_width
+                row[f"{key}_low"] = found.low
+                row[f"{key}_high"] = found.high
+            rows.append(row)
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-compatible data (NaN becomes ``None``); runs are left out."""
+        return {
+            "scenario_name": self.scenario_name,
+            "parameters": list(self.parameters),
+            "seed": self.seed,
+            "n": self.n,
+            "confidence": self.confidence,
+            "points": [point.to_dict() for point in self.points],
+            "wall_time_s": self.wall_time_s,
+        }
+
+    def to_pandas(self, *, summary: bool = False) -> Any:
+        """Return :meth:`rows` (or :meth:`summary`) as a ``pandas.DataFrame``."""
+        return pandas().DataFrame(self.summary() if summary else self.rows())
 
 
 def point_label(overrides: Mapping[str, Any]) -> str:
@@ -91,6 +208,18 @@ def expand_grid(grid: Grid) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
 def _check_path(path: object) -> None:
     if not isinstance(path, str) or not path.strip():
         raise ValueError(f"a grid path must be a non-empty string, not {path!r}")
+
+
+def _grid_problems(problems: list[Problem]) -> list[Problem]:
+    """Name grid points ``grid PATH=VALUE``; report a problem shared by points once."""
+    found: dict[tuple[str, str], Problem] = {}
+    for problem in problems:
+        file = (problem.file or "").replace(f"{SET_LABEL} ", "grid ")
+        found.setdefault(
+            (problem.path, problem.message),
+            Problem(file or None, problem.line, problem.path, problem.message),
+        )
+    return list(found.values())
 
 
 def _grid_data(grid: Grid) -> Any:
@@ -163,11 +292,11 @@ def sweep(
         try:
             changed = apply_overrides(scenario, overrides)
         except ScenarioError as exc:
-            problems += [p for p in exc.problems if p not in problems]
+            problems += exc.problems
             continue
         points.append(Point(point_label(overrides), changed, scenario_hash(changed), overrides))
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(_grid_problems(problems))
     digest = scenario_hash(scenario)
     manifest = Manifest(
         kind="sweep",

@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from fieldtotable.experiment.results import ComparisonResult, ExperimentResult, SweepResult
+from fieldtotable.experiment.compare import ComparisonResult
+from fieldtotable.experiment.results import ExperimentResult
 from fieldtotable.experiment.runs import kpi_unit
 from fieldtotable.experiment.statistics import Difference, Estimate
+from fieldtotable.experiment.sweep import SweepResult
 from fieldtotable.scenario.overrides import SET_LABEL, override_label
 from fieldtotable.tables import MISSING, display_unit, format_number, format_table
 
@@ -52,29 +54,44 @@ def _percent(confidence: float) -> str:
     return f"{confidence * 100:g}%"
 
 
-def _signed(value: float, unit: str) -> str:
-    text = format_number(value, unit)
-    return f"+{text}" if value > 0 and text != MISSING and not text.startswith("0") else text
+def _points(value: float) -> str:
+    """Return a difference of rates in percentage points, without the unit."""
+    return format_number(value * 100, "kg")  # one decimal, thousands separators
 
 
-def format_estimate(found: Estimate | Difference, unit: str, *, signed: bool = False) -> str:
+def _number(value: float, unit: str, *, difference: bool = False) -> str:
+    """Format a number; a difference gets its sign, and rates are in percentage points."""
+    if difference and unit == "%":
+        text = _points(value)
+        text = text if text == MISSING else f"{text} pp"
+    else:
+        text = format_number(value, unit)
+    if difference and value > 0 and any(c in "123456789" for c in text):
+        text = f"+{text}"
+    return text
+
+
+def format_estimate(found: Estimate | Difference, unit: str) -> str:
     """Return ``mean ± half-width`` in a display unit (``n/a`` parts when undefined).
 
     Parameters
     ----------
     found
-        An estimate or a difference.
+        An estimate, or a difference: then positive means get a ``+`` and rates are
+        shown in percentage points (``+1.2 pp``).
     unit
         A display unit (see :func:`fieldtotable.tables.display_unit`).
-    signed
-        Write a ``+`` before positive means (for differences).
     """
-    mean = _signed(found.mean, unit) if signed else format_number(found.mean, unit)
-    return f"{mean} ± {format_number(found.half_width, unit)}"
+    difference = isinstance(found, Difference)
+    mean = _number(found.mean, unit, difference=difference)
+    half = _number(found.half_width, unit, difference=difference).lstrip("+")
+    return f"{mean} ± {half}"
 
 
 def format_interval(found: Estimate | Difference, unit: str) -> str:
-    """Return ``[low, high]`` in a display unit."""
+    """Return ``[low, high]`` in a display unit (percentage points for differences of rates)."""
+    if isinstance(found, Difference) and unit == "%":
+        return f"[{_points(found.low)}, {_points(found.high)}] pp"
     return f"[{format_number(found.low, unit)}, {format_number(found.high, unit)}]"
 
 
@@ -145,14 +162,14 @@ def _comparison_table(
     for key in keys:
         unit = _unit(key)
         diff = result.differences[name][key]
-        relative = MISSING if diff.relative != diff.relative else f"{diff.relative:+.1%}"
+        relative = MISSING if diff.relative != diff.relative else f"{diff.relative:+,.1%}"
         rows.append(
             [
                 key,
                 unit,
                 format_estimate(base.kpis[key], unit),
                 format_estimate(other.kpis[key], unit),
-                format_estimate(diff, unit, signed=True),
+                format_estimate(diff, unit),
                 format_interval(diff, unit),
                 relative,
                 SIGNIFICANT if diff.significant else "",
@@ -197,7 +214,7 @@ def format_comparison(result: ComparisonResult, kpis: Sequence[str] | None = Non
             "unit",
             f"{result.baseline}\nmean ± half-width",
             f"{name}\nmean ± half-width",
-            f"difference\n{title}",
+            "difference\n± half-width",
             f"{level} CI of the\ndifference",
             "change",
             "",

@@ -1,0 +1,431 @@
+"""The experiment commands of the ``fieldtotable`` command line.
+
+::
+
+    fieldtotable replicate [SCENARIO] [-n N|auto] [--seed N] [--out DIR] ...
+    fieldtotable compare A.yaml B.yaml [...] [-n N] [--baseline A] ...
+    fieldtotable sweep [SCENARIO] --grid PATH=V1,V2 [--grid ...] [-n N] [--out DIR] ...
+
+Each command also takes ``--days``, ``--set PATH=VALUE``, ``--kpi KEY``, ``--workers``,
+``--executor serial|process|dask``, ``--dask-address tcp://host:8786``, ``--out DIR``
+(resumable), ``--json`` and ``--quiet``. The handlers call
+:func:`fieldtotable.experiment.replicate`, :func:`~fieldtotable.experiment.compare`
+and :func:`~fieldtotable.experiment.sweep` and print
+:mod:`fieldtotable.experiment.tables`; no logic lives here.
+
+:func:`add_experiment_commands` adds the commands to the main parser's
+sub-parsers. Handlers have the signature ``(args, out, err) -> int``: a bad scenario
+or ``--set``/``--grid`` raises :class:`~fieldtotable.errors.ScenarioError` (the main
+command prints one line per problem and exits 2); bad experiment options (an
+unknown KPI, an output directory holding another experiment, Dask not installed)
+print ``fieldtotable COMMAND: error: ...`` and return 2; runs that failed print
+one line each (with the first traceback) and return 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from fieldtotable.errors import Problem, ScenarioError
+from fieldtotable.experiment import (
+    EXECUTORS,
+    ExperimentError,
+    RunFailedError,
+    StoppingRule,
+    compare,
+    replicate,
+    sweep,
+)
+from fieldtotable.experiment.tables import format_comparison, format_experiment, format_sweep
+from fieldtotable.scenario import apply_overrides, builtin_scenario, load_scenario
+from fieldtotable.scenario.overrides import parse_assignments, parse_override_path
+from fieldtotable.scenario.schema import Scenario
+from fieldtotable.scenario.yaml_loader import parse_yaml
+
+__all__ = ["add_experiment_commands", "parse_grid"]
+
+Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
+
+_PROG = "fieldtotable"
+_DEFAULT_SCENARIO = "baseline"
+_EXIT_OK = 0
+_EXIT_RUNS_FAILED = 1
+_EXIT_BAD_INPUT = 2
+
+
+class _OptionError(Exception):
+    """An option value argparse accepted but the command cannot use."""
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1 (got {value})")
+    return value
+
+
+def _count_or_auto(text: str) -> int | str:
+    return "auto" if text.strip().lower() == "auto" else _count(text)
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (got {value})")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must lie between 0 and 1 (got {text})")
+    return value
+
+
+def _common(command: argparse.ArgumentParser, *, n_default: int, auto: bool = False) -> None:
+    """Add the options every experiment command takes."""
+    command.add_argument(
+        "-n",
+        type=_count_or_auto if auto else _count,
+        default=n_default,
+        metavar="N|auto" if auto else "N",
+        help=f"replications (default: {n_default})"
+        + ("; 'auto' adds them until --target is reached" if auto else ""),
+    )
+    command.add_argument(
+        "--seed", type=_seed, default=0, metavar="N", help="seed of the experiment (default: 0)"
+    )
+    command.add_argument("--days", type=_count, metavar="N", help="shorten the horizon to N days")
+    command.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        dest="overrides",
+        metavar="PATH=VALUE",
+        help="change one value of the scenario (e.g. --set scale=2); repeatable",
+    )
+    command.add_argument(
+        "--kpi",
+        action="append",
+        dest="kpis",
+        metavar="KEY",
+        help="KPI to report (e.g. sold_kg, by_product.matsutake.spoilage_rate); repeatable",
+    )
+    command.add_argument(
+        "--confidence",
+        type=_fraction,
+        default=0.95,
+        metavar="LEVEL",
+        help="confidence level of the intervals (default: 0.95)",
+    )
+    command.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        help="where runs execute (default: process; dask with --dask-address)",
+    )
+    command.add_argument(
+        "--workers", type=_count, metavar="N", help="runs at once (default: all usable cores)"
+    )
+    command.add_argument(
+        "--dask-address",
+        metavar="ADDRESS",
+        help="scheduler of a Dask cluster, e.g. tcp://host:8786 (needs the dask extra)",
+    )
+    command.add_argument(
+        "--out",
+        metavar="DIR",
+        help="write each finished run to DIR; rerunning the same command resumes",
+    )
+    command.add_argument(
+        "--json", action="store_true", help="print the result as JSON instead of tables"
+    )
+    command.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
+
+
+def add_experiment_commands(subparsers: Any) -> None:
+    """Add ``replicate``, ``compare`` and ``sweep`` to the main parser's sub-commands.
+
+    Parameters
+    ----------
+    subparsers
+        What ``ArgumentParser.add_subparsers()`` returned; each command sets
+        ``handler``, a function ``(args, out, err) -> int``.
+    """
+    rep = subparsers.add_parser(
+        "replicate",
+        help="run replications and print every KPI with its confidence interval",
+        description=(
+            "Run independent replications of a scenario and print every KPI as mean ± "
+            "half-width with its Student-t confidence interval. With -n auto, "
+            "replications are added until the KPIs of --stop-kpi reach --target."
+        ),
+    )
+    rep.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help=f"scenario YAML file (default: the built-in {_DEFAULT_SCENARIO!r} scenario)",
+    )
+    _common(rep, n_default=30, auto=True)
+    rep.add_argument(
+        "--target",
+        type=_fraction,
+        default=0.05,
+        metavar="FRACTION",
+        help="with -n auto: half-width / |mean| to reach (default: 0.05)",
+    )
+    rep.add_argument(
+        "--stop-kpi",
+        action="append",
+        metavar="KEY",
+        help="with -n auto: KPI that must reach --target (default: sold_kg, spoilage_rate)",
+    )
+    rep.add_argument(
+        "--min-n", type=_count, default=10, metavar="N", help="with -n auto: first check"
+    )
+    rep.add_argument("--max-n", type=_count, default=200, metavar="N", help="with -n auto: cap")
+    rep.set_defaults(handler=_guard(_replicate))
+
+    cmp_ = subparsers.add_parser(
+        "compare",
+        help="run scenarios with common random numbers and print paired differences",
+        description=(
+            "Run two or more scenarios with common random numbers (replication i of "
+            "each uses the same random streams) and print, for each against the "
+            "baseline, the paired difference of every KPI with its confidence "
+            "interval; '*' marks differences whose interval excludes 0."
+        ),
+    )
+    cmp_.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files")
+    cmp_.add_argument(
+        "--baseline",
+        metavar="NAME",
+        help="the scenario the others are compared with: a file as given, or its name "
+        "without .yaml (default: the first)",
+    )
+    _common(cmp_, n_default=30)
+    cmp_.set_defaults(handler=_guard(_compare))
+
+    swp = subparsers.add_parser(
+        "sweep",
+        help="run replications over a grid of scenario values",
+        description=(
+            "Run replications of every combination of the --grid values (full "
+            "factorial) and print each point's KPIs as mean ± half-width."
+        ),
+    )
+    swp.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help=f"scenario YAML file (default: the built-in {_DEFAULT_SCENARIO!r} scenario)",
+    )
+    swp.add_argument(
+        "--grid",
+        action="append",
+        required=True,
+        metavar="PATH=V1,V2",
+        help="a field path and its values, e.g. --grid scale=1,2,5 or "
+        "--grid legs.a.dispatch.departures_h=[18],[6,18]; repeatable",
+    )
+    _common(swp, n_default=10)
+    swp.set_defaults(handler=_guard(_sweep))
+
+
+def parse_grid(texts: list[str]) -> dict[str, list[Any]]:
+    """Read ``--grid PATH=V1,V2`` options: the values are a YAML flow list without brackets.
+
+    Parameters
+    ----------
+    texts
+        ``["scale=1,2,5", "legs.a.fleet=1,2"]``.
+
+    Returns
+    -------
+    dict
+        Path -> values, in order.
+
+    Raises
+    ------
+    ScenarioError
+        With one problem per malformed text (named ``--grid TEXT``), or a path given twice.
+    """
+    grid: dict[str, list[Any]] = {}
+    problems: list[ScenarioError] = []
+    for text in texts:
+        label = f"--grid {text}"
+        path, equals, raw = text.partition("=")
+        path = path.strip()
+        try:
+            if not equals or not path:
+                raise ScenarioError.single("expected PATH=V1,V2,...", file=label)
+            try:
+                parse_override_path(path)
+            except ValueError as exc:
+                raise ScenarioError.single(str(exc), file=label) from None
+            if not raw.strip():
+                raise ScenarioError.single("no values after '='", file=label)
+            values, _ = parse_yaml(f"[{raw}]", label)
+            if not isinstance(values, list) or not values:
+                raise ScenarioError.single("no values after '='", file=label)
+            if path in grid:
+                raise ScenarioError.single("this path is already in the grid", file=label)
+            grid[path] = values
+        except ScenarioError as exc:
+            problems.append(exc)
+    if problems:
+        raise ScenarioError(p for exc in problems for p in exc.problems)
+    return grid
+
+
+def _guard(handler: Handler) -> Handler:
+    """Turn experiment errors into one line on stderr and an exit status."""
+
+    def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+        command = f"{_PROG} {getattr(args, 'command', None) or handler.__name__.strip('_')}"
+        try:
+            return handler(args, out, err)
+        except RunFailedError as exc:
+            for line in str(exc).splitlines():
+                print(f"{command}: {line.strip()}", file=err)
+            print(f"{command}: traceback of the first failure:", file=err)
+            print(exc.failures[0].traceback.rstrip(), file=err)
+            return _EXIT_RUNS_FAILED
+        except (ExperimentError, _OptionError) as exc:
+            print(f"{command}: error: {exc}", file=err)
+            return _EXIT_BAD_INPUT
+
+    run.__name__ = handler.__name__
+    run.__doc__ = handler.__doc__
+    return run
+
+
+def _read(path: str | None, args: argparse.Namespace, overrides: dict[str, Any]) -> Scenario:
+    scenario = builtin_scenario(_DEFAULT_SCENARIO) if path is None else load_scenario(path)
+    scenario = apply_overrides(scenario, overrides)
+    if args.days is not None:
+        if args.days > scenario.horizon_days:
+            raise _OptionError(
+                f"argument --days: must be at most the scenario's horizon_days, "
+                f"{scenario.horizon_days} (got {args.days})"
+            )
+        scenario = scenario.with_horizon(args.days)
+    return scenario
+
+
+def _options(args: argparse.Namespace, err: TextIO) -> dict[str, Any]:
+    executor = args.executor or ("dask" if args.dask_address else "process")
+    return {
+        "seed": args.seed,
+        "workers": args.workers,
+        "executor": executor,
+        "out": args.out,
+        "dask_address": args.dask_address,
+        "kpis": args.kpis,
+        "confidence": args.confidence,
+        "progress": False if args.quiet else err,
+    }
+
+
+def _footer(wall_time_s: float, args: argparse.Namespace) -> str:
+    where = f" | runs in {args.out}" if args.out else ""
+    return f"seed {args.seed} | wall time {wall_time_s:.1f} s{where}"
+
+
+def _emit(text: str, footer: str, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    print(text, file=out)
+    if args.json:
+        print(footer, file=err)
+    else:
+        print(file=out)
+        print(footer, file=out)
+    return _EXIT_OK
+
+
+def _replicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Handle ``fieldtotable replicate``."""
+    overrides = parse_assignments(args.overrides)
+    scenario = _read(args.scenario, args, overrides)
+    stopping = None
+    if args.n == "auto":
+        try:
+            stopping = StoppingRule(
+                kpis=tuple(args.stop_kpi or StoppingRule().kpis),
+                relative_half_width=args.target,
+                n_min=args.min_n,
+                n_max=args.max_n,
+            )
+        except ValueError as exc:
+            raise _OptionError(str(exc)) from None
+    elif args.stop_kpi:
+        raise _OptionError("argument --stop-kpi: needs -n auto")
+    result = replicate(scenario, args.n, stopping=stopping, **_options(args, err))
+    text = result.to_json() if args.json else format_experiment(result)
+    return _emit(text, _footer(result.wall_time_s, args), args, out, err)
+
+
+def _compare_names(paths: list[str]) -> list[str]:
+    stems = [Path(path).stem for path in paths]
+    if len(set(stems)) == len(stems):
+        return stems
+    return list(paths)
+
+
+def _pick_baseline(wanted: str, names: list[str], paths: list[str]) -> str:
+    for name, path in zip(names, paths, strict=True):
+        if wanted in {name, path}:
+            return name
+    if os.path.exists(wanted):
+        for name, path in zip(names, paths, strict=True):
+            if os.path.exists(path) and os.path.samefile(path, wanted):
+                return name
+    raise _OptionError(
+        f"argument --baseline: {wanted!r} is not one of the scenarios ({', '.join(names)})"
+    )
+
+
+def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Handle ``fieldtotable compare``."""
+    paths: list[str] = args.scenarios
+    if len(paths) < 2:
+        raise _OptionError("compare needs at least two scenario files")
+    if len(set(paths)) != len(paths):
+        raise _OptionError("a scenario file is given twice")
+    names = _compare_names(paths)
+    baseline = names[0] if args.baseline is None else _pick_baseline(args.baseline, names, paths)
+    overrides = parse_assignments(args.overrides)
+    scenarios: dict[str, Scenario] = {}
+    problems: list[Problem] = []
+    for name, path in zip(names, paths, strict=True):
+        try:
+            scenarios[name] = _read(path, args, overrides)
+        except ScenarioError as exc:
+            problems += exc.problems
+    if problems:
+        raise ScenarioError(problems)
+    result = compare(scenarios, args.n, baseline=baseline, **_options(args, err))
+    text = result.to_json() if args.json else format_comparison(result)
+    return _emit(text, _footer(result.wall_time_s, args), args, out, err)
+
+
+def _sweep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Handle ``fieldtotable sweep``."""
+    overrides = parse_assignments(args.overrides)
+    grid = parse_grid(args.grid)
+    scenario = _read(args.scenario, args, overrides)
+    result = sweep(scenario, grid, args.n, **_options(args, err))
+    text = result.to_json() if args.json else format_sweep(result, args.kpis)
+    return _emit(text, _footer(result.wall_time_s, args), args, out, err)
