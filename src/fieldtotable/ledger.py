@@ -8,6 +8,7 @@ than numpy arrays element by element; :meth:`Ledger.arrays` hands numpy arrays t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -114,6 +115,9 @@ class Ledger:
         self._sold = self.daily["sold"]
         self._sold_value = self.daily["sold_value_cny"]
         self.sales: list[tuple[float, int, float, float]] = []
+        self.sale_labelled_fractions: list[float] = []
+        """Per entry of :attr:`sales`: the nominal (labelled) remaining fraction of
+        shelf life, ``1 - consumed``, that markdown rules look at."""
         """One entry per lot piece sold: (time_h, product, kg, remaining shelf life d)."""
         self.waits: dict[str, list[float]] = {}
         """Hours each lot waited for a constrained resource, keyed by resource id."""
@@ -191,6 +195,7 @@ class Ledger:
         markdown: bool,
         place: str,
         lot: int,
+        labelled_fraction: float = math.nan,
     ) -> None:
         """Record a sale (or an order filled) of one lot piece."""
         day = self.day(time_h)
@@ -204,6 +209,7 @@ class Ledger:
         table["sold"][day] += kg
         table["sold_value_cny"][day] += value_cny
         self.sales.append((time_h, product, kg, remaining_days))
+        self.sale_labelled_fractions.append(labelled_fraction)
         if self.record_flows:
             self._log(time_h, "sell", product, kg, place, lot)
 

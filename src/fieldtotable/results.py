@@ -71,6 +71,26 @@ PRODUCT_KPIS = (
 )
 
 
+#: Number of bins of :attr:`RunResult.remaining_at_sale`.
+REMAINING_BINS = 20
+
+
+def remaining_histogram(ledger: Ledger, warmup_days: int) -> dict[str, list[float]]:
+    """Kg sold per product in bins of the labelled remaining fraction at sale."""
+    histogram = {product: [0.0] * REMAINING_BINS for product in ledger.products}
+    if not ledger.sales:
+        return histogram
+    sales = np.asarray(ledger.sales, dtype=float)
+    fractions = np.asarray(ledger.sale_labelled_fractions, dtype=float)
+    measured = (sales[:, 0] >= warmup_days * 24.0) & np.isfinite(fractions)
+    bins = np.clip((fractions * REMAINING_BINS).astype(int), 0, REMAINING_BINS - 1)
+    for index, product in enumerate(ledger.products):
+        chosen = measured & (sales[:, 1] == index)
+        counts = np.bincount(bins[chosen], weights=sales[chosen, 2], minlength=REMAINING_BINS)
+        histogram[product] = counts.tolist()
+    return histogram
+
+
 def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
@@ -116,6 +136,11 @@ class RunResult:
         Per collection point and hub: ``peak_stock_kg``, ``capacity_kg``,
         ``overflow_kg`` (kg that found the store full), and for collection points
         ``mean_precooling_wait_h`` and ``precooled_lots``.
+    remaining_at_sale
+        Per product id, kg sold (after the warm-up) in each of
+        :data:`REMAINING_BINS` equal bins of the labelled remaining fraction of shelf
+        life at sale (``1 - consumed``, the quantity markdown rules look at): bin 0
+        holds [0, 0.05), the last [0.95, 1].
     by_market
         Per market id (measured after the warm-up): ``demand_kg``, ``sold_kg``,
         ``lost_sales_kg``, ``fill_rate``, ``sold_value_cny``; for stores also
@@ -147,6 +172,7 @@ class RunResult:
     by_node: dict[str, dict[str, float]]
     by_market: dict[str, dict[str, float]]
     daily: dict[str, list[float]]
+    remaining_at_sale: dict[str, list[float]]
     events_processed: int
     flows: tuple[Flow, ...] | None = None
     wall_time_s: float = field(default=0.0, compare=False)
@@ -177,6 +203,7 @@ class RunResult:
                 "by_node": self.by_node,
                 "by_market": self.by_market,
                 "daily": self.daily,
+                "remaining_at_sale": self.remaining_at_sale,
                 "events_processed": self.events_processed,
                 "wall_time_s": self.wall_time_s,
             }
@@ -340,6 +367,7 @@ def build_result(
         by_node=by_node,
         by_market=by_market,
         daily=daily,
+        remaining_at_sale=remaining_histogram(ledger, warmup_days),
         events_processed=events_processed,
         flows=tuple(ledger.flows) if ledger.record_flows else None,
         wall_time_s=wall_time_s,

@@ -178,3 +178,19 @@ def test_by_market_splits_demand_and_sales_per_market() -> None:
     assert online["lost_sales_kg"] > 0
     assert online["demand_kg"] == pytest.approx(online["sold_kg"] + online["lost_sales_kg"])
     assert online["fill_rate"] == pytest.approx(online["sold_kg"] / online["demand_kg"])
+
+
+def test_remaining_at_sale_histogram_holds_every_kg_sold() -> None:
+    result = simulate(scenario(), 0)
+    histogram = result.remaining_at_sale
+    assert set(histogram) == {"fresh", "frozen"}
+    for product, counts in histogram.items():
+        assert len(counts) == 20
+        assert sum(counts) == pytest.approx(result.by_product[product]["sold_kg"])
+    # No shelf-life variability: labelled and actual remaining fractions agree, so the
+    # histogram's mean (bin centres) is the KPI to within half a bin.
+    for product, counts in histogram.items():
+        centres = [(index + 0.5) / 20 for index in range(20)]
+        mean = sum(c * kg for c, kg in zip(centres, counts, strict=True)) / sum(counts)
+        expected = result.by_product[product]["mean_remaining_fraction_at_sale"]
+        assert mean == pytest.approx(expected, abs=0.025)

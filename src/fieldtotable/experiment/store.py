@@ -106,6 +106,9 @@ def run_to_data(result: RunResult) -> dict[str, Any]:
             for name in _FLOAT_TABLES
         },
         "daily": {key: [_encode(v) for v in series] for key, series in result.daily.items()},
+        "remaining_at_sale": {
+            key: [_encode(v) for v in counts] for key, counts in result.remaining_at_sale.items()
+        },
         "events_processed": result.events_processed,
         "wall_time_s": result.wall_time_s,
     }
@@ -132,6 +135,9 @@ def run_from_data(data: Mapping[str, Any]) -> RunResult:
         by_node=_table(data["by_node"]),
         by_market=_table(data["by_market"]),
         daily={key: [_decode(v) for v in series] for key, series in data["daily"].items()},
+        remaining_at_sale={
+            key: [_decode(v) for v in counts] for key, counts in data["remaining_at_sale"].items()
+        },
         events_processed=int(data["events_processed"]),
         flows=None,
         wall_time_s=float(data["wall_time_s"]),

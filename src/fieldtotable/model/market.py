@@ -58,9 +58,8 @@ class Seller:
         product = lot.product
         price = self.prices[product]
         markdown = self.markdowns[product]
-        marked_down = markdown is not None and lot.remaining_fraction() < (
-            markdown.below_remaining_fraction
-        )
+        labelled = lot.remaining_fraction()
+        marked_down = markdown is not None and labelled < markdown.below_remaining_fraction
         if marked_down and markdown is not None:
             price *= 1.0 - markdown.discount
         remaining = lot.limit - lot.consumed
@@ -75,6 +74,7 @@ class Seller:
             markdown=marked_down,
             place=self.market_id,
             lot=lot.id,
+            labelled_fraction=labelled,
         )
 
 
