@@ -3,6 +3,8 @@
 ::
 
     fieldtotable run [SCENARIO] [--seed N] [--days N] [--json] [--set PATH=VALUE ...]
+                     [--report PATH] [--out DIR [--format csv|json|parquet ...]]
+    fieldtotable report [SCENARIO] [--seed N] [--days N] [--set ...] [-o report.html]
     fieldtotable validate SCENARIO [--set PATH=VALUE ...]
     fieldtotable show [SCENARIO] [--set PATH=VALUE ...]
     fieldtotable schema
@@ -32,6 +34,12 @@ from typing import NoReturn, TextIO
 
 from fieldtotable import __version__
 from fieldtotable.cli_experiment import add_experiment_commands
+from fieldtotable.cli_report import (
+    OutputError,
+    add_output_options,
+    check_outputs,
+    write_run_outputs,
+)
 from fieldtotable.errors import FieldToTableError, ScenarioError
 from fieldtotable.results import RunResult
 from fieldtotable.scenario import (
@@ -94,8 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        The parser, with sub-commands ``run``, ``validate``, ``show`` and
-        ``schema``; each sets ``handler``, the function that carries the command out.
+        The parser, with sub-commands ``run``, ``report``, ``validate``, ``show``,
+        ``schema`` and the experiment commands; each sets ``handler``, the function
+        that carries the command out.
     """
     parser = _Parser(
         prog=PROG,
@@ -142,7 +151,41 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the full result as JSON instead of tables"
     )
     _add_set(run)
+    add_output_options(run, tables_option="--out")
     run.set_defaults(handler=_run)
+
+    report = commands.add_parser(
+        "report",
+        help="simulate one replication and write a self-contained HTML report",
+        description=(
+            "Simulate one replication of a scenario and write one HTML file that reads "
+            "without this program or a network: the question, the scenario, every KPI, "
+            "breakdowns, figures, assumptions and how to reproduce it."
+        ),
+    )
+    report.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help=f"scenario YAML file (default: the built-in {DEFAULT_SCENARIO!r} scenario)",
+    )
+    report.add_argument(
+        "--seed", type=_whole_number(0), default=0, metavar="N", help="seed (default: 0)"
+    )
+    report.add_argument(
+        "--days", type=_whole_number(1), metavar="N", help="shorten the horizon to N days"
+    )
+    report.add_argument(
+        "-o",
+        "--output",
+        dest="report",
+        default="report.html",
+        metavar="PATH",
+        help="the HTML file to write (default: report.html)",
+    )
+    _add_set(report)
+    add_output_options(report, tables_option="--out", report=False)
+    report.set_defaults(handler=_make_report)
 
     validate = commands.add_parser(
         "validate",
@@ -214,7 +257,7 @@ def _footer(result: RunResult) -> str:
     )
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _run_scenario(args: argparse.Namespace) -> Scenario:
     scenario = _load(args)
     if args.days is not None:
         if args.days > scenario.horizon_days:
@@ -224,6 +267,12 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"(got {args.days})",
             )
         scenario = scenario.with_horizon(args.days)
+    return scenario
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    scenario = _run_scenario(args)
+    check_outputs(args)
     result = simulate(scenario, seed=args.seed)
     if args.json:
         print(result.to_json(), file=out)
@@ -232,6 +281,16 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(format_run(result, scenario), file=out)
         print(file=out)
         print(_footer(result), file=out)
+    write_run_outputs(args, result, scenario, err)
+    return EXIT_OK
+
+
+def _make_report(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
+    scenario = _run_scenario(args)
+    check_outputs(args)
+    result = simulate(scenario, seed=args.seed)
+    write_run_outputs(args, result, scenario, out)
+    print(_footer(result), file=out)
     return EXIT_OK
 
 
@@ -307,9 +366,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = exit_.code
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_BAD_INPUT)
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # for reports: how to reproduce
     try:
         return handler(args, out, err)
-    except _BadOptionError as error:
+    except (_BadOptionError, OutputError) as error:
         print(f"{PROG} {args.command}: error: {error}", file=err)
         return EXIT_BAD_INPUT
     except ScenarioError as error:

@@ -8,7 +8,9 @@
 
 Each command also takes ``--days``, ``--set PATH=VALUE``, ``--kpi KEY``, ``--workers``,
 ``--executor serial|process|dask``, ``--dask-address tcp://host:8786``, ``--out DIR``
-(resumable), ``--json`` and ``--quiet``. The handlers call
+(resumable), ``--json``, ``--quiet``, ``--report PATH`` (a self-contained HTML report)
+and ``--export DIR [--format csv|json|parquet]`` (the result's tables; ``--out`` is
+taken by the resumable run store). The handlers call
 :func:`fieldtotable.experiment.replicate`, :func:`~fieldtotable.experiment.compare`
 and :func:`~fieldtotable.experiment.sweep` and print
 :mod:`fieldtotable.experiment.tables`; no logic lives here.
@@ -30,6 +32,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from fieldtotable.cli_report import (
+    OutputError,
+    add_output_options,
+    check_outputs,
+    write_experiment_outputs,
+)
 from fieldtotable.errors import Problem, ScenarioError
 from fieldtotable.experiment import (
     EXECUTORS,
@@ -153,6 +161,7 @@ def _common(command: argparse.ArgumentParser, *, n_default: int, auto: bool = Fa
         "--json", action="store_true", help="print the result as JSON instead of tables"
     )
     command.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
+    add_output_options(command, tables_option="--export")
 
 
 def add_experiment_commands(subparsers: Any) -> None:
@@ -304,7 +313,7 @@ def _guard(handler: Handler) -> Handler:
             print(f"{command}: traceback of the first failure:", file=err)
             print(exc.failures[0].traceback.rstrip(), file=err)
             return _EXIT_RUNS_FAILED
-        except (ExperimentError, _OptionError) as exc:
+        except (ExperimentError, _OptionError, OutputError) as exc:
             print(f"{command}: error: {exc}", file=err)
             return _EXIT_BAD_INPUT
 
@@ -372,9 +381,12 @@ def _replicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise _OptionError(str(exc)) from None
     elif args.stop_kpi:
         raise _OptionError("argument --stop-kpi: needs -n auto")
+    check_outputs(args)
     result = replicate(scenario, args.n, stopping=stopping, **_options(args, err))
     text = result.to_json() if args.json else format_experiment(result)
-    return _emit(text, _footer(result.wall_time_s, args), args, out, err)
+    code = _emit(text, _footer(result.wall_time_s, args), args, out, err)
+    write_experiment_outputs(args, result, scenario, err)
+    return code
 
 
 def _compare_names(paths: list[str]) -> list[str]:
@@ -416,9 +428,12 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             problems += exc.problems
     if problems:
         raise ScenarioError(problems)
+    check_outputs(args)
     result = compare(scenarios, args.n, baseline=baseline, **_options(args, err))
     text = result.to_json() if args.json else format_comparison(result)
-    return _emit(text, _footer(result.wall_time_s, args), args, out, err)
+    code = _emit(text, _footer(result.wall_time_s, args), args, out, err)
+    write_experiment_outputs(args, result, scenarios, err)
+    return code
 
 
 def _sweep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -426,6 +441,9 @@ def _sweep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     overrides = parse_assignments(args.overrides)
     grid = parse_grid(args.grid)
     scenario = _read(args.scenario, args, overrides)
+    check_outputs(args)
     result = sweep(scenario, grid, args.n, **_options(args, err))
     text = result.to_json() if args.json else format_sweep(result, args.kpis)
-    return _emit(text, _footer(result.wall_time_s, args), args, out, err)
+    code = _emit(text, _footer(result.wall_time_s, args), args, out, err)
+    write_experiment_outputs(args, result, scenario, err)
+    return code

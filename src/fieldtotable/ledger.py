@@ -114,6 +114,13 @@ class Ledger:
         self._harvested = self.daily["harvested"]
         self._sold = self.daily["sold"]
         self._sold_value = self.daily["sold_value_cny"]
+        self._remaining_days = self.daily["remaining_shelf_life_kg_d"]
+        self._remaining_fraction = self.daily["remaining_fraction_kg"]
+        self._markdown_sold = self.daily["markdown_sold"]
+        self._demand = self.daily["demand"]
+        self._lost_sales = self.daily["lost_sales"]
+        self._delivered = self.daily["delivered_to_market"]
+        self._field_to_market = self.daily["field_to_market_kg_h"]
         self.sales: list[tuple[float, int, float, float]] = []
         self.sale_labelled_fractions: list[float] = []
         """Per entry of :attr:`sales`: the nominal (labelled) remaining fraction of
@@ -126,7 +133,8 @@ class Ledger:
         self.market_daily: dict[str, dict[str, list[float]]] = {}
         """Per market id, each of :data:`MARKET_QUANTITIES` by day."""
 
-    def _market(self, market: str) -> dict[str, list[float]]:
+    def market_table(self, market: str) -> dict[str, list[float]]:
+        """Return the daily table of one market (each of :data:`MARKET_QUANTITIES`)."""
         table = self.market_daily.get(market)
         if table is None:
             table = {name: [0.0] * self.horizon_days for name in MARKET_QUANTITIES}
@@ -135,15 +143,19 @@ class Ledger:
 
     def demand(self, time_h: float, product: int, kg: float, market: str) -> None:
         """Record demand at a market (walk-in customers or an order)."""
-        day = self.day(time_h)
-        self.daily["demand"][product][day] += kg
-        self._market(market)["demand"][day] += kg
+        day = int(time_h // 24)
+        if day >= self.horizon_days:
+            day = self.horizon_days - 1
+        self._demand[product][day] += kg
+        self.market_table(market)["demand"][day] += kg
 
     def lost_sale(self, time_h: float, product: int, kg: float, market: str) -> None:
         """Record demand a market could not meet from stock."""
-        day = self.day(time_h)
-        self.daily["lost_sales"][product][day] += kg
-        self._market(market)["lost_sales"][day] += kg
+        day = int(time_h // 24)
+        if day >= self.horizon_days:
+            day = self.horizon_days - 1
+        self._lost_sales[product][day] += kg
+        self.market_table(market)["lost_sales"][day] += kg
 
     def day(self, time_h: float) -> int:
         """Day bin of a clock time (the end of the horizon falls in the last day)."""
@@ -198,14 +210,18 @@ class Ledger:
         labelled_fraction: float = math.nan,
     ) -> None:
         """Record a sale (or an order filled) of one lot piece."""
-        day = self.day(time_h)
+        day = int(time_h // 24)  # self.day(), inlined: one call per lot piece sold
+        if day >= self.horizon_days:
+            day = self.horizon_days - 1
         self._sold[product][day] += kg
         self._sold_value[product][day] += value_cny
-        self.daily["remaining_shelf_life_kg_d"][product][day] += kg * remaining_days
-        self.daily["remaining_fraction_kg"][product][day] += kg * remaining_fraction
+        self._remaining_days[product][day] += kg * remaining_days
+        self._remaining_fraction[product][day] += kg * remaining_fraction
         if markdown:
-            self.daily["markdown_sold"][product][day] += kg
-        table = self._market(place)
+            self._markdown_sold[product][day] += kg
+        table = self.market_daily.get(place)
+        if table is None:
+            table = self.market_table(place)
         table["sold"][day] += kg
         table["sold_value_cny"][day] += value_cny
         self.sales.append((time_h, product, kg, remaining_days))
@@ -224,8 +240,8 @@ class Ledger:
     ) -> None:
         """Record kg reaching a market (store shelf or order), with its age."""
         day = self.day(time_h)
-        self.daily["delivered_to_market"][product][day] += kg
-        self.daily["field_to_market_kg_h"][product][day] += kg * hours_since_harvest
+        self._delivered[product][day] += kg
+        self._field_to_market[product][day] += kg * hours_since_harvest
         if self.record_flows:
             self._log(time_h, "deliver", product, kg, place, lot)
 

@@ -214,6 +214,36 @@ class RunResult:
         """Return the :meth:`to_dict` data as JSON text."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
+    def to_pandas(self, table: str | None = "kpis") -> Any:
+        """Return a table of the run as a ``pandas.DataFrame`` (pandas must be installed).
+
+        Parameters
+        ----------
+        table
+            ``"kpis"`` (default: columns ``kpi``, ``value``, ``unit``, ``meaning``, one
+            row per KPI), ``"by_product"``, ``"by_stage"``, ``"by_leg"``,
+            ``"by_node"``, ``"by_market"``, ``"daily"``, ``"remaining_at_sale"``; or
+            ``"all"`` (or ``None``) for a dict of every table's frame. Columns are
+            typed and carry units in their names (see :mod:`fieldtotable.export`).
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+        ValueError
+            For an unknown table name.
+        """
+        from fieldtotable.export import run_table_set  # noqa: PLC0415
+        from fieldtotable.export.frames import pick  # noqa: PLC0415
+
+        return pick(run_table_set(self), table)
+
+    def _repr_html_(self) -> str:
+        """Return the KPIs as an HTML table (shown by Jupyter)."""
+        from fieldtotable.export.html import run_html  # noqa: PLC0415
+
+        return run_html(self)
+
 
 def _clean(value: Any) -> Any:
     if isinstance(value, dict):

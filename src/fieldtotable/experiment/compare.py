@@ -117,6 +117,12 @@ class ComparisonResult(Comparable):
         ]
         return pandas().DataFrame(rows)
 
+    def _repr_html_(self) -> str:
+        """Return the configurations side by side as an HTML table (shown by Jupyter)."""
+        from fieldtotable.export.html import comparison_html  # noqa: PLC0415
+
+        return comparison_html(self)
+
 
 def _named(configurations: Mapping[str, Scenario] | Sequence[Scenario]) -> dict[str, Scenario]:
     if isinstance(configurations, Mapping):

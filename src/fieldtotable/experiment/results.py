@@ -181,13 +181,37 @@ class ExperimentResult(Comparable):
             data["runs"] = [run.to_dict() for run in self.runs]
         return data
 
-    def to_pandas(self) -> Any:
-        """Return a ``pandas.DataFrame``: one row per replication, one column per KPI."""
-        rows = [
-            {"replication": i, **{key: values[i] for key, values in self.values.items()}}
-            for i in range(self.n)
-        ]
-        return pandas().DataFrame(rows)
+    def to_pandas(self, table: str | None = "replications") -> Any:
+        """Return a table of the replications as a ``pandas.DataFrame``.
+
+        Parameters
+        ----------
+        table
+            ``"replications"`` (default: one row per replication, one column per
+            KPI), ``"summary"`` (one row per KPI: ``kpi``, ``unit``, ``n``, ``mean``,
+            ``sd``, ``half_width``, ``low``, ``high``, ``confidence``, ``missing``),
+            ``"runs_<name>"`` for every run's table ``<name>`` stacked with a
+            ``replication`` column (``runs_daily``, ``runs_by_product``, ...), or
+            ``"all"`` (or ``None``) for a dict of the summary and replications frames.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+        ValueError
+            For an unknown table name.
+        """
+        from fieldtotable.export import experiment_table_set  # noqa: PLC0415
+        from fieldtotable.export.frames import pick  # noqa: PLC0415
+
+        runs = table is not None and table.startswith("runs_")
+        return pick(experiment_table_set(self, runs=runs), table)
+
+    def _repr_html_(self) -> str:
+        """Return every KPI with its interval as an HTML table (shown by Jupyter)."""
+        from fieldtotable.export.html import experiment_html  # noqa: PLC0415
+
+        return experiment_html(self)
 
 
 def summarize_runs(

@@ -141,6 +141,12 @@ class SweepResult(Comparable):
         """Return :meth:`rows` (or :meth:`summary`) as a ``pandas.DataFrame``."""
         return pandas().DataFrame(self.summary() if summary else self.rows())
 
+    def _repr_html_(self) -> str:
+        """Return one row per point as an HTML table (shown by Jupyter)."""
+        from fieldtotable.export.html import sweep_html  # noqa: PLC0415
+
+        return sweep_html(self)
+
 
 def point_label(overrides: Mapping[str, Any]) -> str:
     """Return a point's overrides in words: ``legs.a.fleet=2, scale=5``."""

@@ -66,10 +66,12 @@ class Calendar:
         self.start_date = start_date
         self.month = [d.month for d in dates]
         self.weekday = [d.weekday() for d in dates]
+        self._last_day = days - 1
 
     def month_at(self, time_h: float) -> int:
         """Calendar month (1-12) at a clock time."""
-        return self.month[min(int(time_h // 24), len(self.month) - 1)]
+        day = int(time_h // 24)
+        return self.month[day if day < self._last_day else self._last_day]
 
 
 class Context:

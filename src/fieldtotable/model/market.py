@@ -44,6 +44,8 @@ class Seller:
         display: ConstantTemperature | Sequence[ConstantTemperature],
     ) -> None:
         self.context = context
+        self.ledger = context.ledger
+        self.env = context.env
         self.market_id = market_id
         self.prices = prices
         self.markdowns = markdowns
@@ -58,14 +60,14 @@ class Seller:
         product = lot.product
         price = self.prices[product]
         markdown = self.markdowns[product]
-        labelled = lot.remaining_fraction()
+        labelled = max(1.0 - lot.consumed, 0.0)  # lot.remaining_fraction(), inlined
         marked_down = markdown is not None and labelled < markdown.below_remaining_fraction
         if marked_down and markdown is not None:
             price *= 1.0 - markdown.discount
         remaining = lot.limit - lot.consumed
         remaining_days = remaining / self.display_rates[product] / 24.0
-        self.context.ledger.sell(
-            self.context.env.now,
+        self.ledger.sell(
+            self.env.now,
             product,
             kg,
             kg * price,
@@ -254,6 +256,10 @@ class StoreProcess:
         context = self.context
         env = context.env
         ledger = context.ledger
+        last_day = ledger.horizon_days - 1
+        demand_kg, lost_sales_kg = ledger.daily["demand"], ledger.daily["lost_sales"]
+        market_table = ledger.market_table(self.market_id)
+        market_demand, market_lost_sales = market_table["demand"], market_table["lost_sales"]
         day = 0
         while True:
             if day * 24 + self.slots[0][0] >= context.horizon_h:
@@ -276,15 +282,22 @@ class StoreProcess:
                 if at >= context.horizon_h:
                     return
                 yield env.timeout(at - env.now)
-                self._remove_expired()
+                now = env.now
+                if not now < self.next_expiry_h:  # what _remove_expired() checks first
+                    self._remove_expired()
+                # ledger.demand() and ledger.lost_sale(), inlined: this loop runs per
+                # product and hour slot, the most frequent model step of a run.
+                ledger_day = min(int(now // 24), last_day)
                 for product, wanted_by_slot in plan:
                     wanted = wanted_by_slot[slot]
                     if wanted <= 0:
                         continue
-                    ledger.demand(env.now, product, wanted, self.market_id)
+                    demand_kg[product][ledger_day] += wanted
+                    market_demand[ledger_day] += wanted
                     sold = self._serve(product, wanted)
                     if wanted - sold > EPSILON_KG:
-                        ledger.lost_sale(env.now, product, wanted - sold, self.market_id)
+                        lost_sales_kg[product][ledger_day] += wanted - sold
+                        market_lost_sales[ledger_day] += wanted - sold
             day += 1
 
     def _serve(self, product: int, wanted: float) -> float:
@@ -293,21 +306,26 @@ class StoreProcess:
         if not lots:
             return 0.0
         now = self.context.env.now
-        if self.config.issuing != "FIFO":
+        if len(lots) > 1 and self.config.issuing != "FIFO":
             lots.sort(key=self.sort_key)
         sold = 0.0
         emptied = 0
+        sell = self.seller.sell
+        live = self.context.live
         for lot in lots:
-            take = min(lot.kg, wanted - sold)
+            rest = wanted - sold
+            take = rest if rest < lot.kg else lot.kg  # min(lot.kg, rest)
             if take <= EPSILON_KG:
                 break
-            lot.advance(now)
-            self.seller.sell(lot, take)
+            if now > lot.updated_h:  # lot.advance(now), inlined
+                lot.consumed += lot.environment.consumed(lot.product, lot.updated_h, now)
+                lot.updated_h = now
+            sell(lot, take)
             sold += take
             lot.kg -= take
             if lot.kg <= EPSILON_KG:
                 emptied += 1
-                self.context.remove(lot)
+                del live[lot.id]  # context.remove(lot)
             else:
                 break
         del lots[:emptied]

@@ -98,6 +98,7 @@ class Storage:
         self.peak_occupied_kg = 0.0
         self.on_stock: Callable[[int], None] = lambda _product: None
         """Called with the product index whenever stock of it is admitted."""
+        self._order_keys: dict[str, Callable[[Lot], float]] = {}
 
     # -- arrivals ---------------------------------------------------------------
     def receive(self, lot: Lot) -> None:
@@ -154,7 +155,10 @@ class Storage:
             return []
         if issuing == "FIFO":
             return self._take_front(lots, kg)
-        lots.sort(key=issue_order_key(issuing, self.cold_for))
+        key = self._order_keys.get(issuing)
+        if key is None:
+            key = self._order_keys[issuing] = issue_order_key(issuing, self.cold_for)
+        lots.sort(key=key)
         picked = self._take_front(lots, kg)
         # Back to arrival order, which loading vehicles (take_oldest) relies on.
         lots.sort(key=_arrival)
@@ -221,7 +225,7 @@ class Storage:
 
     def kg_of(self, products: Iterable[int]) -> float:
         """Kg in stock of ``products``."""
-        return sum(self.stock_kg[p] for p in products)
+        return sum(map(self.stock_kg.__getitem__, products))
 
     # -- inspection -------------------------------------------------------------
     def inspect(self) -> None:

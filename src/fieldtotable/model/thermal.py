@@ -68,10 +68,12 @@ class Ambient:
         One entry per product index.
     """
 
-    __slots__ = ("cumulative", "hourly_temp_c", "rates")
+    __slots__ = ("cumulative", "hourly_temp_c", "last_hour", "rates")
 
     def __init__(self, hourly_temp_c: np.ndarray, kinetics: Sequence[Kinetics]) -> None:
         self.hourly_temp_c = hourly_temp_c
+        self.last_hour = len(hourly_temp_c) - 1
+        """Index of the last tabulated hour (its rate goes on past the table)."""
         self.rates: list[list[float]] = []
         self.cumulative: list[list[float]] = []
         for kinetic in kinetics:
@@ -92,11 +94,13 @@ class Ambient:
         """Fraction of shelf life consumed between two clock times."""
         rates = self.rates[product]
         cumulative = self.cumulative[product]
-        last = len(rates) - 1
+        last = self.last_hour
         end_hour = int(end_h)
-        end_hour = min(end_hour, last)
+        if end_hour > last:
+            end_hour = last
         start_hour = int(start_h)
-        start_hour = min(start_hour, last)
+        if start_hour > last:
+            start_hour = last
         return (
             cumulative[end_hour]
             + (end_h - end_hour) * rates[end_hour]
@@ -109,11 +113,15 @@ class Ambient:
         if amount <= 0:
             return start_h
         cumulative = self.cumulative[product]
-        target = self._integral(product, start_h) + amount
+        rates = self.rates[product]
+        start_hour = int(start_h)  # self._integral(product, start_h), inlined
+        if start_hour > self.last_hour:
+            start_hour = self.last_hour
+        target = cumulative[start_hour] + (start_h - start_hour) * rates[start_hour] + amount
         hour = bisect.bisect_right(cumulative, target) - 1
-        if hour >= len(self.rates[product]):
+        if hour > self.last_hour:
             return math.inf
-        return hour + (target - cumulative[hour]) / self.rates[product][hour]
+        return hour + (target - cumulative[hour]) / rates[hour]
 
     def temperature_at(self, time_h: float) -> float:
         """Temperature at a clock time, °C."""

@@ -191,12 +191,19 @@ class World:
                 for month in table
             }  # fmt: skip
         for node_id, storage in self.storages.items():
+            # Only legs that wait for loads react to cargo (cargo_arrived); a node with
+            # none keeps the storage's no-op on_stock, saving a call per lot admitted.
             by_product = {
-                month: {self.product_index[p]: self.legs[leg_id] for p, leg_id in choices.items()}
+                month: {
+                    self.product_index[p]: self.legs[leg_id]
+                    for p, leg_id in choices.items()
+                    if self.legs[leg_id].min_load_kg is not None
+                }
                 for month, nodes in table.items()
                 for choices in [nodes.get(node_id, {})]
             }
-            storage.on_stock = functools.partial(self._cargo_arrived, by_product)
+            if any(by_product.values()):
+                storage.on_stock = functools.partial(self._cargo_arrived, by_product)
 
     def _cargo_arrived(self, by_product: dict[int, dict[int, LegProcess]], product: int) -> None:
         """Tell the leg that carries ``product`` onward this month that cargo is waiting."""

@@ -17,6 +17,7 @@ from fieldtotable.scenario.schema import (
     FullOrTimeoutDispatch,
     Hub,
     Leg,
+    Location,
     Markdown,
     Orders,
     OrderStream,
@@ -89,6 +90,8 @@ NAME_UNITS: dict[str, str] = {
     "scale": "factor",
     "season": "factor",
     "weekday_factors": "factor",
+    "lon": "° (east)",
+    "lat": "° (north)",
 }
 """Units of fields whose names carry none, or not the right one."""
 
@@ -463,8 +466,9 @@ SECTIONS: tuple[Section, ...] = (
         "County collection points. An arriving lot is graded (rejected kg leave the "
         "system), pre-cooled if its temperature class is listed (queueing at the "
         "region's air temperature for a free unit), then kept in the cold room until a "
-        "leg loads it.",
-        (CollectionPoint, Precooling),
+        "leg loads it. Collection points, hubs and markets may give a `location` for "
+        "the network map.",
+        (CollectionPoint, Precooling, Location),
     ),
     Section(
         "hubs",

@@ -190,6 +190,15 @@ class Precooling(Frozen):
     the cold room."""
 
 
+class Location(Frozen):
+    """A node's position on a map: longitude and latitude (WGS 84), for figures only."""
+
+    lon: Annotated[float, Strict(), Field(ge=-180, le=180, allow_inf_nan=False)]
+    """Longitude, degrees east of Greenwich (west is negative), in [-180, 180]."""
+    lat: Annotated[float, Strict(), Field(ge=-90, le=90, allow_inf_nan=False)]
+    """Latitude, degrees north of the equator (south is negative), in [-90, 90]."""
+
+
 OnFull = Literal["wait", "refuse"]
 
 
@@ -213,6 +222,10 @@ class CollectionPoint(Frozen):
     """Climate region (a key of ``climate``): the air temperature of lots queueing
     for pre-cooling or waiting outside a full cold room, of loading onto legs leaving
     here, and of a reefer failure in the first half of such a leg's trip."""
+    location: Location | None = None
+    """Position on a map (``{lon: .., lat: ..}``, degrees), used by the network map
+    figure only; no effect on the simulation. Nodes without one are laid out
+    automatically."""
     grading_reject_fraction: GradingFraction = 0.0
     """Share of the kg removed at grading: one number for every product, or a
     mapping product -> share (products not listed are not graded). Grading happens
@@ -244,6 +257,10 @@ class Hub(Frozen):
     """Climate region (a key of ``climate``): the air temperature on the dock, of
     lots waiting outside a full store, of loading onto legs leaving here, and of a
     reefer failure in the half of a trip nearer this hub."""
+    location: Location | None = None
+    """Position on a map (``{lon: .., lat: ..}``, degrees), used by the network map
+    figure only; no effect on the simulation. Nodes without one are laid out
+    automatically."""
     handling_time_h: NonNegativeFloat = 0.0
     """Hours from the end of the dock exposure until a lot enters the store, h; the
     lot is held at its chamber's setpoint meanwhile and takes no store capacity."""
@@ -471,6 +488,10 @@ class Store(Frozen):
     region: str
     """Climate region (a key of ``climate``). Checked, but not used by the model: the
     store holds its stock at its setpoints."""
+    location: Location | None = None
+    """Position on a map (``{lon: .., lat: ..}``, degrees), used by the network map
+    figure only; no effect on the simulation. Nodes without one are laid out
+    automatically."""
     supplied_by: str
     """The hub (a key of ``hubs``) that replenishes the store."""
     open_hours: tuple[HourOfDay, Annotated[float, Strict(), Field(gt=0, le=24)]] = (9.0, 21.0)
@@ -546,6 +567,10 @@ class Orders(Frozen):
     region: str | None = None
     """Climate region (a key of ``climate``), optional. Checked when given, but not
     used by the model."""
+    location: Location | None = None
+    """Position on a map (``{lon: .., lat: ..}``, degrees), used by the network map
+    figure only; no effect on the simulation. Nodes without one are laid out
+    automatically."""
     supplied_by: str
     """The hub (a key of ``hubs``) whose stock fills the orders; the remaining shelf
     life at sale is measured at that hub's setpoints."""

@@ -1,0 +1,116 @@
+"""Guard for optimisations: the model's results must stay identical to the last bit.
+
+Usage::
+
+    python benchmarks/perf/fingerprint.py --save  [--file F]   # before changing model code
+    python benchmarks/perf/fingerprint.py --check [--file F]   # after each change
+
+``--save`` records, for several scenarios and seeds 0-2, the scenario itself (as
+validated data, so that later edits to the YAML files do not move the reference) and
+``simulate(scenario, seed).to_dict()`` without its wall time. ``--check`` reruns the
+recorded scenarios and fails on the first difference, naming the field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from fieldtotable import Scenario, builtin_scenario, load_scenario, simulate
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_FILE = Path("/tmp/fieldtotable-fingerprint.json")
+SCENARIOS = {
+    "baseline": lambda: builtin_scenario("baseline"),
+    "scale_10x": lambda: load_scenario(ROOT / "scenarios" / "scale_10x.yaml"),
+    "fifo_store": lambda: load_scenario(ROOT / "scenarios" / "fifo_store.yaml"),
+    "dispatch_full_truckload": lambda: load_scenario(
+        ROOT / "scenarios" / "dispatch_full_truckload.yaml"
+    ),
+    "rail_kunming_shanghai": lambda: load_scenario(
+        ROOT / "scenarios" / "rail_kunming_shanghai.yaml"
+    ),
+    "air_matsutake_direct": lambda: load_scenario(
+        ROOT / "scenarios" / "air_matsutake_direct.yaml"
+    ),
+    "small": lambda: load_scenario(ROOT / "tests" / "data" / "small.yaml"),
+}
+SEEDS = (0, 1, 2)
+
+
+def outcome(scenario: Scenario, seed: int, replication: int | None) -> dict[str, Any]:
+    """The run's data, wall time left out."""
+    data = simulate(scenario, seed, replication=replication).to_dict()
+    del data["wall_time_s"]
+    return data
+
+
+def first_difference(left: Any, right: Any, path: str = "") -> str | None:
+    """Path of the first value that differs (NaN equals NaN), or ``None``."""
+    if isinstance(left, dict) and isinstance(right, dict):
+        if left.keys() != right.keys():
+            return f"{path}: keys {sorted(left.keys() ^ right.keys())}"
+        for key in left:
+            found = first_difference(left[key], right[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(left, list) and isinstance(right, list):
+        if len(left) != len(right):
+            return f"{path}: length {len(left)} != {len(right)}"
+        for index, (a, b) in enumerate(zip(left, right, strict=True)):
+            found = first_difference(a, b, f"{path}[{index}]")
+            if found:
+                return found
+        return None
+    if isinstance(left, float) and isinstance(right, float) and math.isnan(left):
+        return None if math.isnan(right) else f"{path}: {left!r} != {right!r}"
+    return None if left == right and type(left) is type(right) else f"{path}: {left!r} != {right!r}"
+
+
+def main() -> int:
+    """Save or check the reference."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--save", action="store_true")
+    mode.add_argument("--check", action="store_true")
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    args = parser.parse_args()
+    if args.save:
+        reference: dict[str, Any] = {}
+        for name, make in SCENARIOS.items():
+            scenario = make()
+            reference[name] = {
+                "scenario": scenario.model_dump(mode="json", by_alias=True),
+                "runs": {
+                    f"{seed}/{replication}": outcome(scenario, seed, replication)
+                    for seed in SEEDS
+                    for replication in (None, 1)
+                },
+            }
+            print(f"saved {name}")
+        args.file.write_text(json.dumps(reference))
+        return 0
+    reference = json.loads(args.file.read_text())
+    failed = 0
+    for name, entry in reference.items():
+        scenario = Scenario.model_validate(entry["scenario"])
+        for key, expected in entry["runs"].items():
+            seed_text, replication_text = key.split("/")
+            replication = None if replication_text == "None" else int(replication_text)
+            # Through JSON, as saved: tuples become lists, NaN stays None.
+            got = json.loads(json.dumps(outcome(scenario, int(seed_text), replication)))
+            difference = first_difference(got, expected)
+            if difference:
+                failed += 1
+                print(f"DIFFERENT {name} seed {key}: {difference}")
+    print("identical" if not failed else f"{failed} runs differ")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

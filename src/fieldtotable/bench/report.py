@@ -1,0 +1,393 @@
+"""Tables and the figure of the channel study: markdown, CSV, PNG.
+
+:func:`write_study` writes, into one folder, ``channels.md`` (the results table,
+the lowest-spoilage configuration at each scale with paired differences, and what
+binds as the channel scales), ``channels.csv`` (one row per configuration: every
+metric's mean, half-width and interval, in model units), ``capacity.csv`` (every
+capacity indicator of every configuration) and ``channels.png`` (the metrics
+against scale). The figure uses matplotlib's object API (no pyplot, no display).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import platform
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import fieldtotable
+from fieldtotable.bench.channels import (
+    METRICS,
+    VARIANTS,
+    ChannelStudyResult,
+    Configuration,
+    Metric,
+    Variant,
+)
+from fieldtotable.experiment.statistics import Estimate
+
+__all__ = ["binding", "format_study", "machine_line", "plot_study", "write_study"]
+
+#: Thresholds at which a capacity indicator counts as binding.
+STORE_FULL = 0.99
+"""Peak shelf stock at or above this share of the shelf."""
+STORE_SHORT = 0.90
+"""Store fill rate below this (with a full shelf): the shelf limits sales."""
+NODE_FULL = 0.99
+"""Peak stock at or above this share of the node's capacity."""
+NODE_OVERFLOW = 0.01
+"""Kg that found the node full: at least this share of the kg harvested."""
+LEG_BUSY = 0.90
+"""Share of the fleet's hours spent on trips."""
+
+
+def machine_line() -> str:
+    """The machine and software the study ran on, in one line."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return (
+        f"{cpu}, {cores} usable cores; {platform.system()} {platform.release()}; "
+        f"Python {sys.version.split()[0]}; fieldtotable {fieldtotable.__version__}"
+    )
+
+
+def _show(found: Estimate, metric: Metric) -> str:
+    if math.isnan(found.mean):
+        return "n/a"
+    mean = found.mean * metric.factor
+    if math.isnan(found.half_width):
+        return f"{mean:.{metric.digits}f}"
+    return f"{mean:.{metric.digits}f} ± {found.half_width * metric.factor:.{metric.digits}f}"
+
+
+def _labels(variants: Sequence[Variant]) -> dict[str, str]:
+    return {variant.key: variant.label for variant in variants}
+
+
+def _results_table(result: ChannelStudyResult, variants: Sequence[Variant]) -> list[str]:
+    labels = _labels(variants)
+    head = ["scale", "mode", "issuing", *(f"{m.label} ({m.unit})" for m in METRICS)]
+    lines = [
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join(["---:", "---", "---", *("---:" for _ in METRICS)]) + "|",
+    ]
+    for config in result.configurations:
+        found = result.estimates[config.name]
+        cells = [
+            f"{config.scale:g}x",
+            labels.get(config.variant, config.variant),
+            config.issuing,
+            *(_show(found[m.key], m) for m in METRICS),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _best_table(result: ChannelStudyResult, variants: Sequence[Variant]) -> list[str]:
+    labels = _labels(variants)
+    spoilage = next(m for m in METRICS if m.key == "spoilage_rate")
+    lines = [
+        "| scale | lowest spoilage | spoilage (%) | runner-up | runner-up - lowest (points) | "
+        "significant |",
+        "|---:|---|---:|---|---:|---|",
+    ]
+    for scale in result.scales:
+        best = result.best(scale)
+        differences = result.spoilage_vs_best[scale]
+        others = sorted(
+            (name for name in differences if name != best),
+            key=lambda name: differences[name].mean,
+        )
+        config = _config(result, best)
+        cells = [
+            f"{scale:g}x",
+            f"{labels.get(config.variant, config.variant)}, {config.issuing}",
+            _show(result.estimates[best]["spoilage_rate"], spoilage),
+        ]
+        if others:
+            runner = _config(result, others[0])
+            diff = differences[others[0]]
+            cells += [
+                f"{labels.get(runner.variant, runner.variant)}, {runner.issuing}",
+                f"{diff.mean * 100:.2f} ± {diff.half_width * 100:.2f}",
+                "yes" if diff.significant else "no",
+            ]
+        else:
+            cells += ["", "", ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _config(result: ChannelStudyResult, name: str) -> Configuration:
+    return next(c for c in result.configurations if c.name == name)
+
+
+def binding(indicators: dict[str, float]) -> list[str]:
+    """Resources of one configuration that bind (see the module's thresholds).
+
+    Returns ``store:<id>``, ``node:<id>`` and ``leg:<id>`` names, stores first.
+    """
+    found: list[str] = []
+    for key, value in indicators.items():
+        kind, resource, measure = key.split(":")
+        name = f"{kind}:{resource}"
+        if name in found or math.isnan(value):
+            continue
+        if kind == "store" and measure == "fill_rate":
+            full = indicators.get(f"store:{resource}:peak_shelf", math.nan)
+            if value < STORE_SHORT and full >= STORE_FULL:
+                found.append(name)
+        elif kind == "node" and (
+            (measure == "peak" and value >= NODE_FULL)
+            or (measure == "overflow" and value >= NODE_OVERFLOW)
+        ):
+            found.append(name)
+        elif kind == "leg" and measure == "utilisation" and value >= LEG_BUSY:
+            found.append(name)
+    return found
+
+
+def _cell(indicators: dict[str, float], kind: str, resource: str) -> str:
+    def pct(key: str) -> str:
+        value = indicators.get(key, math.nan)
+        return "n/a" if math.isnan(value) else f"{value * 100:.0f} %"
+
+    prefix = f"{kind}:{resource}"
+    if kind == "store":
+        text = f"shelf {pct(prefix + ':peak_shelf')}, fill {pct(prefix + ':fill_rate')}"
+    elif kind == "node":
+        text = f"peak {pct(prefix + ':peak')}, overflow {pct(prefix + ':overflow')}"
+    else:
+        text = f"busy {pct(prefix + ':utilisation')}, load {pct(prefix + ':load_factor')}"
+    return f"**{text}**" if prefix in binding(indicators) else text
+
+
+def _capacity_table(result: ChannelStudyResult, variant: str, issuing: str) -> list[str]:
+    configs = [c for c in result.configurations if c.variant == variant and c.issuing == issuing]
+    if not configs:
+        return []
+    resources = list(
+        dict.fromkeys(
+            tuple(key.split(":")[:2]) for c in configs for key in result.capacity[c.name]
+        )
+    )
+    lines = [
+        "| resource | " + " | ".join(f"{c.scale:g}x" for c in configs) + " |",
+        "|---|" + "|".join("---" for _ in configs) + "|",
+    ]
+    for kind, resource in resources:
+        cells = [_cell(result.capacity[c.name], kind, resource) for c in configs]
+        lines.append(f"| {kind} {resource} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _first_binding(result: ChannelStudyResult, variant: str, issuing: str) -> str:
+    configs = [c for c in result.configurations if c.variant == variant and c.issuing == issuing]
+    first: dict[str, float] = {}
+    for config in configs:
+        for name in binding(result.capacity[config.name]):
+            first.setdefault(name, config.scale)
+    if not first:
+        return "nothing binds at the scales studied"
+    ordered = sorted(first.items(), key=lambda item: item[1])
+    return "; ".join(f"{name.split(':', 1)[1]} from {scale:g}x" for name, scale in ordered)
+
+
+def format_study(
+    result: ChannelStudyResult,
+    *,
+    command: str | None = None,
+    variants: Sequence[Variant] = VARIANTS,
+) -> str:
+    """The study as markdown: settings, results, lowest spoilage per scale, what binds."""
+    runs = result.n * len(result.configurations)
+    lines = [
+        "# Channel study: scale x mode x issuing policy",
+        "",
+        f"- {len(result.configurations)} configurations x {result.n} replications = {runs} "
+        f"runs of {result.configurations[0].scenario.horizon_days} days; common random "
+        f"numbers (seed {result.seed}); intervals: {result.confidence:.0%} Student t "
+        "(mean ± half-width).",
+        f"- Wall time {result.wall_time_s / 60:.1f} min; machine: {machine_line()}.",
+    ]
+    if command:
+        lines.append(f"- Command: `{command}`")
+    lines += [f"- Scenario files: `{result.scenarios_dir}`", "", "Modes:", ""]
+    for variant in variants:
+        lines.append(f"- **{variant.label}** (`{variant.file}`): {variant.description}.")
+    lines += [
+        "",
+        "Scale k: every source's supply and every market's demand x k "
+        "(`scale: k`, as `scale_kx.yaml`); fleets, cold rooms, hubs and the store's "
+        "shelf stay at their 2023 size. Issuing: FIFO or FEFO in the shop and both "
+        "order streams (and so at the Shanghai DC), as `fifo_store.yaml`. Spoilage by "
+        "stage: share of the kg harvested, so the four add up to the spoilage rate.",
+        "",
+        "## Results",
+        "",
+        *_results_table(result, variants),
+        "",
+        "## Lowest spoilage at each scale",
+        "",
+        "Paired differences (common random numbers) of the spoilage rate to the "
+        "lowest-spoilage configuration of the same scale; *significant*: the "
+        "interval excludes 0.",
+        "",
+        *_best_table(result, variants),
+        "",
+        "## What binds as the channel scales",
+        "",
+        f"Per resource: stores -- peak shelf stock / shelf, fill rate; nodes -- peak "
+        f"stock / capacity, kg that found it full (share of the kg harvested); legs -- "
+        f"share of the fleet's hours on trips, mean load / vehicle. **Bold**: binding "
+        f"(shelf full and store fill < {STORE_SHORT:.0%}; node peak >= "
+        f"{NODE_FULL:.0%} or overflow >= {NODE_OVERFLOW:.0%}; leg busy >= "
+        f"{LEG_BUSY:.0%}). Means over the replications.",
+        "",
+    ]
+    issuing = "FEFO" if any(c.issuing == "FEFO" for c in result.configurations) else None
+    issuing = issuing or result.configurations[0].issuing
+    for variant in variants:
+        table = _capacity_table(result, variant.key, issuing)
+        if not table:
+            continue
+        lines += [
+            f"### {variant.label}, {issuing}",
+            "",
+            f"Binds: {_first_binding(result, variant.key, issuing)}.",
+            "",
+            *table,
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _write_csv(result: ChannelStudyResult, path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        header = ["configuration", "scale", "mode", "issuing", "n"]
+        for metric in METRICS:
+            header += [f"{metric.key}_{part}" for part in ("mean", "half_width", "low", "high")]
+        writer.writerow(header)
+        for config in result.configurations:
+            found = result.estimates[config.name]
+            row: list[object] = [
+                config.name,
+                config.scale,
+                config.variant,
+                config.issuing,
+                found["spoilage_rate"].n,
+            ]
+            for metric in METRICS:
+                e = found[metric.key]
+                row += [_number(e.mean), _number(e.half_width), _number(e.low), _number(e.high)]
+            writer.writerow(row)
+
+
+def _number(value: float) -> object:
+    return "" if math.isnan(value) else repr(value)
+
+
+def _write_capacity_csv(result: ChannelStudyResult, path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["configuration", "kind", "resource", "indicator", "mean"])
+        for config in result.configurations:
+            for key, value in result.capacity[config.name].items():
+                writer.writerow([config.name, *key.split(":"), _number(value)])
+
+
+def plot_study(
+    result: ChannelStudyResult, path: str | os.PathLike[str], variants: Sequence[Variant] = VARIANTS
+) -> None:
+    """Every metric but the stage split against scale, one line per mode and issuing policy."""
+    from matplotlib.figure import Figure  # noqa: PLC0415 -- imported only to draw
+
+    shown = [m for m in METRICS if not m.key.startswith("spoilage_") or m.key == "spoilage_rate"]
+    figure = Figure(figsize=(12, 7), layout="constrained")
+    panels = figure.subplots(2, math.ceil(len(shown) / 2), squeeze=False).ravel()
+    labels = _labels(variants)
+    colours = dict(zip(labels, ("C0", "C1", "C2", "C3", "C4", "C5"), strict=False))
+    scales = list(result.scales)
+    for panel, metric in zip(panels, shown, strict=False):
+        for variant in dict.fromkeys(c.variant for c in result.configurations):
+            for issuing in dict.fromkeys(c.issuing for c in result.configurations):
+                configs = [
+                    c
+                    for c in result.configurations
+                    if c.variant == variant and c.issuing == issuing
+                ]
+                found = [result.estimates[c.name][metric.key] for c in configs]
+                panel.errorbar(
+                    [c.scale for c in configs],
+                    [e.mean * metric.factor for e in found],
+                    yerr=[
+                        0.0 if math.isnan(e.half_width) else e.half_width * metric.factor
+                        for e in found
+                    ],
+                    color=colours.get(variant, "C7"),
+                    linestyle="-" if issuing == "FEFO" else "--",
+                    marker="o" if issuing == "FEFO" else "s",
+                    markersize=4,
+                    capsize=2,
+                    label=f"{labels.get(variant, variant)}, {issuing}",
+                )
+        panel.set_xscale("log")
+        panel.set_xticks(scales, [f"{s:g}x" for s in scales])
+        panel.minorticks_off()
+        panel.set_title(f"{metric.label} ({metric.unit})", fontsize=10)
+        panel.grid(visible=True, alpha=0.3)
+    for panel in panels[len(shown) :]:
+        panel.set_visible(False)
+    panels[0].legend(fontsize=7)
+    figure.suptitle(
+        f"Channel study: mean and {result.confidence:.0%} interval over {result.n} "
+        "replications (common random numbers)",
+        fontsize=11,
+    )
+    figure.savefig(path, dpi=110)
+
+
+def write_study(
+    result: ChannelStudyResult,
+    out: str | os.PathLike[str],
+    *,
+    command: str | None = None,
+    variants: Sequence[Variant] = VARIANTS,
+) -> dict[str, Path]:
+    """Write the markdown, the CSV tables and the figure into folder ``out``.
+
+    Returns
+    -------
+    dict
+        ``markdown``, ``csv``, ``capacity_csv``, ``figure`` -> the paths written.
+    """
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "markdown": folder / "channels.md",
+        "csv": folder / "channels.csv",
+        "capacity_csv": folder / "capacity.csv",
+        "figure": folder / "channels.png",
+    }
+    paths["markdown"].write_text(
+        format_study(result, command=command, variants=variants) + "\n", encoding="utf-8"
+    )
+    _write_csv(result, paths["csv"])
+    _write_capacity_csv(result, paths["capacity_csv"])
+    plot_study(result, paths["figure"], variants)
+    return paths

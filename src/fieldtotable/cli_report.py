@@ -1,0 +1,241 @@
+"""Report and export options of the command line: ``--report``, ``--out``/``--export``.
+
+::
+
+    fieldtotable report [SCENARIO] [--seed N] [--days N] [--set PATH=VALUE] -o report.html
+    fieldtotable run [SCENARIO] --report report.html --out tables/ [--format csv ...]
+    fieldtotable replicate|compare|sweep ... --report report.html --export tables/
+
+The helpers check the options before anything runs (a folder that does not exist,
+Parquet without pyarrow) and write the files after; a problem raises
+:class:`OutputError`, which the command line prints as one line and exits 2. The
+work is done by :mod:`fieldtotable.report` and :mod:`fieldtotable.export`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from fieldtotable.export.files import FORMATS
+
+if TYPE_CHECKING:
+    from fieldtotable.results import RunResult
+    from fieldtotable.scenario.schema import Scenario
+
+__all__ = [
+    "OutputError",
+    "add_output_options",
+    "check_outputs",
+    "command_line",
+    "write_experiment_outputs",
+    "write_run_outputs",
+]
+
+
+class OutputError(Exception):
+    """An output option that cannot be honoured (bad folder, missing pyarrow)."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"argument {option}: {message}")
+
+
+def add_output_options(
+    command: argparse.ArgumentParser, *, tables_option: str, report: bool = True
+) -> None:
+    """Add ``--report``/``--question`` and the table export options to a command.
+
+    Parameters
+    ----------
+    command
+        The sub-command's parser.
+    tables_option
+        ``"--out"`` (``run``) or ``"--export"`` (experiments, whose ``--out`` is the
+        resumable run store).
+    report
+        Add ``--report PATH`` (the ``report`` command has ``-o`` instead).
+    """
+    if report:
+        command.add_argument(
+            "--report",
+            metavar="PATH",
+            help="also write a self-contained HTML report to PATH",
+        )
+    command.add_argument(
+        "--question",
+        metavar="TEXT",
+        help="the question the report answers, shown at its top",
+    )
+    command.add_argument(
+        tables_option,
+        dest="tables_dir",
+        metavar="DIR",
+        help="write the result's tables to DIR (KPIs, breakdowns, daily series) as CSV and "
+        "JSON, and Parquet when pyarrow is installed",
+    )
+    command.add_argument(
+        "--format",
+        action="append",
+        choices=FORMATS,
+        dest="formats",
+        help=f"with {tables_option}: a file format to write (repeatable; default: csv and "
+        "json, plus parquet when pyarrow is installed)",
+    )
+
+
+def command_line(args: argparse.Namespace) -> str | None:
+    """Return the command as typed (``fieldtotable run ...``), when the parser kept it."""
+    argv = getattr(args, "argv", None)
+    return None if argv is None else shlex.join(["fieldtotable", *argv])
+
+
+def _formats(args: argparse.Namespace) -> tuple[str, ...]:
+    from fieldtotable.export import check_formats, default_formats  # noqa: PLC0415
+
+    try:
+        return check_formats(args.formats or default_formats())
+    except (ImportError, ValueError) as exc:
+        raise OutputError("--format", str(exc)) from None
+
+
+def _tables_option(args: argparse.Namespace) -> str:
+    return "--out" if getattr(args, "command", None) in {"run", "report"} else "--export"
+
+
+def _report_option(args: argparse.Namespace) -> str:
+    return "--output" if getattr(args, "command", None) == "report" else "--report"
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Check the output options before anything runs.
+
+    Raises
+    ------
+    OutputError
+        If the report's folder does not exist or is a file, the tables folder is a
+        file, or a format cannot be written (Parquet without pyarrow).
+    """
+    report = getattr(args, "report", None)
+    if report:
+        folder = Path(report).parent
+        if Path(report).is_dir():
+            raise OutputError(_report_option(args), f"{report} is a folder, not a file")
+        if not folder.is_dir():
+            raise OutputError(_report_option(args), f"folder {str(folder)!r} does not exist")
+    tables = getattr(args, "tables_dir", None)
+    if tables:
+        if Path(tables).exists() and not Path(tables).is_dir():
+            raise OutputError(_tables_option(args), f"{tables} exists and is not a folder")
+        _formats(args)
+    elif getattr(args, "formats", None):
+        raise OutputError("--format", f"needs {_tables_option(args)} DIR")
+
+
+def _write_report(args: argparse.Namespace, html: str, err: TextIO) -> None:
+    from fieldtotable.report import write_report  # noqa: PLC0415
+
+    try:
+        path = write_report(html, args.report)
+    except OSError as exc:
+        raise OutputError(
+            _report_option(args), f"cannot write {args.report}: {exc.strerror}"
+        ) from None
+    print(f"report written to {path}", file=err)
+
+
+def _write_tables(args: argparse.Namespace, write: Any, err: TextIO) -> None:
+    try:
+        files = write(args.tables_dir, formats=_formats(args))
+    except OSError as exc:
+        raise OutputError(
+            _tables_option(args), f"cannot write to {args.tables_dir}: {exc.strerror}"
+        ) from None
+    print(f"{len(files)} files written to {args.tables_dir}", file=err)
+
+
+def write_run_outputs(
+    args: argparse.Namespace, result: RunResult, scenario: Scenario, err: TextIO
+) -> None:
+    """Write the report and tables of a run that the options ask for.
+
+    Parameters
+    ----------
+    args
+        The parsed options (``report``, ``question``, ``tables_dir``, ``formats``).
+    result
+        The run.
+    scenario
+        The scenario as run.
+    err
+        Where to say what was written.
+    """
+    if getattr(args, "report", None):
+        from fieldtotable.report import run_report  # noqa: PLC0415
+
+        html = run_report(result, scenario, question=args.question, command=command_line(args))
+        _write_report(args, html, err)
+    if getattr(args, "tables_dir", None):
+        from fieldtotable.export import write_run  # noqa: PLC0415
+
+        def write(directory: str, *, formats: tuple[str, ...]) -> list[Path]:
+            return write_run(result, directory, formats=formats, scenario=scenario)
+
+        _write_tables(args, write, err)
+
+
+def _experiment_report(
+    args: argparse.Namespace, result: Any, scenarios: Mapping[str, Scenario] | Scenario
+) -> str:
+    from fieldtotable import report  # noqa: PLC0415
+    from fieldtotable.experiment import ComparisonResult, SweepResult  # noqa: PLC0415
+
+    options: dict[str, Any] = {"question": args.question, "command": command_line(args)}
+    if isinstance(result, ComparisonResult):
+        named = scenarios if isinstance(scenarios, Mapping) else {result.baseline: scenarios}
+        return report.comparison_report(result, named, **options)
+    base = next(iter(scenarios.values())) if isinstance(scenarios, Mapping) else scenarios
+    if isinstance(result, SweepResult):
+        return report.sweep_report(result, base, kpis=args.kpis, **options)
+    return report.experiment_report(result, base, **options)
+
+
+def write_experiment_outputs(
+    args: argparse.Namespace,
+    result: Any,
+    scenarios: Mapping[str, Scenario] | Scenario,
+    err: TextIO,
+) -> None:
+    """Write the report and tables of ``replicate``, ``compare`` or ``sweep``.
+
+    Parameters
+    ----------
+    args
+        The parsed options.
+    result
+        An ``ExperimentResult``, ``ComparisonResult`` or ``SweepResult``.
+    scenarios
+        The scenario (replicate, sweep: the base scenario) or, for a comparison,
+        name -> scenario.
+    err
+        Where to say what was written.
+    """
+    from fieldtotable import export  # noqa: PLC0415
+    from fieldtotable.experiment import ComparisonResult, SweepResult  # noqa: PLC0415
+
+    if getattr(args, "report", None):
+        _write_report(args, _experiment_report(args, result, scenarios), err)
+    if getattr(args, "tables_dir", None):
+        writer: Any = export.write_experiment
+        if isinstance(result, ComparisonResult):
+            writer = export.write_comparison
+        elif isinstance(result, SweepResult):
+            writer = export.write_sweep
+
+        def write(directory: str, *, formats: tuple[str, ...]) -> list[Path]:
+            paths: list[Path] = writer(result, directory, formats=formats)
+            return paths
+
+        _write_tables(args, write, err)

@@ -1,0 +1,278 @@
+"""Tidy tables of results: one row per observation, one typed column per variable.
+
+Every table is a :class:`Table`: a name, its columns with their types (``str``,
+``int``, ``float``, ``bool``) and its rows as plain dicts. Column names carry their
+unit wherever the value has one (``sold_kg``, ``sold_value_cny``, ``mean_field_to_market_h``);
+rates and load factors are fractions (``spoilage_rate`` 0.106, not 10.6); a long
+table of mixed quantities has a ``unit`` column instead. Undefined values (a rate
+over zero kg) are NaN.
+
+The builders read finished results and compute nothing about the channel.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from fieldtotable.results import KPI_DEFINITIONS, PRODUCT_KPIS, REMAINING_BINS, RunResult
+
+__all__ = [
+    "RUN_TABLES",
+    "ColumnType",
+    "Table",
+    "float_columns",
+    "make_table",
+    "run_table_set",
+]
+
+ColumnType = Literal["str", "int", "float", "bool"]
+
+RUN_TABLES = (
+    "kpis",
+    "by_product",
+    "by_stage",
+    "by_leg",
+    "by_node",
+    "by_market",
+    "daily",
+    "remaining_at_sale",
+)
+"""The tables of a run, in order (see :func:`run_table_set`)."""
+
+_LEG_COLUMNS = (
+    "trips",
+    "kg_carried",
+    "mean_load_kg",
+    "load_factor",
+    "tonne_km",
+    "cost_cny",
+    "co2_kg",
+    "utilisation",
+)
+_NODE_COLUMNS = (
+    "peak_stock_kg",
+    "capacity_kg",
+    "overflow_kg",
+    "precooled_lots",
+    "mean_precooling_wait_h",
+)
+_MARKET_COLUMNS = (
+    "demand_kg",
+    "sold_kg",
+    "lost_sales_kg",
+    "fill_rate",
+    "sold_value_cny",
+    "peak_shelf_kg",
+    "shelf_capacity_kg",
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One tidy table.
+
+    Attributes
+    ----------
+    name
+        Its name, also the stem of its file (``by_product`` -> ``by_product.csv``).
+    columns
+        Column names, in order.
+    types
+        Column name -> ``"str"``, ``"int"``, ``"float"`` or ``"bool"``.
+    rows
+        One dict per row, with every column as a key.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    types: dict[str, ColumnType]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def column(self, name: str) -> list[Any]:
+        """Return the values of one column, in row order."""
+        return [row[name] for row in self.rows]
+
+
+def make_table(
+    name: str, columns: Sequence[tuple[str, ColumnType]], rows: list[dict[str, Any]]
+) -> Table:
+    """Return a table of ``rows``, each cell coerced to its column's type.
+
+    Parameters
+    ----------
+    name
+        The table's name.
+    columns
+        (column name, type) pairs, in order; a row's missing keys become NaN
+        (numbers) or ``""`` (text).
+    rows
+        The rows.
+    """
+    names = tuple(column for column, _ in columns)
+    types = dict(columns)
+    typed = [{column: _typed(row.get(column), types[column]) for column in names} for row in rows]
+    return Table(name, names, types, typed)
+
+
+def _typed(value: Any, kind: ColumnType) -> Any:
+    """Coerce one cell to its column type (absent numbers become NaN, text '')."""
+    if kind == "str":
+        return "" if value is None else str(value)
+    if kind == "bool":
+        return bool(value)
+    if kind == "int":
+        return int(value)
+    return math.nan if value is None else float(value)
+
+
+def float_columns(keys: Iterable[str]) -> list[tuple[str, ColumnType]]:
+    """Return ``(key, "float")`` for every key."""
+    return [(key, "float") for key in keys]
+
+
+def _ordered(tables: Iterable[Mapping[str, float]], known: Sequence[str]) -> list[str]:
+    """Known metrics first (those present), then any others in order of appearance."""
+    present: dict[str, None] = {}
+    for values in tables:
+        present.update(dict.fromkeys(values))
+    return [key for key in known if key in present] + [key for key in present if key not in known]
+
+
+# --- one run ---------------------------------------------------------------------------
+
+
+def _kpi_table(result: RunResult) -> Table:
+    keys = [*KPI_DEFINITIONS, *(key for key in result.kpis if key not in KPI_DEFINITIONS)]
+    rows = [
+        {
+            "kpi": key,
+            "value": result.kpis.get(key),
+            "unit": KPI_DEFINITIONS.get(key, ("", ""))[0],
+            "meaning": KPI_DEFINITIONS.get(key, ("", ""))[1],
+        }
+        for key in keys
+    ]
+    columns: list[tuple[str, ColumnType]] = [
+        ("kpi", "str"),
+        ("value", "float"),
+        ("unit", "str"),
+        ("meaning", "str"),
+    ]
+    return make_table("kpis", columns, rows)
+
+
+def _entity_table(
+    name: str, label: str, data: Mapping[str, Mapping[str, float]], known: Sequence[str]
+) -> Table:
+    metrics = _ordered(data.values(), known)
+    rows = [{label: entity, **values} for entity, values in data.items()]
+    return make_table(name, [(label, "str"), *float_columns(metrics)], rows)
+
+
+def _stage_table(result: RunResult) -> Table:
+    total = math.fsum(result.spoiled_kg_by_stage.values())
+    rows = [
+        {
+            "stage": stage,
+            "spoiled_kg": kg,
+            "share_of_spoiled": kg / total if total > 0 else math.nan,
+        }
+        for stage, kg in result.spoiled_kg_by_stage.items()
+    ]
+    columns: list[tuple[str, ColumnType]] = [
+        ("stage", "str"),
+        ("spoiled_kg", "float"),
+        ("share_of_spoiled", "float"),
+    ]
+    return make_table("by_stage", columns, rows)
+
+
+def _daily_table(result: RunResult) -> Table:
+    keys = list(result.daily)
+    days = max((len(series) for series in result.daily.values()), default=0)
+    rows = [
+        {
+            "day": day,
+            "measured": day >= result.warmup_days,
+            **{
+                key: series[day] if day < len(series) else math.nan
+                for key, series in result.daily.items()
+            },
+        }
+        for day in range(days)
+    ]
+    columns: list[tuple[str, ColumnType]] = [
+        ("day", "int"),
+        ("measured", "bool"),
+        *float_columns(keys),
+    ]
+    return make_table("daily", columns, rows)
+
+
+def _remaining_table(result: RunResult) -> Table:
+    rows = []
+    for product, counts in result.remaining_at_sale.items():
+        width = 1.0 / len(counts) if counts else 1.0 / REMAINING_BINS
+        for index, kg in enumerate(counts):
+            rows.append(
+                {
+                    "product": product,
+                    "bin": index,
+                    "remaining_fraction_low": index * width,
+                    "remaining_fraction_high": (index + 1) * width,
+                    "sold_kg": kg,
+                }
+            )
+    columns: list[tuple[str, ColumnType]] = [
+        ("product", "str"),
+        ("bin", "int"),
+        ("remaining_fraction_low", "float"),
+        ("remaining_fraction_high", "float"),
+        ("sold_kg", "float"),
+    ]
+    return make_table("remaining_at_sale", columns, rows)
+
+
+def run_table_set(result: RunResult) -> dict[str, Table]:
+    """Return every table of a run, keyed by name, in the order of :data:`RUN_TABLES`.
+
+    Parameters
+    ----------
+    result
+        A finished run.
+
+    Returns
+    -------
+    dict of str to Table
+        ``kpis`` (``kpi``, ``value``, ``unit``, ``meaning``: every KPI of
+        :data:`~fieldtotable.results.KPI_DEFINITIONS`), ``by_product`` (``product``
+        and its KPIs, ``spoiled_kg_<stage>``), ``by_stage`` (``stage``,
+        ``spoiled_kg``, ``share_of_spoiled``), ``by_leg`` (``leg``, ``trips``,
+        ``kg_carried``, ``mean_load_kg``, ``load_factor``, ``tonne_km``,
+        ``cost_cny``, ``co2_kg``, ``utilisation``), ``by_node`` (``node``,
+        ``peak_stock_kg``, ``capacity_kg``, ``overflow_kg``, and for collection
+        points ``precooled_lots`` and ``mean_precooling_wait_h``; NaN for hubs),
+        ``by_market`` (``market``, ``demand_kg``, ``sold_kg``, ``lost_sales_kg``,
+        ``fill_rate``, ``sold_value_cny``, and for stores ``peak_shelf_kg`` and
+        ``shelf_capacity_kg``), ``daily`` (``day`` from 0, ``measured``: after the
+        warm-up, then every daily series) and ``remaining_at_sale`` (``product``,
+        ``bin``, its ``remaining_fraction_low`` / ``_high`` bounds, ``sold_kg``).
+    """
+    product_metrics = [
+        *PRODUCT_KPIS,
+        *(f"spoiled_kg_{stage}" for stage in result.spoiled_kg_by_stage),
+    ]
+    tables = [
+        _kpi_table(result),
+        _entity_table("by_product", "product", result.by_product, product_metrics),
+        _stage_table(result),
+        _entity_table("by_leg", "leg", result.by_leg, _LEG_COLUMNS),
+        _entity_table("by_node", "node", result.by_node, _NODE_COLUMNS),
+        _entity_table("by_market", "market", result.by_market, _MARKET_COLUMNS),
+        _daily_table(result),
+        _remaining_table(result),
+    ]
+    return {table.name: table for table in tables}

@@ -1,0 +1,73 @@
+"""Figures of runs and experiments (matplotlib, imported only when a figure is drawn).
+
+Every function returns a :class:`matplotlib.figure.Figure` built without pyplot (safe
+without a display and from several threads) and takes an optional Axes to draw into::
+
+    from fieldtotable import builtin_scenario, simulate
+    from fieldtotable.plotting import save_png, spoilage_waterfall
+
+    scenario = builtin_scenario("baseline")
+    result = simulate(scenario, seed=0)
+    png = save_png(spoilage_waterfall(result, scenario=scenario))
+
+Figures of one run: :func:`spoilage_waterfall`, :func:`daily_series`,
+:func:`shelf_life_at_sale`, :func:`network_map`. Figures of experiments:
+:func:`comparison_chart`, :func:`sweep_chart`. Output: :func:`save_png`,
+:func:`save_svg`. Product names: :func:`product_label` (the Chinese part is dropped
+when no CJK-capable font is installed, so labels never show missing glyphs).
+
+Importing this package does not import matplotlib; the first figure does.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fieldtotable.plotting._save import save_png, save_svg
+    from fieldtotable.plotting._style import product_label
+    from fieldtotable.plotting.experiments import comparison_chart
+    from fieldtotable.plotting.network import network_map
+    from fieldtotable.plotting.series import daily_series
+    from fieldtotable.plotting.shelf_life import shelf_life_at_sale
+    from fieldtotable.plotting.sweeps import sweep_chart
+    from fieldtotable.plotting.waterfall import spoilage_waterfall
+
+__all__ = [
+    "comparison_chart",
+    "daily_series",
+    "network_map",
+    "product_label",
+    "save_png",
+    "save_svg",
+    "shelf_life_at_sale",
+    "spoilage_waterfall",
+    "sweep_chart",
+]
+
+_HOMES = {
+    "comparison_chart": "experiments",
+    "daily_series": "series",
+    "network_map": "network",
+    "product_label": "_style",
+    "save_png": "_save",
+    "save_svg": "_save",
+    "shelf_life_at_sale": "shelf_life",
+    "spoilage_waterfall": "waterfall",
+    "sweep_chart": "sweeps",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module of a public function on first use (PEP 562)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

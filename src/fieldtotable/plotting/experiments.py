@@ -1,0 +1,283 @@
+"""Comparison figures: configurations side by side with CIs and paired differences."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, FuncFormatter
+
+from fieldtotable.experiment.runs import kpi_unit
+from fieldtotable.plotting import _style
+
+if TYPE_CHECKING:
+    from fieldtotable.experiment.compare import ComparisonResult
+    from fieldtotable.experiment.statistics import Difference, Estimate
+
+__all__ = ["DEFAULT_KPIS", "comparison_chart", "kpi_axis_label", "kpi_formatter", "kpi_name"]
+
+#: KPIs a comparison shows unless told otherwise (those the results hold).
+DEFAULT_KPIS = (
+    "spoilage_rate",
+    "fill_rate",
+    "sold_kg",
+    "mean_remaining_fraction_at_sale",
+    "cost_per_kg_sold_cny",
+    "co2_kg",
+)
+
+_NAMES = {
+    "spoilage_rate": "spoilage rate",
+    "fill_rate": "fill rate",
+    "sold_kg": "sold",
+    "sold_value_cny": "sold value",
+    "mean_remaining_fraction_at_sale": "remaining shelf life at sale",
+    "mean_remaining_shelf_life_at_sale_d": "remaining shelf life at sale",
+    "cost_per_kg_sold_cny": "transport cost per kg sold",
+    "transport_cost_cny": "transport cost",
+    "co2_kg": "CO2",
+    "throughput_kg_per_day": "throughput",
+    "mean_field_to_market_h": "field to market",
+    "in_system_kg_end": "in the system at the end",
+    "arrived_at_market_hub_kg": "arrived at market hubs",
+    "trips": "trips",
+}
+_SUFFIXES = ("_kg_per_day", "_cny_per_kg", "_cny", "_kg", "_h", "_d")
+
+
+def kpi_name(key: str) -> str:
+    """Return a KPI key or breakdown path in words (``by_product.x.sold_kg``: ``x: sold``)."""
+    if key in _NAMES:
+        return _NAMES[key]
+    part, _, rest = key.partition(".")
+    if part == "spoiled_kg_by_stage":
+        return f"spoiled ({rest})"
+    if rest:
+        entity, _, metric = rest.rpartition(".")
+        return f"{_style.node_label(entity)}: {kpi_name(metric)}"
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix):
+            key = key.removesuffix(suffix)
+            break
+    return key.replace("_", " ")
+
+
+def _is_fraction(key: str) -> bool:
+    return kpi_unit(key) == "fraction"
+
+
+def kpi_axis_label(key: str, *, difference: bool = False) -> str:
+    """Axis label of a KPI with its unit in brackets (fractions shown as %)."""
+    unit = kpi_unit(key)
+    if unit == "fraction":
+        unit = "percentage points" if difference else "%"
+    elif unit == "count":
+        unit = "number"
+    elif not unit:
+        unit = "as recorded"
+    name = kpi_name(key)
+    return f"{'Δ ' if difference else ''}{name} [{unit}]"
+
+
+def _signed(text: str, value: float) -> str:
+    return f"+{text}" if value > 0 else text
+
+
+def kpi_formatter(key: str, *, difference: bool = False) -> Formatter:
+    """Return the tick formatter of a KPI axis (fractions as %, differences signed)."""
+    if _is_fraction(key):
+        if difference:
+            return FuncFormatter(lambda value, _pos: _signed(f"{100 * value:.3g}", value))
+        return _style.percent_formatter()
+    if difference:
+        return FuncFormatter(lambda value, _pos: _signed(_style.compact_number(value), value))
+    return _style.COMPACT
+
+
+def _chosen_kpis(available: Sequence[str], kpis: Sequence[str] | None) -> list[str]:
+    if kpis is not None:
+        missing = [key for key in kpis if key not in available]
+        if missing:
+            raise KeyError(f"KPIs not in the comparison: {', '.join(missing)}")
+        return list(kpis)
+    chosen = [key for key in DEFAULT_KPIS if key in available]
+    return chosen or list(available)[:6]
+
+
+def _interval(
+    ax: Axes, y: float, found: Estimate | Difference, colour: str, gid: str, filled: bool
+) -> None:
+    if math.isfinite(found.low) and math.isfinite(found.high):
+        ax.hlines(y, found.low, found.high, colors=colour, linewidth=2.2, gid=f"ci:{gid}")
+    ax.plot(
+        [found.mean],
+        [y],
+        marker="o",
+        markersize=6.5,
+        color=colour,
+        markerfacecolor=colour if filled else "white",
+        markeredgewidth=1.6,
+        linestyle="none",
+        zorder=3,
+        gid=f"mean:{gid}",
+    )
+
+
+def _comparison_grid(comparison: ComparisonResult, keys: list[str]) -> Figure:
+    names = list(comparison.names)
+    figure = _style.new_figure(11.5, 1.0 + (0.45 * len(names) + 0.75) * len(keys))
+    grid = figure.subplots(len(keys), 2, squeeze=False, sharey=True)
+    rows = {name: len(names) - 1 - i for i, name in enumerate(names)}
+    for (left, right), key in zip(grid, keys, strict=True):
+        for index, name in enumerate(names):
+            colour = _style.cycle(index)
+            found = comparison.results[name].kpis[key]
+            _interval(left, rows[name], found, colour, f"{key}:{name}", True)
+            if name == comparison.baseline:
+                right.annotate(
+                    "baseline",
+                    xy=(0, rows[name]),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=_style.NOTE_SIZE,
+                    color=_style.COLOURS["muted"],
+                )
+                continue
+            diff = comparison.differences[name][key]
+            _interval(right, rows[name], diff, colour, f"diff:{key}:{name}", diff.significant)
+            if math.isfinite(diff.relative):
+                text = f"{100 * diff.relative:+.1f} %"
+                if math.isfinite(diff.p_value):
+                    text += f"  (p = {diff.p_value:.2g})"
+                right.annotate(
+                    text,
+                    xy=(1, rows[name]),
+                    xycoords=("axes fraction", "data"),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=_style.NOTE_SIZE,
+                    color=colour,
+                )
+        right.axvline(0, color=_style.COLOURS["muted"], linewidth=0.9)
+        left.set_yticks(list(rows.values()), [_style.display_text(n) for n in rows])
+        left.set_ylim(-0.6, len(names) - 0.4)
+        left.set_title(kpi_name(key), fontsize=_style.LABEL_SIZE + 1, loc="left", fontweight="bold")
+        left.set_xlabel(kpi_axis_label(key), fontsize=_style.LABEL_SIZE - 0.5)
+        right.set_xlabel(
+            kpi_axis_label(key, difference=True) + f", vs {comparison.baseline}",
+            fontsize=_style.LABEL_SIZE - 0.5,
+        )
+        left.xaxis.set_major_formatter(kpi_formatter(key))
+        right.xaxis.set_major_formatter(kpi_formatter(key, difference=True))
+        for ax in (left, right):
+            _style.style_axes(ax, grid="x")
+            ax.margins(x=0.12)
+    return figure
+
+
+def _comparison_forest(ax: Axes, comparison: ComparisonResult, keys: list[str]) -> None:
+    """All KPIs in one Axes: relative paired differences to the baseline, in %."""
+    others = [name for name in comparison.names if name != comparison.baseline]
+    labels: list[str] = []
+    row = 0
+    for key in reversed(keys):
+        for index, name in enumerate(reversed(others)):
+            diff = comparison.differences[name][key]
+            base = abs(diff.baseline_mean)
+            scale = 100.0 / base if base > 0 else math.nan
+            colour = _style.cycle(comparison.names.index(name))
+            if math.isfinite(scale):
+                if math.isfinite(diff.half_width):
+                    ax.hlines(
+                        row,
+                        diff.low * scale,
+                        diff.high * scale,
+                        colors=colour,
+                        linewidth=2.2,
+                        gid=f"ci:diff:{key}:{name}",
+                    )
+                ax.plot(
+                    [diff.mean * scale],
+                    [row],
+                    marker="o",
+                    color=colour,
+                    markerfacecolor=colour if diff.significant else "white",
+                    markeredgewidth=1.6,
+                    linestyle="none",
+                    gid=f"mean:diff:{key}:{name}",
+                )
+            labels.append(
+                f"{kpi_name(key)} · {_style.display_text(name)}"
+                if index or len(others) > 1
+                else kpi_name(key)
+            )
+            row += 1
+    ax.axvline(0, color=_style.COLOURS["muted"], linewidth=0.9)
+    ax.set_yticks(range(row), labels, fontsize=_style.TICK_SIZE)
+    ax.set_xlabel(
+        f"difference to {comparison.baseline} [% of the baseline mean]", fontsize=_style.LABEL_SIZE
+    )
+    _style.style_axes(ax, grid="x")
+
+
+def comparison_chart(
+    comparison: ComparisonResult,
+    *,
+    kpis: Sequence[str] | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw configurations side by side: KPI means with CIs, and paired differences.
+
+    Parameters
+    ----------
+    comparison
+        The result of :func:`fieldtotable.compare`.
+    kpis
+        KPI keys to show (default: :data:`DEFAULT_KPIS` that the comparison holds).
+    ax
+        Axes to draw into: then one forest plot of every KPI's paired difference to
+        the baseline, relative to the baseline mean (%). Without it, a new figure
+        with one row per KPI: the mean and confidence interval of every
+        configuration (left) and its paired difference to the baseline (right).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure. Intervals are line collections with gid ``ci:<kpi>:<name>``
+        (``ci:diff:<kpi>:<name>`` for differences) spanning ``low .. high``; means
+        are markers ``mean:...`` (hollow when a difference is not significant).
+
+    Raises
+    ------
+    KeyError
+        If a KPI is not in the comparison.
+    """
+    base = comparison.results[comparison.baseline]
+    keys = _chosen_kpis(list(base.kpis), kpis)
+    subtitle = (
+        f"{comparison.n} replications per configuration · {100 * comparison.confidence:.0f} % "
+        "confidence intervals (Student t) · differences paired replication by replication "
+        "(common random numbers) · hollow: not significant"
+    )
+    if ax is None:
+        subtitle += (
+            "\nmargin: the difference relative to the baseline mean (p-value of the paired t-test)"
+        )
+    if ax is None:
+        figure = _comparison_grid(comparison, keys)
+        _style.set_figure_title(
+            figure, f"Configurations compared with {comparison.baseline}", subtitle
+        )
+    else:
+        figure = _style.root_figure(ax)
+        _comparison_forest(ax, comparison, keys)
+        _style.set_title(
+            ax, f"Configurations compared with {comparison.baseline}", subtitle, wrap=80
+        )
+    _style.apply_fonts(figure)
+    return figure
