@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -315,11 +316,11 @@ def test_sweep_report(sweep_page: str, numeric_sweep: SweepResult) -> None:
     assert_standalone(sweep_page)
 
 
-def test_sweep_report_reproduces_list_values(
-    swept: SweepResult, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(page_module, "plotting_module", lambda: None)  # tables only
-    page = sweep_report(swept, scenario)
+def test_sweep_report_reproduces_list_values(swept: SweepResult, scenario: Scenario) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a figure that failed to draw warns: fail then
+        page = sweep_report(swept, scenario)
+    assert "could not be drawn" not in page
     again = html.unescape(section(page, "reproduce"))
     assert "--grid 'legs.cp_shanghai.dispatch.departures_h=[18],[6, 18]' --grid scale=1,2" in again
     assert "'legs.cp_shanghai.dispatch.departures_h': [[18], [6, 18]]" in again

@@ -88,13 +88,15 @@ def sweep_chart(
     figure, ax = _style.single_axes(ax, 9.0, 5.2)
     along = _x_parameter(sweep_result, x) if sweep_result.parameters else None
     others = [p for p in sweep_result.parameters if p != along]
-    groups: dict[tuple[Any, ...], list[SweepPoint]] = {}
+    # Values may be lists (e.g. departure hours): group by their repr, label by the value.
+    groups: dict[str, list[SweepPoint]] = {}
     for point in sweep_result.points:
-        groups.setdefault(tuple(point.overrides.get(p) for p in others), []).append(point)
+        groups.setdefault(repr([point.overrides.get(p) for p in others]), []).append(point)
     positions = [pt.overrides.get(along) if along else pt.index for pt in sweep_result.points]
     numeric = _numeric([v for v in positions if v is not None])
     categories = _style.unique(str(v) for v in positions)
-    for index, (key, points) in enumerate(groups.items()):
+    for index, points in enumerate(groups.values()):
+        key = [points[0].overrides.get(p) for p in others]
         rows: list[tuple[Any, Estimate]] = [
             (pt.overrides.get(along) if along else pt.index, pt.result.kpis[kpi]) for pt in points
         ]
