@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.transforms import Bbox
 from plotting_checks import check_labels
 
 from fieldtotable import RunResult, Scenario, simulate
-from fieldtotable.plotting import network_map
+from fieldtotable.plotting import network_map, save_png, save_svg
 from fieldtotable.plotting._layout import clusters, layout
 from fieldtotable.plotting.network import leg_width, spoilage_by_place
 
@@ -131,3 +132,74 @@ def test_draws_into_given_axes(run: RunResult, baseline: Scenario) -> None:
     nodes = artists(figure, "node:")
     lon = baseline.hubs["kunming_dc"].location.lon
     assert np.isclose(nodes["kunming_dc"].get_xdata()[0], lon)
+
+
+def _overlap(a: Bbox, b: Bbox) -> bool:
+    return a.x0 < b.x1 - 0.5 and b.x0 < a.x1 - 0.5 and a.y0 < b.y1 - 0.5 and b.y0 < a.y1 - 0.5
+
+
+def _page_checks(figure: Figure) -> None:
+    """Everything on the page, no tick labels run together, the note under everything."""
+    page = figure.bbox
+    boxes = [ax.get_tightbbox() for ax in figure.axes]
+    legend = figure.axes[0].get_legend()
+    assert legend is not None
+    boxes.append(legend.get_window_extent())
+    for box in boxes:
+        assert box is not None
+        assert page.x0 - 1 <= box.x0, box
+        assert box.x1 <= page.x1 + 1, box
+        assert page.y0 - 1 <= box.y0, box
+        assert box.y1 <= page.y1 + 1, box
+    for ax in figure.axes:
+        low, high = sorted(ax.get_xlim())
+        shown = [
+            label.get_window_extent()
+            for tick, label in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True)
+            if low <= tick <= high and label.get_text()
+        ]
+        assert not any(_overlap(a, b) for i, a in enumerate(shown) for b in shown[i + 1 :])
+    notes = [t for ax in figure.axes for t in ax.texts if "record_flows" in t.get_text()]
+    for note in notes:
+        extent = note.get_window_extent()
+        for ax in figure.axes:
+            assert not _overlap(extent, ax.get_window_extent())
+            axis = ax.xaxis.get_tightbbox()
+            assert axis is None or not _overlap(extent, axis)
+
+
+def test_the_map_fits_its_page(run: RunResult, baseline: Scenario, short: Scenario) -> None:
+    for figure in (network_map(baseline, run), network_map(short, simulate(short, seed=0))):
+        before = [ax.get_position().bounds for ax in figure.axes]
+        save_svg(figure)
+        save_png(figure, dpi=60)
+        # no layout engine: the page is the same whatever was drawn before
+        assert [ax.get_position().bounds for ax in figure.axes] == before
+        _page_checks(figure)
+
+
+def test_the_schematic_map_fits_its_page(run: RunResult, baseline: Scenario) -> None:
+    bare = baseline.model_copy(
+        update={
+            "hubs": {
+                key: hub.model_copy(update={"location": None}) for key, hub in baseline.hubs.items()
+            }
+        }
+    )
+    figure = network_map(bare, simulate(bare.with_horizon(30), seed=0))
+    save_png(figure, dpi=60)
+    _page_checks(figure)
+
+
+def test_schematic_layers_keep_the_scenario_order(baseline: Scenario) -> None:
+    bare = baseline.model_copy(
+        update={
+            "hubs": {
+                key: hub.model_copy(update={"location": None}) for key, hub in baseline.hubs.items()
+            }
+        }
+    )
+    nodes = layout(bare).nodes
+    points = list(bare.collection_points)
+    heights = [nodes[point].y for point in points]
+    assert heights == sorted(heights, reverse=True)  # first on top, every time

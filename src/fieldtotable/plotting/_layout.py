@@ -98,9 +98,14 @@ def _layered(scenario: Scenario) -> dict[str, tuple[float, float]]:
     except nx.NetworkXUnfeasible:  # a cycle: the scenario would not load, but draw anyway
         layers = dict.fromkeys(graph, 0)
     last = max(layers.values(), default=0)
+    # layers as ordered lists (networkx's own grouping is a set: its order, hence the
+    # drawing, would change from one process to the next); the scenario's first node
+    # of a layer on top
+    subsets: dict[int, list[str]] = {}
     for node_id in graph:
-        graph.nodes[node_id]["layer"] = last + 1 if node_id in scenario.markets else layers[node_id]
-    positions = nx.multipartite_layout(graph, subset_key="layer", align="vertical", scale=1.0)
+        layer = last + 1 if node_id in scenario.markets else layers[node_id]
+        subsets.setdefault(layer, []).insert(0, node_id)
+    positions = nx.multipartite_layout(graph, subset_key=subsets, align="vertical", scale=1.0)
     return {node: (float(xy[0]), float(xy[1])) for node, xy in positions.items()}
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from fieldtotable.plotting import _style
 from fieldtotable.plotting._layout import DIRECTIONS, Label, NetworkLayout, layout, place_labels
@@ -28,6 +28,8 @@ BUBBLE_AREA = 1400.0
 SHORT_LEG_PT = 30.0
 #: Bend of an air leg's arc (matplotlib ``arc3`` radius), so it reads as a flight.
 AIR_BEND = 0.25
+#: Least room per longitude tick label on the page, inches.
+LONGITUDE_TICK_IN = 0.95
 
 NODE_STYLE = {
     "collection_point": ("^", "#E69F00", "collection point"),
@@ -235,6 +237,11 @@ def frame(
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_aspect(data.layout.aspect, adjustable="box")
+        # room for the widest longitude label ("121.25°E") between ticks
+        width_in = ax.get_position().width * _style.root_figure(ax).get_size_inches()[0]
+        ax.xaxis.set_major_locator(
+            MaxNLocator(nbins=max(2, int(width_in / LONGITUDE_TICK_IN)), steps=[1, 2, 2.5, 5, 10])
+        )
         ax.xaxis.set_major_formatter(_degrees("x"))
         ax.yaxis.set_major_formatter(_degrees("y"))
         ax.set_xlabel("longitude [°E]", fontsize=_style.LABEL_SIZE)
@@ -306,7 +313,10 @@ def label_network(
 
     obstacles = [(*page((n.x, n.y)), 7.0) for n in data.layout.nodes.values()]
     for drawn in data.lines.values():
-        obstacles += [(*page(drawn.at(i / 24)), drawn.width / 2 + 1.5) for i in range(1, 24)]
+        # a sample every few points along the line, so no label sits across it
+        (ax_, ay_), (bx_, by_) = page(drawn.a), page(drawn.b)
+        steps = min(max(24, int(math.hypot(bx_ - ax_, by_ - ay_) / 6.0)), 400)
+        obstacles += [(*page(drawn.at(i / steps)), drawn.width / 2 + 1.5) for i in range(1, steps)]
     labels: list[Label] = []
     data_anchors: list[dict[Point, Point]] = []
     for name in nodes:
@@ -314,7 +324,7 @@ def label_network(
         anchor = page((node.x, node.y))
         labels.append(Label(_style.node_label(name), (anchor,), DIRECTIONS, 8.0, 9.0))
         data_anchors.append({anchor: (node.x, node.y)})
-    for leg_id in legs:
+    for leg_id in [leg for leg in data.scenario.legs if leg in legs]:  # a set: fix the order
         line = data.lines.get(leg_id)
         if line is None or leg_id not in data.carried:
             continue
@@ -330,7 +340,8 @@ def label_network(
             text = f"{data.scenario.legs[leg_id].mode.replace('_', ' ')} {text}"
         labels.append(Label(text, tuple(spots), sides, 4 + line.width / 2, 8.5))
         data_anchors.append(spots)
-    frame_box = (0.0, 0.0, (x1 - x0) * per_x, (y1 - y0) * per_y)
+    inset = 3.0  # points: labels keep off the Axes' edges
+    frame_box = (inset, inset, (x1 - x0) * per_x - inset, (y1 - y0) * per_y - inset)
     for label, lookup, (anchor, direction) in zip(
         labels, data_anchors, place_labels(labels, obstacles, frame_box), strict=True
     ):

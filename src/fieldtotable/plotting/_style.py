@@ -264,19 +264,24 @@ def set_title(ax: Axes, title: str, subtitle: str = "", *, wrap: int = 100) -> N
         )
 
 
-def set_figure_title(figure: Figure, title: str, subtitle: str = "") -> None:
+def set_figure_title(
+    figure: Figure, title: str, subtitle: str = "", *, y: float | None = None
+) -> None:
     """Set the title of a figure of several panels, with an optional grey second line.
 
     The suptitle holds the title and one empty line per line of the subtitle (so
-    that the layout keeps room for it); the subtitle is drawn on those lines.
+    that the layout keeps room for it); the subtitle is drawn on those lines. ``y``
+    is where the title's top goes (figure fraction; matplotlib's default if omitted).
     """
     lines = subtitle.count("\n") + 1 if subtitle else 0
+    where: dict[str, Any] = {} if y is None else {"y": y, "va": "top"}
     heading = figure.suptitle(
         display_text(title) + "\n" * lines,
         fontsize=TITLE_SIZE,
         fontweight="bold",
         x=0.01,
         ha="left",
+        **where,
     )
     if subtitle:
         figure.add_artist(
@@ -365,6 +370,29 @@ def note(ax: Axes, text: str, *, y: float = -0.14) -> None:
         y,
         display_text(text),
         transform=ax.transAxes,
+        fontsize=NOTE_SIZE,
+        color=COLOURS["muted"],
+        ha="left",
+        va="top",
+    )
+
+
+def note_under_axis(ax: Axes, text: str) -> None:
+    """Write a small grey note under an Axes' x-axis (tick labels and label), left-aligned.
+
+    The note follows the axis wherever a layout engine puts it, so it never covers
+    the axis label.
+    """
+
+    def under_axis(renderer: Any) -> Any:
+        return ax.xaxis.get_tightbbox(renderer) or ax.get_window_extent(renderer)
+
+    ax.annotate(
+        display_text(text),
+        xy=(0, 0),
+        xycoords=("axes fraction", under_axis),
+        xytext=(0, -4),
+        textcoords="offset points",
         fontsize=NOTE_SIZE,
         color=COLOURS["muted"],
         ha="left",

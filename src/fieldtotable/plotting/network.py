@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.axes import Axes
@@ -27,6 +28,7 @@ from fieldtotable.plotting._mapdraw import (
     map_data,
     spoilage_by_place,
 )
+from fieldtotable.plotting._mapgrid import EDGE, PAGE_WIDTH, Y_AXIS, map_grid
 
 if TYPE_CHECKING:
     from fieldtotable.results import RunResult
@@ -34,8 +36,10 @@ if TYPE_CHECKING:
 
 __all__ = ["leg_width", "network_map", "spoilage_by_place"]
 
-#: Inches of the map's width the legend takes (right of the map).
+#: Inches of a given Axes' width the legend takes (right of the map).
 _LEGEND_IN = 2.3
+#: Width per unit height of the map's view when drawn into a given Axes.
+_MAP_RATIO = 2.4
 
 
 def _legend(ax: Axes, data: MapData, result: RunResult | None) -> None:
@@ -99,25 +103,130 @@ def _stage_note(result: RunResult) -> str:
     return f"Spoiled by stage: {stages}. Spoilage per node needs simulate(..., record_flows=True)."
 
 
+def _subtitle(data: MapData, result: RunResult | None) -> str:
+    subtitle = data.scenario.name
+    if result is None:
+        return subtitle + " · no run given: line widths not scaled"
+    subtitle += f" · seed {result.seed} · line width: kg carried in the measured period"
+    if data.spoiled is not None:
+        subtitle += " · bubbles: kg spoiled there"
+    return subtitle
+
+
 def _titles(
-    figure: Figure, ax: Axes, data: MapData, result: RunResult | None, own_figure: bool
+    figure: Figure, ax: Axes, data: MapData, result: RunResult | None, top: float | None
 ) -> None:
+    """Title the figure (``top``: where, as a figure fraction) or, if ``None``, the Axes."""
     title = "Channel network"
     if not data.layout.geographic:
         missing = ", ".join(data.layout.missing[:3])
         more = ", …" if len(data.layout.missing) > 3 else ""
         title += f" (schematic layout: no coordinates for {missing}{more})"
-    subtitle = data.scenario.name
-    if result is None:
-        subtitle += " · no run given: line widths not scaled"
+    if top is None:
+        _style.set_title(ax, title, _subtitle(data, result), wrap=80)
     else:
-        subtitle += f" · seed {result.seed} · line width: kg carried in the measured period"
-        if data.spoiled is not None:
-            subtitle += " · bubbles: kg spoiled there"
-    if own_figure:
-        _style.set_figure_title(figure, title, subtitle)
-    else:
-        _style.set_title(ax, title, subtitle, wrap=80)
+        _style.set_figure_title(figure, title, _subtitle(data, result), y=top)
+
+
+def _wrap(text: str, width_in: float) -> str:
+    """Break ``text`` into lines of a note at most ``width_in`` inches wide."""
+    per_line = max(int(width_in * 72 / (0.55 * _style.NOTE_SIZE)), 30)
+    return "\n".join(textwrap.wrap(text, per_line))
+
+
+def _view(data: MapData) -> tuple[float, float, float, float] | None:
+    """Return the limits (x0, x1, y0, y1) around every node, before widening to the box."""
+    return bounds(data.layout, list(data.layout.nodes), 0.08, 1.0) if data.layout.nodes else None
+
+
+def _draw_map(
+    ax: Axes,
+    data: MapData,
+    result: RunResult | None,
+    groups: list[list[str]],
+) -> None:
+    """Draw the whole network, frame the crowded groups (lettered) and add the legend."""
+    draw_network(ax, data)
+    for index, group in enumerate(groups):
+        x0, x1, y0, y1 = bounds(data.layout, group, 0.25, 0.15)
+        ax.add_patch(
+            Rectangle(
+                (x0, y0),
+                x1 - x0,
+                y1 - y0,
+                fill=False,
+                edgecolor="#555555",
+                linewidth=0.8,
+                linestyle=(0, (3, 2)),
+                zorder=1,
+            )
+        )
+        ax.annotate(
+            chr(ord("A") + index),
+            xy=(x0, y1),
+            xytext=(0, 3),
+            textcoords="offset points",
+            fontsize=_style.LABEL_SIZE,
+            fontweight="bold",
+            va="bottom",
+        )
+    _legend(ax, data, result)
+
+
+def _label_map(
+    ax: Axes,
+    data: MapData,
+    result: RunResult | None,
+    groups: list[list[str]],
+    *,
+    reserve_in: float,
+) -> None:
+    """Label the map (after :func:`frame`): nodes and legs outside the detail panels."""
+    drop_short_heads(ax, data, reserve_in=reserve_in)
+    clustered = {node for group in groups for node in group}
+    between = {
+        leg_id
+        for leg_id, leg in data.scenario.legs.items()
+        if not any(leg.from_ in group and leg.to in group for group in groups)
+    }
+    label_network(
+        ax,
+        data,
+        nodes=[node for node in data.layout.nodes if node not in clustered],
+        legs=between if result is not None else set(),
+        reserve_in=reserve_in,
+    )
+
+
+def _draw_detail(
+    panel: Axes,
+    data: MapData,
+    result: RunResult | None,
+    group: list[str],
+    letter: str,
+    ratio: float,
+) -> None:
+    """Draw a detail panel: the whole network, viewed around one crowded group."""
+    draw_network(panel, data)
+    frame(panel, data, bounds(data.layout, group, 0.35, 0.25), ratio)
+    drop_short_heads(panel, data)
+    within = {
+        leg_id
+        for leg_id, leg in data.scenario.legs.items()
+        if leg.from_ in group and leg.to in group
+    }
+    label_network(panel, data, nodes=group, legs=within if result is not None else set())
+    regions = _style.unique(
+        _style.region_label(data.layout.nodes[n].region)
+        for n in group
+        if data.layout.nodes[n].region
+    )
+    panel.set_title(
+        f"{letter}: {' · '.join(regions)}",
+        fontsize=_style.LABEL_SIZE + 1,
+        loc="left",
+        fontweight="bold",
+    )
 
 
 def network_map(
@@ -155,81 +264,58 @@ def network_map(
     """
     data = map_data(scenario, result)
     groups = clusters(data.layout) if ax is None else []
-    own_figure = ax is None
-    if ax is None:
-        figure = _style.new_figure(12.5, 8.8 if groups else 6.2)
-        if groups:
-            grid = figure.add_gridspec(2, len(groups), height_ratios=[1.3, 1.0])
-            main = figure.add_subplot(grid[0, :])
-            details = [figure.add_subplot(grid[1, i]) for i in range(len(groups))]
-        else:
-            main, details = figure.add_subplot(), []
-    else:
-        figure, main, details = _style.root_figure(ax), ax, []
+    note = _stage_note(result) if result is not None and data.spoiled is None else ""
+    if ax is not None:
+        figure = _style.root_figure(ax)
+        _draw_map(ax, data, result, groups)
+        frame(ax, data, _view(data), _MAP_RATIO)
+        _label_map(ax, data, result, groups, reserve_in=_LEGEND_IN)
+        _titles(figure, ax, data, result, None)
+        if note:
+            width_in = ax.get_position().width * figure.get_size_inches()[0]
+            _style.note_under_axis(ax, _wrap(note, width_in))
+        _style.apply_fonts(figure)
+        return figure
 
-    draw_network(main, data)
-    clustered = {node for group in groups for node in group}
-    for index, group in enumerate(groups):
-        x0, x1, y0, y1 = bounds(data.layout, group, 0.25, 0.15)
-        main.add_patch(
-            Rectangle(
-                (x0, y0),
-                x1 - x0,
-                y1 - y0,
-                fill=False,
-                edgecolor="#555555",
-                linewidth=0.8,
-                linestyle=(0, (3, 2)),
-                zorder=1,
-            )
-        )
-        main.annotate(
-            chr(ord("A") + index),
-            xy=(x0, y1),
-            xytext=(0, 3),
-            textcoords="offset points",
-            fontsize=_style.LABEL_SIZE,
-            fontweight="bold",
-            va="bottom",
-        )
-    frame(main, data, bounds(data.layout, list(data.layout.nodes), 0.08, 1.0), 2.4)
-    drop_short_heads(main, data, reserve_in=_LEGEND_IN)
-    between = {
-        leg_id
-        for leg_id, leg in scenario.legs.items()
-        if not any(leg.from_ in group and leg.to in group for group in groups)
-    }
-    label_network(
-        main,
-        data,
-        nodes=[node for node in data.layout.nodes if node not in clustered],
-        legs=between if result is not None else set(),
-        reserve_in=_LEGEND_IN,
+    figure = Figure(figsize=(PAGE_WIDTH, 8.0), facecolor="white")  # no layout engine
+    main = figure.add_axes((0.1, 0.1, 0.8, 0.8))
+    _draw_map(main, data, result, groups)
+    legend = main.get_legend()
+    extent = legend.get_window_extent() if legend is not None else None
+    size = (0.0, 0.0) if extent is None else (extent.width / figure.dpi, extent.height / figure.dpi)
+    view = _view(data)
+    ratio = None
+    if data.layout.geographic and view is not None:
+        ratio = (view[1] - view[0]) / ((view[3] - view[2]) * data.layout.aspect)
+    note = _wrap(note, PAGE_WIDTH - 2 * EDGE - Y_AXIS)
+    grid = map_grid(
+        ratio=ratio,
+        details=len(groups),
+        legend=(size[0] + 0.1, size[1]),
+        title_lines=1 + len(_subtitle(data, result).splitlines()),
+        note_lines=len(note.splitlines()) if note else 0,
     )
-    _legend(main, data, result)
-    for index, (panel, group) in enumerate(zip(details, groups, strict=True)):
-        draw_network(panel, data)
-        frame(panel, data, bounds(data.layout, group, 0.35, 0.25), 1.5)
-        drop_short_heads(panel, data)
-        within = {
-            leg_id
-            for leg_id, leg in scenario.legs.items()
-            if leg.from_ in group and leg.to in group
-        }
-        label_network(panel, data, nodes=group, legs=within if result is not None else set())
-        regions = _style.unique(
-            _style.region_label(data.layout.nodes[n].region)
-            for n in group
-            if data.layout.nodes[n].region
+    figure.set_size_inches(grid.width, grid.height)
+    main.set_position(grid.rect(grid.main))
+    if legend is not None:
+        legend.set_bbox_to_anchor(grid.fraction(grid.legend), transform=figure.transFigure)
+    details = [figure.add_axes(grid.rect(box)) for box in grid.details]
+    frame(main, data, view, grid.main.ratio)
+    _label_map(main, data, result, groups, reserve_in=0.0)
+    for index, (panel, group, box) in enumerate(zip(details, groups, grid.details, strict=True)):
+        _draw_detail(panel, data, result, group, chr(ord("A") + index), box.ratio)
+    _titles(figure, main, data, result, grid.title_top / grid.height)
+    if note:
+        x, y = grid.fraction(grid.note)
+        (details[0] if details else main).text(
+            x,
+            y,
+            note,
+            transform=figure.transFigure,
+            fontsize=_style.NOTE_SIZE,
+            color=_style.COLOURS["muted"],
+            ha="left",
+            va="top",
         )
-        panel.set_title(
-            f"{chr(ord('A') + index)}: {' · '.join(regions)}",
-            fontsize=_style.LABEL_SIZE + 1,
-            loc="left",
-            fontweight="bold",
-        )
-    _titles(figure, main, data, result, own_figure)
-    if result is not None and data.spoiled is None:
-        _style.note(details[0] if details else main, _stage_note(result), y=-0.16)
     _style.apply_fonts(figure)
     return figure
