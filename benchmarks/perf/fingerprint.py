@@ -34,9 +34,7 @@ SCENARIOS = {
     "rail_kunming_shanghai": lambda: load_scenario(
         ROOT / "scenarios" / "rail_kunming_shanghai.yaml"
     ),
-    "air_matsutake_direct": lambda: load_scenario(
-        ROOT / "scenarios" / "air_matsutake_direct.yaml"
-    ),
+    "air_matsutake_direct": lambda: load_scenario(ROOT / "scenarios" / "air_matsutake_direct.yaml"),
     "small": lambda: load_scenario(ROOT / "tests" / "data" / "small.yaml"),
 }
 SEEDS = (0, 1, 2)

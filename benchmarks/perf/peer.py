@@ -161,7 +161,7 @@ def run_fieldtotable(stores: int, seed: int = 0, days: int = DAYS) -> dict[str, 
 
 def supplynetpy_network(stores: int, seed: int = 0) -> tuple[simpy.Environment, dict[str, Any]]:
     """Build the peer network in SupplyNetPy (time unit: one day)."""
-    import SupplyNetPy.Components as scm  # noqa: PLC0415 -- optional dependency (bench extra)
+    import SupplyNetPy.Components as scm  # noqa: PLC0415, N813 -- optional (bench extra); its docs' name
 
     scm.global_logger.disable_logging()
     scm.set_seed(seed)

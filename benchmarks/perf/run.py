@@ -50,19 +50,19 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-import fieldtotable
 import floor
+import numpy as np
 import peer
 import workloads
+
+import fieldtotable
 from fieldtotable import Scenario, builtin_scenario, simulate
 from fieldtotable.model.world import World, events_processed
 
 HERE = Path(__file__).resolve().parent
 SECTIONS = ("floor", "baseline", "growth", "peer")
 
-#: Axis -> (label, values, scenario builder); values are what the axis is reported in.
+#: Growth axis -> the values measured (in the axis' own unit: see grown()).
 GROWTH_FULL: dict[str, list[float]] = {
     "volume": [1, 2, 5, 10, 20],
     "horizon_years": [1, 2, 3, 4, 5],
@@ -326,8 +326,9 @@ def summary(figures: dict[str, Any]) -> str:
     lines = [f"# fieldtotable performance ({figures['machine']['date']})", ""]
     m = figures["machine"]
     lines += [
-        f"Machine: {m['cpu']}, {m['usable_cores']} usable cores (load {m['load_average_1min_at_start']:.1f}"
-        f" at start); {m['platform']}; Python {m['python']}, SimPy {m['simpy']}, "
+        f"Machine: {m['cpu']}, {m['usable_cores']} usable cores (load "
+        f"{m['load_average_1min_at_start']:.1f} at start); {m['platform']}; "
+        f"Python {m['python']}, SimPy {m['simpy']}, "
         f"NumPy {m['numpy']}; fieldtotable {m['fieldtotable']}. Wall times: median of "
         f"{figures['repeat']} runs, each in a fresh process.",
         "",

@@ -497,4 +497,3 @@ def run_channel_study(
         scenarios_dir=folder,
         wall_time_s=time.perf_counter() - started,
     )
-

@@ -45,7 +45,7 @@ LEG_BUSY = 0.90
 
 
 def machine_line() -> str:
-    """The machine and software the study ran on, in one line."""
+    """Describe the machine and software the study runs on, in one line."""
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
@@ -151,12 +151,13 @@ def binding(indicators: dict[str, float]) -> list[str]:
             full = indicators.get(f"store:{resource}:peak_shelf", math.nan)
             if value < STORE_SHORT and full >= STORE_FULL:
                 found.append(name)
-        elif kind == "node" and (
-            (measure == "peak" and value >= NODE_FULL)
-            or (measure == "overflow" and value >= NODE_OVERFLOW)
-        ):
-            found.append(name)
-        elif kind == "leg" and measure == "utilisation" and value >= LEG_BUSY:
+        elif (
+            kind == "node"
+            and (
+                (measure == "peak" and value >= NODE_FULL)
+                or (measure == "overflow" and value >= NODE_OVERFLOW)
+            )
+        ) or (kind == "leg" and measure == "utilisation" and value >= LEG_BUSY):
             found.append(name)
     return found
 
@@ -181,9 +182,7 @@ def _capacity_table(result: ChannelStudyResult, variant: str, issuing: str) -> l
     if not configs:
         return []
     resources = list(
-        dict.fromkeys(
-            tuple(key.split(":")[:2]) for c in configs for key in result.capacity[c.name]
-        )
+        dict.fromkeys(tuple(key.split(":")[:2]) for c in configs for key in result.capacity[c.name])
     )
     lines = [
         "| resource | " + " | ".join(f"{c.scale:g}x" for c in configs) + " |",
@@ -213,7 +212,7 @@ def format_study(
     command: str | None = None,
     variants: Sequence[Variant] = VARIANTS,
 ) -> str:
-    """The study as markdown: settings, results, lowest spoilage per scale, what binds."""
+    """Return the study as markdown: settings, results, lowest spoilage per scale, what binds."""
     runs = result.n * len(result.configurations)
     lines = [
         "# Channel study: scale x mode x issuing policy",
@@ -323,8 +322,11 @@ def plot_study(
     labels = _labels(variants)
     colours = dict(zip(labels, ("C0", "C1", "C2", "C3", "C4", "C5"), strict=False))
     scales = list(result.scales)
+    studied = list(dict.fromkeys(c.variant for c in result.configurations))
     for panel, metric in zip(panels, shown, strict=False):
-        for variant in dict.fromkeys(c.variant for c in result.configurations):
+        for index, variant in enumerate(studied):
+            # Side by side around each scale, so that equal values stay visible.
+            dodge = 1.0 + 0.04 * (index - (len(studied) - 1) / 2)
             for issuing in dict.fromkeys(c.issuing for c in result.configurations):
                 configs = [
                     c
@@ -333,7 +335,7 @@ def plot_study(
                 ]
                 found = [result.estimates[c.name][metric.key] for c in configs]
                 panel.errorbar(
-                    [c.scale for c in configs],
+                    [c.scale * dodge for c in configs],
                     [e.mean * metric.factor for e in found],
                     yerr=[
                         0.0 if math.isnan(e.half_width) else e.half_width * metric.factor

@@ -95,11 +95,12 @@ class Ambient:
         rates = self.rates[product]
         cumulative = self.cumulative[product]
         last = self.last_hour
+        # Comparisons, not min(): this runs on every move of a lot in ambient air.
         end_hour = int(end_h)
-        if end_hour > last:
+        if end_hour > last:  # noqa: PLR1730
             end_hour = last
         start_hour = int(start_h)
-        if start_hour > last:
+        if start_hour > last:  # noqa: PLR1730
             start_hour = last
         return (
             cumulative[end_hour]
@@ -115,7 +116,7 @@ class Ambient:
         cumulative = self.cumulative[product]
         rates = self.rates[product]
         start_hour = int(start_h)  # self._integral(product, start_h), inlined
-        if start_hour > self.last_hour:
+        if start_hour > self.last_hour:  # noqa: PLR1730 -- as in consumed()
             start_hour = self.last_hour
         target = cumulative[start_hour] + (start_h - start_hour) * rates[start_hour] + amount
         hour = bisect.bisect_right(cumulative, target) - 1

@@ -1,0 +1,177 @@
+"""The benchmark commands of the ``fieldtotable`` command line.
+
+::
+
+    fieldtotable bench channels [--n N] [--out DIR] [--quick] [--seed N] [--workers N]
+                                [--executor serial|process|dask] [--scenarios DIR] [--quiet]
+
+``bench channels`` runs the canonical channel study (scale 1x, 2x, 5x, 10x of 2023
+x road / full-truckload road / rail for the long leg / air for matsutake x FIFO /
+FEFO, with replications and common random numbers: :mod:`fieldtotable.bench`),
+prints its markdown tables and writes them, with a CSV table and a figure, to
+``--out`` (default ``bench-channels``); the runs are kept in ``DIR/runs`` so that
+rerunning the same command resumes. ``--quick`` is a smoke run (2 replications of
+30 days) that checks the machinery, not a study.
+
+:func:`add_bench_commands` adds the commands to the main parser's sub-parsers.
+Handlers have the signature ``(args, out, err) -> int``, as in
+:mod:`fieldtotable.cli_experiment`: a scenario file with problems raises
+:class:`~fieldtotable.errors.ScenarioError` (the main command prints one line per
+problem and exits 2); other bad input (the scenario folder not found, an output
+folder holding another study) prints ``fieldtotable bench channels: error: ...``
+and returns 2; runs that failed print one line each (with the first traceback)
+and return 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from pathlib import Path
+from typing import Any, TextIO
+
+from fieldtotable.bench import DEFAULT_N, run_channel_study, write_study
+from fieldtotable.bench.report import format_study
+from fieldtotable.errors import FieldToTableError, ScenarioError
+from fieldtotable.experiment import EXECUTORS, RunFailedError
+
+__all__ = ["QUICK_DAYS", "QUICK_N", "add_bench_commands"]
+
+QUICK_N = 2
+"""Replications of ``--quick``."""
+QUICK_DAYS = 30
+"""Horizon of ``--quick``, days."""
+
+_PROG = "fieldtotable"
+_DEFAULT_OUT = "bench-channels"
+_EXIT_OK = 0
+_EXIT_RUNS_FAILED = 1
+_EXIT_BAD_INPUT = 2
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1 (got {value})")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (got {value})")
+    return value
+
+
+def add_bench_commands(subparsers: Any) -> None:
+    """Add ``bench`` (with its sub-command ``channels``) to the main parser's sub-commands.
+
+    Parameters
+    ----------
+    subparsers
+        What ``ArgumentParser.add_subparsers()`` returned; ``bench channels`` sets
+        ``handler``, a function ``(args, out, err) -> int``.
+    """
+    bench = subparsers.add_parser(
+        "bench",
+        help="benchmarks of channel configurations",
+        description="Benchmarks of channel configurations.",
+    )
+    commands = bench.add_subparsers(title="benchmarks", dest="bench_command", metavar="BENCHMARK")
+    commands.required = True
+    channels = commands.add_parser(
+        "channels",
+        help="the channel study: scale x mode x issuing, with replications and CRN",
+        description=(
+            "Run the canonical channel study: the 2023 channel at 1x, 2x, 5x and 10x "
+            "volume x road (2023 dispatch), road waiting for full truckloads, rail for "
+            "the long leg, air for matsutake x FIFO and FEFO issuing; every "
+            "configuration runs the same replications with the same random streams. "
+            "Prints the results table (throughput, spoilage and its stages, fill rate, "
+            "cost and CO2 per kg, shelf life left at sale, with confidence intervals), "
+            "the lowest-spoilage configuration at each scale and what binds as the "
+            "channel scales; writes channels.md, channels.csv, capacity.csv and "
+            "channels.png to --out."
+        ),
+    )
+    channels.add_argument(
+        "--n",
+        "-n",
+        type=_count,
+        metavar="N",
+        help=f"replications per configuration (default: {DEFAULT_N}; {QUICK_N} with --quick)",
+    )
+    channels.add_argument(
+        "--out",
+        default=_DEFAULT_OUT,
+        metavar="DIR",
+        help=f"folder for the tables, the figure and the runs (default: {_DEFAULT_OUT})",
+    )
+    channels.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"a smoke run: {QUICK_N} replications of {QUICK_DAYS} days (not a study)",
+    )
+    channels.add_argument(
+        "--seed", type=_seed, default=0, metavar="N", help="seed of the study (default: 0)"
+    )
+    channels.add_argument(
+        "--workers", type=_count, default=2, metavar="N", help="runs at once (default: 2)"
+    )
+    channels.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="process",
+        help="where runs execute (default: process)",
+    )
+    channels.add_argument(
+        "--scenarios",
+        metavar="DIR",
+        help="folder of baseline_2023.yaml and its variant files (default: ./scenarios, "
+        "or the source checkout's)",
+    )
+    channels.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
+    channels.set_defaults(handler=_channels)
+
+
+def _channels(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Handle ``fieldtotable bench channels``."""
+    command = f"{_PROG} bench channels"
+    n = args.n if args.n is not None else (QUICK_N if args.quick else DEFAULT_N)
+    folder = Path(args.out)
+    try:
+        result = run_channel_study(
+            n,
+            args.seed,
+            scenarios_dir=args.scenarios,
+            days=QUICK_DAYS if args.quick else None,
+            workers=None if args.executor == "serial" else args.workers,
+            executor=args.executor,
+            out=folder / "runs",
+            progress=False if args.quiet else err,
+        )
+    except RunFailedError as exc:
+        for line in str(exc).splitlines():
+            print(f"{command}: {line.strip()}", file=err)
+        print(f"{command}: traceback of the first failure:", file=err)
+        print(exc.failures[0].traceback.rstrip(), file=err)
+        return _EXIT_RUNS_FAILED
+    except ScenarioError:
+        raise
+    except FieldToTableError as exc:
+        print(f"{command}: error: {exc}", file=err)
+        return _EXIT_BAD_INPUT
+    argv = getattr(args, "argv", None)
+    invocation = f"{_PROG} {shlex.join(argv)}" if argv else command
+    paths = write_study(result, folder, command=invocation)
+    print(format_study(result, command=invocation), file=out)
+    print(file=out)
+    written = ", ".join(str(path) for path in paths.values())
+    print(f"wall time {result.wall_time_s / 60:.1f} min | written: {written}", file=out)
+    return _EXIT_OK

@@ -1,0 +1,173 @@
+"""The channel study's machinery on a tiny study: few replications of a short horizon."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from fieldtotable import FieldToTableError, load_scenario
+from fieldtotable.bench import (
+    ISSUING,
+    METRICS,
+    SCALES,
+    VARIANTS,
+    ChannelStudyResult,
+    binding,
+    channel_configurations,
+    find_scenarios_dir,
+    run_channel_study,
+    write_study,
+)
+from fieldtotable.cli_bench import add_bench_commands
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+DAYS = 10
+
+
+@pytest.fixture(scope="module")
+def study() -> ChannelStudyResult:
+    return run_channel_study(
+        n=2, scenarios_dir=SCENARIOS, scales=(1.0, 10.0), days=DAYS, executor="serial",
+        progress=False,
+    )  # fmt: skip
+
+
+def _comparable(scenario: object) -> dict[str, object]:
+    data = scenario.model_dump()  # type: ignore[attr-defined]
+    for key in ("name", "description"):
+        data.pop(key, None)
+    return data
+
+
+def test_the_design_is_scale_x_mode_x_issuing() -> None:
+    configurations = channel_configurations(SCENARIOS)
+    assert len(configurations) == len(SCALES) * len(VARIANTS) * len(ISSUING) == 32
+    names = [c.name for c in configurations]
+    assert len(set(names)) == len(names)
+    assert names[:2] == ["1x road FIFO", "1x road FEFO"]
+    for config in configurations:
+        assert config.scenario.scale == config.scale
+        assert {m.issuing for m in config.scenario.markets.values()} == {config.issuing}
+
+
+def test_configurations_reuse_the_scenario_files() -> None:
+    by_name = {c.name: c.scenario for c in channel_configurations(SCENARIOS)}
+    assert _comparable(by_name["1x road FIFO"]) == _comparable(
+        load_scenario(SCENARIOS / "fifo_store.yaml")
+    )
+    assert _comparable(by_name["10x road FEFO"]) == _comparable(
+        load_scenario(SCENARIOS / "scale_10x.yaml")
+    )
+    assert _comparable(by_name["1x rail FEFO"]) == _comparable(
+        load_scenario(SCENARIOS / "rail_kunming_shanghai.yaml")
+    )
+
+
+def test_every_configuration_has_every_metric(study: ChannelStudyResult) -> None:
+    assert len(study.configurations) == 16
+    for config in study.configurations:
+        found = study.estimates[config.name]
+        assert set(found) == {m.key for m in METRICS}
+        assert found["spoilage_rate"].n == 2
+        assert found["throughput_kg_per_day"].mean > 0
+        stages = sum(found[f"spoilage_{stage}"].mean for stage in STAGE_NAMES)
+        assert stages == pytest.approx(found["spoilage_rate"].mean, abs=1e-12)
+
+
+STAGE_NAMES = ("collection", "transit", "hub", "market")
+
+
+def test_common_random_numbers_share_the_harvest(study: ChannelStudyResult) -> None:
+    results = study.comparison.results
+    for scale in (1, 10):
+        harvests = {
+            tuple(run.kpis["harvested_kg"] for run in results[f"{scale}x {v.key} {i}"].runs)
+            for v in VARIANTS
+            for i in ISSUING
+        }
+        assert len(harvests) == 1  # the same harvest in every configuration of a scale
+
+
+def test_best_configuration_per_scale(study: ChannelStudyResult) -> None:
+    for scale in study.scales:
+        best = study.best(scale)
+        differences = study.spoilage_vs_best[scale]
+        assert differences[best].mean == 0.0
+        assert all(d.mean >= 0 for d in differences.values())
+        assert best.startswith(f"{scale:g}x ")
+
+
+def test_capacity_indicators_and_binding(study: ChannelStudyResult) -> None:
+    indicators = study.capacity["10x road FEFO"]
+    assert "store:shanghai_store:peak_shelf" in indicators
+    assert "node:shanghai_dc:overflow" in indicators
+    assert "leg:kunming_shanghai:utilisation" in indicators
+    assert binding({"leg:a:utilisation": 0.95, "leg:a:load_factor": 0.5}) == ["leg:a"]
+    assert binding({"node:b:peak": 0.5, "node:b:overflow": 0.0}) == []
+    assert binding({"store:s:peak_shelf": 1.0, "store:s:fill_rate": 0.5}) == ["store:s"]
+    assert binding({"store:s:peak_shelf": 0.5, "store:s:fill_rate": 0.5}) == []
+
+
+def test_write_study(study: ChannelStudyResult, tmp_path: Path) -> None:
+    paths = write_study(study, tmp_path, command="fieldtotable bench channels --quick")
+    text = paths["markdown"].read_text(encoding="utf-8")
+    for heading in ("## Results", "## Lowest spoilage at each scale", "## What binds"):
+        assert heading in text
+    assert "fieldtotable bench channels --quick" in text
+    with paths["csv"].open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 16
+    spoilage = float(rows[0]["spoilage_rate_mean"])
+    assert math.isclose(spoilage, study.estimates[rows[0]["configuration"]]["spoilage_rate"].mean)
+    assert paths["capacity_csv"].stat().st_size > 0
+    assert paths["figure"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_scenarios_folder_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(FieldToTableError, match="--scenarios"):
+        find_scenarios_dir(tmp_path)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    out: str
+    err: str
+
+
+def cli(*argv: str) -> Outcome:
+    parser = argparse.ArgumentParser(prog="fieldtotable")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_bench_commands(commands)
+    args = parser.parse_args(list(argv))
+    out, err = io.StringIO(), io.StringIO()
+    code = args.handler(args, out, err)
+    return Outcome(code, out.getvalue(), err.getvalue())
+
+
+def test_cli_quick_run_writes_the_tables(tmp_path: Path) -> None:
+    folder = tmp_path / "study"
+    outcome = cli(
+        "bench", "channels", "--quick", "--n", "1", "--executor", "serial", "--out", str(folder),
+        "--scenarios", str(SCENARIOS), "--quiet",
+    )  # fmt: skip
+    assert outcome.code == 0, outcome.err
+    assert "## Results" in outcome.out
+    assert (folder / "channels.md").is_file()
+    assert (folder / "channels.png").is_file()
+    assert (folder / "runs").is_dir()
+
+
+def test_cli_reports_a_missing_scenarios_folder(tmp_path: Path) -> None:
+    outcome = cli(
+        "bench", "channels", "--quick", "--out", str(tmp_path / "x"),
+        "--scenarios", str(tmp_path), "--quiet",
+    )  # fmt: skip
+    assert outcome.code == 2
+    assert outcome.err.startswith("fieldtotable bench channels: error:")
