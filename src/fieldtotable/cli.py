@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
 from fieldtotable import __version__
+from fieldtotable.cli_bench import add_bench_commands
 from fieldtotable.cli_experiment import add_experiment_commands
 from fieldtotable.cli_report import (
     OutputError,
@@ -224,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(handler=_schema)
     add_experiment_commands(commands)
+    add_bench_commands(commands)
     return parser
 
 
