@@ -403,6 +403,7 @@ def summary(figures: dict[str, Any]) -> str:
 def plot_growth(growth: dict[str, Any], path: Path) -> None:
     """Wall time and peak memory against each growth axis (log-log), as a PNG."""
     from matplotlib.figure import Figure  # noqa: PLC0415 -- headless, object API
+    from matplotlib.ticker import NullFormatter, ScalarFormatter  # noqa: PLC0415
 
     axes_names = list(growth)
     figure = Figure(figsize=(3.2 * len(axes_names), 3.4), layout="constrained")
@@ -416,7 +417,11 @@ def plot_growth(growth: dict[str, Any], path: Path) -> None:
         b = growth[axis]["exponents"]["wall_s"]
         panel.set_title(f"{axis} (wall ~ x^{b:.2f})", fontsize=9)
         panel.set_xlabel(axis)
-        panel.grid(visible=True, which="both", alpha=0.3)
+        panel.set_xticks(xs, [f"{x:g}" for x in xs])
+        panel.xaxis.set_minor_formatter(NullFormatter())
+        panel.yaxis.set_major_formatter(ScalarFormatter())
+        panel.yaxis.set_minor_formatter(NullFormatter())
+        panel.grid(visible=True, which="major", alpha=0.3)
     panels[0].legend(fontsize=7)
     figure.savefig(path, dpi=120)
 

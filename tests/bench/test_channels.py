@@ -28,6 +28,7 @@ from fieldtotable.cli_bench import add_bench_commands
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 DAYS = 10
+STAGE_NAMES = ("collection", "transit", "hub", "market")
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +79,6 @@ def test_every_configuration_has_every_metric(study: ChannelStudyResult) -> None
         assert found["throughput_kg_per_day"].mean > 0
         stages = sum(found[f"spoilage_{stage}"].mean for stage in STAGE_NAMES)
         assert stages == pytest.approx(found["spoilage_rate"].mean, abs=1e-12)
-
-
-STAGE_NAMES = ("collection", "transit", "hub", "market")
 
 
 def test_common_random_numbers_share_the_harvest(study: ChannelStudyResult) -> None:

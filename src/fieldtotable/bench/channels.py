@@ -381,14 +381,23 @@ class ChannelStudyResult:
 
     def best(self, scale: float, metric: str = "spoilage_rate") -> str:
         """Name of the configuration with the lowest mean ``metric`` at ``scale``."""
-        names = [c.name for c in self.configurations if c.scale == scale]
-        defined = [name for name in names if not math.isnan(self.estimates[name][metric].mean)]
-        return min(defined or names, key=lambda name: self.estimates[name][metric].mean)
+        return _lowest(self.configurations, self.estimates, scale, metric)
 
     @property
     def scales(self) -> tuple[float, ...]:
         """The scales studied, in order."""
         return tuple(dict.fromkeys(c.scale for c in self.configurations))
+
+
+def _lowest(
+    configurations: Sequence[Configuration],
+    estimates: dict[str, dict[str, Estimate]],
+    scale: float,
+    metric: str,
+) -> str:
+    names = [c.name for c in configurations if c.scale == scale]
+    defined = [name for name in names if not math.isnan(estimates[name][metric].mean)]
+    return min(defined or names, key=lambda name: estimates[name][metric].mean)
 
 
 def _metric_values(runs: Sequence[RunResult], metric: Metric) -> list[float]:
@@ -466,27 +475,17 @@ def run_channel_study(
             for key in keys
         }
     spoilage = next(m for m in METRICS if m.key == "spoilage_rate")
-    partial = ChannelStudyResult(
-        configurations=tuple(configurations),
-        n=n,
-        seed=seed,
-        confidence=confidence,
-        estimates=estimates,
-        capacity=capacity,
-        spoilage_vs_best={},
-        comparison=comparison,
-        scenarios_dir=folder,
-    )
     spoilage_vs_best: dict[float, dict[str, Difference]] = {}
-    for scale in partial.scales:
-        best = _metric_values(runs[partial.best(scale)], spoilage)
+    for scale in dict.fromkeys(c.scale for c in configurations):
+        lowest = _lowest(configurations, estimates, scale, spoilage.key)
+        best = _metric_values(runs[lowest], spoilage)
         spoilage_vs_best[scale] = {
             c.name: paired_difference(_metric_values(runs[c.name], spoilage), best, confidence)
             for c in configurations
             if c.scale == scale
         }
     return ChannelStudyResult(
-        configurations=partial.configurations,
+        configurations=tuple(configurations),
         n=n,
         seed=seed,
         confidence=confidence,

@@ -353,9 +353,14 @@ def plot_study(
         panel.minorticks_off()
         panel.set_title(f"{metric.label} ({metric.unit})", fontsize=10)
         panel.grid(visible=True, alpha=0.3)
-    for panel in panels[len(shown) :]:
-        panel.set_visible(False)
-    panels[0].legend(fontsize=7)
+    handles, names = panels[0].get_legend_handles_labels()
+    spare = panels[len(shown) :]
+    for panel in spare:
+        panel.axis("off")
+    if len(spare):  # the legend in the first empty panel, else over the first
+        spare[0].legend(handles, names, loc="center", fontsize=8, frameon=False)
+    else:
+        panels[0].legend(fontsize=7)
     figure.suptitle(
         f"Channel study: mean and {result.confidence:.0%} interval over {result.n} "
         "replications (common random numbers)",
