@@ -32,6 +32,9 @@ from typing import Any, TextIO
 
 from fieldtotable.bench import DEFAULT_N, run_channel_study, write_study
 from fieldtotable.bench.report import format_study
+
+# The option types are those of the experiment commands: one definition.
+from fieldtotable.cli_experiment import _count, _seed
 from fieldtotable.errors import FieldToTableError, ScenarioError
 from fieldtotable.experiment import EXECUTORS, RunFailedError
 
@@ -47,26 +50,6 @@ _DEFAULT_OUT = "bench-channels"
 _EXIT_OK = 0
 _EXIT_RUNS_FAILED = 1
 _EXIT_BAD_INPUT = 2
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1 (got {value})")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0 (got {value})")
-    return value
 
 
 def add_bench_commands(subparsers: Any) -> None:
