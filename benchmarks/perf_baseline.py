@@ -23,48 +23,17 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
-from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
-import simpy
-
 from fieldtotable import builtin_scenario, simulate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "perf"))
+from floor import bare_queueing, bare_timeouts
+
 from fieldtotable.model.world import World, events_processed
-
-
-def bare_timeouts(processes: int = 50, until: float = 20_000.0) -> tuple[int, float]:
-    """Events and seconds of processes that only wait on timeouts."""
-
-    def tick(env: simpy.Environment) -> Generator[simpy.Event, Any, None]:
-        while True:
-            yield env.timeout(1.0)
-
-    env = simpy.Environment()
-    for _ in range(processes):
-        env.process(tick(env))
-    started = time.perf_counter()
-    env.run(until=until)
-    return events_processed(env), time.perf_counter() - started
-
-
-def bare_queueing(customers: int = 20, until: float = 40_000.0) -> tuple[int, float]:
-    """Events and seconds of processes queueing for a shared resource."""
-
-    def customer(env: simpy.Environment, server: simpy.Resource) -> Generator[Any, Any, None]:
-        while True:
-            with server.request() as request:
-                yield request
-                yield env.timeout(1.0)
-            yield env.timeout(2.0)
-
-    env = simpy.Environment()
-    server = simpy.Resource(env, capacity=4)
-    for _ in range(customers):
-        env.process(customer(env, server))
-    started = time.perf_counter()
-    env.run(until=until)
-    return events_processed(env), time.perf_counter() - started
 
 
 def model_year(scale: float, seed: int) -> tuple[int, float]:

@@ -420,6 +420,31 @@ def format_by_node(result: RunResult, scenario: Scenario | None = None) -> str:
     return format_table(headers, rows, align="llrrrrr")
 
 
+def market_rows(result: RunResult) -> list[list[str]]:
+    """Return the formatted cells of one row per market (text and HTML tables share them).
+
+    Columns: market, demand, sold and lost kg, fill rate, sold value, and for stores
+    the peak shelf stock and the shelf capacity (blank for order streams).
+    """
+    rows: list[list[str]] = []
+    for market_id, values in result.by_market.items():
+        peak = values.get("peak_shelf_kg")
+        capacity = values.get("shelf_capacity_kg")
+        rows.append(
+            [
+                market_id,
+                format_number(values.get("demand_kg"), "kg"),
+                format_number(values.get("sold_kg"), "kg"),
+                format_number(values.get("lost_sales_kg"), "kg"),
+                format_number(values.get("fill_rate"), "%"),
+                format_number(values.get("sold_value_cny"), "CNY"),
+                "" if peak is None else format_number(peak, "kg"),
+                "" if capacity is None else format_number(capacity, "kg"),
+            ]
+        )
+    return rows
+
+
 def format_by_market(result: RunResult) -> str:
     """Tabulate demand, sales and fill rate at each market.
 
@@ -434,22 +459,7 @@ def format_by_market(result: RunResult) -> str:
         One row per market: demand, sold and lost kg, fill rate, sold value and, for
         stores, the peak shelf stock against the shelf capacity (blank for orders).
     """
-    rows: list[list[str]] = []
-    for market_id, values in result.by_market.items():
-        peak = values.get("peak_shelf_kg")
-        capacity = values.get("shelf_capacity_kg")
-        rows.append(
-            [
-                market_id,
-                format_number(values["demand_kg"], "kg"),
-                format_number(values["sold_kg"], "kg"),
-                format_number(values["lost_sales_kg"], "kg"),
-                format_number(values["fill_rate"], "%"),
-                format_number(values["sold_value_cny"], "CNY"),
-                "" if peak is None else format_number(peak, "kg"),
-                "" if capacity is None else format_number(capacity, "kg"),
-            ]
-        )
+    rows = market_rows(result)
     headers = [
         "market",
         "demand\nkg",

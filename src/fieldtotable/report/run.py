@@ -20,7 +20,7 @@ from fieldtotable.report.page import FigureFormat, Figures, FigureSpec, Section,
 from fieldtotable.report.scenario_html import product_name, scenario_summary
 from fieldtotable.results import KPI_DEFINITIONS, RunResult
 from fieldtotable.scenario.schema import Scenario
-from fieldtotable.tables import display_unit, format_number
+from fieldtotable.tables import display_unit, format_number, market_rows
 
 __all__ = ["default_question", "run_report"]
 
@@ -193,21 +193,7 @@ def _node_table(result: RunResult, scenario: Scenario) -> str:
 
 
 def _market_table(result: RunResult) -> str:
-    rows = []
-    for market_id, values in result.by_market.items():
-        peak, capacity = values.get("peak_shelf_kg"), values.get("shelf_capacity_kg")
-        rows.append(
-            [
-                market_id,
-                format_number(values.get("demand_kg"), "kg"),
-                format_number(values.get("sold_kg"), "kg"),
-                format_number(values.get("lost_sales_kg"), "kg"),
-                format_number(values.get("fill_rate"), "%"),
-                format_number(values.get("sold_value_cny"), "CNY"),
-                "" if peak is None else format_number(peak, "kg"),
-                "" if capacity is None else format_number(capacity, "kg"),
-            ]
-        )
+    rows = market_rows(result)
     headers = [
         "market",
         "demand\nkg",
