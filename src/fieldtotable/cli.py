@@ -2,9 +2,9 @@
 
 ::
 
-    fieldtotable run [SCENARIO] [--seed N] [--days N] [--json] [--set PATH=VALUE ...]
+    fieldtotable run [SCENARIO] [--seed N] [--replication I] [--days N] [--json] [--set ...]
                      [--report PATH] [--out DIR [--format csv|json|parquet ...]]
-    fieldtotable report [SCENARIO] [--seed N] [--days N] [--set ...] [-o report.html]
+    fieldtotable report [SCENARIO] [--seed N] [--replication I] [--days N] [--set ...] [-o FILE]
     fieldtotable validate SCENARIO [--set PATH=VALUE ...]
     fieldtotable show [SCENARIO] [--set PATH=VALUE ...]
     fieldtotable schema
@@ -55,12 +55,23 @@ from fieldtotable.scenario import (
 from fieldtotable.simulation import simulate
 from fieldtotable.tables import format_run
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "build_parser", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "EXIT_STATUSES", "build_parser", "main"]
 
 EXIT_OK = 0
 """Exit status of a command that did its work."""
 EXIT_BAD_INPUT = 2
 """Exit status for bad input: scenario problems, bad options, usage errors."""
+EXIT_STATUSES: dict[int, str] = {
+    EXIT_OK: "success (also after `--help` and `--version`)",
+    1: "some runs failed (`replicate`, `compare`, `sweep`, `bench channels`: one line per"
+    " failed run on stderr, with the first traceback); or stdout was closed early (a"
+    " broken pipe, e.g. `fieldtotable run | head`)",
+    EXIT_BAD_INPUT: "bad input: a scenario with problems, a missing file, a bad option"
+    " value, a usage error; one line per problem on stderr, no traceback",
+    130: "interrupted (Ctrl-C)",
+}
+"""Every exit status of the command line and what it means. Any other failure is a
+defect: it propagates with its traceback (Python exits 1)."""
 
 PROG = "fieldtotable"
 DEFAULT_SCENARIO = "baseline"
@@ -142,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="seed of the replication, >= 0 (default: 0); same seed, same result",
     )
+    _add_replication(run)
     run.add_argument(
         "--days",
         type=_whole_number(1),
@@ -173,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--seed", type=_whole_number(0), default=0, metavar="N", help="seed (default: 0)"
     )
+    _add_replication(report)
     report.add_argument(
         "--days", type=_whole_number(1), metavar="N", help="shorten the horizon to N days"
     )
@@ -244,6 +257,18 @@ def _add_set(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_replication(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--replication",
+        type=_whole_number(0),
+        metavar="I",
+        help=(
+            "run replication I of an experiment seeded with --seed (the streams of "
+            "SeedSequence(seed).spawn()[I]), i.e. rerun one run of replicate, compare or sweep"
+        ),
+    )
+
+
 def _load(args: argparse.Namespace) -> Scenario:
     path: str | None = args.scenario
     # Bad --set texts are reported before the file is read: they cost nothing to check.
@@ -253,8 +278,9 @@ def _load(args: argparse.Namespace) -> Scenario:
 
 
 def _footer(result: RunResult) -> str:
+    replication = "" if result.replication is None else f" | replication {result.replication}"
     return (
-        f"seed {result.seed} | wall time {result.wall_time_s:.3f} s | "
+        f"seed {result.seed}{replication} | wall time {result.wall_time_s:.3f} s | "
         f"{result.events_processed:,} events"
     )
 
@@ -275,7 +301,7 @@ def _run_scenario(args: argparse.Namespace) -> Scenario:
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     scenario = _run_scenario(args)
     check_outputs(args)
-    result = simulate(scenario, seed=args.seed)
+    result = simulate(scenario, seed=args.seed, replication=args.replication)
     if args.json:
         print(result.to_json(), file=out)
         print(_footer(result), file=err)
@@ -290,7 +316,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _make_report(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
     scenario = _run_scenario(args)
     check_outputs(args)
-    result = simulate(scenario, seed=args.seed)
+    result = simulate(scenario, seed=args.seed, replication=args.replication)
     write_run_outputs(args, result, scenario, out)
     print(_footer(result), file=out)
     return EXIT_OK

@@ -74,6 +74,79 @@ PRODUCT_KPIS = (
 #: Number of bins of :attr:`RunResult.remaining_at_sale`.
 REMAINING_BINS = 20
 
+#: What each stage of :attr:`RunResult.spoiled_kg_by_stage` covers (the keys of
+#: :data:`fieldtotable.model.lot.STAGES`, in order).
+STAGE_DEFINITIONS: dict[str, str] = {
+    "collection": "in the field, on the way to the collection point and at the collection"
+    " point (grading, pre-cooling, cold room)",
+    "transit": "loading, on a leg (reefer failures and closures included) and unloading",
+    "hub": "at a consolidation hub or DC, dock exposure included",
+    "market": "in a store: on its delivery van from the DC, on the shelf",
+}
+
+#: Every key of a :attr:`RunResult.by_leg` entry with its unit and meaning.
+LEG_METRIC_DEFINITIONS: dict[str, tuple[str, str]] = {
+    "trips": ("count", "vehicle trips on the leg"),
+    "kg_carried": ("kg", "kg loaded onto the leg's vehicles"),
+    "mean_load_kg": ("kg", "kg_carried / trips"),
+    "load_factor": ("fraction", "mean_load_kg / vehicle capacity"),
+    "tonne_km": ("t·km", "tonnes carried times the leg's distance, summed over trips"),
+    "cost_cny": ("CNY", "cost of the leg's trips (per trip, per km, per kg)"),
+    "co2_kg": ("kg", "CO2 of the leg's trips"),
+    "utilisation": (
+        "fraction",
+        "share of the fleet's hours spent on trips (whole horizon: fleet x horizon hours)",
+    ),
+}
+
+#: Every key of a :attr:`RunResult.by_node` entry with its unit and meaning (the last
+#: two for collection points only).
+NODE_METRIC_DEFINITIONS: dict[str, tuple[str, str]] = {
+    "peak_stock_kg": ("kg", "highest stock held at the node (whole horizon)"),
+    "capacity_kg": ("kg", "the node's storage capacity (cold room or storage)"),
+    "overflow_kg": ("kg", "kg that found the node's storage full (whole horizon)"),
+    "precooled_lots": ("count", "lots that were pre-cooled (collection points)"),
+    "mean_precooling_wait_h": (
+        "h",
+        "mean hours a lot waited for pre-cooling capacity (collection points)",
+    ),
+}
+
+#: Every key of a :attr:`RunResult.by_market` entry with its unit and meaning (the
+#: last two for stores only).
+MARKET_METRIC_DEFINITIONS: dict[str, tuple[str, str]] = {
+    "demand_kg": ("kg", "demand of the market's customers or orders"),
+    "sold_kg": ("kg", "kg sold by the market (markdown sales included)"),
+    "lost_sales_kg": ("kg", "demand the market could not meet from stock"),
+    "fill_rate": ("fraction", "sold_kg / demand_kg"),
+    "sold_value_cny": ("CNY", "revenue of the market's sales"),
+    "peak_shelf_kg": ("kg", "highest kg on the store's shelves (whole horizon; stores)"),
+    "shelf_capacity_kg": ("kg", "the store's shelf capacity (stores)"),
+}
+
+#: Every series of :attr:`RunResult.daily` with its unit and meaning, by day (kg per
+#: day, CNY per day, or a level at the end of the day). ``<stage>`` stands for each
+#: key of :data:`STAGE_DEFINITIONS`, ``<node>`` for each collection point, hub and store.
+DAILY_SERIES_DEFINITIONS: dict[str, tuple[str, str]] = {
+    "harvested_kg": ("kg/d", "kg that entered the system from sources"),
+    "rejected_kg": ("kg/d", "kg removed at grading"),
+    "spoiled_kg": ("kg/d", "kg discarded because shelf life ran out (all stages)"),
+    "spoiled_<stage>_kg": ("kg/d", "kg spoiled at one stage"),
+    "sold_kg": ("kg/d", "kg sold to any market"),
+    "demand_kg": ("kg/d", "demand of walk-in customers and orders"),
+    "lost_sales_kg": ("kg/d", "demand that could not be met from stock"),
+    "arrived_at_market_hub_kg": ("kg/d", "kg unloaded at a hub that supplies markets"),
+    "sold_value_cny": ("CNY/d", "revenue of all sales"),
+    "transport_cost_cny": ("CNY/d", "cost of the trips loaded that day"),
+    "co2_kg": ("kg/d", "CO2 of the trips loaded that day"),
+    "in_transit_kg": (
+        "kg",
+        "kg held at no node or store at the end of the day: on the way from the field,"
+        " in pre-cooling, on legs and delivery vans",
+    ),
+    "stock_<node>_kg": ("kg", "stock held at a node at the end of the day"),
+}
+
 
 def remaining_histogram(ledger: Ledger, warmup_days: int) -> dict[str, list[float]]:
     """Kg sold per product in bins of the labelled remaining fraction at sale."""
@@ -119,34 +192,41 @@ class RunResult:
     replication
         The replication index within an experiment (``None`` for a single run):
         ``simulate(scenario, seed, replication=replication)`` reproduces it.
-    horizon_days, warmup_days
-        Length of the run and of the unmeasured start.
+    horizon_days
+        Days simulated.
+    warmup_days
+        Days at the start left out of the KPIs and breakdowns.
     kpis
         Every key of :data:`KPI_DEFINITIONS` (measured after the warm-up).
     spoiled_kg_by_stage
-        Spoiled kg per stage: ``collection`` (field and collection point),
-        ``transit`` (loading and legs), ``hub``, ``market`` (shop and its delivery van).
+        Spoiled kg per stage (:data:`STAGE_DEFINITIONS`): ``collection`` (field and
+        collection point), ``transit`` (loading and legs), ``hub``, ``market`` (shop
+        and its delivery van).
     by_product
         Per product id, the keys of :data:`PRODUCT_KPIS` plus ``spoiled_kg_<stage>``.
     by_leg
-        Per leg id: ``trips``, ``kg_carried``, ``mean_load_kg``, ``load_factor``,
-        ``tonne_km``, ``cost_cny``, ``co2_kg``, ``utilisation`` (share of the
-        fleet's hours spent on trips).
+        Per leg id, the keys of :data:`LEG_METRIC_DEFINITIONS`: ``trips``,
+        ``kg_carried``, ``mean_load_kg``, ``load_factor``, ``tonne_km``,
+        ``cost_cny``, ``co2_kg``, ``utilisation`` (share of the fleet's hours spent
+        on trips).
     by_node
-        Per collection point and hub: ``peak_stock_kg``, ``capacity_kg``,
-        ``overflow_kg`` (kg that found the store full), and for collection points
-        ``mean_precooling_wait_h`` and ``precooled_lots``.
+        Per collection point and hub, the keys of :data:`NODE_METRIC_DEFINITIONS`:
+        ``peak_stock_kg``, ``capacity_kg``, ``overflow_kg`` (kg that found the store
+        full), and for collection points ``mean_precooling_wait_h`` and
+        ``precooled_lots``.
     remaining_at_sale
         Per product id, kg sold (after the warm-up) in each of
         :data:`REMAINING_BINS` equal bins of the labelled remaining fraction of shelf
         life at sale (``1 - consumed``, the quantity markdown rules look at): bin 0
         holds [0, 0.05), the last [0.95, 1].
     by_market
-        Per market id (measured after the warm-up): ``demand_kg``, ``sold_kg``,
+        Per market id (measured after the warm-up), the keys of
+        :data:`MARKET_METRIC_DEFINITIONS`: ``demand_kg``, ``sold_kg``,
         ``lost_sales_kg``, ``fill_rate``, ``sold_value_cny``; for stores also
         ``peak_shelf_kg`` and ``shelf_capacity_kg`` (peak over the whole run).
     daily
-        Daily series over the whole horizon (index = day): ``harvested_kg``,
+        Daily series over the whole horizon (index = day), the keys of
+        :data:`DAILY_SERIES_DEFINITIONS`: ``harvested_kg``,
         ``rejected_kg``, ``spoiled_kg``, ``spoiled_<stage>_kg``, ``sold_kg``,
         ``sold_value_cny``, ``demand_kg``, ``lost_sales_kg``,
         ``arrived_at_market_hub_kg``, ``transport_cost_cny``, ``co2_kg``,
@@ -188,7 +268,13 @@ class RunResult:
     __hash__ = None  # type: ignore[assignment]  # mutable mappings inside: not hashable
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-compatible data (NaN becomes ``None``); the flow log is left out."""
+        """Return plain JSON-compatible data (NaN becomes ``None``); the flow log is left out.
+
+        Returns
+        -------
+        dict
+            Every field but ``flows``, by name.
+        """
         data: dict[str, Any] = _clean(
             {
                 "scenario_name": self.scenario_name,
@@ -211,7 +297,18 @@ class RunResult:
         return data
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Return the :meth:`to_dict` data as JSON text."""
+        """Return the :meth:`to_dict` data as JSON text.
+
+        Parameters
+        ----------
+        indent
+            Spaces per indentation level; ``None`` for one line.
+
+        Returns
+        -------
+        str
+            The JSON text (non-ASCII characters kept).
+        """
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def to_pandas(self, table: str | None = "kpis") -> Any:
@@ -225,6 +322,11 @@ class RunResult:
             ``"by_node"``, ``"by_market"``, ``"daily"``, ``"remaining_at_sale"``; or
             ``"all"`` (or ``None``) for a dict of every table's frame. Columns are
             typed and carry units in their names (see :mod:`fieldtotable.export`).
+
+        Returns
+        -------
+        pandas.DataFrame or dict of str to pandas.DataFrame
+            The table, or every table by name for ``"all"``.
 
         Raises
         ------

@@ -163,6 +163,21 @@ def test_run_json_is_reproducible(cli: Cli) -> None:
     assert first["kpis"] == second["kpis"]
 
 
+def test_run_replication_reruns_one_run_of_an_experiment(cli: Cli) -> None:
+    scenario = load_scenario("small.yaml").with_horizon(10)
+    experiment = fieldtotable.replicate(scenario, n=3, seed=7, executor="serial")
+    outcome = cli(
+        "run", "small.yaml", "--json", "--seed", "7", "--replication", "2", "--days", "10"
+    )
+    assert outcome.code == 0, outcome.err
+    data = json.loads(outcome.out)
+    assert data["replication"] == 2
+    assert data["kpis"] == json.loads(experiment.runs[2].to_json())["kpis"]
+    assert data["kpis"] != json.loads(experiment.runs[1].to_json())["kpis"]
+    assert outcome.err.startswith("seed 7 | replication 2 | wall time")
+    assert_clean_failure(cli("run", "small.yaml", "--replication", "-1"))
+
+
 def test_run_days_shortens_the_horizon(cli: Cli) -> None:
     outcome = cli("run", "small.yaml", "--days", "5", "--json")
     assert outcome.code == 0, outcome.err

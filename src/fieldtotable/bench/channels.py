@@ -238,6 +238,11 @@ def find_scenarios_dir(scenarios_dir: str | os.PathLike[str] | None = None) -> P
         The folder; when ``None``, ``./scenarios`` and then the ``scenarios`` folder of
         the source checkout this package is installed from (an editable install).
 
+    Returns
+    -------
+    Path
+        The folder found.
+
     Raises
     ------
     FieldToTableError
@@ -315,11 +320,19 @@ def channel_configurations(
 def capacity_indicators(run: RunResult) -> dict[str, float]:
     """Return how close each store, node and leg of a run is to its capacity.
 
-    Keys: ``store:<id>:peak_shelf`` (peak shelf stock / shelf capacity) and
-    ``store:<id>:fill_rate``; ``node:<id>:peak`` (peak stock / capacity) and
-    ``node:<id>:overflow`` (kg that found it full, as a share of the kg harvested);
-    ``leg:<id>:utilisation`` (share of the fleet's hours on trips) and
-    ``leg:<id>:load_factor`` (mean load / vehicle capacity).
+    Parameters
+    ----------
+    run
+        A finished run.
+
+    Returns
+    -------
+    dict of str to float
+        ``store:<id>:peak_shelf`` (peak shelf stock / shelf capacity) and
+        ``store:<id>:fill_rate``; ``node:<id>:peak`` (peak stock / capacity) and
+        ``node:<id>:overflow`` (kg that found it full, as a share of the kg harvested);
+        ``leg:<id>:utilisation`` (share of the fleet's hours on trips) and
+        ``leg:<id>:load_factor`` (mean load / vehicle capacity).
     """
     harvested = run.kpis["harvested_kg"]
     out: dict[str, float] = {}
@@ -380,7 +393,21 @@ class ChannelStudyResult:
     wall_time_s: float = 0.0
 
     def best(self, scale: float, metric: str = "spoilage_rate") -> str:
-        """Name of the configuration with the lowest mean ``metric`` at ``scale``."""
+        """Return the configuration with the lowest mean ``metric`` at ``scale``.
+
+        Parameters
+        ----------
+        scale
+            One of :attr:`scales`.
+        metric
+            A metric key of :data:`METRICS` (default: ``spoilage_rate``).
+
+        Returns
+        -------
+        str
+            The configuration's name (configurations whose mean is undefined are
+            passed over unless all are).
+        """
         return _lowest(self.configurations, self.estimates, scale, metric)
 
     @property

@@ -137,9 +137,17 @@ def _config(result: ChannelStudyResult, name: str) -> Configuration:
 
 
 def binding(indicators: dict[str, float]) -> list[str]:
-    """Resources of one configuration that bind (see the module's thresholds).
+    """Return the resources of one configuration that bind (see the module's thresholds).
 
-    Returns ``store:<id>``, ``node:<id>`` and ``leg:<id>`` names, stores first.
+    Parameters
+    ----------
+    indicators
+        The configuration's :func:`~fieldtotable.bench.capacity_indicators`.
+
+    Returns
+    -------
+    list of str
+        ``store:<id>``, ``node:<id>`` and ``leg:<id>`` names, stores first.
     """
     found: list[str] = []
     for key, value in indicators.items():
@@ -212,7 +220,22 @@ def format_study(
     command: str | None = None,
     variants: Sequence[Variant] = VARIANTS,
 ) -> str:
-    """Return the study as markdown: settings, results, lowest spoilage per scale, what binds."""
+    """Return the study as markdown: settings, results, lowest spoilage per scale, what binds.
+
+    Parameters
+    ----------
+    result
+        The finished study.
+    command
+        The command line that ran it, shown in the settings (left out when ``None``).
+    variants
+        The variants studied, for their labels and descriptions.
+
+    Returns
+    -------
+    str
+        The markdown text.
+    """
     runs = result.n * len(result.configurations)
     lines = [
         "# Channel study: scale x mode x issuing policy",
@@ -313,7 +336,17 @@ def _write_capacity_csv(result: ChannelStudyResult, path: Path) -> None:
 def plot_study(
     result: ChannelStudyResult, path: str | os.PathLike[str], variants: Sequence[Variant] = VARIANTS
 ) -> None:
-    """Every metric but the stage split against scale, one line per mode and issuing policy."""
+    """Draw every metric but the stage split against scale, one line per mode and issuing policy.
+
+    Parameters
+    ----------
+    result
+        The finished study.
+    path
+        The image file to write (PNG).
+    variants
+        The variants studied, for their labels.
+    """
     from matplotlib.figure import Figure  # noqa: PLC0415 -- imported only to draw
 
     shown = [m for m in METRICS if not m.key.startswith("spoilage_") or m.key == "spoilage_rate"]
@@ -378,9 +411,20 @@ def write_study(
 ) -> dict[str, Path]:
     """Write the markdown, the CSV tables and the figure into folder ``out``.
 
+    Parameters
+    ----------
+    result
+        The finished study.
+    out
+        The folder; created if missing.
+    command
+        The command line that ran the study, shown in the markdown.
+    variants
+        The variants studied, for their labels and descriptions.
+
     Returns
     -------
-    dict
+    dict of str to Path
         ``markdown``, ``csv``, ``capacity_csv``, ``figure`` -> the paths written.
     """
     folder = Path(out)

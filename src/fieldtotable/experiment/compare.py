@@ -67,7 +67,26 @@ class ComparisonResult(Comparable):
         confidence: float,
         wall_time_s: float = 0.0,
     ) -> ComparisonResult:
-        """Pair every configuration with the baseline, replication by replication."""
+        """Pair every configuration with the baseline, replication by replication.
+
+        Parameters
+        ----------
+        results
+            Per configuration name, its replications (the same seed and ``n`` for all).
+        baseline
+            The name every other configuration is compared with.
+        seed
+            The experiment's seed.
+        confidence
+            Confidence level of the paired intervals.
+        wall_time_s
+            Seconds the experiment took.
+
+        Returns
+        -------
+        ComparisonResult
+            The results and the paired differences ``name - baseline`` of every KPI.
+        """
         base = results[baseline]
         differences = {
             name: {
@@ -89,11 +108,28 @@ class ComparisonResult(Comparable):
         )
 
     def significant(self, name: str) -> tuple[str, ...]:
-        """Return the KPIs whose difference ``name - baseline`` is significant."""
+        """Return the KPIs whose difference ``name - baseline`` is significant.
+
+        Parameters
+        ----------
+        name
+            A configuration other than the baseline.
+
+        Returns
+        -------
+        tuple of str
+            The KPI keys whose paired interval excludes 0, in KPI order.
+        """
         return tuple(key for key, diff in self.differences[name].items() if diff.significant)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-compatible data (NaN becomes ``None``); runs are left out."""
+        """Return plain JSON-compatible data (NaN becomes ``None``); runs are left out.
+
+        Returns
+        -------
+        dict
+            Every field, each result and difference as plain data with its KPI's unit.
+        """
         return {
             "names": list(self.names),
             "baseline": self.baseline,
@@ -109,7 +145,19 @@ class ComparisonResult(Comparable):
         }
 
     def to_pandas(self) -> Any:
-        """Return a ``pandas.DataFrame``: one row per compared configuration and KPI."""
+        """Return a ``pandas.DataFrame``: one row per compared configuration and KPI.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``configuration``, ``kpi``, ``unit`` and the fields of the paired
+            :class:`~fieldtotable.experiment.statistics.Difference`.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+        """
         rows = [
             {"configuration": name, "kpi": key, "unit": kpi_unit(key), **diff.to_dict()}
             for name, diffs in self.differences.items()

@@ -61,7 +61,13 @@ _WATCH_INTERVAL_S = 0.5
 
 
 def default_workers() -> int:
-    """Return the number of cores this process may use (at least 1)."""
+    """Return the number of cores this process may use (at least 1).
+
+    Returns
+    -------
+    int
+        The usable cores.
+    """
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
@@ -75,7 +81,18 @@ class Backend(Protocol):
     workers: int
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[RunSpec, Outcome]]:
-        """Run every task; yield each one's spec and outcome as it finishes."""
+        """Run every task; yield each one's spec and outcome as it finishes.
+
+        Parameters
+        ----------
+        tasks
+            The runs to do.
+
+        Yields
+        ------
+        tuple of (RunSpec, Outcome)
+            Each task's spec and its result or failure, in the order they finish.
+        """
 
     def close(self) -> None:
         """Release processes and connections."""
@@ -329,6 +346,15 @@ def check_executor(
     executor: str, workers: int | None = None, dask_address: str | None = None
 ) -> None:
     """Check executor options without starting anything.
+
+    Parameters
+    ----------
+    executor
+        ``"serial"``, ``"process"`` or ``"dask"``.
+    workers
+        Runs at once (at least 1), or ``None`` for the default.
+    dask_address
+        Address of a Dask scheduler (only with the dask executor).
 
     Raises
     ------

@@ -73,7 +73,18 @@ class Comparable:
         raise NotImplementedError
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """Return the :meth:`to_dict` data as JSON text."""
+        """Return the :meth:`to_dict` data as JSON text.
+
+        Parameters
+        ----------
+        indent
+            Spaces per indentation level; ``None`` for one line.
+
+        Returns
+        -------
+        str
+            The JSON text (non-ASCII characters kept).
+        """
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
 
 
@@ -101,7 +112,14 @@ class StoppingReport:
     runs_done: int = field(default=0, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data."""
+        """Return plain data.
+
+        Returns
+        -------
+        dict
+            The rule's fields, ``reached``, ``relative_half_widths`` (NaN as ``None``) and
+            ``runs_done``.
+        """
         return {
             "rule": self.rule.to_dict(),
             "reached": self.reached,
@@ -153,16 +171,32 @@ class ExperimentResult(Comparable):
     wall_time_s: float = field(default=0.0, compare=False)
 
     def unit(self, key: str) -> str:
-        """Return the unit of a KPI key (``"kg"``, ``"fraction"``, ...)."""
+        """Return the unit of a KPI key (``"kg"``, ``"fraction"``, ...).
+
+        Parameters
+        ----------
+        key
+            A KPI key or a dotted breakdown path (``by_leg.a.trips``).
+
+        Returns
+        -------
+        str
+            The unit, ``""`` for an unknown key.
+        """
         return kpi_unit(key)
 
     def to_dict(self, *, runs: bool = False) -> dict[str, Any]:
-        """Plain JSON-compatible data (NaN becomes ``None``).
+        """Return plain JSON-compatible data (NaN becomes ``None``).
 
         Parameters
         ----------
         runs
             Include every run's full result (large).
+
+        Returns
+        -------
+        dict
+            Every field but the runs (unless ``runs``), each KPI's estimate with its unit.
         """
         data: dict[str, Any] = {
             "scenario_name": self.scenario_name,
@@ -193,6 +227,11 @@ class ExperimentResult(Comparable):
             ``"runs_<name>"`` for every run's table ``<name>`` stacked with a
             ``replication`` column (``runs_daily``, ``runs_by_product``, ...), or
             ``"all"`` (or ``None``) for a dict of the summary and replications frames.
+
+        Returns
+        -------
+        pandas.DataFrame or dict of str to pandas.DataFrame
+            The table, or every table by name for ``"all"``.
 
         Raises
         ------

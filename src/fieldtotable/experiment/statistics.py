@@ -81,8 +81,10 @@ class Estimate:
         Sample standard deviation (``n - 1`` in the denominator); NaN when ``n < 2``.
     half_width
         Half-width of the interval, ``t * sd / sqrt(n)``; NaN when ``n < 2``.
-    low, high
-        The interval, ``mean -/+ half_width``.
+    low
+        Lower end of the interval, ``mean - half_width``.
+    high
+        Upper end of the interval, ``mean + half_width``.
     confidence
         Its confidence level (0.95).
     missing
@@ -104,7 +106,13 @@ class Estimate:
         return relative_half_width(self.half_width, self.mean)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (NaN and infinities become ``None``)."""
+        """Return plain data (NaN and infinities become ``None``).
+
+        Returns
+        -------
+        dict
+            Every field by name.
+        """
         return {
             "n": self.n,
             "mean": _finite(self.mean),
@@ -153,7 +161,13 @@ class Difference:
     missing: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (NaN and infinities become ``None``)."""
+        """Return plain data (NaN and infinities become ``None``).
+
+        Returns
+        -------
+        dict
+            Every field by name.
+        """
         return {
             "n": self.n,
             "mean": _finite(self.mean),
@@ -332,7 +346,13 @@ class StoppingRule:
             )
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data."""
+        """Return plain data.
+
+        Returns
+        -------
+        dict
+            Every field by name (``kpis`` as a list).
+        """
         return {
             "kpis": list(self.kpis),
             "relative_half_width": self.relative_half_width,

@@ -58,12 +58,34 @@ _FLOAT_TABLES = ("by_product", "by_leg", "by_node", "by_market")
 
 
 def canonical_json(data: Any) -> str:
-    """Return ``data`` as canonical JSON: sorted keys, no spaces, UTF-8 text kept."""
+    """Return ``data`` as canonical JSON: sorted keys, no spaces, UTF-8 text kept.
+
+    Parameters
+    ----------
+    data
+        JSON-compatible data.
+
+    Returns
+    -------
+    str
+        The JSON text.
+    """
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """Return the sha256 (hex) of the canonical JSON of the scenario's full data."""
+    """Return the sha256 (hex) of the canonical JSON of the scenario's full data.
+
+    Parameters
+    ----------
+    scenario
+        The scenario.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits; equal scenarios have equal hashes.
+    """
     text = canonical_json(scenario.model_dump(mode="json", by_alias=True))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -90,6 +112,16 @@ def run_to_data(result: RunResult) -> dict[str, Any]:
 
     NaN is written as ``null`` and infinities as ``"inf"`` / ``"-inf"``; the flow
     log is not kept.
+
+    Parameters
+    ----------
+    result
+        The run.
+
+    Returns
+    -------
+    dict
+        The run's fields as plain data.
     """
     return {
         "scenario_name": result.scenario_name,
@@ -116,6 +148,16 @@ def run_to_data(result: RunResult) -> dict[str, Any]:
 
 def run_from_data(data: Mapping[str, Any]) -> RunResult:
     """Rebuild a :class:`RunResult` from :func:`run_to_data`'s data.
+
+    Parameters
+    ----------
+    data
+        What :func:`run_to_data` returned (read back from JSON).
+
+    Returns
+    -------
+    RunResult
+        The run, equal to the one written.
 
     Raises
     ------
@@ -201,7 +243,13 @@ class Manifest:
     grid: Any = None
 
     def to_data(self) -> dict[str, Any]:
-        """JSON-compatible data."""
+        """Return JSON-compatible data.
+
+        Returns
+        -------
+        dict
+            Every field by name.
+        """
         from fieldtotable import __version__  # noqa: PLC0415  # the package imports this module
 
         return {
@@ -337,11 +385,39 @@ class RunStore:
                 stale.unlink()
 
     def path(self, scenario_hash: str, replication: int) -> Path:
-        """Return the file of one run."""
+        """Return the file of one run.
+
+        Parameters
+        ----------
+        scenario_hash
+            The configuration's :func:`scenario_hash`.
+        replication
+            The replication index.
+
+        Returns
+        -------
+        Path
+            Where the run is (or will be) stored.
+        """
         return self.directory / "runs" / scenario_hash[:16] / f"{replication:06d}.json"
 
     def load(self, scenario_hash: str, seed: int, replication: int) -> RunResult | None:
-        """Return a stored run, or ``None`` if it is absent (or unreadable: it reruns)."""
+        """Return a stored run, or ``None`` if it is absent (or unreadable: it reruns).
+
+        Parameters
+        ----------
+        scenario_hash
+            The configuration's :func:`scenario_hash`.
+        seed
+            The experiment's seed (a stored run of another seed is not returned).
+        replication
+            The replication index.
+
+        Returns
+        -------
+        RunResult or None
+            The run, or ``None``.
+        """
         path = self.path(scenario_hash, replication)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -359,7 +435,19 @@ class RunStore:
             return None
 
     def save(self, scenario_hash: str, seed: int, replication: int, result: RunResult) -> None:
-        """Write one finished run atomically."""
+        """Write one finished run atomically.
+
+        Parameters
+        ----------
+        scenario_hash
+            The configuration's :func:`scenario_hash`.
+        seed
+            The experiment's seed.
+        replication
+            The replication index.
+        result
+            The run.
+        """
         record = {
             "format": FORMAT,
             "scenario_hash": scenario_hash,

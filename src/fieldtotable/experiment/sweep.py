@@ -48,7 +48,13 @@ class SweepPoint(Comparable):
     result: ExperimentResult
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-compatible data."""
+        """Return plain JSON-compatible data.
+
+        Returns
+        -------
+        dict
+            ``index``, ``overrides``, ``label`` and the point's ``result`` as plain data.
+        """
         return {
             "index": self.index,
             "overrides": self.overrides,
@@ -112,7 +118,14 @@ class SweepResult(Comparable):
         ]
 
     def summary(self) -> list[dict[str, Any]]:
-        """Return one row per point: its parameters, then per KPI mean, half-width, low, high."""
+        """Return one row per point: its parameters, then per KPI mean, half-width, low, high.
+
+        Returns
+        -------
+        list of dict
+            ``point``, each parameter, then ``<kpi>_mean``, ``<kpi>_half_width``,
+            ``<kpi>_low`` and ``<kpi>_high`` for every KPI.
+        """
         rows = []
         for point in self.points:
             row: dict[str, Any] = {"point": point.index}
@@ -126,7 +139,13 @@ class SweepResult(Comparable):
         return rows
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-compatible data (NaN becomes ``None``); runs are left out."""
+        """Return plain JSON-compatible data (NaN becomes ``None``); runs are left out.
+
+        Returns
+        -------
+        dict
+            Every field, each point as plain data.
+        """
         return {
             "scenario_name": self.scenario_name,
             "parameters": list(self.parameters),
@@ -138,7 +157,24 @@ class SweepResult(Comparable):
         }
 
     def to_pandas(self, *, summary: bool = False) -> Any:
-        """Return :meth:`rows` (or :meth:`summary`) as a ``pandas.DataFrame``."""
+        """Return :meth:`rows` (or :meth:`summary`) as a ``pandas.DataFrame``.
+
+        Parameters
+        ----------
+        summary
+            One row per point (:meth:`summary`) instead of one per point and
+            replication (:meth:`rows`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The table.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+        """
         return pandas().DataFrame(self.summary() if summary else self.rows())
 
     def _repr_html_(self) -> str:

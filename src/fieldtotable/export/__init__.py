@@ -180,10 +180,12 @@ def write_experiment(
     ----------
     result
         The replications.
-    directory, formats, scenario
+    directory, formats
         As for :func:`write_run`.
     runs
         Also write every run's tables stacked (``runs_daily``, ``runs_by_product``, ...).
+    scenario
+        As for :func:`write_run`.
 
     Returns
     -------

@@ -27,7 +27,12 @@ if TYPE_CHECKING:
     from fieldtotable.experiment.statistics import Difference, Estimate
     from fieldtotable.experiment.sweep import SweepResult
 
-__all__ = ["comparison_table_set", "experiment_table_set", "sweep_table_set"]
+__all__ = [
+    "EXPERIMENT_LABEL_COLUMNS",
+    "comparison_table_set",
+    "experiment_table_set",
+    "sweep_table_set",
+]
 
 _ESTIMATE_COLUMNS = ("n", "mean", "sd", "half_width", "low", "high", "confidence", "missing")
 _DIFFERENCE_COLUMNS = (
@@ -45,6 +50,17 @@ _DIFFERENCE_COLUMNS = (
     "missing",
 )
 _INT_FIELDS = {"n", "missing"}
+
+EXPERIMENT_LABEL_COLUMNS: dict[str, str] = {
+    "kpi": "the KPI key (a key of ``RunResult.kpis`` or a dotted breakdown path)",
+    "unit": "the KPI's unit",
+    "replication": "replication index from 0",
+    "configuration": "a compared configuration's name",
+    "baseline": "the name of the configuration it is compared with",
+    "point": "sweep point index from 0",
+    "label": "the point's overrides in words (``legs.a.fleet=2, scale=5``)",
+}
+"""Meaning of the columns of experiment tables that are not statistics or KPIs."""
 
 
 def _stat_columns(names: Sequence[str]) -> list[tuple[str, ColumnType]]:

@@ -50,12 +50,24 @@ _PARQUET_MISSING = "Parquet export needs pyarrow: pip install pyarrow"
 
 
 def parquet_available() -> bool:
-    """Tell whether ``pyarrow`` is installed (Parquet files can be written)."""
+    """Tell whether ``pyarrow`` is installed (Parquet files can be written).
+
+    Returns
+    -------
+    bool
+        ``True`` when ``pyarrow`` can be imported.
+    """
     return importlib.util.find_spec("pyarrow") is not None
 
 
 def default_formats() -> tuple[str, ...]:
-    """Return CSV and JSON, and Parquet too when pyarrow is installed."""
+    """Return CSV and JSON, and Parquet too when pyarrow is installed.
+
+    Returns
+    -------
+    tuple of str
+        The formats written when none are named.
+    """
     return ("csv", "json", "parquet") if parquet_available() else ("csv", "json")
 
 
@@ -312,7 +324,18 @@ def read_csv_table(
 
 
 def read_json_table(path: str | os.PathLike[str]) -> Table:
-    """Read a JSON file written by :func:`write_tables` back into a :class:`Table`."""
+    """Read a JSON file written by :func:`write_tables` back into a :class:`Table`.
+
+    Parameters
+    ----------
+    path
+        The ``NAME.json`` file.
+
+    Returns
+    -------
+    Table
+        The table, with its column types and typed cells (``null`` as NaN).
+    """
     data = json.loads(Path(path).read_text("utf-8"))
     types: dict[str, ColumnType] = dict(data["columns"])
     rows = [{c: _from_json(row[c], types[c]) for c in types} for row in data["rows"]]

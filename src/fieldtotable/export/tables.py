@@ -20,7 +20,9 @@ from typing import Any, Literal
 from fieldtotable.results import KPI_DEFINITIONS, PRODUCT_KPIS, REMAINING_BINS, RunResult
 
 __all__ = [
+    "LABEL_COLUMNS",
     "RUN_TABLES",
+    "RUN_TABLE_ROWS",
     "ColumnType",
     "Table",
     "float_columns",
@@ -41,6 +43,41 @@ RUN_TABLES = (
     "remaining_at_sale",
 )
 """The tables of a run, in order (see :func:`run_table_set`)."""
+
+RUN_TABLE_ROWS: dict[str, str] = {
+    "kpis": "KPI",
+    "by_product": "product",
+    "by_stage": "stage",
+    "by_leg": "leg",
+    "by_node": "collection point or hub",
+    "by_market": "market",
+    "daily": "day of the horizon (warm-up included)",
+    "remaining_at_sale": "product and bin of remaining shelf life",
+}
+"""What one row of each run table stands for."""
+
+LABEL_COLUMNS: dict[str, tuple[str, str]] = {
+    "kpi": ("", "the KPI key"),
+    "value": ("the row's `unit`", "the KPI's value"),
+    "unit": ("", "the unit of the row's value"),
+    "meaning": ("", "what the KPI measures"),
+    "product": ("", "product id"),
+    "stage": ("", "stage of the channel"),
+    "spoiled_kg": ("kg", "kg spoiled at the stage (after the warm-up)"),
+    "share_of_spoiled": ("fraction", "the stage's share of all spoiled kg"),
+    "leg": ("", "leg id"),
+    "node": ("", "collection point or hub id"),
+    "market": ("", "market id"),
+    "day": ("d", "day index from 0 (day 0 starts at the scenario's start_date)"),
+    "measured": ("", "whether the day is after the warm-up"),
+    "bin": ("", "bin index from 0"),
+    "remaining_fraction_low": ("fraction", "lower bound of the bin (included)"),
+    "remaining_fraction_high": ("fraction", "upper bound of the bin (excluded but for the last)"),
+    "sold_kg": ("kg", "kg sold after the warm-up with a remaining fraction in the bin"),
+}
+"""Unit and meaning of the columns of run tables that are not KPIs or breakdown keys
+(in ``by_stage`` and ``remaining_at_sale``, ``spoiled_kg`` and ``sold_kg`` have the
+meaning given here)."""
 
 _LEG_COLUMNS = (
     "trips",
@@ -92,7 +129,18 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     def column(self, name: str) -> list[Any]:
-        """Return the values of one column, in row order."""
+        """Return the values of one column, in row order.
+
+        Parameters
+        ----------
+        name
+            A column name.
+
+        Returns
+        -------
+        list
+            The column's cells.
+        """
         return [row[name] for row in self.rows]
 
 

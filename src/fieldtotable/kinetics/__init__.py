@@ -3,9 +3,16 @@
 The temperature laws (Q10 and Arrhenius) and the exact update of the consumed
 fraction over piecewise-constant temperature live in :mod:`.laws`; one product's
 parameters, with the scalar path the simulation uses in hot loops, in
-:mod:`.parameters`. See :mod:`fieldtotable.kinetics.laws` for the equations.
+:mod:`.parameters`; a product's temperature law fitted to its shelf life at two
+temperatures in :mod:`.calibration`. See :mod:`fieldtotable.kinetics.laws` for the
+equations.
 """
 
+from fieldtotable.kinetics.calibration import (
+    activation_energy_from_two_shelf_lives,
+    calibrate_shelf_life,
+    q10_from_two_shelf_lives,
+)
 from fieldtotable.kinetics.laws import (
     GAS_CONSTANT_J_PER_MOL_K,
     HOURS_PER_DAY,
@@ -28,9 +35,12 @@ __all__ = [
     "FloatArray",
     "FloatOrArray",
     "Kinetics",
+    "activation_energy_from_two_shelf_lives",
     "advance_consumed",
+    "calibrate_shelf_life",
     "hours_to_limit",
     "q10_from_activation_energy",
+    "q10_from_two_shelf_lives",
     "relative_rate",
     "remaining_shelf_life_days",
     "shelf_life_days",

@@ -159,6 +159,16 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 def parse_assignments(texts: Iterable[str]) -> dict[str, Any]:
     """Parse several ``PATH=VALUE`` texts (later ones win for the same path).
 
+    Parameters
+    ----------
+    texts
+        Assignments such as ``legs.kunming_shanghai.fleet=4``; each value is YAML.
+
+    Returns
+    -------
+    dict of str to Any
+        Field path to value, ready for :func:`apply_overrides`.
+
     Raises
     ------
     ScenarioError

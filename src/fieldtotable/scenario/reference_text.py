@@ -386,8 +386,9 @@ is required.
 @EXAMPLE_HEADING@
 
 Every section in a few lines; it loads as it is, and the `--set` examples above refer
-to it.
+to it (saved as `example.yaml`).
 
+<!-- file: example.yaml -->
 ```yaml
 @EXAMPLE@
 ```

@@ -673,6 +673,16 @@ class Scenario(Frozen):
     def with_horizon(self, days: int) -> Scenario:
         """Return a copy running ``days`` days (warm-up shortened if it would not fit).
 
+        Parameters
+        ----------
+        days
+            The new ``horizon_days``.
+
+        Returns
+        -------
+        Scenario
+            The same scenario with the new horizon.
+
         Raises
         ------
         ValueError

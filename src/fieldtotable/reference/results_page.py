@@ -1,0 +1,407 @@
+"""The results reference (``docs/reference/results.md``), generated from the code.
+
+Every KPI, every field of :class:`~fieldtotable.RunResult` and of the experiment
+results, the keys inside each breakdown and the columns of the exported tables, with
+units and meanings. The text comes from the definition constants next to the code
+that produces the keys (:data:`~fieldtotable.results.KPI_DEFINITIONS`,
+:data:`~fieldtotable.results.LEG_METRIC_DEFINITIONS`, ...), from the ``Attributes``
+sections of the result classes' docstrings, and from the table builders of
+:mod:`fieldtotable.export` run on a placeholder result; nothing is written twice.
+Regenerate with ``python -m fieldtotable.reference``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+from fieldtotable.experiment.compare import ComparisonResult
+from fieldtotable.experiment.results import ExperimentResult, StoppingReport, summarize_runs
+from fieldtotable.experiment.statistics import Difference, Estimate, StoppingRule
+from fieldtotable.experiment.sweep import SweepPoint, SweepResult
+from fieldtotable.export.experiment_tables import (
+    EXPERIMENT_LABEL_COLUMNS,
+    comparison_table_set,
+    experiment_table_set,
+    sweep_table_set,
+)
+from fieldtotable.export.files import METADATA_FILE
+from fieldtotable.export.tables import LABEL_COLUMNS, RUN_TABLE_ROWS, Table, run_table_set
+from fieldtotable.model.lot import STAGES
+from fieldtotable.reference.markdown import dataclass_rows, inline, summary_paragraphs, table, wrap
+from fieldtotable.results import (
+    DAILY_SERIES_DEFINITIONS,
+    KPI_DEFINITIONS,
+    LEG_METRIC_DEFINITIONS,
+    MARKET_METRIC_DEFINITIONS,
+    NODE_METRIC_DEFINITIONS,
+    PRODUCT_KPIS,
+    REMAINING_BINS,
+    STAGE_DEFINITIONS,
+    RunResult,
+)
+
+__all__ = [
+    "PAGE_PATH",
+    "breakdown_definitions",
+    "example_run",
+    "expand_keys",
+    "results_markdown",
+]
+
+PAGE_PATH = "docs/reference/results.md"
+"""Where the page lives, relative to the repository root."""
+
+_PLACEHOLDER_KPI = "sold_kg"
+"""The KPI the placeholder experiments summarise (shown as ``<kpi>``)."""
+
+
+def breakdown_definitions() -> dict[str, dict[str, tuple[str, str]]]:
+    """Return the unit and meaning of every key of every breakdown of a run.
+
+    Returns
+    -------
+    dict of str to dict of str to tuple of (str, str)
+        Per :class:`~fieldtotable.RunResult` field (``spoiled_kg_by_stage``,
+        ``by_product``, ``by_leg``, ``by_node``, ``by_market``, ``daily``), key to
+        ``(unit, meaning)``. Keys that depend on the scenario are patterns:
+        ``spoiled_kg_<stage>``, ``stock_<node>_kg``.
+
+    Raises
+    ------
+    RuntimeError
+        If a stage has no definition.
+    """
+    if tuple(STAGE_DEFINITIONS) != STAGES:
+        raise RuntimeError("reference: STAGE_DEFINITIONS must list every stage of STAGES")
+    by_product = {key: KPI_DEFINITIONS[key] for key in PRODUCT_KPIS}
+    by_product["spoiled_kg_<stage>"] = ("kg", "spoiled_kg at one stage (after the warm-up)")
+    return {
+        "spoiled_kg_by_stage": {
+            stage: ("kg", f"spoiled {meaning} (after the warm-up)")
+            for stage, meaning in STAGE_DEFINITIONS.items()
+        },
+        "by_product": by_product,
+        "by_leg": dict(LEG_METRIC_DEFINITIONS),
+        "by_node": dict(NODE_METRIC_DEFINITIONS),
+        "by_market": dict(MARKET_METRIC_DEFINITIONS),
+        "daily": dict(DAILY_SERIES_DEFINITIONS),
+    }
+
+
+def example_run() -> RunResult:
+    """Return a placeholder run holding every key once (ids such as ``<product>``).
+
+    Returns
+    -------
+    RunResult
+        All values 0; one product, leg, node and market, each named by a
+        placeholder; daily series named by the patterns of
+        :data:`~fieldtotable.results.DAILY_SERIES_DEFINITIONS`.
+    """
+    definitions = breakdown_definitions()
+
+    def zeros(keys: Mapping[str, object]) -> dict[str, float]:
+        return dict.fromkeys(keys, 0.0)
+
+    product = dict.fromkeys(PRODUCT_KPIS, 0.0) | {f"spoiled_kg_{stage}": 0.0 for stage in STAGES}
+    return RunResult(
+        scenario_name="<scenario>",
+        seed=0,
+        replication=0,
+        horizon_days=1,
+        warmup_days=0,
+        kpis=zeros(KPI_DEFINITIONS),
+        spoiled_kg_by_stage=zeros(STAGE_DEFINITIONS),
+        by_product={"<product>": product},
+        by_leg={"<leg>": zeros(LEG_METRIC_DEFINITIONS)},
+        by_node={"<node>": zeros(NODE_METRIC_DEFINITIONS)},
+        by_market={"<market>": zeros(MARKET_METRIC_DEFINITIONS)},
+        daily={key: [0.0] for key in definitions["daily"]},
+        remaining_at_sale={"<product>": [0.0] * REMAINING_BINS},
+        events_processed=0,
+    )
+
+
+def _example_experiment() -> ExperimentResult:
+    return summarize_runs(
+        [example_run(), example_run()],
+        [_PLACEHOLDER_KPI],
+        scenario_name="<scenario>",
+        scenario_hash="",
+        seed=0,
+        confidence=0.95,
+    )
+
+
+def _code(names: Sequence[str]) -> str:
+    return ", ".join(f"`{name}`" for name in names)
+
+
+def _definition_rows(definitions: Mapping[str, tuple[str, str]]) -> list[list[str]]:
+    return [[f"`{key}`", unit, inline(meaning)] for key, (unit, meaning) in definitions.items()]
+
+
+# --------------------------------------------------------------------------------------
+# sections
+# --------------------------------------------------------------------------------------
+
+_INTRO = """\
+# Results reference
+
+<!-- Generated from the code by fieldtotable.reference.results_page.results_markdown();
+     do not edit. Regenerate with:  python -m fieldtotable.reference -->
+
+What a simulation returns, key by key, with units. `simulate(scenario, seed=...)`
+returns a [`RunResult`](#runresult); `replicate`, `compare` and `sweep` return an
+[`ExperimentResult`](#experimentresult), a [`ComparisonResult`](#comparisonresult)
+and a [`SweepResult`](#sweepresult). The same keys name the columns of the exported
+tables ([Export files](#export-files)) and the values in `fieldtotable run --json`.
+
+Conventions: mass in kg, money in CNY, time in hours (`_h`) or days (`_d`), CO2 in kg.
+A `fraction` is a number in [0, 1] (`spoilage_rate` 0.106, not 10.6 %). KPIs and
+breakdowns are measured after the scenario's `warmup_days` unless the meaning says
+*whole horizon*; daily series cover the whole horizon. A ratio over nothing (a fill
+rate with no demand) is NaN in Python and `null` in JSON. Mass balance, checked after
+every run over the whole horizon: `harvested = rejected + spoiled + sold +
+in_system_end` (to 1e-6 relative).
+
+This page is generated from the definitions next to the code that produces each key
+(`fieldtotable.results`, `fieldtotable.export`) and the docstrings of the result
+classes, so it lists exactly what the code produces.
+"""
+
+
+def _kpi_section() -> list[str]:
+    lines = [
+        "## KPIs",
+        "",
+        wrap(
+            "The keys of `RunResult.kpis` (`fieldtotable.KPI_DEFINITIONS`, in this "
+            "order). Experiments summarise these keys by default."
+        ),
+        "",
+    ]
+    return [*lines, *table(["key", "unit", "meaning"], _definition_rows(KPI_DEFINITIONS)), ""]
+
+
+_BREAKDOWN_TEXT = {
+    "spoiled_kg_by_stage": "Spoiled kg by the stage where the shelf life ran out. The four "
+    "stages add up to the `spoiled_kg` KPI.",
+    "by_product": "Per product id, the KPIs that make sense per product "
+    "(`fieldtotable.results.PRODUCT_KPIS`) and the spoiled kg of each stage "
+    "(`spoiled_kg_collection`, `spoiled_kg_transit`, `spoiled_kg_hub`, `spoiled_kg_market`).",
+    "by_leg": "Per leg id (`fieldtotable.results.LEG_METRIC_DEFINITIONS`).",
+    "by_node": "Per collection point and hub id "
+    "(`fieldtotable.results.NODE_METRIC_DEFINITIONS`); hubs have no pre-cooling keys.",
+    "by_market": "Per market id (`fieldtotable.results.MARKET_METRIC_DEFINITIONS`); order "
+    "streams have no shelf keys.",
+    "daily": "Daily series over the whole horizon, warm-up included: index *i* is day *i* "
+    "(`fieldtotable.results.DAILY_SERIES_DEFINITIONS`). `<stage>` stands for each stage "
+    "of `spoiled_kg_by_stage`, `<node>` for each collection point, hub and store.",
+}
+
+
+def _run_section() -> list[str]:
+    lines = ["## RunResult", ""]
+    lines += [wrap(paragraph) + "\n" for paragraph in summary_paragraphs(RunResult)]
+    lines += [
+        wrap(
+            "`fieldtotable.RunResult`: frozen; `to_dict()` / `to_json()` give every field "
+            "but `flows` as plain data, `to_pandas(table)` the [export tables](#run-tables)."
+        ),
+        "",
+        *table(["field", "type", "meaning"], dataclass_rows(RunResult)),
+        "",
+    ]
+    for name, definitions in breakdown_definitions().items():
+        lines += [f"### {name}", "", wrap(_BREAKDOWN_TEXT[name]), ""]
+        lines += [*table(["key", "unit", "meaning"], _definition_rows(definitions)), ""]
+    lines += [
+        "### remaining_at_sale",
+        "",
+        wrap(
+            f"Per product id, a list of {REMAINING_BINS} numbers: the kg sold after the "
+            "warm-up whose labelled remaining fraction of shelf life at sale (`1 - "
+            f"consumed`, what markdown rules look at) fell in each of {REMAINING_BINS} "
+            f"equal bins: bin 0 holds [0, {1 / REMAINING_BINS:g}), the last "
+            f"[{1 - 1 / REMAINING_BINS:g}, 1]. Unit: kg per bin."
+        ),
+        "",
+        "### Dotted KPI paths",
+        "",
+        wrap(
+            "Experiments (`replicate(..., kpis=...)`, `--kpi KEY`) take a KPI key or a "
+            "dotted path into a breakdown: `by_product.<product>.<key>`, "
+            "`by_leg.<leg>.<key>`, `by_node.<node>.<key>`, "
+            "`spoiled_kg_by_stage.<stage>`, e.g. `by_product.matsutake.spoilage_rate`."
+        ),
+        "",
+    ]
+    return lines
+
+
+def _experiment_section() -> list[str]:
+    lines = ["## Experiment results", ""]
+    lines += [
+        wrap(
+            "Frozen dataclasses in `fieldtotable.experiment`. Equality compares every "
+            "field but wall times, with NaN equal to NaN; `to_dict()` / `to_json()` give "
+            "plain data (runs left out), `to_pandas()` data frames."
+        ),
+        "",
+    ]
+    classes: list[type] = [
+        ExperimentResult,
+        Estimate,
+        StoppingReport,
+        StoppingRule,
+        ComparisonResult,
+        Difference,
+        SweepResult,
+        SweepPoint,
+    ]
+    for cls in classes:
+        lines += [f"### {cls.__name__}", ""]
+        lines += [wrap(paragraph) + "\n" for paragraph in summary_paragraphs(cls)[:1]]
+        lines += [*table(["field", "type", "meaning"], dataclass_rows(cls)), ""]
+    return lines
+
+
+def expand_keys(keys: Sequence[str]) -> list[str]:
+    """Return the keys with ``<stage>`` replaced by each stage (other patterns kept).
+
+    Parameters
+    ----------
+    keys
+        Breakdown keys, some of them patterns such as ``spoiled_kg_<stage>``.
+
+    Returns
+    -------
+    list of str
+        The keys, each ``<stage>`` pattern replaced by one key per stage.
+    """
+    expanded: list[str] = []
+    for key in keys:
+        if "<stage>" in key:
+            expanded += [key.replace("<stage>", stage) for stage in STAGES]
+        else:
+            expanded.append(key)
+    return expanded
+
+
+def _run_columns(name: str, tab: Table) -> str:
+    """Return the columns of a run table in words: label columns, then breakdown keys."""
+    definitions = list(breakdown_definitions().get(name, {}))
+    keys = {*definitions, *expand_keys(definitions)}
+    labels = [column for column in tab.columns if column not in keys]
+    if not keys:
+        return _code(labels)
+    what = "series" if name == "daily" else "key"
+    return f"{_code(labels)}, then every {what} of [{name}](#{name})"
+
+
+def _experiment_columns(tab: Table, statistics: type | None) -> str:
+    parts: list[str] = []
+    names = [field.name for field in dataclasses.fields(statistics)] if statistics else []
+    for column in tab.columns:
+        if column == _PLACEHOLDER_KPI:
+            parts.append("one column per KPI")
+        elif column == "<parameter>":
+            parts.append("one column per swept parameter (its path)")
+        elif column in names and statistics is not None:
+            if column == names[0]:
+                parts.append(
+                    f"the fields of [{statistics.__name__}](#{statistics.__name__.lower()})"
+                )
+        else:
+            parts.append(f"`{column}`")
+    return ", ".join(parts)
+
+
+def _export_section() -> list[str]:
+    run_tables = run_table_set(example_run())
+    lines = [
+        "## Export files",
+        "",
+        wrap(
+            "`fieldtotable run --out DIR`, `--export DIR` on the experiment commands, "
+            "`fieldtotable.export.write_run` (and `write_experiment`, `write_comparison`, "
+            "`write_sweep`) write one file per table and format (`NAME.csv`, `NAME.json`, "
+            f"`NAME.parquet`) and `{METADATA_FILE}` (what was exported, the scenario hash, "
+            "every table's columns and types, the unit and meaning of every KPI). "
+            "`to_pandas()` returns the same tables as data frames. Column names are the "
+            "keys above; undefined numbers are empty CSV cells and JSON `null`."
+        ),
+        "",
+        "### Run tables",
+        "",
+    ]
+    rows = [
+        [f"`{name}`", RUN_TABLE_ROWS[name], _run_columns(name, tab)]
+        for name, tab in run_tables.items()
+    ]
+    lines += [*table(["table", "one row per", "columns"], rows), ""]
+    label_rows = [
+        [f"`{column}`", unit or "—", inline(meaning)]
+        for column, (unit, meaning) in LABEL_COLUMNS.items()
+    ]
+    lines += ["Columns that are not KPIs or breakdown keys:", ""]
+    lines += [*table(["column", "unit", "meaning"], label_rows), ""]
+
+    experiment = _example_experiment()
+    point = SweepPoint(0, {"<parameter>": 1}, "<parameter>=1", experiment)
+    sweep = SweepResult("<scenario>", ("<parameter>",), (point,), 0, 2, 0.95)
+    comparison = ComparisonResult.build(
+        {"<baseline>": experiment, "<configuration>": experiment},
+        "<baseline>",
+        seed=0,
+        confidence=0.95,
+    )
+    sets = {
+        "replicate": experiment_table_set(experiment),
+        "compare": comparison_table_set(comparison),
+        "sweep": sweep_table_set(sweep),
+    }
+    statistics = {"summary": Estimate, "differences": Difference}
+    rows = [
+        [kind, f"`{name}`", _experiment_columns(tab, statistics.get(name))]
+        for kind, tables in sets.items()
+        for name, tab in tables.items()
+    ]
+    lines += [
+        "### Experiment tables",
+        "",
+        wrap(
+            "With `runs=True` (`write_experiment(..., runs=True)`) every run table "
+            "`<name>` is also written stacked as `runs_<name>`: the experiment's label "
+            "columns (`configuration` or `point` and the parameters), `replication`, "
+            "then the run table's columns."
+        ),
+        "",
+        *table(["experiment", "table", "columns"], rows),
+        "",
+        "Columns that are not statistics or KPIs:",
+        "",
+        *table(
+            ["column", "meaning"],
+            [[f"`{column}`", inline(text)] for column, text in EXPERIMENT_LABEL_COLUMNS.items()],
+        ),
+        "",
+    ]
+    return lines
+
+
+def results_markdown() -> str:
+    """Return the results reference, as Markdown.
+
+    Returns
+    -------
+    str
+        The text of ``docs/reference/results.md``: the KPIs, the fields of
+        :class:`~fieldtotable.RunResult` and the keys of its breakdowns, the
+        experiment results and the columns of the exported tables.
+    """
+    lines = [_INTRO, *_kpi_section(), *_run_section(), *_experiment_section()]
+    lines += _export_section()
+    return "\n".join(lines).rstrip("\n") + "\n"
