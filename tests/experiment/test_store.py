@@ -25,6 +25,7 @@ from fieldtotable.experiment.store import (
     run_from_data,
     run_to_data,
 )
+from fieldtotable.versions import software_versions
 
 
 def _strict_json(text: str) -> object:
@@ -85,6 +86,7 @@ def test_each_run_is_a_file_and_a_rerun_computes_nothing(
     assert manifest["kind"] == "replicate"
     assert manifest["scenario_hash"] == scenario_hash(small_scenario)
     assert (manifest["seed"], manifest["n"]) == (1, 4)
+    assert manifest["versions"] == software_versions()
 
     counted.clear()
     again = replicate(small_scenario, n=4, seed=1, executor="process", out=tmp_path)

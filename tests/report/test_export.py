@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,13 @@ def test_metadata_says_what_was_exported(
     assert meta["kind"] == "run"
     assert meta["seed"] == run.seed
     assert meta["fieldtotable_version"] == fieldtotable.__version__
+    # What reproduces the numbers: the code as well as the scenario and seed.
+    import numpy as np  # noqa: PLC0415
+    import simpy  # noqa: PLC0415
+
+    assert meta["versions"]["numpy"] == np.__version__
+    assert meta["versions"]["simpy"] == simpy.__version__
+    assert meta["versions"]["python"] == ".".join(map(str, sys.version_info[:3]))
     assert meta["scenario_hash"] == scenario_hash(scenario)
     assert meta["kpi_definitions"]["sold_kg"] == {
         "unit": "kg",

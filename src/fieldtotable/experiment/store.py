@@ -38,6 +38,7 @@ from typing import IO, Any
 from fieldtotable.experiment.errors import StoreMismatchError
 from fieldtotable.results import RunResult
 from fieldtotable.scenario.schema import Scenario
+from fieldtotable.versions import software_versions
 
 __all__ = [
     "FORMAT",
@@ -255,6 +256,7 @@ class Manifest:
         return {
             "format": FORMAT,
             "fieldtotable_version": __version__,
+            "versions": software_versions(),
             "kind": self.kind,
             "scenario_name": self.scenario_name,
             "scenario_hash": self.scenario_hash,

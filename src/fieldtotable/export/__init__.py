@@ -46,6 +46,7 @@ from fieldtotable.export.files import (
 )
 from fieldtotable.export.tables import RUN_TABLES, Table, run_table_set
 from fieldtotable.results import RunResult
+from fieldtotable.versions import software_versions
 
 if TYPE_CHECKING:
     from fieldtotable.experiment.compare import ComparisonResult
@@ -150,6 +151,7 @@ def write_run(
     metadata = {
         "kind": "run",
         "fieldtotable_version": _version(),
+        "versions": software_versions(),
         "scenario_name": result.scenario_name,
         "seed": result.seed,
         "replication": result.replication,
@@ -196,6 +198,7 @@ def write_experiment(
     metadata = {
         "kind": "experiment",
         "fieldtotable_version": _version(),
+        "versions": software_versions(),
         "scenario_name": result.scenario_name,
         "scenario_hash": result.scenario_hash,
         "seed": result.seed,
@@ -239,6 +242,7 @@ def write_comparison(
     metadata = {
         "kind": "comparison",
         "fieldtotable_version": _version(),
+        "versions": software_versions(),
         "configurations": {
             name: {"scenario_name": r.scenario_name, "scenario_hash": r.scenario_hash}
             for name, r in comparison.results.items()
@@ -280,6 +284,7 @@ def write_sweep(
     metadata = {
         "kind": "sweep",
         "fieldtotable_version": _version(),
+        "versions": software_versions(),
         "scenario_name": sweep.scenario_name,
         "parameters": list(sweep.parameters),
         "points": [

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
-import platform
 import shlex
 from collections.abc import Iterable, Sequence
 
@@ -12,6 +10,7 @@ from fieldtotable.export.html import esc, kpi_label
 from fieldtotable.report.page import card
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.tables import display_unit, format_number
+from fieldtotable.versions import software_versions
 
 __all__ = [
     "HEADLINE_KPIS",
@@ -72,11 +71,7 @@ def version() -> str:
     return __version__
 
 
-def _package_version(name: str) -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
+_DISPLAY_NAMES = {"python": "Python", "simpy": "SimPy", "numpy": "NumPy", "scipy": "SciPy"}
 
 
 def period(scenario: Scenario) -> str:
@@ -153,8 +148,11 @@ def assumptions(
         ("fieldtotable", version()),
         (
             "Software",
-            f"Python {platform.python_version()}, SimPy {_package_version('simpy')}, "
-            f"NumPy {_package_version('numpy')}",
+            ", ".join(
+                f"{_DISPLAY_NAMES.get(name, name)} {number}"
+                for name, number in software_versions().items()
+                if name != "fieldtotable"
+            ),
         ),
     ]
     bullets = "".join(f"<li>{esc(line)}</li>" for line in model)
