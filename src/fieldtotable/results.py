@@ -79,7 +79,8 @@ REMAINING_BINS = 20
 STAGE_DEFINITIONS: dict[str, str] = {
     "collection": "in the field, on the way to the collection point and at the collection"
     " point (grading, pre-cooling, cold room)",
-    "transit": "loading, on a leg (reefer failures and closures included) and unloading",
+    "transit": "loading and on a leg (reefer failures and closures included); unloading"
+    " counts to the hub",
     "hub": "at a consolidation hub or DC, dock exposure included",
     "market": "in a store: on its delivery van from the DC, on the shelf",
 }

@@ -225,6 +225,20 @@ def test_unknown_products_everywhere() -> None:
     ]
 
 
+def test_product_id_travel_is_reserved() -> None:
+    # A source draws its harvest of product P from stream ("source", id, P) and its travel
+    # times from ("source", id, "travel"): a product called "travel" would share them.
+    data = base()
+    data["products"]["travel"] = data["products"]["mushroom"]
+    assert problems(data) == [
+        (
+            ("products", "travel"),
+            "the product id 'travel' is reserved (a source's travel times draw from the "
+            "random stream of that name); rename the product",
+        )
+    ]
+
+
 def test_unreachable_market() -> None:
     data = base()
     data["hubs"]["far"] = hub()

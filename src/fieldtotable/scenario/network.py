@@ -76,9 +76,9 @@ def check_network(scenario: Scenario) -> list[NetworkProblem]:
     -------
     list of (path, message)
         Every problem found: unknown collection points, regions, nodes, hubs and
-        products; legs ending anywhere but at a hub; node ids used twice; market
-        demand that no source can reach and source products that reach no market
-        selling them (checked only when every name is known, since they would
+        products; reserved product ids; legs ending anywhere but at a hub; node ids
+        used twice; market demand that no source can reach and source products that
+        reach no market selling them (checked only when every name is known, since they would
         mostly repeat a misspelt name); cycles of legs. Empty when the network
         makes sense.
     """
@@ -177,9 +177,22 @@ def _check_names(scenario: Scenario) -> list[NetworkProblem]:
     return problems
 
 
+RESERVED_PRODUCT_IDS = frozenset({"travel"})
+"""Product ids that would share a random stream with another draw of the same source
+(a source draws its harvests per product id and its travel times under ``travel``)."""
+
+
 def _check_products(scenario: Scenario) -> list[NetworkProblem]:
     products = scenario.products
-    problems: list[NetworkProblem] = []
+    problems: list[NetworkProblem] = [
+        (
+            ("products", name),
+            f"the product id {name!r} is reserved (a source's travel times draw from the "
+            "random stream of that name); rename the product",
+        )
+        for name in products
+        if name in RESERVED_PRODUCT_IDS
+    ]
 
     def check(section: Path, names: Iterable[str]) -> None:
         # A mapping's problem points at the key; a list's at the item's index.
