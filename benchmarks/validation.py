@@ -11,8 +11,10 @@ uses their helper modules, so the numbers come from the same code):
 * queueing: the pre-cooling M/M/1 and M/M/2 stations against Erlang C (30 replications);
 * Little's law at the Shanghai DC of the 2023 baseline (10 one-year runs);
 * kinetics under step temperature profiles, functions and simulated channel;
-* FEFO against FIFO: the weekly-stocked DC chain and its stock-depth sensitivity,
-  calibrated and with exact shelf-life prediction (30 replications each), the first
+* FEFO against FIFO: the weekly-stocked DC chain, its stock-depth sensitivity with
+  the calibrated hidden shelf-life CV (0.25) and with CV 0 (lots differ only by their
+  temperature history), its sensitivity to that CV (0 .. 0.25) with the weekly truck
+  (30 replications each, one seed, so common random numbers throughout), the first
   (shallow-stock) chain (30) and the baseline (10 one-year replications).
 
 Writes ``validation-queueing.png``, ``validation-littles-law.png``,
@@ -23,6 +25,7 @@ numbers to ``--out-json``; prints a summary.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import platform
@@ -41,11 +44,16 @@ sys.path.insert(0, str(ROOT / "tests" / "validation"))
 from dc_probe import observe_hub  # noqa: E402
 from fefo_fifo import (  # noqa: E402
     BAND_PP,
+    CALIBRATED_SHELF_LIFE_CV,
     CHAIN,
     DC_STOCK_CHAIN,
     LITERATURE_PP,
+    SHELF_LIFE_CVS,
     STOCK_DEPTHS_D,
+    WEEKLY_D,
+    IssuingComparison,
     compare_issuing,
+    saving_slope_per_unit_cv,
     with_stock_depth,
 )
 from mmc_station import ARRIVAL_RATE_PER_H, UTILISATION, erlang_c, simulate_station  # noqa: E402
@@ -300,41 +308,96 @@ def kinetics_figure(numbers: dict[str, Any], path: Path) -> None:
 
 
 # -- FEFO against FIFO -------------------------------------------------------------------
+def band_exit_cv(rows: list[dict[str, Any]]) -> float | None:
+    """The CV where the mean saving falls below the band, interpolated linearly."""
+    for inside, below in itertools.pairwise(rows):
+        if inside["reduction_pp"] >= BAND_PP[0] > below["reduction_pp"]:
+            share = (inside["reduction_pp"] - BAND_PP[0]) / (
+                inside["reduction_pp"] - below["reduction_pp"]
+            )
+            return float(
+                inside["shelf_life_cv"] + share * (below["shelf_life_cv"] - inside["shelf_life_cv"])
+            )
+    return None
+
+
 def fefo_fifo(chain_n: int = 30, baseline_n: int = 10) -> dict[str, Any]:
     dc_chain = ft.load_scenario(DC_STOCK_CHAIN)
-    depth = []
-    for shelf_life_cv in (None, 0.0):
-        for days in STOCK_DEPTHS_D:
-            point = compare_issuing(with_stock_depth(dc_chain, days, shelf_life_cv), chain_n)
-            depth.append({"truck_interval_d": days, "exact_prediction": shelf_life_cv == 0.0,
-                          **point.__dict__})  # fmt: skip
-    main_case = next(
-        row for row in depth if row["truck_interval_d"] == 7.0 and not row["exact_prediction"]
-    )
+    runs: dict[tuple[float, float], IssuingComparison] = {}
+
+    def dc_stock(days: float, shelf_life_cv: float) -> IssuingComparison:
+        if (days, shelf_life_cv) not in runs:
+            scenario = with_stock_depth(dc_chain, days, shelf_life_cv)
+            runs[days, shelf_life_cv] = compare_issuing(scenario, chain_n)
+        return runs[days, shelf_life_cv]
+
+    depth = [
+        {"truck_interval_d": days, "shelf_life_cv": shelf_life_cv,
+         "exact_prediction": shelf_life_cv == 0.0, **dc_stock(days, shelf_life_cv).summary()}
+        for shelf_life_cv in (CALIBRATED_SHELF_LIFE_CV, 0.0)
+        for days in STOCK_DEPTHS_D
+    ]  # fmt: skip
+    spread_rows = [
+        {"shelf_life_cv": cv, **dc_stock(WEEKLY_D, cv).summary()} for cv in SHELF_LIFE_CVS
+    ]
+    slope = saving_slope_per_unit_cv([(cv, dc_stock(WEEKLY_D, cv)) for cv in SHELF_LIFE_CVS])
+    main_case = dc_stock(WEEKLY_D, CALIBRATED_SHELF_LIFE_CV).summary()
+    premise_case = dc_stock(WEEKLY_D, 0.0).summary()
     shallow = compare_issuing(ft.load_scenario(CHAIN), chain_n)
     baseline = compare_issuing(ft.builtin_scenario("baseline"), baseline_n)
     return {
         "literature_pp": LITERATURE_PP,
         "band_pp": BAND_PP,
         "dc_stock_chain": main_case,
+        "dc_stock_chain_premise": premise_case,
         "stock_depth": depth,
-        "shallow_chain": shallow.__dict__,
-        "baseline": baseline.__dict__,
+        "shelf_life_cv_sensitivity": {
+            "truck_interval_d": WEEKLY_D,
+            "rows": spread_rows,
+            "slope_pp_per_unit_cv": slope.to_dict(),
+            "mean_in_band_up_to_cv": max(
+                (row["shelf_life_cv"] for row in spread_rows if row["reduction_pp"] >= BAND_PP[0]),
+                default=None,
+            ),
+            "interval_in_band_up_to_cv": max(
+                (
+                    row["shelf_life_cv"]
+                    for row in spread_rows
+                    if row["reduction_pp"] - row["half_width_pp"] >= BAND_PP[0]
+                ),
+                default=None,
+            ),
+            "band_exit_cv_interpolated": band_exit_cv(spread_rows),
+        },
+        "shallow_chain": shallow.summary(),
+        "baseline": baseline.summary(),
         "dc_stock_chain_in_band": BAND_PP[0] <= main_case["reduction_pp"] <= BAND_PP[1],
+        "dc_stock_chain_premise_in_band": BAND_PP[0]
+        <= premise_case["reduction_pp"] - premise_case["half_width_pp"]
+        and premise_case["reduction_pp"] + premise_case["half_width_pp"] <= BAND_PP[1],
     }
 
 
-def fefo_figure(numbers: dict[str, Any], path: Path) -> None:
-    fig = Figure(figsize=(7.5, 4.2))
-    ax = fig.add_subplot()
-    ax.axhspan(*numbers["band_pp"], color="0.92", label="order-of-magnitude band")
+def shade_band(ax: Any, numbers: dict[str, Any]) -> None:
+    """The order-of-magnitude band and the literature's range, as horizontal strips."""
+    ax.axhspan(*numbers["band_pp"], color="0.92", label="order-of-magnitude band, 2.7–42")  # noqa: RUF001
     ax.axhspan(*numbers["literature_pp"], color="0.8", label="Jedermann et al.: 8–14 %")  # noqa: RUF001
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_yscale("symlog", linthresh=1)
+    ax.set_ylim(-0.5, 60)
+
+
+def fefo_figure(numbers: dict[str, Any], path: Path) -> None:
+    fig = Figure(figsize=(9.5, 4.6))
+    depth_ax, spread_ax = fig.subplots(1, 2, sharey=True, width_ratios=(1.25, 1))
+    shade_band(depth_ax, numbers)
     for exact, label, colour, shift in (
-        (False, "weekly-stocked DC chain (calibrated)", "C0", -0.06),
-        (True, "same, shelf life predicted exactly", "C1", 0.06),
-    ):
+        (False, f"weekly-stocked DC chain, CV {CALIBRATED_SHELF_LIFE_CV:g} (calibrated)", "C0",
+         -0.06),
+        (True, "same, CV 0 (lots differ only by temperature history)", "C1", 0.06),
+    ):  # fmt: skip
         rows = [row for row in numbers["stock_depth"] if row["exact_prediction"] == exact]
-        ax.errorbar(
+        depth_ax.errorbar(
             [row["truck_interval_d"] + shift for row in rows],
             [row["reduction_pp"] for row in rows],
             yerr=[row["half_width_pp"] for row in rows],
@@ -344,18 +407,33 @@ def fefo_figure(numbers: dict[str, Any], path: Path) -> None:
         ("shallow_chain", "first chain (< 1 d of stock)", "s"),
         ("baseline", "2023 baseline", "^"),
     ):
-        ax.errorbar(
+        depth_ax.errorbar(
             [0.4], [numbers[key]["reduction_pp"]], yerr=[numbers[key]["half_width_pp"]],
             fmt=marker, capsize=3, color="0.3" if key == "baseline" else "C2", label=label,
         )  # fmt: skip
-    ax.axhline(0, color="grey", lw=0.8)
-    ax.set_xlabel("days of supply per long-haul truck (stock depth at the DC)")
-    ax.set_ylabel("FIFO − FEFO spoilage\n(points of volume)")  # noqa: RUF001
-    ax.set_yscale("symlog", linthresh=1)
-    ax.set_ylim(-0.5, 60)
-    ax.set_title("Waste saved by FEFO, mean ± 95 % CI (common random numbers)", fontsize=10)
-    ax.legend(frameon=False, fontsize=7, loc="upper left", ncol=3, bbox_to_anchor=(0, -0.22))
-    fig.tight_layout()
+    depth_ax.set_xlabel("days of supply per long-haul truck\n(stock depth at the DC)")
+    depth_ax.set_ylabel("FIFO − FEFO spoilage (points of volume)")  # noqa: RUF001
+    depth_ax.set_title("against stock depth", fontsize=10)
+    shade_band(spread_ax, numbers)
+    sensitivity = numbers["shelf_life_cv_sensitivity"]
+    rows = sensitivity["rows"]
+    spread_ax.errorbar(
+        [row["shelf_life_cv"] for row in rows],
+        [row["reduction_pp"] for row in rows],
+        yerr=[row["half_width_pp"] for row in rows],
+        fmt="D-", capsize=3, color="C3",
+    )  # fmt: skip
+    spread_ax.axvline(CALIBRATED_SHELF_LIFE_CV, color="C0", ls=":", lw=1)
+    spread_ax.annotate(
+        "calibrated CV\n(unsourced)", (CALIBRATED_SHELF_LIFE_CV, -0.3), ha="right",
+        fontsize=8, xytext=(-4, 0), textcoords="offset points",
+    )  # fmt: skip
+    spread_ax.set_xlabel("lot-to-lot shelf-life CV, hidden from FEFO\n(7 days of supply per truck)")
+    spread_ax.set_title("weekly-stocked DC chain, against the hidden spread", fontsize=10)
+    fig.suptitle("Waste saved by FEFO, mean ± 95 % CI (common random numbers)", fontsize=10)
+    handles, labels = depth_ax.get_legend_handles_labels()
+    fig.legend(handles, labels, frameon=False, fontsize=7, loc="lower center", ncol=3)
+    fig.tight_layout(rect=(0, 0.09, 1, 1))
     fig.savefig(path, dpi=DPI)
 
 
