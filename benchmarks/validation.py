@@ -203,7 +203,7 @@ def kinetics() -> dict[str, Any]:
     out: dict[str, Any] = {"brief_history": BRIEF_HISTORY, "channel_history": CHANNEL_HISTORY}
     scenario = ft.load_scenario(CHANNEL)
     result = ft.simulate(scenario, seed=0)
-    world = World(scenario, 0)
+    world = World(scenario, 0, record_flows=True)  # the per-sale records
     world.run()
     for name, product in PRODUCTS.items():
         law = {k: product[k] for k in ("q10", "activation_energy_kj_mol") if k in product}

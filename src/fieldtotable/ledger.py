@@ -37,6 +37,10 @@ DAILY_QUANTITIES = (
 #: Per-market daily quantities.
 MARKET_QUANTITIES = ("demand", "sold", "lost_sales", "sold_value_cny")
 
+#: Number of equal bins of the labelled remaining fraction of shelf life at sale
+#: (:attr:`Ledger.remaining_at_sale`, :attr:`fieldtotable.RunResult.remaining_at_sale`).
+REMAINING_BINS = 20
+
 #: Per-leg daily quantities.
 LEG_QUANTITIES = ("trips", "kg_carried", "tonne_km", "cost_cny", "co2_kg")
 
@@ -91,11 +95,13 @@ class Ledger:
         legs: Sequence[str],
         horizon_days: int,
         *,
+        warmup_days: int = 0,
         record_flows: bool = False,
     ) -> None:
         self.products = tuple(products)
         self.legs = tuple(legs)
         self.horizon_days = horizon_days
+        self.warmup_h = warmup_days * 24.0
         self.record_flows = record_flows
         self.flows: list[Flow] = []
         days = horizon_days
@@ -121,11 +127,16 @@ class Ledger:
         self._lost_sales = self.daily["lost_sales"]
         self._delivered = self.daily["delivered_to_market"]
         self._field_to_market = self.daily["field_to_market_kg_h"]
+        self.remaining_at_sale = [[0.0] * REMAINING_BINS for _ in products]
+        """Per product, kg sold after the warm-up in :data:`REMAINING_BINS` equal bins of
+        the labelled remaining fraction of shelf life (binned as sales happen, so that
+        memory does not grow with the number of sales)."""
         self.sales: list[tuple[float, int, float, float]] = []
+        """With ``record_flows``, one entry per lot piece sold: (time_h, product, kg,
+        remaining shelf life d); empty otherwise."""
         self.sale_labelled_fractions: list[float] = []
-        """Per entry of :attr:`sales`: the nominal (labelled) remaining fraction of
-        shelf life, ``1 - consumed``, that markdown rules look at."""
-        """One entry per lot piece sold: (time_h, product, kg, remaining shelf life d)."""
+        """With ``record_flows``, per entry of :attr:`sales`: the nominal (labelled)
+        remaining fraction of shelf life, ``1 - consumed``, that markdown rules look at."""
         self.waits: dict[str, list[float]] = {}
         """Hours each lot waited for a constrained resource, keyed by resource id."""
         self.overflow_kg: dict[str, float] = {}
@@ -224,9 +235,15 @@ class Ledger:
             table = self.market_table(place)
         table["sold"][day] += kg
         table["sold_value_cny"][day] += value_cny
-        self.sales.append((time_h, product, kg, remaining_days))
-        self.sale_labelled_fractions.append(labelled_fraction)
+        if time_h >= self.warmup_h and math.isfinite(labelled_fraction):
+            # int() truncates toward zero, as numpy's astype(int) did when this was
+            # binned after the run; the sums are added in the same order.
+            index = int(labelled_fraction * REMAINING_BINS)
+            index = 0 if index < 0 else min(index, REMAINING_BINS - 1)
+            self.remaining_at_sale[product][index] += kg
         if self.record_flows:
+            self.sales.append((time_h, product, kg, remaining_days))
+            self.sale_labelled_fractions.append(labelled_fraction)
             self._log(time_h, "sell", product, kg, place, lot)
 
     def deliver(

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from fieldtotable.ledger import REMAINING_BINS as LEDGER_REMAINING_BINS
 from fieldtotable.ledger import Flow, Ledger
 from fieldtotable.model.lot import STAGES
 
@@ -71,8 +72,8 @@ PRODUCT_KPIS = (
 )
 
 
-#: Number of bins of :attr:`RunResult.remaining_at_sale`.
-REMAINING_BINS = 20
+#: Number of bins of :attr:`RunResult.remaining_at_sale` (re-exported from the ledger).
+REMAINING_BINS = LEDGER_REMAINING_BINS
 
 #: What each stage of :attr:`RunResult.spoiled_kg_by_stage` covers (the keys of
 #: :data:`fieldtotable.model.lot.STAGES`, in order).
@@ -149,20 +150,12 @@ DAILY_SERIES_DEFINITIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def remaining_histogram(ledger: Ledger, warmup_days: int) -> dict[str, list[float]]:
+def remaining_histogram(ledger: Ledger) -> dict[str, list[float]]:
     """Kg sold per product in bins of the labelled remaining fraction at sale."""
-    histogram = {product: [0.0] * REMAINING_BINS for product in ledger.products}
-    if not ledger.sales:
-        return histogram
-    sales = np.asarray(ledger.sales, dtype=float)
-    fractions = np.asarray(ledger.sale_labelled_fractions, dtype=float)
-    measured = (sales[:, 0] >= warmup_days * 24.0) & np.isfinite(fractions)
-    bins = np.clip((fractions * REMAINING_BINS).astype(int), 0, REMAINING_BINS - 1)
-    for index, product in enumerate(ledger.products):
-        chosen = measured & (sales[:, 1] == index)
-        counts = np.bincount(bins[chosen], weights=sales[chosen, 2], minlength=REMAINING_BINS)
-        histogram[product] = counts.tolist()
-    return histogram
+    return {
+        product: list(counts)
+        for product, counts in zip(ledger.products, ledger.remaining_at_sale, strict=True)
+    }
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -500,7 +493,7 @@ def build_result(
         by_node=by_node,
         by_market=by_market,
         daily=daily,
-        remaining_at_sale=remaining_histogram(ledger, warmup_days),
+        remaining_at_sale=remaining_histogram(ledger),
         events_processed=events_processed,
         flows=tuple(ledger.flows) if ledger.record_flows else None,
         wall_time_s=wall_time_s,

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fieldtotable import RunResult, load_scenario, simulate
+from fieldtotable.ledger import REMAINING_BINS
 from fieldtotable.model.market import StoreProcess
 from fieldtotable.model.storage import Storage
 from fieldtotable.model.world import World
@@ -469,6 +470,16 @@ def test_run_invariants(scenario: Scenario, seed: int) -> None:
     sales_kg = sum(kg for _, _, kg, _ in ledger.sales)
     assert sales_kg == pytest.approx(sum(map(sum, ledger.daily["sold"])), rel=1e-9, abs=1e-9)
 
+    # The remaining-shelf-life histogram, binned as sales happen, is the binning of the
+    # per-sale records (warm-up 0: every sale counts), to the last bit.
+    binned = [[0.0] * REMAINING_BINS for _ in world.product_ids]
+    for (_, product, kg, _), fraction in zip(
+        ledger.sales, ledger.sale_labelled_fractions, strict=True
+    ):
+        if math.isfinite(fraction):
+            binned[product][min(max(int(fraction * REMAINING_BINS), 0), REMAINING_BINS - 1)] += kg
+    assert ledger.remaining_at_sale == binned
+
     # Mass balance from the KPIs (warm-up 0: the whole horizon).
     result = simulate(scenario, seed)
     k = result.kpis
@@ -509,6 +520,7 @@ def test_flow_log_does_not_change_the_run(scenario: Scenario, seed: int) -> None
     )
     harvested = sum(f.kg for f in logged.flows if f.kind == "harvest")
     assert harvested == pytest.approx(plain.kpis["harvested_kg"], rel=1e-9, abs=1e-9)
+    assert logged.remaining_at_sale == plain.remaining_at_sale
 
 
 SMALL = Path(__file__).parents[1] / "data" / "small.yaml"

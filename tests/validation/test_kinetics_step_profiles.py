@@ -87,7 +87,7 @@ def test_simulated_channel_follows_the_closed_form(name: str) -> None:
     assert product["mean_remaining_shelf_life_at_sale_d"] == pytest.approx(expected, rel=1e-9)
     assert product["mean_field_to_market_h"] == pytest.approx(sum(h for h, _ in CHANNEL_HISTORY))
     # Sale by sale, not only on average.
-    world = World(scenario, 0)
+    world = World(scenario, 0, record_flows=True)  # the per-sale records
     world.run()
     index = world.product_ids.index(name)
     sales = [sale for sale in world.ledger.sales if sale[1] == index]

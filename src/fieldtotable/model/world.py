@@ -102,7 +102,13 @@ class World:
         self.product_ids = list(scenario.products)
         self.product_index = {pid: i for i, pid in enumerate(self.product_ids)}
         self.leg_ids = list(scenario.legs)
-        self.ledger = Ledger(self.product_ids, self.leg_ids, days, record_flows=record_flows)
+        self.ledger = Ledger(
+            self.product_ids,
+            self.leg_ids,
+            days,
+            warmup_days=scenario.warmup_days,
+            record_flows=record_flows,
+        )
         calendar = Calendar(scenario.start_date, days + CLIMATE_MARGIN_DAYS)
         kinetics = [
             Kinetics(p.shelf_life_days, p.ref_temp_c, p.q10, p.activation_energy_kj_mol)
