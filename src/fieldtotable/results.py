@@ -99,6 +99,11 @@ LEG_METRIC_DEFINITIONS: dict[str, tuple[str, str]] = {
         "fraction",
         "share of the fleet's hours spent on trips (whole horizon: fleet x horizon hours)",
     ),
+    "closed_h": (
+        "h",
+        "hours the leg was closed (its closures, merged) after the warm-up: departures"
+        " wait, trips under way stop",
+    ),
 }
 
 #: Every key of a :attr:`RunResult.by_node` entry with its unit and meaning (the last
@@ -202,7 +207,7 @@ class RunResult:
         Per leg id, the keys of :data:`LEG_METRIC_DEFINITIONS`: ``trips``,
         ``kg_carried``, ``mean_load_kg``, ``load_factor``, ``tonne_km``,
         ``cost_cny``, ``co2_kg``, ``utilisation`` (share of the fleet's hours spent
-        on trips).
+        on trips), ``closed_h`` (hours the leg was closed after the warm-up).
     by_node
         Per collection point and hub, the keys of :data:`NODE_METRIC_DEFINITIONS`:
         ``peak_stock_kg``, ``capacity_kg``, ``overflow_kg`` (kg that found the store
@@ -397,6 +402,7 @@ def build_result(
     markets: list[str],
     fleet_hours: dict[str, float],
     leg_capacity_kg: dict[str, float],
+    closed_hours: dict[str, float],
     stock_series: dict[str, list[float]],
     in_transit_series: list[float],
     events_processed: int,
@@ -445,6 +451,7 @@ def build_result(
             "cost_cny": float(sums["leg_cost_cny"][index].sum()),
             "co2_kg": float(sums["leg_co2_kg"][index].sum()),
             "utilisation": float(fleet_hours[leg]),
+            "closed_h": float(closed_hours[leg]),
         }
 
     by_market: dict[str, dict[str, float]] = {}

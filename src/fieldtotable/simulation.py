@@ -89,6 +89,10 @@ def simulate(
             for leg_id, leg in world.legs.items()
         },
         leg_capacity_kg={leg_id: leg.capacity_kg for leg_id, leg in world.legs.items()},
+        closed_hours={
+            leg_id: leg.closed_hours_between(scenario.warmup_days * 24.0, horizon_h)
+            for leg_id, leg in world.legs.items()
+        },
         stock_series=world.stock_series,
         in_transit_series=world.in_transit_series,
         events_processed=events_processed(world.env),

@@ -339,7 +339,8 @@ def format_by_leg(result: RunResult, scenario: Scenario | None = None) -> str:
     -------
     str
         One row per leg: trips, kg carried, load factor (mean load over vehicle
-        capacity), utilisation (share of the fleet's hours on trips) and cost.
+        capacity), utilisation (share of the fleet's hours on trips), hours closed
+        (a column shown only when some leg was closed) and cost.
     """
     columns = [
         ("trips\ncount", "trips", "count"),
@@ -348,6 +349,9 @@ def format_by_leg(result: RunResult, scenario: Scenario | None = None) -> str:
         ("utilisation\n%", "utilisation", "%"),
         ("cost\nCNY", "cost_cny", "CNY"),
     ]
+    if any(values.get("closed_h", 0.0) > 0 for values in result.by_leg.values()):
+        # Only where a road closed: the table of a channel without closures stays narrow.
+        columns.insert(4, ("closed\nh", "closed_h", "h"))
     labels: list[str] = ["leg"]
     if scenario is not None:
         labels += ["route", "mode"]

@@ -14,7 +14,7 @@ from fieldtotable import parse_scenario, simulate
 from fieldtotable.ledger import Flow
 from fieldtotable.model.context import stream
 from fieldtotable.model.lot import Lot
-from fieldtotable.model.transport import open_after, sample_closures, travel_end
+from fieldtotable.model.transport import closed_hours, open_after, sample_closures, travel_end
 from fieldtotable.model.world import World
 from fieldtotable.scenario.schema import Closures, Scenario
 
@@ -420,6 +420,27 @@ def test_closure_delays_the_return_trip() -> None:
     assert departs == [6.0]  # the 30 h departure finds no vehicle
     world2, _ = closed_world([(17.0, 18.0)], fleet=1)
     assert [f.time_h for f in world2.ledger.flows if f.kind == "depart"] == [6.0, 30.0]
+
+
+def test_closed_hours_counts_the_overlap_with_the_window() -> None:
+    intervals = [(2.0, 5.0), (10.0, 30.0), (40.0, 41.5)]
+    assert closed_hours(intervals, 0.0, 48.0) == 3.0 + 20.0 + 1.5
+    assert closed_hours(intervals, 4.0, 12.0) == 1.0 + 2.0  # clipped at both ends
+    assert closed_hours(intervals, 31.0, 39.0) == 0.0
+    assert closed_hours([], 0.0, 48.0) == 0.0
+
+
+def test_by_leg_reports_the_hours_closed_after_the_warm_up() -> None:
+    closures = {"months": list(range(1, 13)), "per_year": 200, "duration_h": 10}
+    s = scenario(leg={"closures": closures}, top={"horizon_days": 30, "warmup_days": 5})
+    world = World(s, 3)
+    intervals = world.legs["road"].closures
+    assert intervals, "200 closures a year must give some in 30 days"
+    expected = sum(max(0.0, min(end, 720.0) - max(start, 120.0)) for start, end in intervals)
+    result = simulate(s, 3)
+    assert result.by_leg["road"]["closed_h"] == pytest.approx(expected, rel=1e-12)
+    assert 0 < result.by_leg["road"]["closed_h"] < 600
+    assert simulate(scenario(), 3).by_leg["road"]["closed_h"] == 0.0
 
 
 # -- reefer failure --------------------------------------------------------------------

@@ -36,6 +36,7 @@ LEG_METRICS: dict[str, str] = {
     "cost_cny": "CNY",
     "co2_kg": "kg",
     "utilisation": "fraction",
+    "closed_h": "h",
 }
 #: Metrics of :attr:`RunResult.by_node` with their units (the last two: collection points).
 NODE_METRICS: dict[str, str] = {

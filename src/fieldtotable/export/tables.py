@@ -88,6 +88,7 @@ _LEG_COLUMNS = (
     "cost_cny",
     "co2_kg",
     "utilisation",
+    "closed_h",
 )
 _NODE_COLUMNS = (
     "peak_stock_kg",

@@ -68,6 +68,11 @@ def merge_intervals(
     return merged
 
 
+def closed_hours(intervals: Iterable[tuple[float, float]], start_h: float, end_h: float) -> float:
+    """Hours of ``[start_h, end_h]`` covered by disjoint closure ``intervals``."""
+    return sum(max(0.0, min(end, end_h) - max(start, start_h)) for start, end in intervals)
+
+
 def open_after(
     intervals: Sequence[tuple[float, float]], starts: Sequence[float], t: float
 ) -> float:
@@ -246,6 +251,10 @@ class LegProcess:
             self.dispatch(force=True)
         else:
             self.dispatch(force=False)
+
+    def closed_hours_between(self, start_h: float, end_h: float) -> float:
+        """Hours between two clock times during which the leg was closed."""
+        return closed_hours(self.closures, start_h, end_h)
 
     def busy_hours_until(self, time_h: float) -> float:
         """Vehicle hours spent on trips up to ``time_h``, trips under way included."""

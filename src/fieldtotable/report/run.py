@@ -148,6 +148,7 @@ def _leg_table(result: RunResult, scenario: Scenario) -> str:
         ("mean load\nkg", "mean_load_kg", "kg"),
         ("load factor\n%", "load_factor", "%"),
         ("fleet busy\n%", "utilisation", "%"),
+        ("closed\nh", "closed_h", "h"),
         ("cost\nCNY", "cost_cny", "CNY"),
         ("CO\N{SUBSCRIPT TWO}\nkg", "co2_kg", "kg"),
     )
