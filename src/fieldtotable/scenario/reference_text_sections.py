@@ -1,0 +1,154 @@
+"""The sections of the scenario-format reference: their titles, introductions and models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from fieldtotable.scenario.distributions import Distribution
+from fieldtotable.scenario.schema import (
+    Closures,
+    CollectionPoint,
+    FullOrTimeoutDispatch,
+    Hub,
+    Leg,
+    Location,
+    Markdown,
+    Orders,
+    OrderStream,
+    OrderUpTo,
+    Precooling,
+    Product,
+    ReeferFailure,
+    RegionClimate,
+    ReorderLevels,
+    ReorderPoint,
+    Routing,
+    Scenario,
+    ScheduledDispatch,
+    Source,
+    Store,
+    StoreDemand,
+    Supply,
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the reference: a part of the scenario file and its models.
+
+    Attributes
+    ----------
+    anchor
+        The section's link target.
+    title
+        The heading.
+    intro
+        Markdown shown above the models' tables.
+    models
+        The models documented in this section, in order.
+    """
+
+    anchor: str
+    title: str
+    intro: str
+    models: tuple[type[BaseModel], ...]
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "top-level",
+        "Top level",
+        "The run's calendar and size, and the sections below. `hubs`, `legs` and "
+        "`routing` may be left out; everything else is required.",
+        (Scenario,),
+    ),
+    Section(
+        "climate",
+        "`climate`",
+        "The air temperature of each region, hour by hour: the monthly mean of the "
+        "day's month plus an optional daily cycle. Goods are at this temperature "
+        "wherever they are not refrigerated: between harvest and the collection point "
+        "(the source's region), queueing for pre-cooling or waiting outside a full "
+        "cold room (the collection point's), on a hub's dock or outside its full store "
+        "(the hub's), while loading onto a leg (the origin's), and during a reefer "
+        "failure (the origin's region in the first half of the trip, the "
+        "destination's in the second).",
+        (RegionClimate,),
+    ),
+    Section(
+        "products",
+        "`products`",
+        "Each product's shelf-life kinetics (DESIGN.md §4). A lot's quality is the "
+        "fraction `f` of its shelf life consumed: `dt` hours at temperature `T` add "
+        "`dt / (24 * SL(T))`. The lot spoils when `f` reaches its variability factor "
+        "(1 for a nominal lot); it is then discarded where it is found (when it moves, "
+        "is picked, or at the daily inspection of stores), and its kg count as "
+        "spoiled at the stage where its shelf life ran out.",
+        (Product, Markdown),
+    ),
+    Section(
+        "sources",
+        "`sources`",
+        "Producers, cooperatives and enterprises. Each harvests once a day: every "
+        "product in season becomes one lot, and the day's lots travel together to the "
+        "source's collection point.",
+        (Source, Supply),
+    ),
+    Section(
+        "collection-points",
+        "`collection_points`",
+        "County collection points. An arriving lot is graded (rejected kg leave the "
+        "system), pre-cooled if its temperature class is listed (queueing at the "
+        "region's air temperature for a free unit), then kept in the cold room until a "
+        "leg loads it. Collection points, hubs and markets may give a `location` for "
+        "the network map.",
+        (CollectionPoint, Precooling, Location),
+    ),
+    Section(
+        "hubs",
+        "`hubs`",
+        "Consolidation hubs and distribution centres. A vehicle's cargo is unloaded "
+        "onto the dock (`dock_exposure_h` at the region's air temperature), handled "
+        "(`handling_time_h`, at the setpoint) and stored until a leg or a market takes "
+        "it.",
+        (Hub,),
+    ),
+    Section(
+        "legs",
+        "`legs`",
+        "Transport links, each with its own fleet, from a collection point or hub to a "
+        "hub. A trip: loading at the origin's air temperature, departure (held while "
+        "the leg is closed), transit in the reefer (perhaps with a failure), "
+        "unloading onto the destination's dock, and the empty return. Cost and CO2 are "
+        "booked per loaded trip, when the vehicle is loaded.",
+        (Leg, ScheduledDispatch, FullOrTimeoutDispatch, ReeferFailure, Closures),
+    ),
+    Section(
+        "markets",
+        "`markets`",
+        "The Shanghai end; every market is supplied by one hub (`supplied_by`). A "
+        "store (`kind: store`) replenishes its shelf from the hub once a day and sells "
+        "to walk-in customers in its opening hours; expired stock is removed before "
+        "each sale and each order. An order market (`kind: orders`) fills recurring "
+        "orders straight from the hub's stock. Demand the stock cannot meet is lost "
+        "(`lost_sales_kg`). Every sale is booked at the product's price, marked down "
+        "when the lot is close to expiry.",
+        (Store, StoreDemand, OrderUpTo, ReorderPoint, ReorderLevels, Orders, OrderStream),
+    ),
+    Section(
+        "routing",
+        "`routing`",
+        "Which leg a lot takes next. Lots are routed hop by hop when they leave a "
+        "node, towards a hub that supplies a market selling the product, month by "
+        "month: a seasonal leg takes over when its season starts.",
+        (Routing,),
+    ),
+    Section(
+        "distributions",
+        "Distributions",
+        "",
+        (Distribution,),
+    ),
+)

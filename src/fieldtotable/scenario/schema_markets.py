@@ -1,0 +1,198 @@
+"""The ``markets`` section: stores (replenishment, walk-in demand) and order markets."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
+
+from fieldtotable.scenario.schema_types import (
+    _ONES_7,
+    _ONES_12,
+    Frozen,
+    HourOfDay,
+    IssuingPolicy,
+    Location,
+    MonthlyFactors,
+    NonNegativeDistribution,
+    NonNegativeFloat,
+    PositiveFloat,
+    TemperatureC,
+    TemperatureClass,
+    WeekdayFactors,
+)
+
+
+class OrderUpTo(Frozen):
+    """Daily order raising shelf stock to ``target_days_of_demand`` of expected demand."""
+
+    policy: Literal["order_up_to"]
+    """``order_up_to``: order up to some days of expected demand."""
+    at_hour: HourOfDay = 6.0
+    """Hour of the day, h, of the daily order."""
+    target_days_of_demand: PositiveFloat
+    """Days of demand, d: each order raises shelf stock plus stock on its way to this
+    many days of the month's expected daily demand (customers x kg per customer x
+    mean weekday factor x season x ``scale``)."""
+    lead_time_h: NonNegativeFloat = 1.0
+    """Hours from picking at the supplying hub to arrival on the shelf, h; the goods
+    are held at the store's setpoints on the way."""
+
+
+class ReorderLevels(Frozen):
+    """(s, S) levels of one product."""
+
+    s_kg: NonNegativeFloat
+    """Reorder point, kg (multiplied by ``scale``): an order is placed when shelf
+    stock plus stock on its way is at or below it."""
+    S_kg: PositiveFloat
+    """Order-up-to level, kg (multiplied by ``scale``), above ``s_kg``: the order
+    raises shelf stock plus stock on its way to it."""
+
+    @model_validator(mode="after")
+    def _check(self) -> ReorderLevels:
+        if self.s_kg >= self.S_kg:
+            raise ValueError(f"s_kg ({self.s_kg}) must be < S_kg ({self.S_kg})")
+        return self
+
+
+class ReorderPoint(Frozen):
+    """Daily review: when stock is at or below ``s_kg``, order up to ``S_kg``."""
+
+    policy: Literal["s_S"]
+    """``s_S``: order up to ``S_kg`` when stock falls to ``s_kg``."""
+    at_hour: HourOfDay = 6.0
+    """Hour of the day, h, of the daily review."""
+    levels: dict[str, ReorderLevels] = Field(min_length=1)
+    """Product id -> its (s, S) levels; every product in the store's ``demand``
+    needs an entry."""
+    lead_time_h: NonNegativeFloat = 1.0
+    """Hours from picking at the supplying hub to arrival on the shelf, h; the goods
+    are held at the store's setpoints on the way."""
+
+
+Replenishment = Annotated[OrderUpTo | ReorderPoint, Field(discriminator="policy")]
+
+
+class StoreDemand(Frozen):
+    """Walk-in demand for one product at a store."""
+
+    customers_per_day: NonNegativeDistribution
+    """Customers per day wanting the product at weekday and season factor 1 and
+    ``scale`` 1 (a distribution, drawn once a day). A Poisson count is scaled
+    exactly; any other draw is multiplied by the factors and rounded at random to a
+    whole number. The day's customers arrive at random over the opening hours."""
+    kg_per_customer: NonNegativeDistribution
+    """Kg each customer wants (a distribution, drawn per customer); what the shelf
+    cannot supply is lost (``lost_sales_kg``)."""
+    weekday_factors: WeekdayFactors = _ONES_7
+    """Seven factors, Monday to Sunday (dimensionless), multiplying the day's
+    customers."""
+    season: MonthlyFactors = _ONES_12
+    """Twelve monthly factors, January to December (dimensionless), multiplying the
+    day's customers."""
+
+
+class Store(Frozen):
+    """A shop with opening hours, shelf stock and walk-in customers."""
+
+    kind: Literal["store"]
+    """``store``: a shop with walk-in customers."""
+    region: str
+    """Climate region (a key of ``climate``). Checked, but not used by the model: the
+    store holds its stock at its setpoints."""
+    location: Location | None = None
+    """Position on a map (``{lon: .., lat: ..}``, degrees), used by the network map
+    figure only; no effect on the simulation. Nodes without one are laid out
+    automatically."""
+    supplied_by: str
+    """The hub (a key of ``hubs``) that replenishes the store."""
+    open_hours: tuple[HourOfDay, Annotated[float, Strict(), Field(gt=0, le=24)]] = (9.0, 21.0)
+    """Opening and closing hour of the day, h, opening first. Customers arrive over
+    these hours and are served at the middle of each clock hour (or part of one)."""
+    setpoint_c: TemperatureC
+    """Shelf temperature, °C, for products whose temperature class has no entry in
+    ``class_setpoints_c``; the remaining shelf life at sale is measured at it."""
+    class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
+    """Setpoints of separate chambers per temperature class, °C (e.g.
+    ``frozen: -18``); products of a class not listed are held at ``setpoint_c``."""
+    shelf_capacity_kg: PositiveFloat
+    """Shelf capacity, kg (not multiplied by ``scale``): shelf stock plus stock on
+    its way may not exceed it; replenishment orders that would are cut in
+    proportion."""
+    issuing: IssuingPolicy = "FEFO"
+    """Order in which stock is sold from the shelf and picked at the supplying hub:
+    ``FEFO`` (the lot with the largest consumed fraction of its nominal shelf life
+    first), ``FIFO`` (earliest arrival first) or ``LIFO`` (latest arrival first)."""
+    replenishment: Replenishment
+    """Daily replenishment from the supplying hub: up to some days of demand
+    (``policy: order_up_to``) or by (s, S) levels (``policy: s_S``). What the hub
+    lacks is not backordered: the next day's order starts afresh."""
+    demand: dict[str, StoreDemand] = Field(min_length=1)
+    """Product id -> walk-in demand for that product; at least one."""
+
+    # Field validators, not a model validator, so that a problem is reported at the
+    # field's own line rather than at the market's.
+    @field_validator("open_hours")
+    @classmethod
+    def _opening_before_closing(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if value[0] >= value[1]:
+            raise ValueError(f"opening must be before closing (got {value[0]:g} to {value[1]:g})")
+        return value
+
+    @field_validator("demand")
+    @classmethod
+    def _levels_for_every_product(
+        cls, demand: dict[str, StoreDemand], info: ValidationInfo
+    ) -> dict[str, StoreDemand]:
+        replenishment = info.data.get("replenishment")
+        if isinstance(replenishment, ReorderPoint):
+            missing = sorted(set(demand) - set(replenishment.levels))
+            if missing:
+                raise ValueError(f"replenishment.levels has no entry for {', '.join(missing)}")
+        return demand
+
+
+class OrderStream(Frozen):
+    """Recurring orders of one product (institutional buyers, online shop)."""
+
+    every_days: PositiveFloat
+    """Days between orders, d (may be fractional)."""
+    kg: NonNegativeDistribution
+    """Kg per order at season factor 1 and ``scale`` 1 (a distribution, drawn per
+    order; normal draws are clipped at 0). What the hub's stock cannot fill at once
+    is lost (``lost_sales_kg``)."""
+    at_hour: HourOfDay = 10.0
+    """Hour of the day, h, of the first order; later orders follow every
+    ``every_days``."""
+    first_day: NonNegativeFloat = 0.0
+    """Day of the first order, days after ``start_date`` (may be fractional)."""
+    season: MonthlyFactors = _ONES_12
+    """Twelve monthly factors, January to December (dimensionless), multiplying each
+    order's kg."""
+
+
+class Orders(Frozen):
+    """Order-driven demand filled from the supplying hub's stock."""
+
+    kind: Literal["orders"]
+    """``orders``: recurring orders (institutional buyers, online shop)."""
+    region: str | None = None
+    """Climate region (a key of ``climate``), optional. Checked when given, but not
+    used by the model."""
+    location: Location | None = None
+    """Position on a map (``{lon: .., lat: ..}``, degrees), used by the network map
+    figure only; no effect on the simulation. Nodes without one are laid out
+    automatically."""
+    supplied_by: str
+    """The hub (a key of ``hubs``) whose stock fills the orders; the remaining shelf
+    life at sale is measured at that hub's setpoints."""
+    issuing: IssuingPolicy = "FEFO"
+    """Order in which lots are picked at the hub: ``FEFO`` (the lot with the largest
+    consumed fraction of its nominal shelf life first), ``FIFO`` (earliest arrival
+    first) or ``LIFO`` (latest arrival first)."""
+    orders: dict[str, OrderStream] = Field(min_length=1)
+    """Product id -> order stream of that product; at least one."""
+
+
+Market = Annotated[Store | Orders, Field(discriminator="kind")]

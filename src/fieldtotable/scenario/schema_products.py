@@ -1,0 +1,75 @@
+"""The ``products`` section of a scenario file: shelf-life kinetics, price, markdown."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, Strict, model_validator
+
+from fieldtotable.scenario.schema_types import (
+    Frozen,
+    NonNegativeFloat,
+    PositiveFloat,
+    TemperatureC,
+    TemperatureClass,
+)
+
+
+class Markdown(Frozen):
+    """Price cut for stock close to expiry (nominal remaining fraction of shelf life)."""
+
+    below_remaining_fraction: Annotated[float, Strict(), Field(gt=0, lt=1)]
+    """Threshold, as a fraction of the nominal shelf life: a lot sold while its
+    remaining fraction (1 - consumed fraction, as a date label shows it, whatever the
+    lot's own variability factor) is below it sells at the markdown price, at any
+    market."""
+    discount: Annotated[float, Strict(), Field(ge=0, lt=1)]
+    """Share of ``price_cny_per_kg`` taken off a marked-down sale, as a fraction: 0.4
+    sells at 60 % of the price."""
+
+
+class Product(Frozen):
+    """A product and its shelf-life kinetics (DESIGN.md section 4)."""
+
+    display_name: str | None = None
+    """Name shown in result tables instead of the product id (the id when omitted);
+    no effect on the simulation."""
+    temperature_class: TemperatureClass
+    """``frozen``, ``chilled`` or ``ambient``. Picks the chamber the product is held in
+    wherever a ``class_setpoints_c`` lists the class (cold rooms, hubs, vehicles,
+    store) and whether collection points pre-cool it (``precooling.classes``); it
+    does not change the kinetics."""
+    shelf_life_days: PositiveFloat
+    """Nominal shelf life, days, of a lot held at ``ref_temp_c``. A lot's quality is
+    the fraction of it consumed so far, ``dt / (24 * SL(T))`` for every ``dt`` hours at
+    temperature ``T``; the lot spoils when that fraction reaches its variability
+    factor (see ``shelf_life_cv``)."""
+    ref_temp_c: TemperatureC
+    """Reference temperature, °C, at which ``shelf_life_days`` holds; the shelf life
+    at other temperatures follows ``q10`` or ``activation_energy_kj_mol``."""
+    q10: PositiveFloat | None = None
+    """Q10 temperature sensitivity (dimensionless): the shelf life is divided by
+    ``q10`` for every 10 °C above ``ref_temp_c`` (multiplied below it),
+    ``SL(T) = shelf_life_days / q10 ** ((T - ref_temp_c) / 10)``. Give exactly one of
+    ``q10`` and ``activation_energy_kj_mol``."""
+    activation_energy_kj_mol: PositiveFloat | None = None
+    """Arrhenius activation energy, kJ/mol, instead of ``q10``: the ageing rate
+    relative to ``ref_temp_c`` is ``exp(-(Ea / R) * (1 / T - 1 / T_ref))``, with
+    temperatures in kelvin and R = 8.314 J/(mol K). Give exactly one of ``q10`` and
+    ``activation_energy_kj_mol``."""
+    shelf_life_cv: NonNegativeFloat = 0.0
+    """Lot-to-lot shelf-life variability: the coefficient of variation
+    (dimensionless) of a lognormal factor with mean 1, drawn for each lot at harvest;
+    the lot spoils when its consumed fraction reaches that factor. 0: every lot has
+    the nominal shelf life."""
+    price_cny_per_kg: PositiveFloat
+    """Sale price, CNY/kg, at every market, before any markdown (gives
+    ``sold_value_cny``)."""
+    markdown: Markdown | None = None
+    """Price cut for stock close to expiry; none when omitted."""
+
+    @model_validator(mode="after")
+    def _one_sensitivity(self) -> Product:
+        if (self.q10 is None) == (self.activation_energy_kj_mol is None):
+            raise ValueError("give exactly one of q10 or activation_energy_kj_mol")
+        return self

@@ -1,0 +1,132 @@
+"""The ``sources`` and ``collection_points`` sections: harvests, grading, pre-cooling.
+
+A source harvests its products once a day and delivers them to a collection point,
+which grades the lots, pre-cools them and keeps them in its cold room.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Discriminator, Field, Strict, Tag
+
+from fieldtotable.scenario.distributions import Distribution
+from fieldtotable.scenario.schema_types import (
+    _ONES_12,
+    Fraction,
+    Frozen,
+    HourOfDay,
+    Location,
+    MonthlyFactors,
+    NonNegativeDistribution,
+    OnFull,
+    PositiveFloat,
+    TemperatureC,
+    TemperatureClass,
+)
+
+
+class Supply(Frozen):
+    """Daily supply of one product at one source."""
+
+    kg_per_day: NonNegativeDistribution
+    """Kg harvested per day at season factor 1 and ``scale`` 1 (a distribution, drawn
+    once a day in season; normal draws are clipped at 0). The day's harvest of the
+    product is one lot of ``kg_per_day * season[month] * scale`` kg."""
+    season: MonthlyFactors = _ONES_12
+    """Twelve monthly factors, January to December (dimensionless), multiplying
+    ``kg_per_day``; 0: no harvest that month."""
+
+
+class Source(Frozen):
+    """A producer, cooperative or enterprise that harvests once a day."""
+
+    region: str
+    """Climate region (a key of ``climate``): the day's lots age at its air
+    temperature between harvest and arrival at the collection point ("field heat")."""
+    collection_point: str
+    """The collection point (a key of ``collection_points``) the source delivers to."""
+    harvest_hour: HourOfDay = 12.0
+    """Hour of the day, h, of the daily harvest: the lots are created then, and the
+    hours from field to market are counted from it."""
+    hours_to_collection: NonNegativeDistribution = Distribution(dist="constant", value=0.0)
+    """Hours from harvest to arrival at the collection point (a distribution, drawn
+    once a day: the day's lots travel together), spent at the source region's air
+    temperature."""
+    supply: dict[str, Supply] = Field(min_length=1)
+    """Product id -> the daily supply of that product; at least one."""
+
+
+class Precooling(Frozen):
+    """Pre-cooling units at a collection point.
+
+    A lot occupies one of ``units`` for ``time_h`` (sampled) plus, when
+    ``capacity_kg_per_h`` is given, ``kg / capacity_kg_per_h`` hours of loading
+    throughput. Lots queue at ambient temperature while every unit is busy. Only
+    products of the temperature classes in ``classes`` are pre-cooled; the others go
+    straight to the cold room (frozen goods arrive frozen, honey needs no cooling).
+    """
+
+    units: Annotated[int, Strict(), Field(ge=1)] = 1
+    """Number of pre-cooling units working in parallel, each treating one lot at a
+    time; lots queue at the region's air temperature while every unit is busy."""
+    capacity_kg_per_h: PositiveFloat | None = None
+    """Throughput of one unit, kg/h: a lot of ``m`` kg occupies its unit
+    ``m / capacity_kg_per_h`` hours on top of ``time_h``. No throughput term when
+    omitted."""
+    time_h: NonNegativeDistribution = Distribution(dist="constant", value=0.0)
+    """Hours a lot occupies a unit besides the throughput term (a distribution, drawn
+    per lot). Meanwhile the lot is held half-way between the air temperature when it
+    starts and the setpoint of its cold-room chamber. With ``capacity_kg_per_h``
+    omitted and an expected ``time_h`` of 0 there is no pre-cooling at all."""
+    classes: tuple[TemperatureClass, ...] = ("chilled",)
+    """Temperature classes that are pre-cooled; lots of other classes go straight to
+    the cold room."""
+
+
+def _fraction_kind(value: Any) -> str:
+    return "per_product" if isinstance(value, dict) else "one"
+
+
+#: One share for every product, or product -> share. The discriminator picks the
+#: branch from the data's shape, so that a bad number is reported once ("must be
+#: <= 1"), not also as "must be a mapping" by the branch that does not apply.
+GradingFraction = Annotated[
+    Annotated[Fraction, Tag("one")] | Annotated[dict[str, Fraction], Tag("per_product")],
+    Discriminator(_fraction_kind),
+]
+
+
+class CollectionPoint(Frozen):
+    """County collection point: grading, pre-cooling, cold room."""
+
+    region: str
+    """Climate region (a key of ``climate``): the air temperature of lots queueing
+    for pre-cooling or waiting outside a full cold room, of loading onto legs leaving
+    here, and of a reefer failure in the first half of such a leg's trip."""
+    location: Location | None = None
+    """Position on a map (``{lon: .., lat: ..}``, degrees), used by the network map
+    figure only; no effect on the simulation. Nodes without one are laid out
+    automatically."""
+    grading_reject_fraction: GradingFraction = 0.0
+    """Share of the kg removed at grading: one number for every product, or a
+    mapping product -> share (products not listed are not graded). Grading happens
+    on arrival, before pre-cooling; the kg removed count as ``rejected_kg``."""
+    precooling: Precooling = Precooling()
+    """Pre-cooling units. The default (one unit, no throughput term, ``time_h`` 0)
+    means no pre-cooling: lots go straight to the cold room."""
+    cold_room_kg: PositiveFloat
+    """Cold-room capacity, kg, shared by all chambers. Lots that do not fit wait
+    outside at the region's air temperature and enter, first come first served, as
+    space frees (``on_full: wait``; a lot that partly fits is split), or are turned
+    away (``on_full: refuse``)."""
+    setpoint_c: TemperatureC
+    """Cold-room temperature, °C, for products whose temperature class has no entry
+    in ``class_setpoints_c``."""
+    class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
+    """Setpoints of separate chambers per temperature class, °C (e.g.
+    ``frozen: -18``); products of a class not listed are held at ``setpoint_c``."""
+    on_full: OnFull = "wait"
+    """What happens to a lot that does not fit in the cold room: ``wait`` outside at
+    the region's air temperature until space frees, or ``refuse``: the whole lot is
+    turned away and counted as ``refused_kg``."""

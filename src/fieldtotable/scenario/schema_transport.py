@@ -1,0 +1,182 @@
+"""The ``hubs`` and ``legs`` sections: hubs, transport links, dispatch, failures, closures."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, Strict, field_validator, model_validator
+
+from fieldtotable.scenario.schema_types import (
+    Fraction,
+    Frozen,
+    HourOfDay,
+    Location,
+    Mode,
+    Month,
+    NonNegativeDistribution,
+    NonNegativeFloat,
+    OnFull,
+    PositiveFloat,
+    TemperatureC,
+    TemperatureClass,
+)
+
+
+class Hub(Frozen):
+    """Consolidation hub or distribution centre."""
+
+    region: str
+    """Climate region (a key of ``climate``): the air temperature on the dock, of
+    lots waiting outside a full store, of loading onto legs leaving here, and of a
+    reefer failure in the half of a trip nearer this hub."""
+    location: Location | None = None
+    """Position on a map (``{lon: .., lat: ..}``, degrees), used by the network map
+    figure only; no effect on the simulation. Nodes without one are laid out
+    automatically."""
+    handling_time_h: NonNegativeFloat = 0.0
+    """Hours from the end of the dock exposure until a lot enters the store, h; the
+    lot is held at its chamber's setpoint meanwhile and takes no store capacity."""
+    storage_kg: PositiveFloat
+    """Storage capacity, kg, shared by all chambers; what does not fit waits outside
+    or is refused (``on_full``), as at a collection point."""
+    setpoint_c: TemperatureC
+    """Store temperature, °C, for products whose temperature class has no entry in
+    ``class_setpoints_c``."""
+    class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
+    """Setpoints of separate chambers per temperature class, °C (e.g.
+    ``frozen: -18``); products of a class not listed are held at ``setpoint_c``."""
+    dock_exposure_h: NonNegativeFloat = 0.5
+    """Hours each unloaded lot stands on the dock at the region's air temperature
+    before handling, h."""
+    on_full: OnFull = "wait"
+    """What happens to a lot that does not fit in the store: ``wait`` outside at the
+    region's air temperature until space frees, or ``refuse``: the whole lot is
+    turned away and counted as ``refused_kg``."""
+
+
+class ScheduledDispatch(Frozen):
+    """Departures at fixed hours of every day."""
+
+    policy: Literal["scheduled"]
+    """``scheduled``: departures at fixed hours."""
+    departures_h: tuple[HourOfDay, ...] = Field(min_length=1)
+    """Hours of the day, h, of the daily departures. At each one, free vehicles leave
+    one after another, each with up to ``vehicle_capacity_kg`` of the waiting cargo
+    (earliest arrival first), part loads included, until cargo or vehicles run out."""
+
+
+class FullOrTimeoutDispatch(Frozen):
+    """Depart when ``min_load_kg`` waits, or when the oldest cargo waited ``max_wait_h``."""
+
+    policy: Literal["full_or_timeout"]
+    """``full_or_timeout``: departures when a load is ready."""
+    min_load_kg: PositiveFloat
+    """A free vehicle leaves as soon as this many kg of cargo for the leg wait at the
+    origin (``vehicle_capacity_kg`` if that is smaller)."""
+    max_wait_h: PositiveFloat
+    """Hours the earliest waiting lot may wait in the origin's store, h: when it has
+    waited that long, a free vehicle leaves with whatever waits."""
+
+
+Dispatch = Annotated[ScheduledDispatch | FullOrTimeoutDispatch, Field(discriminator="policy")]
+
+
+class ReeferFailure(Frozen):
+    """Refrigeration failure during a trip: cargo at ambient for the failure's duration."""
+
+    probability_per_trip: Fraction
+    """Probability that a loaded trip suffers a refrigeration failure (at most one
+    per trip)."""
+    duration_h: NonNegativeDistribution
+    """Duration of a failure, h (a distribution). It starts at a uniformly random
+    moment between departure and arrival and ends at the latest on arrival; meanwhile
+    the cargo ages at the air temperature of the origin's region (a failure starting
+    in the first half of the trip) or of the destination's."""
+
+
+class Closures(Frozen):
+    """Road or line closures (landslides, snow) that hold departures and trips under way."""
+
+    per_year: NonNegativeFloat
+    """Expected closures per year (1/year): their starts form a Poisson process
+    spread evenly over the hours of ``months``. 0 disables the process."""
+    months: tuple[Month, ...] = Field(default=tuple(range(1, 13)), min_length=1)
+    """Calendar months (1 = January) in which closures can start; a closure may last
+    past the month's end."""
+    duration_h: NonNegativeDistribution
+    """Duration of each closure, h (a distribution). While the leg is closed, loaded
+    vehicles wait to depart (in the reefer), trips under way stop and resume when it
+    reopens, and empty vehicles on the way back are held too. Overlapping closures
+    merge."""
+
+
+class Leg(Frozen):
+    """A transport link between two nodes with its own fleet."""
+
+    from_: str = Field(alias="from")
+    """Origin node: a collection point or a hub. Cargo waits in its store, and is
+    loaded at its region's air temperature."""
+    to: str
+    """Destination hub; the cargo is unloaded onto its dock on arrival."""
+    mode: Mode
+    """Transport mode. A label for ``routing.prefer_modes``: speed, cost and CO2
+    come from the leg's own fields, not from the mode."""
+    distance_km: PositiveFloat
+    """One-way distance, km: prices ``cost_cny_per_km``, ``co2_kg_per_km`` and
+    ``co2_kg_per_tonne_km``; the transit time does not depend on it."""
+    transit_time_h: NonNegativeDistribution
+    """Hours of movement one way (a distribution), drawn for each trip and again for
+    the empty return; closures add to it."""
+    fleet: Annotated[int, Strict(), Field(ge=1)] = 1
+    """Number of vehicles. A vehicle carries one load at a time and is away for
+    loading, the trip and the empty return."""
+    vehicle_capacity_kg: PositiveFloat
+    """Kg one vehicle carries per trip."""
+    dispatch: Dispatch
+    """When vehicles leave: at fixed hours (``policy: scheduled``), or when a load is
+    ready or the earliest cargo has waited long enough (``policy: full_or_timeout``)."""
+    setpoint_c: TemperatureC
+    """Temperature in the vehicle, °C, from the end of loading to arrival, for
+    products whose temperature class has no entry in ``class_setpoints_c``."""
+    class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
+    """Setpoints of separate chambers per temperature class, °C (e.g.
+    ``frozen: -18``); products of a class not listed are held at ``setpoint_c``."""
+    loading_h: NonNegativeFloat = 0.0
+    """Hours of loading at the origin, h, at the origin region's air temperature,
+    before the vehicle departs."""
+    active_months: tuple[Month, ...] = Field(default=tuple(range(1, 13)), min_length=1)
+    """Calendar months (1 = January) in which the leg runs. In other months no
+    vehicle departs, and routing sends products over other legs (when none runs,
+    cargo waits for the leg that is best over the whole year)."""
+    products: tuple[str, ...] | None = None
+    """Products allowed on this leg (all when omitted): e.g. air only for matsutake."""
+    reefer_failure: ReeferFailure | None = None
+    """Refrigeration failures during trips; none when omitted."""
+    closures: tuple[Closures, ...] = ()
+    """Independent closure processes (snow in winter, landslides in the rainy
+    season); one mapping is read as a list of one."""
+    cost_cny_per_trip: NonNegativeFloat = 0.0
+    """Fixed cost of each loaded trip, CNY, booked when the vehicle is loaded (the
+    empty return costs nothing)."""
+    cost_cny_per_km: NonNegativeFloat = 0.0
+    """Cost per km of ``distance_km`` of each loaded trip, CNY/km (the empty return
+    is not charged)."""
+    cost_cny_per_kg: NonNegativeFloat = 0.0
+    """Cost per kg carried, CNY/kg (e.g. an air-freight rate)."""
+    co2_kg_per_tonne_km: NonNegativeFloat = 0.0
+    """CO2 per tonne of cargo per km of the loaded trip, kg/(t km)."""
+    co2_kg_per_km: NonNegativeFloat = 0.0
+    """CO2 per vehicle-km of the loaded trip, kg/km, whatever the load (fuel of the
+    vehicle and its reefer unit); adds to ``co2_kg_per_tonne_km``. The empty return
+    is not charged."""
+
+    @field_validator("closures", mode="before")
+    @classmethod
+    def _one_closure_is_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+    @model_validator(mode="after")
+    def _check(self) -> Leg:
+        if self.from_ == self.to:
+            raise ValueError("a leg must join two different nodes")
+        return self
