@@ -2,7 +2,7 @@
 
 Run from the repository root (about 30 s on one core)::
 
-    python docs/explanation/crn_widths.py
+    python benchmarks/crn_widths.py
 
 For each pair of configurations it runs ``compare`` (common random numbers, seed 0)
 and then each side on its own with independent seeds (0 and 1), and prints the 95 %
@@ -19,7 +19,7 @@ import fieldtotable as ft
 from fieldtotable.experiment import compare, replicate
 from fieldtotable.experiment.statistics import paired_difference
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 KPIS = ("spoiled_kg", "sold_kg", "spoilage_rate", "fill_rate")
 
 
