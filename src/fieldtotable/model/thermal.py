@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from array import array
 from collections.abc import Sequence
 
 import numpy as np
@@ -74,14 +75,16 @@ class Ambient:
         self.hourly_temp_c = hourly_temp_c
         self.last_hour = len(hourly_temp_c) - 1
         """Index of the last tabulated hour (its rate goes on past the table)."""
-        self.rates: list[list[float]] = []
-        self.cumulative: list[list[float]] = []
+        self.rates: list[array[float]] = []
+        self.cumulative: list[array[float]] = []
         for kinetic in kinetics:
             rate = np.asarray(kinetic.rate_per_h(hourly_temp_c), dtype=float)
             cumulative = np.concatenate(([0.0], np.cumsum(rate)))
-            # Python lists: scalar indexing is several times faster than on arrays.
-            self.rates.append(rate.tolist())
-            self.cumulative.append(cumulative.tolist())
+            # array.array: scalar indexing is several times faster than on numpy arrays,
+            # as fast as on lists, and it takes 8 bytes a value where a list of floats
+            # takes 32 (the tables cover every hour of the horizon, per product).
+            self.rates.append(array("d", rate.tobytes()))
+            self.cumulative.append(array("d", cumulative.tobytes()))
 
     def _integral(self, product: int, time_h: float) -> float:
         rates = self.rates[product]
