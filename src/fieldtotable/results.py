@@ -7,6 +7,7 @@ checked over the whole horizon before the result is built.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field, fields
@@ -125,6 +126,9 @@ class RunResult:
         SimPy events processed (a measure of the run's work).
     flows
         The per-movement flow log when ``record_flows=True``, else ``None``.
+    start_date
+        The scenario's ``start_date``: day ``i`` of the daily series is
+        ``start_date + i`` days (``None`` for runs stored by version 0.1.0 stores).
     wall_time_s
         Wall-clock seconds of the run (not part of equality).
     """
@@ -144,6 +148,7 @@ class RunResult:
     remaining_at_sale: dict[str, list[float]]
     events_processed: int
     flows: tuple[Flow, ...] | None = None
+    start_date: dt.date | None = None
     wall_time_s: float = field(default=0.0, compare=False)
 
     def __eq__(self, other: object) -> bool:
@@ -180,6 +185,7 @@ class RunResult:
                 "daily": self.daily,
                 "remaining_at_sale": self.remaining_at_sale,
                 "events_processed": self.events_processed,
+                "start_date": None if self.start_date is None else self.start_date.isoformat(),
                 "wall_time_s": self.wall_time_s,
             }
         )
@@ -285,6 +291,7 @@ def build_result(
     seed: int,
     replication: int | None,
     warmup_days: int,
+    start_date: dt.date,
     ledger: Ledger,
     in_system_by_product: np.ndarray,
     by_node: dict[str, dict[str, float]],
@@ -383,6 +390,7 @@ def build_result(
         replication=replication,
         horizon_days=days,
         warmup_days=warmup_days,
+        start_date=start_date,
         kpis=kpis,
         spoiled_kg_by_stage=spoiled_kg_by_stage,
         by_product=by_product,

@@ -76,6 +76,7 @@ def simulate(
         seed=seed,
         replication=replication,
         warmup_days=scenario.warmup_days,
+        start_date=scenario.start_date,
         ledger=ledger,
         in_system_by_product=in_system,
         by_node=by_node,

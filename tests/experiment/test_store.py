@@ -61,6 +61,15 @@ def test_a_run_survives_json_to_the_last_bit(small_scenario: Scenario) -> None:
     assert back.kpis["trips"] == math.inf
     assert back.kpis["co2_kg"] == -math.inf
     assert math.isnan(back.kpis["fill_rate"])
+    assert back.start_date == small_scenario.start_date
+
+
+def test_runs_stored_before_start_date_existed_still_load(small_scenario: Scenario) -> None:
+    data = run_to_data(simulate(small_scenario, 2))
+    del data["start_date"]
+    back = run_from_data(data)
+    assert back.start_date is None
+    assert back.kpis == run_from_data(run_to_data(simulate(small_scenario, 2))).kpis
 
 
 def test_scenario_hash_is_stable_and_sensitive(small_scenario: Scenario) -> None:

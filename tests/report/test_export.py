@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import math
 import sys
@@ -99,8 +100,18 @@ def test_columns_carry_units_or_a_unit_column(run: RunResult) -> None:
     )
     assert {"cost_cny", "co2_kg", "kg_carried", "load_factor"} <= set(tables["by_leg"].columns)
     assert "unit" in tables["kpis"].columns
-    daily_units = {c for c in tables["daily"].columns if c not in {"day", "measured"}}
+    daily_units = {c for c in tables["daily"].columns if c not in {"day", "date", "measured"}}
     assert all(c.endswith(("_kg", "_cny")) for c in daily_units)
+
+
+def test_daily_table_dates_follow_the_start_date(run: RunResult, scenario: Scenario) -> None:
+    rows = run_table_set(run)["daily"].rows
+    start = scenario.start_date
+    assert [row["date"] for row in rows[:2]] == [
+        start.isoformat(),
+        (start + dt.timedelta(days=1)).isoformat(),
+    ]
+    assert rows[-1]["date"] == (start + dt.timedelta(days=len(rows) - 1)).isoformat()
 
 
 def test_csv_and_json_read_back_to_the_same_numbers(
@@ -193,7 +204,7 @@ def test_parquet_reads_back_to_the_same_numbers(run: RunResult, tmp_path: Path) 
                 same(got, exp) for got, exp in zip(values, table.column(column), strict=True)
             )
     kinds = {str(f.type) for f in pq.read_schema(tmp_path / "daily.parquet")}
-    assert kinds == {"int64", "bool", "double"}
+    assert kinds == {"int64", "string", "bool", "double"}
 
 
 def test_parquet_without_pyarrow_is_a_clear_error(

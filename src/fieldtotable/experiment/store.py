@@ -25,6 +25,7 @@ a directory (a lock file is held where the platform has ``fcntl``).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import math
@@ -130,6 +131,7 @@ def run_to_data(result: RunResult) -> dict[str, Any]:
         "replication": result.replication,
         "horizon_days": result.horizon_days,
         "warmup_days": result.warmup_days,
+        "start_date": None if result.start_date is None else result.start_date.isoformat(),
         **{name: {k: _encode(v) for k, v in getattr(result, name).items()} for name in _FLOAT_MAPS},
         **{
             name: {
@@ -183,6 +185,10 @@ def run_from_data(data: Mapping[str, Any]) -> RunResult:
         },
         events_processed=int(data["events_processed"]),
         flows=None,
+        # Stores written before the field existed have no start date.
+        start_date=(
+            None if data.get("start_date") is None else dt.date.fromisoformat(data["start_date"])
+        ),
         wall_time_s=float(data["wall_time_s"]),
     )
 

@@ -12,6 +12,7 @@ The builders read finished results and compute nothing about the channel.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ LABEL_COLUMNS: dict[str, tuple[str, str]] = {
     "node": ("", "collection point or hub id"),
     "market": ("", "market id"),
     "day": ("d", "day index from 0 (day 0 starts at the scenario's start_date)"),
+    "date": ("", "the day's calendar date, ISO 8601 (start_date + day); empty if unknown"),
     "measured": ("", "whether the day is after the warm-up"),
     "bin": ("", "bin index from 0"),
     "remaining_fraction_low": ("fraction", "lower bound of the bin (included)"),
@@ -242,9 +244,11 @@ def _stage_table(result: RunResult) -> Table:
 def _daily_table(result: RunResult) -> Table:
     keys = list(result.daily)
     days = max((len(series) for series in result.daily.values()), default=0)
+    start = result.start_date
     rows = [
         {
             "day": day,
+            "date": "" if start is None else (start + dt.timedelta(days=day)).isoformat(),
             "measured": day >= result.warmup_days,
             **{
                 key: series[day] if day < len(series) else math.nan
@@ -255,6 +259,7 @@ def _daily_table(result: RunResult) -> Table:
     ]
     columns: list[tuple[str, ColumnType]] = [
         ("day", "int"),
+        ("date", "str"),
         ("measured", "bool"),
         *float_columns(keys),
     ]
@@ -301,12 +306,12 @@ def run_table_set(result: RunResult) -> dict[str, Table]:
         and its KPIs, ``spoiled_kg_<stage>``), ``by_stage`` (``stage``,
         ``spoiled_kg``, ``share_of_spoiled``), ``by_leg`` (``leg``, ``trips``,
         ``kg_carried``, ``mean_load_kg``, ``load_factor``, ``tonne_km``,
-        ``cost_cny``, ``co2_kg``, ``utilisation``), ``by_node`` (``node``,
+        ``cost_cny``, ``co2_kg``, ``utilisation``, ``closed_h``), ``by_node`` (``node``,
         ``peak_stock_kg``, ``capacity_kg``, ``overflow_kg``, and for collection
         points ``precooled_lots`` and ``mean_precooling_wait_h``; NaN for hubs),
         ``by_market`` (``market``, ``demand_kg``, ``sold_kg``, ``lost_sales_kg``,
         ``fill_rate``, ``sold_value_cny``, and for stores ``peak_shelf_kg`` and
-        ``shelf_capacity_kg``), ``daily`` (``day`` from 0, ``measured``: after the
+        ``shelf_capacity_kg``), ``daily`` (``day`` from 0, ``date``, ``measured``: after the
         warm-up, then every daily series) and ``remaining_at_sale`` (``product``,
         ``bin``, its ``remaining_fraction_low`` / ``_high`` bounds, ``sold_kg``).
     """
