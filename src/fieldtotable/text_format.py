@@ -1,0 +1,187 @@
+"""Numbers, units and aligned columns as plain text (the command line's tables).
+
+Shared by :mod:`fieldtotable.tables` (run tables), the experiment tables and the HTML
+reports, so that a number reads the same everywhere: rates as percentages, kilograms
+with one decimal, yuan whole, undefined values as ``n/a``.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+
+from fieldtotable.result_fields import KPI_DEFINITIONS
+
+__all__ = ["MISSING", "display_unit", "format_number", "format_table", "text_width"]
+
+MISSING = "n/a"
+"""Shown for a value that is undefined (NaN, e.g. a rate over zero kg) or absent."""
+
+_INDENT = "  "
+_GAP = "  "
+
+
+def _is_rate(key: str, unit: str) -> bool:
+    """Tell whether a dimensionless KPI is a rate, shown as a percentage."""
+    return unit == "fraction" or (unit == "1" and key in {"load_factor", "utilisation"})
+
+
+def display_unit(key: str, unit: str | None = None) -> str:
+    """Return the unit shown for a KPI.
+
+    Parameters
+    ----------
+    key
+        The KPI key, e.g. ``"fill_rate"``.
+    unit
+        Its unit as in :data:`~fieldtotable.results.KPI_DEFINITIONS`; looked up there
+        when ``None``.
+
+    Returns
+    -------
+    str
+        ``"%"`` for rates (dimensionless keys ending in ``_rate``, and
+        ``load_factor`` and ``utilisation``), ``"count"`` for
+        other dimensionless numbers, else the unit itself (``"kg"``, ``"CNY/kg"``,
+        ...); ``""`` for a key with no known unit.
+    """
+    if unit is None:
+        unit = KPI_DEFINITIONS.get(key, ("", ""))[0]
+    if unit in {"1", "fraction"}:
+        return "%" if _is_rate(key, unit) else "count"
+    return unit
+
+
+def format_number(value: float | None, unit: str) -> str:
+    """Format one number for a table, according to its display unit.
+
+    Parameters
+    ----------
+    value
+        The number; ``None`` or NaN gives :data:`MISSING`.
+    unit
+        A display unit (see :func:`display_unit`): ``"%"`` expects a fraction
+        (0.125 -> ``12.5%``); ``"kg"``, ``"kg/d"``, ``"h"`` and ``"d"`` get one
+        decimal; ``"CNY"`` and ``"count"`` none; ``"CNY/kg"`` two. Every unit gets
+        thousands separators.
+
+    Returns
+    -------
+    str
+        The formatted number, without its unit (but with ``%`` for percentages).
+    """
+    if value is None or math.isnan(value):
+        return MISSING
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if unit == "%":
+        return f"{_no_negative_zero(value * 100, 1):,.1f}%"
+    decimals = _DECIMALS.get(unit)
+    if decimals is not None:
+        return f"{_no_negative_zero(value, decimals):,.{decimals}f}"
+    if value != 0 and (abs(value) >= 1e9 or abs(value) < 1e-3):
+        return f"{value:.3g}"
+    return f"{_no_negative_zero(value, 3):,.3f}"
+
+
+_DECIMALS = {"kg": 1, "kg/d": 1, "h": 1, "d": 1, "CNY": 0, "count": 0, "CNY/kg": 2}
+
+
+def _no_negative_zero(value: float, decimals: int) -> float:
+    """Return ``value``, or ``0.0`` if it would print as ``-0.0`` at ``decimals``."""
+    return 0.0 if round(value, decimals) == 0 else value
+
+
+def format_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    align: str | None = None,
+) -> str:
+    """Lay out cells as an aligned plain-text table.
+
+    Parameters
+    ----------
+    headers
+        One header per column; a header may hold several lines, separated by
+        newline characters and bottom-aligned, e.g. to put the unit under the name.
+    rows
+        Rows of already formatted cells, each as long as ``headers``.
+    align
+        One letter per column, ``"l"`` (left, for labels) or ``"r"`` (right, for
+        numbers); by default the first column is left-aligned and the others right.
+
+    Returns
+    -------
+    str
+        The header lines, a rule of dashes and one line per row, each indented by
+        two spaces and without trailing spaces, and no trailing newline (columns
+        are aligned by :func:`text_width`, so Chinese names line up); only
+        ``"  (none)"`` when there are no rows.
+
+    Raises
+    ------
+    ValueError
+        If a row or ``align`` has a different number of cells than ``headers``, or
+        ``align`` holds a letter other than ``l`` and ``r``.
+    """
+    columns = len(headers)
+    if align is None:
+        align = "l" + "r" * (columns - 1)
+    if len(align) != columns or set(align) - {"l", "r"}:
+        raise ValueError(f"align must be {columns} letters l or r, got {align!r}")
+    for row in rows:
+        if len(row) != columns:
+            raise ValueError(f"row has {len(row)} cells for {columns} headers: {row!r}")
+    if not rows:
+        return f"{_INDENT}(none)"
+    header_lines = [header.split("\n") for header in headers]
+    height = max(len(lines) for lines in header_lines)
+    header_rows = [
+        [
+            lines[level - (height - len(lines))] if level >= height - len(lines) else ""
+            for lines in header_lines
+        ]
+        for level in range(height)
+    ]
+    widths = [
+        max(text_width(cell) for cell in (*header_lines[column], *(row[column] for row in rows)))
+        for column in range(columns)
+    ]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            _pad(cell, width, side) for cell, width, side in zip(cells, widths, align, strict=True)
+        ]
+        return (_INDENT + _GAP.join(parts)).rstrip()
+
+    rule = _INDENT + _GAP.join("-" * width for width in widths)
+    return "\n".join([*(line(cells) for cells in header_rows), rule, *(line(row) for row in rows)])
+
+
+def text_width(text: str) -> int:
+    """Return the columns ``text`` takes on a terminal.
+
+    Parameters
+    ----------
+    text
+        One line of text.
+
+    Returns
+    -------
+    int
+        Wide and full-width characters (Chinese, e.g. ``松茸``) count two columns,
+        combining marks none, every other character one.
+    """
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in {"W", "F"} else 1
+    return width
+
+
+def _pad(text: str, width: int, side: str) -> str:
+    fill = " " * max(width - text_width(text), 0)
+    return text + fill if side == "l" else fill + text
