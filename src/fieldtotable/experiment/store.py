@@ -257,12 +257,11 @@ class Manifest:
         dict
             Every field by name.
         """
-        from fieldtotable import __version__  # noqa: PLC0415  # the package imports this module
-
+        versions = software_versions()
         return {
             "format": FORMAT,
-            "fieldtotable_version": __version__,
-            "versions": software_versions(),
+            "fieldtotable_version": versions["fieldtotable"],
+            "versions": versions,
             "kind": self.kind,
             "scenario_name": self.scenario_name,
             "scenario_hash": self.scenario_hash,

@@ -96,10 +96,10 @@ def run_tables(result: RunResult) -> dict[str, list[dict[str, Any]]]:
     return {name: table.rows for name, table in run_table_set(result).items()}
 
 
-def _version() -> str:
-    from fieldtotable import __version__  # noqa: PLC0415
-
-    return __version__
+def _software() -> dict[str, Any]:
+    """Return the metadata that says which code made the numbers."""
+    versions = software_versions()
+    return {"fieldtotable_version": versions["fieldtotable"], "versions": versions}
 
 
 def _scenario_parts(scenario: Scenario | None) -> tuple[dict[str, Any], dict[str, str]]:
@@ -150,8 +150,7 @@ def write_run(
     extra_meta, extra_files = _scenario_parts(scenario)
     metadata = {
         "kind": "run",
-        "fieldtotable_version": _version(),
-        "versions": software_versions(),
+        **_software(),
         "scenario_name": result.scenario_name,
         "seed": result.seed,
         "replication": result.replication,
@@ -197,8 +196,7 @@ def write_experiment(
     extra_meta, extra_files = _scenario_parts(scenario)
     metadata = {
         "kind": "experiment",
-        "fieldtotable_version": _version(),
-        "versions": software_versions(),
+        **_software(),
         "scenario_name": result.scenario_name,
         "scenario_hash": result.scenario_hash,
         "seed": result.seed,
@@ -241,8 +239,7 @@ def write_comparison(
     """
     metadata = {
         "kind": "comparison",
-        "fieldtotable_version": _version(),
-        "versions": software_versions(),
+        **_software(),
         "configurations": {
             name: {"scenario_name": r.scenario_name, "scenario_hash": r.scenario_hash}
             for name, r in comparison.results.items()
@@ -283,8 +280,7 @@ def write_sweep(
     """
     metadata = {
         "kind": "sweep",
-        "fieldtotable_version": _version(),
-        "versions": software_versions(),
+        **_software(),
         "scenario_name": sweep.scenario_name,
         "parameters": list(sweep.parameters),
         "points": [
