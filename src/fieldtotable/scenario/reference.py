@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import textwrap
 import types
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -23,6 +22,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from fieldtotable.reference.markdown import inline, table, wrap
 from fieldtotable.scenario.distributions import _REQUIRED, Distribution, DistributionKind
 from fieldtotable.scenario.reference_text import (
     _DISTRIBUTION_UNITS,
@@ -285,15 +285,8 @@ def _default(field: FieldInfo) -> str:
 
 
 def _markdown(text: str) -> str:
-    """Docstring text (reStructuredText-ish) as one line of Markdown."""
-    text = re.sub(r":[a-z]+:`~?([^`]+)`", r"`\1`", text)
-    text = text.replace("``", "`")
-    text = " ".join(text.split())
-    return text.replace(" -> ", " → ")
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """Docstring text (reStructuredText-ish) as one line of Markdown, arrows drawn."""
+    return inline(text).replace(" -> ", " → ")
 
 
 def _class_paragraphs(model: type[BaseModel]) -> list[str]:
@@ -333,11 +326,6 @@ def _intro() -> str:
     return text
 
 
-def _wrap(text: str) -> str:
-    """Wrap one paragraph of Markdown prose (never inside a word)."""
-    return textwrap.fill(text, width=88, break_long_words=False, break_on_hyphens=False)
-
-
 def _model_block(
     model: type[BaseModel],
     paths: dict[type[BaseModel], list[str]],
@@ -348,24 +336,22 @@ def _model_block(
         where = ", ".join(f"`{path}`" for path in paths[model])
         lines += [f"At {where}.", ""]
     for paragraph in _class_paragraphs(model):
-        lines += [_wrap(paragraph), ""]
-    lines += [
-        "| field | type | unit | default | required | meaning |",
-        "|---|---|---|---|---|---|",
-    ]
+        lines += [wrap(paragraph), ""]
     properties = defs[model.__name__]["properties"]
+    rows = []
     for name, field in model.model_fields.items():
         key = field.alias or name
-        cells = [
-            f"`{key}`",
-            _json_type(properties[key], key),
-            field_unit(model, name),
-            _default(field),
-            "yes" if field.is_required() else "no",
-            _markdown(field.description or ""),
-        ]
-        lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
-    lines.append("")
+        rows.append(
+            [
+                f"`{key}`",
+                _json_type(properties[key], key),
+                field_unit(model, name),
+                _default(field),
+                "yes" if field.is_required() else "no",
+                _markdown(field.description or ""),
+            ]
+        )
+    lines += [*table(["field", "type", "unit", "default", "required", "meaning"], rows), ""]
     return lines
 
 
@@ -374,7 +360,7 @@ def _distributions_intro() -> list[str]:
     if set(kinds) != set(_KIND_MEANINGS) or set(kinds) != set(_REQUIRED):
         raise RuntimeError("reference: document every distribution kind in _KIND_MEANINGS")
     lines = [
-        _wrap(
+        wrap(
             "A random quantity: a mapping with `dist` and the parameters of its kind, or "
             "a bare number for a constant. The parameters are in the unit of the field "
             "the distribution belongs to. Draws below 0 are clipped to 0."
@@ -428,7 +414,7 @@ def scenario_format_markdown() -> str:
     for section in SECTIONS:
         lines += [f'<a id="section-{section.anchor}"></a>', "", f"## {section.title}", ""]
         if section.intro:
-            lines += [_wrap(section.intro), ""]
+            lines += [wrap(section.intro), ""]
         if section.models == (Distribution,):
             lines += _distributions_intro()
         for model in section.models:
