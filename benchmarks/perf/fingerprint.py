@@ -5,7 +5,8 @@ Usage::
     python benchmarks/perf/fingerprint.py --save  [--file F]   # before changing model code
     python benchmarks/perf/fingerprint.py --check [--file F]   # after each change
 
-``--save`` records, for several scenarios and seeds 0-2, the scenario itself (as
+``--save`` records, for every scenario file (``scenarios/*.yaml``, the built-in
+baseline and ``tests/data/small.yaml``) and seeds 0-2, the scenario itself (as
 validated data, so that later edits to the YAML files do not move the reference) and
 ``simulate(scenario, seed).to_dict()`` without its wall time. ``--check`` reruns the
 recorded scenarios and fails on the first difference, naming the field.
@@ -17,6 +18,7 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +26,18 @@ from fieldtotable import Scenario, builtin_scenario, load_scenario, simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_FILE = Path("/tmp/fieldtotable-fingerprint.json")
-SCENARIOS = {
-    "baseline": lambda: builtin_scenario("baseline"),
-    "scale_10x": lambda: load_scenario(ROOT / "scenarios" / "scale_10x.yaml"),
-    "fifo_store": lambda: load_scenario(ROOT / "scenarios" / "fifo_store.yaml"),
-    "dispatch_full_truckload": lambda: load_scenario(
-        ROOT / "scenarios" / "dispatch_full_truckload.yaml"
-    ),
-    "rail_kunming_shanghai": lambda: load_scenario(
-        ROOT / "scenarios" / "rail_kunming_shanghai.yaml"
-    ),
-    "air_matsutake_direct": lambda: load_scenario(ROOT / "scenarios" / "air_matsutake_direct.yaml"),
-    "small": lambda: load_scenario(ROOT / "tests" / "data" / "small.yaml"),
-}
+
+
+def _scenario_files() -> dict[str, Callable[[], Scenario]]:
+    """Every scenario file of the repository, the built-in baseline and the test network."""
+    makers: dict[str, Callable[[], Scenario]] = {"baseline": lambda: builtin_scenario("baseline")}
+    paths = [*sorted((ROOT / "scenarios").glob("*.yaml")), ROOT / "tests" / "data" / "small.yaml"]
+    for path in paths:
+        makers[path.stem] = lambda path=path: load_scenario(path)
+    return makers
+
+
+SCENARIOS = _scenario_files()
 SEEDS = (0, 1, 2)
 
 
