@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from fieldtotable.cli_bench import add_bench_commands
+from fieldtotable.cli.bench import add_bench_commands
 from fieldtotable.errors import ScenarioError
 
 

@@ -16,6 +16,8 @@ numbers, sweeps; serial, multi-process or Dask; resumable with ``out=DIR``)::
     print(replicate(scenario, n=30).kpis["spoilage_rate"])   # mean ± half-width
 """
 
+# Imported for its registration: results' to_pandas() and _repr_html_ go through it.
+import fieldtotable.export  # noqa: F401
 from fieldtotable.errors import FieldToTableError, MassBalanceError, ScenarioError
 from fieldtotable.experiment import (
     ComparisonResult,
@@ -35,8 +37,7 @@ from fieldtotable.scenario import (
     parse_scenario,
 )
 from fieldtotable.simulation import simulate
-
-__version__ = "0.1.0"
+from fieldtotable.versions import __version__
 
 __all__ = [
     "KPI_DEFINITIONS",

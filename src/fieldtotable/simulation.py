@@ -7,7 +7,8 @@ import time
 import numpy as np
 
 from fieldtotable.model.world import World, events_processed
-from fieldtotable.results import RunResult, build_result
+from fieldtotable.results.build import build_result
+from fieldtotable.results.run import RunResult
 from fieldtotable.scenario.schema import Scenario
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 import importlib.metadata
 import platform
 
-__all__ = ["DEPENDENCIES", "software_versions"]
+__all__ = ["DEPENDENCIES", "__version__", "software_versions"]
+
+__version__ = "0.1.0"
+"""fieldtotable's own version (``fieldtotable.__version__``)."""
 
 DEPENDENCIES = ("simpy", "numpy", "scipy")
 """The libraries whose versions can change a result (PyPI names)."""
@@ -26,8 +29,6 @@ def software_versions() -> dict[str, str]:
         ``python``, ``fieldtotable``, ``simpy``, ``numpy`` and ``scipy``, each mapped to
         its version string (``"unknown"`` for a library installed without metadata).
     """
-    from fieldtotable import __version__  # noqa: PLC0415  # the package imports this module
-
     versions = {"python": platform.python_version(), "fieldtotable": __version__}
     for name in DEPENDENCIES:
         try:

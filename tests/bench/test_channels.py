@@ -24,7 +24,7 @@ from fieldtotable.bench import (
     run_channel_study,
     write_study,
 )
-from fieldtotable.cli_bench import add_bench_commands
+from fieldtotable.cli.bench import add_bench_commands
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 DAYS = 10

@@ -22,8 +22,8 @@ import pytest
 
 import fieldtotable
 from fieldtotable import KPI_DEFINITIONS, builtin_scenario_names, load_scenario
-from fieldtotable import cli as cli_module
 from fieldtotable.cli import main
+from fieldtotable.cli import run as cli_module
 from fieldtotable.tables import (
     MISSING,
     display_unit,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from fieldtotable import RunResult, Scenario, ScenarioError
-from fieldtotable.cli_experiment import add_experiment_commands, parse_grid
+from fieldtotable.cli.experiment import add_experiment_commands, parse_grid
 from fieldtotable.experiment import runs as runs_module
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -12,7 +12,7 @@ from fieldtotable import Scenario, apply_overrides
 from fieldtotable.experiment import compare, replicate, sweep
 from fieldtotable.experiment.progress import progress_bar
 from fieldtotable.experiment.statistics import Difference, Estimate
-from fieldtotable.experiment.tables import (
+from fieldtotable.tables import (
     format_comparison,
     format_estimate,
     format_experiment,

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fieldtotable import RunResult, load_scenario, simulate
-from fieldtotable.ledger import REMAINING_BINS
+from fieldtotable.model.ledger import REMAINING_BINS
 from fieldtotable.model.market import StoreProcess
 from fieldtotable.model.storage import Storage
 from fieldtotable.model.world import World

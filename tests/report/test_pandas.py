@@ -15,10 +15,9 @@ from fieldtotable import (
     RunResult,
     SweepResult,
 )
-from fieldtotable.experiment.tables import format_estimate
 from fieldtotable.export import RUN_TABLES
 from fieldtotable.export.html import kpi_label
-from fieldtotable.tables import display_unit, format_number
+from fieldtotable.tables import display_unit, format_estimate, format_number
 
 
 def test_to_pandas_without_pandas_says_how_to_install(

@@ -23,7 +23,6 @@ from fieldtotable import (
     SweepResult,
 )
 from fieldtotable.experiment import scenario_hash
-from fieldtotable.experiment.tables import format_estimate
 from fieldtotable.report import (
     comparison_report,
     experiment_report,
@@ -34,7 +33,7 @@ from fieldtotable.report import (
 from fieldtotable.report import page as page_module
 from fieldtotable.report.scenario_html import product_name
 from fieldtotable.scenario import parse_scenario
-from fieldtotable.tables import display_unit, format_number
+from fieldtotable.tables import display_unit, format_estimate, format_number
 
 QUESTION = "Does the small channel keep matsutake spoilage under 20 % in July?"
 RUN_FIGURES = 4  # network map, spoilage waterfall, shelf life at sale, daily series

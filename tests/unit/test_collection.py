@@ -13,9 +13,9 @@ import simpy
 
 from fieldtotable import parse_scenario, simulate
 from fieldtotable.kinetics import Kinetics
-from fieldtotable.ledger import Ledger
 from fieldtotable.model.collection import CollectionPointProcess
 from fieldtotable.model.context import Calendar, Context
+from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import COLLECTION, Lot
 from fieldtotable.model.storage import Storage
 from fieldtotable.model.thermal import Ambient

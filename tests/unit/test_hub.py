@@ -10,9 +10,9 @@ import pytest
 import simpy
 
 from fieldtotable.kinetics import Kinetics
-from fieldtotable.ledger import Ledger
 from fieldtotable.model.context import Calendar, Context
 from fieldtotable.model.hub import HubProcess
+from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import HUB, TRANSIT, Lot
 from fieldtotable.model.storage import Storage
 from fieldtotable.model.thermal import Ambient

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fieldtotable.kinetics import Kinetics, hours_to_limit
-from fieldtotable.ledger import Ledger
 from fieldtotable.model.context import Calendar, Context
+from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import COLLECTION, HUB, MARKET, STAGES, TRANSIT, Lot
 from fieldtotable.model.thermal import Ambient, ConstantTemperature
 

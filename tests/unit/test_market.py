@@ -10,8 +10,8 @@ import pytest
 import simpy
 
 from fieldtotable.kinetics import Kinetics
-from fieldtotable.ledger import Ledger
 from fieldtotable.model.context import Calendar, Context
+from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import HUB, MARKET, Lot
 from fieldtotable.model.market import OrdersProcess, Seller, StoreProcess
 from fieldtotable.model.storage import Storage, issue_order_key

@@ -35,8 +35,7 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel
-
-from fieldtotable.reference.markdown import attribute_docs
+from tools.reference_pages.markdown import attribute_docs
 
 validate = pytest.importorskip("numpydoc.validate").validate
 
@@ -44,6 +43,7 @@ MODULES = [
     "fieldtotable",
     "fieldtotable.scenario",
     "fieldtotable.kinetics",
+    "fieldtotable.results",
     "fieldtotable.experiment",
     "fieldtotable.experiment.executors",
     "fieldtotable.experiment.store",
@@ -124,7 +124,7 @@ def problems(path: str, obj: Any) -> list[str]:
 def test_the_walk_finds_the_public_api() -> None:
     assert len(PUBLIC) > 100
     assert "fieldtotable.simulation.simulate" in PUBLIC
-    assert "fieldtotable.results.RunResult.to_pandas" in PUBLIC
+    assert "fieldtotable.results.run.RunResult.to_pandas" in PUBLIC
     assert "fieldtotable.experiment.replicate.replicate" in PUBLIC
 
 

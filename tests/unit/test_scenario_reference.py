@@ -12,11 +12,7 @@ import jsonschema
 import pytest
 import yaml
 from pydantic import BaseModel
-
-import fieldtotable
-from fieldtotable.scenario import parse_assignments, scenario_json_schema
-from fieldtotable.scenario.distributions import Distribution
-from fieldtotable.scenario.reference import (
+from tools.reference_pages.scenario_page import (
     DOC_PATH,
     EXAMPLE_HEADING,
     EXAMPLE_SCENARIO,
@@ -29,6 +25,10 @@ from fieldtotable.scenario.reference import (
     scenario_format_markdown,
     scenario_models,
 )
+
+import fieldtotable
+from fieldtotable.scenario import parse_assignments, scenario_json_schema
+from fieldtotable.scenario.distributions import Distribution
 from fieldtotable.scenario.schema import Hub, Leg, Product, Scenario, Source, Store
 
 ROOT = Path(__file__).resolve().parents[2]

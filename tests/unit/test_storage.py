@@ -9,8 +9,8 @@ import pytest
 import simpy
 
 from fieldtotable.kinetics import Kinetics
-from fieldtotable.ledger import Ledger
 from fieldtotable.model.context import Calendar, Context
+from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import COLLECTION, HUB, Lot
 from fieldtotable.model.storage import Storage, issue_order_key
 from fieldtotable.model.thermal import Ambient

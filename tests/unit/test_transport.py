@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from fieldtotable import parse_scenario, simulate
-from fieldtotable.ledger import Flow
 from fieldtotable.model.context import stream
+from fieldtotable.model.ledger import Flow
 from fieldtotable.model.lot import Lot
 from fieldtotable.model.transport import closed_hours, open_after, sample_closures, travel_end
 from fieldtotable.model.world import World

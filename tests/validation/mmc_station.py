@@ -22,9 +22,9 @@ import numpy as np
 import simpy
 
 from fieldtotable.kinetics import Kinetics
-from fieldtotable.ledger import Ledger
 from fieldtotable.model.collection import CollectionPointProcess
 from fieldtotable.model.context import Calendar, Context
+from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import COLLECTION
 from fieldtotable.model.storage import Storage
 from fieldtotable.model.thermal import Ambient

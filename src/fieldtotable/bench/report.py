@@ -18,7 +18,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import fieldtotable
 from fieldtotable.bench.channels import (
     METRICS,
     VARIANTS,
@@ -28,6 +27,7 @@ from fieldtotable.bench.channels import (
     Variant,
 )
 from fieldtotable.experiment.statistics import Estimate
+from fieldtotable.versions import __version__
 
 __all__ = ["binding", "format_study", "machine_line", "plot_study", "write_study"]
 
@@ -61,7 +61,7 @@ def machine_line() -> str:
         cores = os.cpu_count() or 1
     return (
         f"{cpu}, {cores} usable cores; {platform.system()} {platform.release()}; "
-        f"Python {sys.version.split()[0]}; fieldtotable {fieldtotable.__version__}"
+        f"Python {sys.version.split()[0]}; fieldtotable {__version__}"
     )
 
 

@@ -18,7 +18,7 @@
 Runs execute ``serial``-ly, on local ``process``-es (all usable cores by default) or
 on ``dask`` (``pip install 'fieldtotable[dask]'``); results are the same to the last
 bit whichever runs them. With ``out=DIR`` each finished run is written to DIR as it
-completes and a rerun resumes. Plain-text tables: :mod:`fieldtotable.experiment.tables`.
+completes and a rerun resumes. Plain-text tables: :mod:`fieldtotable.tables`.
 """
 
 from fieldtotable.experiment.compare import ComparisonResult, compare
@@ -32,8 +32,8 @@ from fieldtotable.experiment.executors import EXECUTORS
 from fieldtotable.experiment.replicate import replicate
 from fieldtotable.experiment.results import ExperimentResult, StoppingReport
 from fieldtotable.experiment.statistics import Difference, Estimate, StoppingRule
-from fieldtotable.experiment.store import scenario_hash
 from fieldtotable.experiment.sweep import SweepPoint, SweepResult, sweep
+from fieldtotable.scenario.hashing import scenario_hash
 
 __all__ = [
     "EXECUTORS",

@@ -11,10 +11,13 @@ from typing import Any
 from fieldtotable.experiment.engine import Engine, Point, check_count, check_seed, open_store
 from fieldtotable.experiment.progress import ProgressSetting
 from fieldtotable.experiment.results import Comparable, ExperimentResult, pandas, summarize_runs
-from fieldtotable.experiment.runs import check_kpis, kpi_unit
+from fieldtotable.experiment.runs import check_kpis
 from fieldtotable.experiment.statistics import Difference, check_confidence, paired_difference
-from fieldtotable.experiment.store import Manifest, PointRecord, scenario_hash
-from fieldtotable.results import KPI_DEFINITIONS
+from fieldtotable.experiment.store import Manifest, PointRecord
+from fieldtotable.results import presenters
+from fieldtotable.results.fields import KPI_DEFINITIONS
+from fieldtotable.results.paths import kpi_unit
+from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.scenario.schema import Scenario
 
 __all__ = ["ComparisonResult", "compare"]
@@ -167,9 +170,7 @@ class ComparisonResult(Comparable):
 
     def _repr_html_(self) -> str:
         """Return the configurations side by side as an HTML table (shown by Jupyter)."""
-        from fieldtotable.export.html import comparison_html  # noqa: PLC0415
-
-        return comparison_html(self)
+        return presenters.to_html(self)
 
 
 def _named(configurations: Mapping[str, Scenario] | Sequence[Scenario]) -> dict[str, Scenario]:

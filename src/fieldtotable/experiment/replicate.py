@@ -10,7 +10,7 @@ from typing import Literal
 from fieldtotable.experiment.engine import Engine, Point, check_count, check_seed, open_store
 from fieldtotable.experiment.progress import ProgressSetting
 from fieldtotable.experiment.results import ExperimentResult, StoppingReport, summarize_runs
-from fieldtotable.experiment.runs import check_kpis, kpi_value
+from fieldtotable.experiment.runs import check_kpis
 from fieldtotable.experiment.statistics import (
     StoppingRule,
     check_confidence,
@@ -18,8 +18,10 @@ from fieldtotable.experiment.statistics import (
     next_batch,
     stopping_n,
 )
-from fieldtotable.experiment.store import Manifest, PointRecord, scenario_hash
+from fieldtotable.experiment.store import Manifest, PointRecord
 from fieldtotable.results import KPI_DEFINITIONS, RunResult
+from fieldtotable.results.paths import kpi_value
+from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.scenario.schema import Scenario
 
 __all__ = ["replicate"]

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
-from fieldtotable.experiment.runs import kpi_unit, kpi_value
 from fieldtotable.experiment.statistics import Estimate, StoppingRule, estimate
-from fieldtotable.results import RunResult
+from fieldtotable.results import presenters
+from fieldtotable.results.paths import kpi_unit, kpi_value
+from fieldtotable.results.run import RunResult
 
 __all__ = ["Comparable", "ExperimentResult", "StoppingReport", "clean", "pandas", "summarize_runs"]
 
@@ -240,17 +241,11 @@ class ExperimentResult(Comparable):
         ValueError
             For an unknown table name.
         """
-        from fieldtotable.export import experiment_table_set  # noqa: PLC0415
-        from fieldtotable.export.frames import pick  # noqa: PLC0415
-
-        runs = table is not None and table.startswith("runs_")
-        return pick(experiment_table_set(self, runs=runs), table)
+        return presenters.to_pandas(self, table)
 
     def _repr_html_(self) -> str:
         """Return every KPI with its interval as an HTML table (shown by Jupyter)."""
-        from fieldtotable.export.html import experiment_html  # noqa: PLC0415
-
-        return experiment_html(self)
+        return presenters.to_html(self)
 
 
 def summarize_runs(

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import math
 import os
@@ -37,8 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from fieldtotable.experiment.errors import StoreMismatchError
-from fieldtotable.results import RunResult
-from fieldtotable.scenario.schema import Scenario
+from fieldtotable.results.run import RunResult
 from fieldtotable.versions import software_versions
 
 __all__ = [
@@ -46,10 +44,8 @@ __all__ = [
     "Manifest",
     "PointRecord",
     "RunStore",
-    "canonical_json",
     "run_from_data",
     "run_to_data",
-    "scenario_hash",
 ]
 
 FORMAT = "fieldtotable-experiment/1"
@@ -57,39 +53,6 @@ FORMAT = "fieldtotable-experiment/1"
 
 _FLOAT_MAPS = ("kpis", "spoiled_kg_by_stage")
 _FLOAT_TABLES = ("by_product", "by_leg", "by_node", "by_market")
-
-
-def canonical_json(data: Any) -> str:
-    """Return ``data`` as canonical JSON: sorted keys, no spaces, UTF-8 text kept.
-
-    Parameters
-    ----------
-    data
-        JSON-compatible data.
-
-    Returns
-    -------
-    str
-        The JSON text.
-    """
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def scenario_hash(scenario: Scenario) -> str:
-    """Return the sha256 (hex) of the canonical JSON of the scenario's full data.
-
-    Parameters
-    ----------
-    scenario
-        The scenario.
-
-    Returns
-    -------
-    str
-        64 hexadecimal digits; equal scenarios have equal hashes.
-    """
-    text = canonical_json(scenario.model_dump(mode="json", by_alias=True))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # --- run results as JSON -------------------------------------------------------------

@@ -15,8 +15,10 @@ from fieldtotable.experiment.progress import ProgressSetting
 from fieldtotable.experiment.results import Comparable, ExperimentResult, pandas, summarize_runs
 from fieldtotable.experiment.runs import check_kpis
 from fieldtotable.experiment.statistics import check_confidence
-from fieldtotable.experiment.store import Manifest, PointRecord, scenario_hash
-from fieldtotable.results import KPI_DEFINITIONS
+from fieldtotable.experiment.store import Manifest, PointRecord
+from fieldtotable.results import presenters
+from fieldtotable.results.fields import KPI_DEFINITIONS
+from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.scenario.overrides import SET_LABEL, apply_overrides, override_label
 from fieldtotable.scenario.schema import Scenario
 
@@ -179,9 +181,7 @@ class SweepResult(Comparable):
 
     def _repr_html_(self) -> str:
         """Return one row per point as an HTML table (shown by Jupyter)."""
-        from fieldtotable.export.html import sweep_html  # noqa: PLC0415
-
-        return sweep_html(self)
+        return presenters.to_html(self)
 
 
 def point_label(overrides: Mapping[str, Any]) -> str:

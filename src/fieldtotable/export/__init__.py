@@ -44,8 +44,11 @@ from fieldtotable.export.files import (
     read_json_table,
     write_tables,
 )
+from fieldtotable.export.presenting import register_presenters
 from fieldtotable.export.tables import RUN_TABLES, Table, run_table_set
-from fieldtotable.results import RunResult
+from fieldtotable.results.run import RunResult
+from fieldtotable.scenario.dump import dump_scenario
+from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.versions import software_versions
 
 if TYPE_CHECKING:
@@ -77,6 +80,8 @@ __all__ = [
 
 PathLike = str | os.PathLike[str]
 
+register_presenters()
+
 
 def run_tables(result: RunResult) -> dict[str, list[dict[str, Any]]]:
     """Return every table of a run as plain rows, keyed by table name.
@@ -105,9 +110,6 @@ def _software() -> dict[str, Any]:
 def _scenario_parts(scenario: Scenario | None) -> tuple[dict[str, Any], dict[str, str]]:
     if scenario is None:
         return {}, {}
-    from fieldtotable.experiment.store import scenario_hash  # noqa: PLC0415
-    from fieldtotable.scenario import dump_scenario  # noqa: PLC0415
-
     return {"scenario_hash": scenario_hash(scenario)}, {"scenario.yaml": dump_scenario(scenario)}
 
 

@@ -20,6 +20,7 @@ from fieldtotable.export.tables import (
     make_table,
     run_table_set,
 )
+from fieldtotable.results.paths import kpi_unit
 
 if TYPE_CHECKING:
     from fieldtotable.experiment.compare import ComparisonResult
@@ -77,8 +78,6 @@ def _estimate_row(found: Estimate | Difference, names: Sequence[str]) -> dict[st
 
 
 def _unit(key: str) -> str:
-    from fieldtotable.experiment.runs import kpi_unit  # noqa: PLC0415
-
     return kpi_unit(key)
 
 

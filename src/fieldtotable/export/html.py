@@ -1,7 +1,7 @@
 """Compact HTML tables of results: ``_repr_html_`` for Jupyter, and blocks of the report.
 
 Presentation only: numbers are formatted as in the plain-text tables
-(:func:`fieldtotable.tables.format_number`; rates as percentages, units in the
+(:func:`fieldtotable.tables.format.format_number`; rates as percentages, units in the
 headers) and every text is escaped.
 """
 
@@ -11,8 +11,12 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from fieldtotable.results import KPI_DEFINITIONS, RunResult
-from fieldtotable.tables import display_unit, format_number
+from fieldtotable.results.fields import KPI_DEFINITIONS
+from fieldtotable.results.paths import kpi_unit
+from fieldtotable.results.run import RunResult
+from fieldtotable.scenario.overrides import SET_LABEL, override_label
+from fieldtotable.tables.experiments import SWEEP_KPIS, format_estimate, format_interval
+from fieldtotable.tables.format import display_unit, format_number
 
 if TYPE_CHECKING:
     from fieldtotable.experiment.compare import ComparisonResult
@@ -73,22 +77,16 @@ def kpi_label(key: str) -> str:
 
 def kpi_unit_shown(key: str) -> str:
     """Return the unit a KPI is shown in (``%`` for rates; see ``display_unit``)."""
-    from fieldtotable.experiment.runs import kpi_unit  # noqa: PLC0415
-
     return display_unit(key, kpi_unit(key) or None)
 
 
 def estimate_text(found: Estimate | Difference, unit: str) -> str:
     """Return ``mean ± half-width`` as the text tables show it."""
-    from fieldtotable.experiment.tables import format_estimate  # noqa: PLC0415
-
     return format_estimate(found, unit)
 
 
 def interval_text(found: Estimate | Difference, unit: str) -> str:
     """Return ``[low, high]`` as the text tables show it."""
-    from fieldtotable.experiment.tables import format_interval  # noqa: PLC0415
-
     return format_interval(found, unit)
 
 
@@ -240,8 +238,6 @@ def comparison_html(comparison: ComparisonResult) -> str:
 
 def parameter_text(path: str, value: object) -> str:
     """Return a sweep parameter's value as ``--set`` would take it (``[6, 18]``, ``4``)."""
-    from fieldtotable.scenario.overrides import SET_LABEL, override_label  # noqa: PLC0415
-
     return override_label(path, value).removeprefix(f"{SET_LABEL} {path}=")
 
 
@@ -268,8 +264,6 @@ def sweep_rows(sweep: SweepResult, kpis: Sequence[str]) -> tuple[list[str], list
 
 def sweep_html(sweep: SweepResult, kpis: Sequence[str] | None = None) -> str:
     """Return a sweep, one row per point (``SweepResult._repr_html_``)."""
-    from fieldtotable.experiment.tables import SWEEP_KPIS  # noqa: PLC0415
-
     keys = [key for key in (SWEEP_KPIS if kpis is None else kpis) if key in sweep.kpis]
     level = f"{sweep.confidence * 100:g}%"
     heading = (

@@ -1,7 +1,7 @@
 """Shelf-life kinetics: how fast a lot uses up its shelf life at a given temperature.
 
-The temperature laws (Q10 and Arrhenius) and the exact update of the consumed
-fraction over piecewise-constant temperature live in :mod:`.laws`; one product's
+The temperature laws (Q10 and Arrhenius) live in :mod:`.laws`, the exact update of the
+consumed fraction over piecewise-constant temperature in :mod:`.consumption`; one product's
 parameters, with the scalar path the simulation uses in hot loops, in
 :mod:`.parameters`; a product's temperature law fitted to its shelf life at two
 temperatures in :mod:`.calibration`. See :mod:`fieldtotable.kinetics.laws` for the
@@ -13,17 +13,19 @@ from fieldtotable.kinetics.calibration import (
     calibrate_shelf_life,
     q10_from_two_shelf_lives,
 )
+from fieldtotable.kinetics.consumption import (
+    advance_consumed,
+    hours_to_limit,
+    remaining_shelf_life_days,
+)
 from fieldtotable.kinetics.laws import (
     GAS_CONSTANT_J_PER_MOL_K,
     HOURS_PER_DAY,
     ZERO_CELSIUS_K,
     FloatArray,
     FloatOrArray,
-    advance_consumed,
-    hours_to_limit,
     q10_from_activation_energy,
     relative_rate,
-    remaining_shelf_life_days,
     shelf_life_days,
 )
 from fieldtotable.kinetics.parameters import Kinetics

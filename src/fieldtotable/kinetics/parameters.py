@@ -9,6 +9,11 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
+from fieldtotable.kinetics.consumption import (
+    advance_consumed,
+    hours_to_limit,
+    remaining_shelf_life_days,
+)
 from fieldtotable.kinetics.laws import (
     GAS_CONSTANT_J_PER_MOL_K,
     HOURS_PER_DAY,
@@ -19,9 +24,6 @@ from fieldtotable.kinetics.laws import (
     _check_shelf_life,
     _log_relative_rate,
     _to_output,
-    advance_consumed,
-    hours_to_limit,
-    remaining_shelf_life_days,
     shelf_life_days,
 )
 

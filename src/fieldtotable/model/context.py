@@ -10,7 +10,7 @@ import numpy as np
 import simpy
 
 from fieldtotable.kinetics import Kinetics
-from fieldtotable.ledger import Ledger
+from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import Lot
 from fieldtotable.model.thermal import Ambient, ConstantTemperature, ThermalEnvironment
 from fieldtotable.scenario.schema import TemperatureClass

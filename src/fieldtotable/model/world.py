@@ -14,10 +14,10 @@ from typing import Any
 import simpy
 
 from fieldtotable.kinetics import Kinetics
-from fieldtotable.ledger import Ledger
 from fieldtotable.model.collection import CollectionPointProcess, SourceProcess
 from fieldtotable.model.context import Calendar, Context, replication_seed
 from fieldtotable.model.hub import HubProcess
+from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import COLLECTION, HUB
 from fieldtotable.model.market import OrdersProcess, Seller, StoreProcess
 from fieldtotable.model.routing import market_hubs, routing_table

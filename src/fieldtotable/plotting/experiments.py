@@ -10,8 +10,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, FuncFormatter
 
-from fieldtotable.experiment.runs import kpi_unit
 from fieldtotable.plotting import _style
+from fieldtotable.results.paths import kpi_unit
 
 if TYPE_CHECKING:
     from fieldtotable.experiment.compare import ComparisonResult

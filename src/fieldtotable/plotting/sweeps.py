@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from fieldtotable.plotting import _style
 from fieldtotable.plotting.experiments import kpi_axis_label, kpi_formatter, kpi_name
-from fieldtotable.scenario.reference_text import NAME_UNITS, NO_UNIT, SUFFIX_UNITS
+from fieldtotable.scenario.units import NO_UNIT, field_unit
 
 if TYPE_CHECKING:
     from fieldtotable.experiment.statistics import Estimate
@@ -26,10 +26,7 @@ def _numeric(values: Sequence[Any]) -> bool:
 
 
 def _parameter_unit(path: str) -> str:
-    name = path.rsplit(".", 1)[-1]
-    unit = NAME_UNITS.get(name)
-    if unit is None:
-        unit = next((u for suffix, u in SUFFIX_UNITS if name.endswith(suffix)), NO_UNIT)
+    unit = field_unit(path.rsplit(".", 1)[-1])
     return "value" if unit == NO_UNIT else unit
 
 

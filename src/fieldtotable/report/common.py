@@ -8,9 +8,10 @@ from collections.abc import Iterable, Sequence
 
 from fieldtotable.export.html import esc, kpi_label
 from fieldtotable.report.page import card
+from fieldtotable.scenario.dump import dump_scenario
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.tables import display_unit, format_number
-from fieldtotable.versions import software_versions
+from fieldtotable.versions import __version__, software_versions
 
 __all__ = [
     "HEADLINE_KPIS",
@@ -66,8 +67,6 @@ HIGHER_IS_BETTER = frozenset(
 
 def version() -> str:
     """Return the installed fieldtotable version."""
-    from fieldtotable import __version__  # noqa: PLC0415
-
     return __version__
 
 
@@ -161,8 +160,6 @@ def assumptions(
 
 def scenario_yaml(scenario: Scenario) -> str:
     """Return the fully resolved scenario as YAML (it loads back to an equal scenario)."""
-    from fieldtotable.scenario import dump_scenario  # noqa: PLC0415
-
     return dump_scenario(scenario)
 
 

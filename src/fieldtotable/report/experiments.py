@@ -10,7 +10,6 @@ from typing import Any
 
 from fieldtotable.experiment.compare import ComparisonResult
 from fieldtotable.experiment.statistics import estimate
-from fieldtotable.experiment.store import scenario_hash
 from fieldtotable.experiment.sweep import SweepResult
 from fieldtotable.export.html import (
     comparison_rows,
@@ -37,6 +36,7 @@ from fieldtotable.report.common import (
 from fieldtotable.report.page import FigureFormat, Figures, FigureSpec, Section, page, scroll
 from fieldtotable.report.scenario_html import scenario_differences, scenario_summary
 from fieldtotable.results import KPI_DEFINITIONS
+from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.tables import format_number
 

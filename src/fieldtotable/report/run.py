@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-from fieldtotable.experiment.store import scenario_hash
 from fieldtotable.export.html import esc, html_table, kpi_label
 from fieldtotable.report.common import (
     HEADLINE_KPIS,
@@ -19,6 +18,7 @@ from fieldtotable.report.common import (
 from fieldtotable.report.page import FigureFormat, Figures, FigureSpec, Section, page, scroll
 from fieldtotable.report.scenario_html import product_name, scenario_summary
 from fieldtotable.results import KPI_DEFINITIONS, RunResult
+from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.tables import display_unit, format_number, market_rows
 

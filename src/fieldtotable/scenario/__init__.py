@@ -10,10 +10,12 @@ once, with file, line and field path, in a :class:`fieldtotable.errors.ScenarioE
 Change a loaded scenario by field path with :func:`apply_overrides`
 (``{"legs.kunming_shanghai.fleet": 4}``; :func:`parse_assignment` reads the
 command line's ``PATH=VALUE``), write it back as YAML with :func:`dump_scenario`,
-and get the JSON Schema of scenario files from :func:`scenario_json_schema`.
+get the JSON Schema of scenario files from :func:`scenario_json_schema`, and the
+scenario's identity (the sha256 of its canonical JSON) from :func:`scenario_hash`.
 """
 
 from fieldtotable.scenario.dump import dump_scenario
+from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.scenario.json_schema import scenario_json_schema
 from fieldtotable.scenario.loader import (
     builtin_scenario,
@@ -34,5 +36,6 @@ __all__ = [
     "parse_assignment",
     "parse_assignments",
     "parse_scenario",
+    "scenario_hash",
     "scenario_json_schema",
 ]

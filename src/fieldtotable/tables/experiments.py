@@ -5,7 +5,7 @@ Presentation only. Every interval is shown as ``mean ± half-width`` and
 headers; a significant difference is marked ``*``::
 
     from fieldtotable.experiment import replicate
-    from fieldtotable.experiment.tables import format_experiment
+    from fieldtotable.tables import format_experiment
 
     print(format_experiment(replicate(scenario, n=30)))
 """
@@ -17,11 +17,11 @@ from typing import Any
 
 from fieldtotable.experiment.compare import ComparisonResult
 from fieldtotable.experiment.results import ExperimentResult
-from fieldtotable.experiment.runs import kpi_unit
 from fieldtotable.experiment.statistics import Difference, Estimate
 from fieldtotable.experiment.sweep import SweepResult
+from fieldtotable.results.paths import kpi_unit
 from fieldtotable.scenario.overrides import SET_LABEL, override_label
-from fieldtotable.tables import MISSING, display_unit, format_number, format_table
+from fieldtotable.tables.format import MISSING, display_unit, format_number, format_table
 
 __all__ = [
     "SIGNIFICANT",
@@ -80,7 +80,12 @@ def format_estimate(found: Estimate | Difference, unit: str) -> str:
         An estimate, or a difference: then positive means get a ``+`` and rates are
         shown in percentage points (``+1.2 pp``).
     unit
-        A display unit (see :func:`fieldtotable.tables.display_unit`).
+        A display unit (see :func:`fieldtotable.tables.format.display_unit`).
+
+    Returns
+    -------
+    str
+        ``mean ± half-width``, e.g. ``12.3 ± 0.4`` or ``+1.2 pp ± 0.3 pp``.
     """
     difference = isinstance(found, Difference)
     mean = _number(found.mean, unit, difference=difference)
@@ -89,7 +94,20 @@ def format_estimate(found: Estimate | Difference, unit: str) -> str:
 
 
 def format_interval(found: Estimate | Difference, unit: str) -> str:
-    """Return ``[low, high]`` in a display unit (percentage points for differences of rates)."""
+    """Return ``[low, high]`` in a display unit (percentage points for differences of rates).
+
+    Parameters
+    ----------
+    found
+        An estimate or a difference.
+    unit
+        A display unit (see :func:`fieldtotable.tables.format.display_unit`).
+
+    Returns
+    -------
+    str
+        ``[low, high]``; a difference of rates as ``[low, high] pp``.
+    """
     if isinstance(found, Difference) and unit == "%":
         return f"[{_points(found.low)}, {_points(found.high)}] pp"
     return f"[{format_number(found.low, unit)}, {format_number(found.high, unit)}]"

@@ -13,7 +13,7 @@ and ``--export DIR [--format csv|json|parquet]`` (the result's tables; ``--out``
 taken by the resumable run store). The handlers call
 :func:`fieldtotable.experiment.replicate`, :func:`~fieldtotable.experiment.compare`
 and :func:`~fieldtotable.experiment.sweep` and print
-:mod:`fieldtotable.experiment.tables`; no logic lives here.
+:mod:`fieldtotable.tables`; no logic lives here.
 
 :func:`add_experiment_commands` adds the commands to the main parser's
 sub-parsers. Handlers have the signature ``(args, out, err) -> int``: a bad scenario
@@ -32,7 +32,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from fieldtotable.cli_report import (
+from fieldtotable.cli.options import (
+    DEFAULT_SCENARIO,
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_RUNS_FAILED,
+    PROG,
+    whole_number,
+)
+from fieldtotable.cli.outputs import (
     OutputError,
     add_output_options,
     check_outputs,
@@ -48,49 +56,27 @@ from fieldtotable.experiment import (
     replicate,
     sweep,
 )
-from fieldtotable.experiment.tables import format_comparison, format_experiment, format_sweep
 from fieldtotable.scenario import apply_overrides, builtin_scenario, load_scenario
 from fieldtotable.scenario.overrides import parse_assignments, parse_override_path
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.scenario.yaml_loader import parse_yaml
+from fieldtotable.tables import format_comparison, format_experiment, format_sweep
 
 __all__ = ["add_experiment_commands", "parse_grid"]
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
-
-_PROG = "fieldtotable"
-_DEFAULT_SCENARIO = "baseline"
-_EXIT_OK = 0
-_EXIT_RUNS_FAILED = 1
-_EXIT_BAD_INPUT = 2
 
 
 class _OptionError(Exception):
     """An option value argparse accepted but the command cannot use."""
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1 (got {value})")
-    return value
+_count = whole_number(1)
+_seed = whole_number(0)
 
 
 def _count_or_auto(text: str) -> int | str:
     return "auto" if text.strip().lower() == "auto" else _count(text)
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0 (got {value})")
-    return value
 
 
 def _fraction(text: str) -> float:
@@ -186,7 +172,7 @@ def add_experiment_commands(subparsers: Any) -> None:
         "scenario",
         nargs="?",
         metavar="SCENARIO",
-        help=f"scenario YAML file (default: the built-in {_DEFAULT_SCENARIO!r} scenario)",
+        help=f"scenario YAML file (default: the built-in {DEFAULT_SCENARIO!r} scenario)",
     )
     _common(rep, n_default=30, auto=True)
     rep.add_argument(
@@ -240,7 +226,7 @@ def add_experiment_commands(subparsers: Any) -> None:
         "scenario",
         nargs="?",
         metavar="SCENARIO",
-        help=f"scenario YAML file (default: the built-in {_DEFAULT_SCENARIO!r} scenario)",
+        help=f"scenario YAML file (default: the built-in {DEFAULT_SCENARIO!r} scenario)",
     )
     swp.add_argument(
         "--grid",
@@ -304,7 +290,7 @@ def _guard(handler: Handler) -> Handler:
     """Turn experiment errors into one line on stderr and an exit status."""
 
     def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-        command = f"{_PROG} {getattr(args, 'command', None) or handler.__name__.strip('_')}"
+        command = f"{PROG} {getattr(args, 'command', None) or handler.__name__.strip('_')}"
         try:
             return handler(args, out, err)
         except RunFailedError as exc:
@@ -312,10 +298,10 @@ def _guard(handler: Handler) -> Handler:
                 print(f"{command}: {line.strip()}", file=err)
             print(f"{command}: traceback of the first failure:", file=err)
             print(exc.failures[0].traceback.rstrip(), file=err)
-            return _EXIT_RUNS_FAILED
+            return EXIT_RUNS_FAILED
         except (ExperimentError, _OptionError, OutputError) as exc:
             print(f"{command}: error: {exc}", file=err)
-            return _EXIT_BAD_INPUT
+            return EXIT_BAD_INPUT
 
     run.__name__ = handler.__name__
     run.__doc__ = handler.__doc__
@@ -323,7 +309,7 @@ def _guard(handler: Handler) -> Handler:
 
 
 def _read(path: str | None, args: argparse.Namespace, overrides: dict[str, Any]) -> Scenario:
-    scenario = builtin_scenario(_DEFAULT_SCENARIO) if path is None else load_scenario(path)
+    scenario = builtin_scenario(DEFAULT_SCENARIO) if path is None else load_scenario(path)
     scenario = apply_overrides(scenario, overrides)
     if args.days is not None:
         if args.days > scenario.horizon_days:
@@ -361,7 +347,7 @@ def _emit(text: str, footer: str, args: argparse.Namespace, out: TextIO, err: Te
     else:
         print(file=out)
         print(footer, file=out)
-    return _EXIT_OK
+    return EXIT_OK
 
 
 def _replicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -1,4 +1,4 @@
-"""Write the generated reference pages: ``python -m fieldtotable.reference [--check]``."""
+"""Write the generated reference pages: ``python -m tools.reference_pages [--check]``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from fieldtotable.reference import REGENERATE_COMMAND, pages
+from tools.reference_pages import REGENERATE_COMMAND, pages
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         a page out of date.
     """
     parser = argparse.ArgumentParser(
-        prog="python -m fieldtotable.reference",
+        prog="python -m tools.reference_pages",
         description="Write the documentation pages generated from the code.",
     )
     parser.add_argument(

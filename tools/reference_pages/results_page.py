@@ -7,13 +7,15 @@ that produces the keys (:data:`~fieldtotable.results.KPI_DEFINITIONS`,
 :data:`~fieldtotable.results.LEG_METRIC_DEFINITIONS`, ...), from the ``Attributes``
 sections of the result classes' docstrings, and from the table builders of
 :mod:`fieldtotable.export` run on a placeholder result; nothing is written twice.
-Regenerate with ``python -m fieldtotable.reference``.
+Regenerate with ``python -m tools.reference_pages``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+
+from tools.reference_pages.markdown import dataclass_rows, inline, summary_paragraphs, table, wrap
 
 from fieldtotable.experiment.compare import ComparisonResult
 from fieldtotable.experiment.results import ExperimentResult, StoppingReport, summarize_runs
@@ -28,7 +30,6 @@ from fieldtotable.export.experiment_tables import (
 from fieldtotable.export.files import METADATA_FILE
 from fieldtotable.export.tables import LABEL_COLUMNS, RUN_TABLE_ROWS, Table, run_table_set
 from fieldtotable.model.lot import STAGES
-from fieldtotable.reference.markdown import dataclass_rows, inline, summary_paragraphs, table, wrap
 from fieldtotable.results import (
     DAILY_SERIES_DEFINITIONS,
     KPI_DEFINITIONS,
@@ -149,8 +150,8 @@ def _definition_rows(definitions: Mapping[str, tuple[str, str]]) -> list[list[st
 _INTRO = """\
 # Results reference
 
-<!-- Generated from the code by fieldtotable.reference.results_page.results_markdown();
-     do not edit. Regenerate with:  python -m fieldtotable.reference -->
+<!-- Generated from the code by tools.reference_pages.results_page.results_markdown();
+     do not edit. Regenerate with:  python -m tools.reference_pages -->
 
 What a simulation returns, key by key, with units. `simulate(scenario, seed=...)`
 returns a [`RunResult`](#runresult); `replicate`, `compare` and `sweep` return an

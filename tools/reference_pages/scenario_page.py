@@ -21,10 +21,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-
-from fieldtotable.reference.markdown import inline, table, wrap
-from fieldtotable.scenario.distributions import _REQUIRED, Distribution, DistributionKind
-from fieldtotable.scenario.reference_text import (
+from tools.reference_pages.markdown import inline, table, wrap
+from tools.reference_pages.scenario_text import (
     _DISTRIBUTION_UNITS,
     _INTRO,
     _KEY_NAMES,
@@ -41,6 +39,8 @@ from fieldtotable.scenario.reference_text import (
     SUFFIX_UNITS,
     Section,
 )
+
+from fieldtotable.scenario.distributions import _REQUIRED, Distribution, DistributionKind
 from fieldtotable.scenario.schema import (
     Scenario,
 )

@@ -4,7 +4,7 @@ Every command and option of ``fieldtotable``, read from the argparse parser that
 :func:`fieldtotable.cli.build_parser` returns (names, values, choices, help texts,
 descriptions), and the exit statuses of :data:`fieldtotable.cli.EXIT_STATUSES`.
 The synopsis lines are written here rather than by argparse, whose line wrapping
-differs between Python versions. Regenerate with ``python -m fieldtotable.reference``.
+differs between Python versions. Regenerate with ``python -m tools.reference_pages``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 
+from tools.reference_pages.markdown import inline, table, wrap
+
 from fieldtotable.cli import EXIT_STATUSES, build_parser
-from fieldtotable.reference.markdown import inline, table, wrap
 
 __all__ = ["PAGE_PATH", "cli_markdown", "commands", "option_value", "synopsis"]
 
@@ -176,8 +177,8 @@ _INTRO = """\
 # Command line reference
 
 <!-- Generated from the argument parser by
-     fieldtotable.reference.cli_page.cli_markdown(); do not edit.
-     Regenerate with:  python -m fieldtotable.reference -->
+     tools.reference_pages.cli_page.cli_markdown(); do not edit.
+     Regenerate with:  python -m tools.reference_pages -->
 
 The `fieldtotable` command (also `python -m fieldtotable`) is a thin layer over the
 Python API. `fieldtotable --help` lists the commands and `fieldtotable COMMAND --help`

@@ -1,6 +1,6 @@
 """Numbers, units and aligned columns as plain text (the command line's tables).
 
-Shared by :mod:`fieldtotable.tables` (run tables), the experiment tables and the HTML
+Shared by the run tables (:mod:`fieldtotable.tables.run`), the experiment tables and the HTML
 reports, so that a number reads the same everywhere: rates as percentages, kilograms
 with one decimal, yuan whole, undefined values as ``n/a``.
 """
@@ -11,7 +11,7 @@ import math
 import unicodedata
 from collections.abc import Sequence
 
-from fieldtotable.result_fields import KPI_DEFINITIONS
+from fieldtotable.results.fields import KPI_DEFINITIONS
 
 __all__ = ["MISSING", "display_unit", "format_number", "format_table", "text_width"]
 

@@ -1,25 +1,25 @@
 """The hand-written introduction of the scenario-format reference, and where it lives.
 
-:mod:`fieldtotable.scenario.reference` assembles ``docs/scenario-format.md`` from the
+:mod:`tools.reference_pages.scenario_page` assembles ``docs/scenario-format.md`` from the
 models; the text that cannot come from them is written by hand. This module holds the
 page's path, the command that regenerates it and its introduction (the file's
 conventions, units, distributions, variants, ``--set`` and ``$schema``). The rest of
 the hand-written text lives in sibling modules, all re-exported here:
-:mod:`~fieldtotable.scenario.reference_text_units` (unit and name tables),
-:mod:`~fieldtotable.scenario.reference_text_examples` (the example files) and
-:mod:`~fieldtotable.scenario.reference_text_sections` (the page's sections).
+:mod:`~tools.reference_pages.scenario_units` (unit and name tables),
+:mod:`~tools.reference_pages.scenario_examples` (the example files) and
+:mod:`~tools.reference_pages.scenario_sections` (the page's sections).
 """
 
 from __future__ import annotations
 
-from fieldtotable.scenario.reference_text_examples import (
+from tools.reference_pages.scenario_examples import (
     EXAMPLE_HEADING,
     EXAMPLE_SCENARIO,
     EXTENDS_EXAMPLE,
     SET_EXAMPLES,
 )
-from fieldtotable.scenario.reference_text_sections import SECTIONS, Section
-from fieldtotable.scenario.reference_text_units import (
+from tools.reference_pages.scenario_sections import SECTIONS, Section
+from tools.reference_pages.scenario_units import (
     _DISTRIBUTION_UNITS,
     _KEY_NAMES,
     _KIND_MEANINGS,
@@ -28,7 +28,7 @@ from fieldtotable.scenario.reference_text_units import (
     SUFFIX_UNITS,
 )
 
-# The private tables are listed for fieldtotable.scenario.reference, which reads them.
+# The private tables are listed for tools.reference_pages.scenario_page, which reads them.
 __all__ = [
     "DOC_PATH",
     "EXAMPLE_HEADING",
@@ -49,17 +49,15 @@ __all__ = [
 DOC_PATH = "docs/scenario-format.md"
 """Where the reference lives, relative to the repository root."""
 
-REGENERATE_COMMAND = (
-    'python -c "from fieldtotable.scenario.reference import scenario_format_markdown as m; '
-    f"open('{DOC_PATH}', 'w', encoding='utf-8').write(m())\""
-)
-"""The shell command, run at the repository root, that rewrites :data:`DOC_PATH`."""
+REGENERATE_COMMAND = "python -m tools.reference_pages"
+"""The shell command, run at the repository root, that rewrites :data:`DOC_PATH` (and
+the other generated pages)."""
 
 _INTRO = """\
 # Scenario file format
 
 <!-- Generated from the scenario models by
-     fieldtotable.scenario.reference.scenario_format_markdown(); do not edit.
+     tools.reference_pages.scenario_page.scenario_format_markdown(); do not edit.
      Regenerate with:
      @REGENERATE@ -->
 

@@ -9,7 +9,7 @@ exactly these keys, the tables, exports and reports label them with these units,
 
 from __future__ import annotations
 
-from fieldtotable.ledger import REMAINING_BINS as LEDGER_REMAINING_BINS
+from fieldtotable.model.ledger import REMAINING_BINS as LEDGER_REMAINING_BINS
 
 __all__ = [
     "DAILY_SERIES_DEFINITIONS",

@@ -17,33 +17,22 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from fieldtotable.results import KPI_DEFINITIONS, RunResult
-
-# The generic formatting lives in text_format; re-exported here, where it has always
-# been imported from.
-from fieldtotable.text_format import (
-    MISSING,
-    display_unit,
-    format_number,
-    format_table,
-    text_width,
-)
+from fieldtotable.results.fields import KPI_DEFINITIONS
+from fieldtotable.results.run import RunResult
+from fieldtotable.tables.format import display_unit, format_number, format_table
 
 if TYPE_CHECKING:
     from fieldtotable.scenario.schema import Scenario
 
 __all__ = [
-    "MISSING",
-    "display_unit",
     "format_by_leg",
+    "format_by_market",
     "format_by_node",
     "format_by_product",
-    "format_number",
     "format_run",
     "format_spoilage_by_stage",
-    "format_table",
     "format_totals",
-    "text_width",
+    "market_rows",
 ]
 
 
@@ -265,8 +254,16 @@ def format_by_node(result: RunResult, scenario: Scenario | None = None) -> str:
 def market_rows(result: RunResult) -> list[list[str]]:
     """Return the formatted cells of one row per market (text and HTML tables share them).
 
-    Columns: market, demand, sold and lost kg, fill rate, sold value, and for stores
-    the peak shelf stock and the shelf capacity (blank for order streams).
+    Parameters
+    ----------
+    result
+        A finished run.
+
+    Returns
+    -------
+    list of list of str
+        Per market: market, demand, sold and lost kg, fill rate, sold value, and for
+        stores the peak shelf stock and the shelf capacity (blank for order streams).
     """
     rows: list[list[str]] = []
     for market_id, values in result.by_market.items():

@@ -15,14 +15,26 @@ work is done by :mod:`fieldtotable.report` and :mod:`fieldtotable.export`.
 from __future__ import annotations
 
 import argparse
+import importlib
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from fieldtotable.export.files import FORMATS
+from fieldtotable.experiment import ComparisonResult, SweepResult
+from fieldtotable.export import (
+    FORMATS,
+    check_formats,
+    default_formats,
+    write_comparison,
+    write_experiment,
+    write_run,
+    write_sweep,
+)
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from fieldtotable.results import RunResult
     from fieldtotable.scenario.schema import Scenario
 
@@ -86,6 +98,15 @@ def add_output_options(
     )
 
 
+def _report_module() -> ModuleType:
+    """Return :mod:`fieldtotable.report`, imported only when a report is asked for.
+
+    It loads matplotlib, which would add a large share to the start-up time of every
+    command that writes no report.
+    """
+    return importlib.import_module("fieldtotable.report")
+
+
 def command_line(args: argparse.Namespace) -> str | None:
     """Return the command as typed (``fieldtotable run ...``), when the parser kept it."""
     argv = getattr(args, "argv", None)
@@ -93,8 +114,6 @@ def command_line(args: argparse.Namespace) -> str | None:
 
 
 def _formats(args: argparse.Namespace) -> tuple[str, ...]:
-    from fieldtotable.export import check_formats, default_formats  # noqa: PLC0415
-
     try:
         return check_formats(args.formats or default_formats())
     except (ImportError, ValueError) as exc:
@@ -135,10 +154,8 @@ def check_outputs(args: argparse.Namespace) -> None:
 
 
 def _write_report(args: argparse.Namespace, html: str, err: TextIO) -> None:
-    from fieldtotable.report import write_report  # noqa: PLC0415
-
     try:
-        path = write_report(html, args.report)
+        path = _report_module().write_report(html, args.report)
     except OSError as exc:
         raise OutputError(
             _report_option(args), f"cannot write {args.report}: {exc.strerror}"
@@ -173,12 +190,11 @@ def write_run_outputs(
         Where to say what was written.
     """
     if getattr(args, "report", None):
-        from fieldtotable.report import run_report  # noqa: PLC0415
-
-        html = run_report(result, scenario, question=args.question, command=command_line(args))
+        html = _report_module().run_report(
+            result, scenario, question=args.question, command=command_line(args)
+        )
         _write_report(args, html, err)
     if getattr(args, "tables_dir", None):
-        from fieldtotable.export import write_run  # noqa: PLC0415
 
         def write(directory: str, *, formats: tuple[str, ...]) -> list[Path]:
             return write_run(result, directory, formats=formats, scenario=scenario)
@@ -189,17 +205,19 @@ def write_run_outputs(
 def _experiment_report(
     args: argparse.Namespace, result: Any, scenarios: Mapping[str, Scenario] | Scenario
 ) -> str:
-    from fieldtotable import report  # noqa: PLC0415
-    from fieldtotable.experiment import ComparisonResult, SweepResult  # noqa: PLC0415
-
+    report = _report_module()
     options: dict[str, Any] = {"question": args.question, "command": command_line(args)}
+    html: str
     if isinstance(result, ComparisonResult):
         named = scenarios if isinstance(scenarios, Mapping) else {result.baseline: scenarios}
-        return report.comparison_report(result, named, **options)
+        html = report.comparison_report(result, named, **options)
+        return html
     base = next(iter(scenarios.values())) if isinstance(scenarios, Mapping) else scenarios
     if isinstance(result, SweepResult):
-        return report.sweep_report(result, base, kpis=args.kpis, **options)
-    return report.experiment_report(result, base, **options)
+        html = report.sweep_report(result, base, kpis=args.kpis, **options)
+    else:
+        html = report.experiment_report(result, base, **options)
+    return html
 
 
 def write_experiment_outputs(
@@ -222,17 +240,14 @@ def write_experiment_outputs(
     err
         Where to say what was written.
     """
-    from fieldtotable import export  # noqa: PLC0415
-    from fieldtotable.experiment import ComparisonResult, SweepResult  # noqa: PLC0415
-
     if getattr(args, "report", None):
         _write_report(args, _experiment_report(args, result, scenarios), err)
     if getattr(args, "tables_dir", None):
-        writer: Any = export.write_experiment
+        writer: Any = write_experiment
         if isinstance(result, ComparisonResult):
-            writer = export.write_comparison
+            writer = write_comparison
         elif isinstance(result, SweepResult):
-            writer = export.write_sweep
+            writer = write_sweep
 
         def write(directory: str, *, formats: tuple[str, ...]) -> list[Path]:
             paths: list[Path] = writer(result, directory, formats=formats)

@@ -15,7 +15,7 @@ rerunning the same command resumes. ``--quick`` is a smoke run (2 replications o
 
 :func:`add_bench_commands` adds the commands to the main parser's sub-parsers.
 Handlers have the signature ``(args, out, err) -> int``, as in
-:mod:`fieldtotable.cli_experiment`: a scenario file with problems raises
+:mod:`fieldtotable.cli.experiment`: a scenario file with problems raises
 :class:`~fieldtotable.errors.ScenarioError` (the main command prints one line per
 problem and exits 2); other bad input (the scenario folder not found, an output
 folder holding another study) prints ``fieldtotable bench channels: error: ...``
@@ -32,9 +32,7 @@ from typing import Any, TextIO
 
 from fieldtotable.bench import DEFAULT_N, run_channel_study, write_study
 from fieldtotable.bench.report import format_study
-
-# The option types are those of the experiment commands: one definition.
-from fieldtotable.cli_experiment import _count, _seed
+from fieldtotable.cli.options import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUNS_FAILED, PROG, whole_number
 from fieldtotable.errors import FieldToTableError, ScenarioError
 from fieldtotable.experiment import EXECUTORS, RunFailedError
 
@@ -45,11 +43,7 @@ QUICK_N = 2
 QUICK_DAYS = 30
 """Horizon of ``--quick``, days."""
 
-_PROG = "fieldtotable"
 _DEFAULT_OUT = "bench-channels"
-_EXIT_OK = 0
-_EXIT_RUNS_FAILED = 1
-_EXIT_BAD_INPUT = 2
 
 
 def add_bench_commands(subparsers: Any) -> None:
@@ -86,7 +80,7 @@ def add_bench_commands(subparsers: Any) -> None:
     channels.add_argument(
         "--n",
         "-n",
-        type=_count,
+        type=whole_number(1),
         metavar="N",
         help=f"replications per configuration (default: {DEFAULT_N}; {QUICK_N} with --quick)",
     )
@@ -102,10 +96,14 @@ def add_bench_commands(subparsers: Any) -> None:
         help=f"a smoke run: {QUICK_N} replications of {QUICK_DAYS} days (not a study)",
     )
     channels.add_argument(
-        "--seed", type=_seed, default=0, metavar="N", help="seed of the study (default: 0)"
+        "--seed",
+        type=whole_number(0),
+        default=0,
+        metavar="N",
+        help="seed of the study (default: 0)",
     )
     channels.add_argument(
-        "--workers", type=_count, default=2, metavar="N", help="runs at once (default: 2)"
+        "--workers", type=whole_number(1), default=2, metavar="N", help="runs at once (default: 2)"
     )
     channels.add_argument(
         "--executor",
@@ -125,7 +123,7 @@ def add_bench_commands(subparsers: Any) -> None:
 
 def _channels(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Handle ``fieldtotable bench channels``."""
-    command = f"{_PROG} bench channels"
+    command = f"{PROG} bench channels"
     n = args.n if args.n is not None else (QUICK_N if args.quick else DEFAULT_N)
     folder = Path(args.out)
     try:
@@ -144,17 +142,17 @@ def _channels(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{command}: {line.strip()}", file=err)
         print(f"{command}: traceback of the first failure:", file=err)
         print(exc.failures[0].traceback.rstrip(), file=err)
-        return _EXIT_RUNS_FAILED
+        return EXIT_RUNS_FAILED
     except ScenarioError:
         raise
     except FieldToTableError as exc:
         print(f"{command}: error: {exc}", file=err)
-        return _EXIT_BAD_INPUT
+        return EXIT_BAD_INPUT
     argv = getattr(args, "argv", None)
-    invocation = f"{_PROG} {shlex.join(argv)}" if argv else command
+    invocation = f"{PROG} {shlex.join(argv)}" if argv else command
     paths = write_study(result, folder, command=invocation)
     print(format_study(result, command=invocation), file=out)
     print(file=out)
     written = ", ".join(str(path) for path in paths.values())
     print(f"wall time {result.wall_time_s / 60:.1f} min | written: {written}", file=out)
-    return _EXIT_OK
+    return EXIT_OK

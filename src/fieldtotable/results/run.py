@@ -1,0 +1,208 @@
+"""The record of one run: :class:`RunResult`, flat, immutable, plain data.
+
+Built from the ledger once a run ends (:mod:`fieldtotable.results.build`); every
+field is documented here and every key inside it in the result-field registry
+(:mod:`fieldtotable.results.fields`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from fieldtotable.model.ledger import Flow
+from fieldtotable.results import presenters
+
+__all__ = ["RunResult"]
+
+
+def _same(left: Any, right: Any) -> bool:
+    """Equality where an undefined number (NaN) equals another undefined number."""
+    if isinstance(left, float) and isinstance(right, float):
+        return left == right or (math.isnan(left) and math.isnan(right))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
+    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        return len(left) == len(right) and all(map(_same, left, right))
+    return bool(left == right)
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    """The outcome of one replication.
+
+    Attributes
+    ----------
+    scenario_name
+        The scenario's ``name``.
+    seed
+        The run's seed.
+    replication
+        The replication index within an experiment (``None`` for a single run):
+        ``simulate(scenario, seed, replication=replication)`` reproduces it.
+    horizon_days
+        Days simulated.
+    warmup_days
+        Days at the start left out of the KPIs and breakdowns.
+    kpis
+        Every key of :data:`KPI_DEFINITIONS` (measured after the warm-up).
+    spoiled_kg_by_stage
+        Spoiled kg per stage (:data:`STAGE_DEFINITIONS`): ``collection`` (field and
+        collection point), ``transit`` (loading and legs), ``hub``, ``market`` (shop
+        and its delivery van).
+    by_product
+        Per product id, the keys of :data:`PRODUCT_KPIS` plus ``spoiled_kg_<stage>``.
+    by_leg
+        Per leg id, the keys of :data:`LEG_METRIC_DEFINITIONS`: ``trips``,
+        ``kg_carried``, ``mean_load_kg``, ``load_factor``, ``tonne_km``,
+        ``cost_cny``, ``co2_kg``, ``utilisation`` (share of the fleet's hours spent
+        on trips), ``closed_h`` (hours the leg was closed after the warm-up).
+    by_node
+        Per collection point and hub, the keys of :data:`NODE_METRIC_DEFINITIONS`:
+        ``peak_stock_kg``, ``capacity_kg``, ``overflow_kg`` (kg that found the store
+        full), and for collection points ``mean_precooling_wait_h`` and
+        ``precooled_lots``.
+    remaining_at_sale
+        Per product id, kg sold (after the warm-up) in each of
+        :data:`REMAINING_BINS` equal bins of the labelled remaining fraction of shelf
+        life at sale (``1 - consumed``, the quantity markdown rules look at): bin 0
+        holds [0, 0.05), the last [0.95, 1].
+    by_market
+        Per market id (measured after the warm-up), the keys of
+        :data:`MARKET_METRIC_DEFINITIONS`: ``demand_kg``, ``sold_kg``,
+        ``lost_sales_kg``, ``fill_rate``, ``sold_value_cny``; for stores also
+        ``peak_shelf_kg`` and ``shelf_capacity_kg`` (peak over the whole run).
+    daily
+        Daily series over the whole horizon (index = day), the keys of
+        :data:`DAILY_SERIES_DEFINITIONS`: ``harvested_kg``,
+        ``rejected_kg``, ``spoiled_kg``, ``spoiled_<stage>_kg``, ``sold_kg``,
+        ``sold_value_cny``, ``demand_kg``, ``lost_sales_kg``,
+        ``arrived_at_market_hub_kg``, ``transport_cost_cny``, ``co2_kg``,
+        ``in_transit_kg`` and ``stock_<node>_kg`` (end-of-day stock of every
+        collection point, hub and store).
+    events_processed
+        SimPy events processed (a measure of the run's work).
+    flows
+        The per-movement flow log when ``record_flows=True``, else ``None``.
+    start_date
+        The scenario's ``start_date``: day ``i`` of the daily series is
+        ``start_date + i`` days (``None`` for runs stored by version 0.1.0 stores).
+    wall_time_s
+        Wall-clock seconds of the run (not part of equality).
+    """
+
+    scenario_name: str
+    seed: int
+    replication: int | None
+    horizon_days: int
+    warmup_days: int
+    kpis: dict[str, float]
+    spoiled_kg_by_stage: dict[str, float]
+    by_product: dict[str, dict[str, float]]
+    by_leg: dict[str, dict[str, float]]
+    by_node: dict[str, dict[str, float]]
+    by_market: dict[str, dict[str, float]]
+    daily: dict[str, list[float]]
+    remaining_at_sale: dict[str, list[float]]
+    events_processed: int
+    flows: tuple[Flow, ...] | None = None
+    start_date: dt.date | None = None
+    wall_time_s: float = field(default=0.0, compare=False)
+
+    def __eq__(self, other: object) -> bool:
+        """Compare every field but the wall time; undefined ratios (NaN) compare equal."""
+        if not isinstance(other, RunResult):
+            return NotImplemented
+        return all(
+            _same(getattr(self, f.name), getattr(other, f.name)) for f in fields(self) if f.compare
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable mappings inside: not hashable
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-compatible data (NaN becomes ``None``); the flow log is left out.
+
+        Returns
+        -------
+        dict
+            Every field but ``flows``, by name.
+        """
+        data: dict[str, Any] = _clean(
+            {
+                "scenario_name": self.scenario_name,
+                "seed": self.seed,
+                "replication": self.replication,
+                "horizon_days": self.horizon_days,
+                "warmup_days": self.warmup_days,
+                "kpis": self.kpis,
+                "spoiled_kg_by_stage": self.spoiled_kg_by_stage,
+                "by_product": self.by_product,
+                "by_leg": self.by_leg,
+                "by_node": self.by_node,
+                "by_market": self.by_market,
+                "daily": self.daily,
+                "remaining_at_sale": self.remaining_at_sale,
+                "events_processed": self.events_processed,
+                "start_date": None if self.start_date is None else self.start_date.isoformat(),
+                "wall_time_s": self.wall_time_s,
+            }
+        )
+        return data
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Return the :meth:`to_dict` data as JSON text.
+
+        Parameters
+        ----------
+        indent
+            Spaces per indentation level; ``None`` for one line.
+
+        Returns
+        -------
+        str
+            The JSON text (non-ASCII characters kept).
+        """
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_pandas(self, table: str | None = "kpis") -> Any:
+        """Return a table of the run as a ``pandas.DataFrame`` (pandas must be installed).
+
+        Parameters
+        ----------
+        table
+            ``"kpis"`` (default: columns ``kpi``, ``value``, ``unit``, ``meaning``, one
+            row per KPI), ``"by_product"``, ``"by_stage"``, ``"by_leg"``,
+            ``"by_node"``, ``"by_market"``, ``"daily"``, ``"remaining_at_sale"``; or
+            ``"all"`` (or ``None``) for a dict of every table's frame. Columns are
+            typed and carry units in their names (see :mod:`fieldtotable.export`).
+
+        Returns
+        -------
+        pandas.DataFrame or dict of str to pandas.DataFrame
+            The table, or every table by name for ``"all"``.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+        ValueError
+            For an unknown table name.
+        """
+        return presenters.to_pandas(self, table)
+
+    def _repr_html_(self) -> str:
+        """Return the KPIs as an HTML table (shown by Jupyter)."""
+        return presenters.to_html(self)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
