@@ -20,7 +20,6 @@ from tools.reference_pages.results_page import (
 )
 
 import fieldtotable
-from fieldtotable.results.paths import kpi_unit
 from fieldtotable.experiment.compare import ComparisonResult
 from fieldtotable.experiment.results import ExperimentResult, StoppingReport
 from fieldtotable.experiment.statistics import Difference, Estimate, StoppingRule
@@ -38,6 +37,7 @@ from fieldtotable.results import (
     STAGE_DEFINITIONS,
     RunResult,
 )
+from fieldtotable.results.paths import kpi_unit
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / PAGE_PATH
