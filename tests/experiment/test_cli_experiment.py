@@ -139,7 +139,7 @@ def test_sweep_with_a_grid_and_an_output_directory(files: Path) -> None:
     lines = outcome.out.splitlines()
     assert lines[0] == "Sweep: small test channel"
     assert "4 points x 2 replications" in outcome.out
-    assert re.search(r"sold_kg\s+spoilage_rate", outcome.out)
+    assert re.search(r"sold_kg\s+fill_rate\s+spoilage_rate", outcome.out)
     assert re.search(r"\(kg\)\s+\(%\)", outcome.out)
     assert re.search(r"^\s+3\s+3\s+\[6, 18\]\s+[\d,.]+ ± ", outcome.out, re.MULTILINE)
     assert lines[-1].endswith("| runs in runs")

@@ -12,7 +12,8 @@ from plotting_checks import check_labels
 
 from fieldtotable import ComparisonResult, SweepResult
 from fieldtotable.plotting import comparison_chart, sweep_chart
-from fieldtotable.plotting.experiments import DEFAULT_KPIS, kpi_axis_label, kpi_name
+from fieldtotable.plotting.experiments import kpi_axis_label, kpi_name
+from fieldtotable.results.fields import headline_kpis
 
 
 def by_gid(figure: Figure, prefix: str) -> dict[str, object]:
@@ -34,7 +35,7 @@ def test_error_bars_are_the_confidence_intervals(comparison: ComparisonResult) -
     figure = comparison_chart(comparison)
     intervals = by_gid(figure, "ci:")
     means = by_gid(figure, "mean:")
-    for key in DEFAULT_KPIS:
+    for key in headline_kpis():
         for name, result in comparison.results.items():
             found = result.kpis[key]
             if math.isfinite(found.half_width):

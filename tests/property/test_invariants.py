@@ -354,6 +354,15 @@ def instrument_fefo_picks(storage: Storage, bad: Violations) -> None:
     storage.take = checked  # type: ignore[method-assign]
 
 
+def stores(world: World) -> dict[str, StoreProcess]:
+    """The world's stores (its markets of kind ``store``)."""
+    return {
+        market_id: market
+        for market_id, market in world.markets.items()
+        if isinstance(market, StoreProcess)
+    }
+
+
 def monitor(world: World, bad: Violations) -> Callable[[], Any]:
     """Check capacities and fleets every hour of the run."""
 
@@ -373,7 +382,7 @@ def monitor(world: World, bad: Violations) -> Callable[[], Any]:
                     not storage.waiting or free <= 1e-6,
                     f"{node}: lots wait outside with {free} kg free at {env.now}",
                 )
-            for market, store in world.stores.items():
+            for market, store in stores(world).items():
                 bad.check(
                     store.held_kg <= store.config.shelf_capacity_kg + 1e-6,
                     f"{market}: {store.held_kg} kg on a {store.config.shelf_capacity_kg} kg shelf",
@@ -385,7 +394,7 @@ def monitor(world: World, bad: Violations) -> Callable[[], Any]:
 def run_checked(scenario: Scenario, seed: int) -> tuple[World, Violations]:
     world = World(scenario, seed, record_flows=True)
     bad = Violations()
-    for store in world.stores.values():
+    for store in stores(world).values():
         instrument_store(store, bad)
     for storage in world.storages.values():
         instrument_fefo_picks(storage, bad)

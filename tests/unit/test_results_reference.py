@@ -28,16 +28,13 @@ from fieldtotable.export import comparison_table_set, experiment_table_set, run_
 from fieldtotable.export.experiment_tables import EXPERIMENT_LABEL_COLUMNS
 from fieldtotable.export.tables import LABEL_COLUMNS, RUN_TABLE_ROWS, RUN_TABLES
 from fieldtotable.model.lot import STAGES
-from fieldtotable.results import (
-    DAILY_SERIES_DEFINITIONS,
-    KPI_DEFINITIONS,
-    LEG_METRIC_DEFINITIONS,
-    MARKET_METRIC_DEFINITIONS,
-    NODE_METRIC_DEFINITIONS,
-    STAGE_DEFINITIONS,
-    RunResult,
-)
+from fieldtotable.results import KPI_DEFINITIONS, STAGE_DEFINITIONS, RunResult, section
 from fieldtotable.results.paths import kpi_unit
+
+LEG_METRIC_DEFINITIONS = {key: (f.unit, f.definition) for key, f in section("by_leg").items()}
+NODE_METRIC_DEFINITIONS = {key: (f.unit, f.definition) for key, f in section("by_node").items()}
+MARKET_METRIC_DEFINITIONS = {key: (f.unit, f.definition) for key, f in section("by_market").items()}
+DAILY_SERIES_DEFINITIONS = {key: (f.unit, f.definition) for key, f in section("daily").items()}
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / PAGE_PATH

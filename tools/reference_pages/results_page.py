@@ -3,8 +3,8 @@
 Every KPI, every field of :class:`~fieldtotable.RunResult` and of the experiment
 results, the keys inside each breakdown and the columns of the exported tables, with
 units and meanings. The text comes from the definition constants next to the code
-that produces the keys (:data:`~fieldtotable.results.KPI_DEFINITIONS`,
-:data:`~fieldtotable.results.LEG_METRIC_DEFINITIONS`, ...), from the ``Attributes``
+that produces the keys (the result-field registry,
+:mod:`fieldtotable.results.fields`, and the node kinds' statistics), from the ``Attributes``
 sections of the result classes' docstrings, and from the table builders of
 :mod:`fieldtotable.export` run on a placeholder result; nothing is written twice.
 Regenerate with ``python -m tools.reference_pages``.
@@ -30,17 +30,8 @@ from fieldtotable.export.experiment_tables import (
 from fieldtotable.export.files import METADATA_FILE
 from fieldtotable.export.tables import LABEL_COLUMNS, RUN_TABLE_ROWS, Table, run_table_set
 from fieldtotable.model.lot import STAGES
-from fieldtotable.results import (
-    DAILY_SERIES_DEFINITIONS,
-    KPI_DEFINITIONS,
-    LEG_METRIC_DEFINITIONS,
-    MARKET_METRIC_DEFINITIONS,
-    NODE_METRIC_DEFINITIONS,
-    PRODUCT_KPIS,
-    REMAINING_BINS,
-    STAGE_DEFINITIONS,
-    RunResult,
-)
+from fieldtotable.results import REMAINING_BINS, STAGE_DEFINITIONS, RunResult
+from fieldtotable.results.fields import KPIS, SECTIONS, ResultField, section
 
 __all__ = [
     "PAGE_PATH",
@@ -65,8 +56,8 @@ def breakdown_definitions() -> dict[str, dict[str, tuple[str, str]]]:
     dict of str to dict of str to tuple of (str, str)
         Per :class:`~fieldtotable.RunResult` field (``spoiled_kg_by_stage``,
         ``by_product``, ``by_leg``, ``by_node``, ``by_market``, ``daily``), key to
-        ``(unit, meaning)``. Keys that depend on the scenario are patterns:
-        ``spoiled_kg_<stage>``, ``stock_<node>_kg``.
+        ``(unit, meaning)``, from the registry. Keys that depend on the scenario are
+        patterns: ``spoiled_kg_<stage>``, ``stock_<node>_kg``.
 
     Raises
     ------
@@ -75,18 +66,10 @@ def breakdown_definitions() -> dict[str, dict[str, tuple[str, str]]]:
     """
     if tuple(STAGE_DEFINITIONS) != STAGES:
         raise RuntimeError("reference: STAGE_DEFINITIONS must list every stage of STAGES")
-    by_product = {key: KPI_DEFINITIONS[key] for key in PRODUCT_KPIS}
-    by_product["spoiled_kg_<stage>"] = ("kg", "spoiled_kg at one stage (after the warm-up)")
     return {
-        "spoiled_kg_by_stage": {
-            stage: ("kg", f"spoiled {meaning} (after the warm-up)")
-            for stage, meaning in STAGE_DEFINITIONS.items()
-        },
-        "by_product": by_product,
-        "by_leg": dict(LEG_METRIC_DEFINITIONS),
-        "by_node": dict(NODE_METRIC_DEFINITIONS),
-        "by_market": dict(MARKET_METRIC_DEFINITIONS),
-        "daily": dict(DAILY_SERIES_DEFINITIONS),
+        name: {key: (found.unit, found.definition) for key, found in section(name).items()}
+        for name in SECTIONS
+        if name != "kpis"
     }
 
 
@@ -97,27 +80,30 @@ def example_run() -> RunResult:
     -------
     RunResult
         All values 0; one product, leg, node and market, each named by a
-        placeholder; daily series named by the patterns of
-        :data:`~fieldtotable.results.DAILY_SERIES_DEFINITIONS`.
+        placeholder; daily series named by the patterns of the registry's section
+        ``daily``.
     """
     definitions = breakdown_definitions()
 
     def zeros(keys: Mapping[str, object]) -> dict[str, float]:
         return dict.fromkeys(keys, 0.0)
 
-    product = dict.fromkeys(PRODUCT_KPIS, 0.0) | {f"spoiled_kg_{stage}": 0.0 for stage in STAGES}
+    product = {
+        **{key: 0.0 for key in definitions["by_product"] if key != "spoiled_kg_<stage>"},
+        **{f"spoiled_kg_{stage}": 0.0 for stage in STAGES},
+    }
     return RunResult(
         scenario_name="<scenario>",
         seed=0,
         replication=0,
         horizon_days=1,
         warmup_days=0,
-        kpis=zeros(KPI_DEFINITIONS),
+        kpis=zeros(KPIS),
         spoiled_kg_by_stage=zeros(STAGE_DEFINITIONS),
         by_product={"<product>": product},
-        by_leg={"<leg>": zeros(LEG_METRIC_DEFINITIONS)},
-        by_node={"<node>": zeros(NODE_METRIC_DEFINITIONS)},
-        by_market={"<market>": zeros(MARKET_METRIC_DEFINITIONS)},
+        by_leg={"<leg>": zeros(definitions["by_leg"])},
+        by_node={"<node>": zeros(definitions["by_node"])},
+        by_market={"<market>": zeros(definitions["by_market"])},
         daily={key: [0.0] for key in definitions["daily"]},
         remaining_at_sale={"<product>": [0.0] * REMAINING_BINS},
         events_processed=0,
@@ -168,9 +154,31 @@ every run over the whole horizon: `harvested = rejected + spoiled + sold +
 in_system_end` (to 1e-6 relative).
 
 This page is generated from the definitions next to the code that produces each key
-(`fieldtotable.results`, `fieldtotable.export`) and the docstrings of the result
+(the result-field registry of `fieldtotable.results.fields`, the node kinds of
+`fieldtotable.model.nodes`, `fieldtotable.export`) and the docstrings of the result
 classes, so it lists exactly what the code produces.
 """
+
+
+def _shown(found: ResultField) -> str:
+    return ", ".join(
+        name for name, flag in (("headline", found.headline), ("sweep", found.sweep)) if flag
+    )
+
+
+def _kpi_rows() -> list[list[str]]:
+    return [
+        [
+            f"`{key}`",
+            found.unit,
+            inline(found.title),
+            found.better or "—",
+            found.aggregation,
+            _shown(found) or "—",
+            inline(found.definition),
+        ]
+        for key, found in KPIS.items()
+    ]
 
 
 def _kpi_section() -> list[str]:
@@ -178,28 +186,40 @@ def _kpi_section() -> list[str]:
         "## KPIs",
         "",
         wrap(
-            "The keys of `RunResult.kpis` (`fieldtotable.KPI_DEFINITIONS`, in this "
-            "order). Experiments summarise these keys by default."
+            "The keys of `RunResult.kpis`, in this order: the result-field registry "
+            "(`fieldtotable.results.fields.KPIS`; `fieldtotable.KPI_DEFINITIONS` maps each "
+            "key to its unit and meaning). Experiments summarise these keys by default. "
+            "*Label* is the name tables, reports and figures show; *better* the direction "
+            "that is better for a planner (comparisons call a significant change better or "
+            "worse by it); *aggregation* how the number combines across products, markets "
+            "or days (`sum` adds up, `ratio` is recomputed from its summed parts, `max` is a "
+            "peak, `level` a quantity at one moment or a setting); *shown* whether reports "
+            "and comparison figures lead with it (`headline`) and sweep tables show it "
+            "unless told otherwise (`sweep`). A KPI is added with "
+            "`fieldtotable.results.register_kpi` (its field and its computation)."
         ),
         "",
     ]
-    return [*lines, *table(["key", "unit", "meaning"], _definition_rows(KPI_DEFINITIONS)), ""]
+    headers = ["key", "unit", "label", "better", "aggregation", "shown", "meaning"]
+    return [*lines, *table(headers, _kpi_rows()), ""]
 
 
 _BREAKDOWN_TEXT = {
     "spoiled_kg_by_stage": "Spoiled kg by the stage where the shelf life ran out. The four "
     "stages add up to the `spoiled_kg` KPI.",
-    "by_product": "Per product id, the KPIs that make sense per product "
-    "(`fieldtotable.results.PRODUCT_KPIS`) and the spoiled kg of each stage "
+    "by_product": "Per product id, the KPIs that make sense per product (the registry's "
+    "`per_product` KPIs) and the spoiled kg of each stage "
     "(`spoiled_kg_collection`, `spoiled_kg_transit`, `spoiled_kg_hub`, `spoiled_kg_market`).",
-    "by_leg": "Per leg id (`fieldtotable.results.LEG_METRIC_DEFINITIONS`).",
-    "by_node": "Per collection point and hub id "
-    "(`fieldtotable.results.NODE_METRIC_DEFINITIONS`); hubs have no pre-cooling keys.",
-    "by_market": "Per market id (`fieldtotable.results.MARKET_METRIC_DEFINITIONS`); order "
+    "by_leg": "Per leg id (`fieldtotable.results.section('by_leg')`).",
+    "by_node": "Per place id: collection points, hubs and the `nodes` of kinds added by "
+    "code. Each kind reports its own statistics, declared where the kind is registered "
+    "(`fieldtotable.model.nodes`); the keys of the built-in kinds follow. Hubs have no "
+    "pre-cooling keys.",
+    "by_market": "Per market id (`fieldtotable.results.section('by_market')`); order "
     "streams have no shelf keys.",
     "daily": "Daily series over the whole horizon, warm-up included: index *i* is day *i* "
-    "(`fieldtotable.results.DAILY_SERIES_DEFINITIONS`). `<stage>` stands for each stage "
-    "of `spoiled_kg_by_stage`, `<node>` for each collection point, hub and store.",
+    "(`fieldtotable.results.section('daily')`). `<stage>` stands for each stage "
+    "of `spoiled_kg_by_stage`, `<node>` for each place and store.",
 }
 
 
@@ -234,7 +254,7 @@ def _run_section() -> list[str]:
         wrap(
             "Experiments (`replicate(..., kpis=...)`, `--kpi KEY`) take a KPI key or a "
             "dotted path into a breakdown: `by_product.<product>.<key>`, "
-            "`by_leg.<leg>.<key>`, `by_node.<node>.<key>`, "
+            "`by_leg.<leg>.<key>`, `by_node.<node>.<key>`, `by_market.<market>.<key>`, "
             "`spoiled_kg_by_stage.<stage>`, e.g. `by_product.matsutake.spoilage_rate`."
         ),
         "",

@@ -15,6 +15,7 @@ from fieldtotable.scenario.schema import (
     Leg,
     Location,
     Markdown,
+    NodeConfig,
     Orders,
     OrderStream,
     OrderUpTo,
@@ -60,8 +61,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "top-level",
         "Top level",
-        "The run's calendar and size, and the sections below. `hubs`, `legs` and "
-        "`routing` may be left out; everything else is required.",
+        "The run's calendar and size, and the sections below. `hubs`, `nodes`, `legs` "
+        "and `routing` may be left out; everything else is required.",
         (Scenario,),
     ),
     Section(
@@ -114,6 +115,17 @@ SECTIONS: tuple[Section, ...] = (
         "(`handling_time_h`, at the setpoint) and stored until a leg or a market takes "
         "it.",
         (Hub,),
+    ),
+    Section(
+        "nodes",
+        "`nodes`",
+        "Places of kinds added by code (the how-to *Add a node kind* shows one: a "
+        "cross-dock). Each entry names its `kind`; the fields below are those every "
+        "kind has, and the kind's own schema adds the rest. Legs may start and end at "
+        "such a place, and markets be supplied by it, as its kind allows. Loading a "
+        "scenario with a `nodes` entry needs its kind registered first (import the "
+        "module that registers it).",
+        (NodeConfig,),
     ),
     Section(
         "legs",

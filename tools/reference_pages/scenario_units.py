@@ -30,6 +30,7 @@ _KEY_NAMES: dict[str, str] = {
     "sources": "source",
     "collection_points": "collection_point",
     "hubs": "hub",
+    "nodes": "node",
     "legs": "leg",
     "markets": "market",
     "supply": "product",

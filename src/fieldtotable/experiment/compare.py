@@ -15,7 +15,7 @@ from fieldtotable.experiment.runs import check_kpis
 from fieldtotable.experiment.statistics import Difference, check_confidence, paired_difference
 from fieldtotable.experiment.store import Manifest, PointRecord
 from fieldtotable.results import presenters
-from fieldtotable.results.fields import KPI_DEFINITIONS
+from fieldtotable.results.fields import KPIS
 from fieldtotable.results.paths import kpi_unit
 from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.scenario.schema import Scenario
@@ -256,7 +256,7 @@ def compare(
         raise ValueError(f"baseline {base!r} is not among the configurations: {', '.join(named)}")
     keys: tuple[str, ...] = ()
     for scenario in named.values():
-        keys = check_kpis(tuple(KPI_DEFINITIONS) if kpis is None else kpis, scenario)
+        keys = check_kpis(tuple(KPIS) if kpis is None else kpis, scenario)
     points = [Point(name, scenario, scenario_hash(scenario)) for name, scenario in named.items()]
     base_point = points[list(named).index(base)]
     manifest = Manifest(

@@ -19,8 +19,9 @@ from fieldtotable.experiment.statistics import (
     stopping_n,
 )
 from fieldtotable.experiment.store import Manifest, PointRecord
-from fieldtotable.results import KPI_DEFINITIONS, RunResult
+from fieldtotable.results.fields import KPIS
 from fieldtotable.results.paths import kpi_value
+from fieldtotable.results.run import RunResult
 from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.scenario.schema import Scenario
 
@@ -108,9 +109,7 @@ def replicate(
         if stopping is not None:
             raise ValueError('a stopping rule needs n="auto"')
         rule = None
-    keys = check_kpis(
-        (*(KPI_DEFINITIONS if kpis is None else kpis), *(rule.kpis if rule else ())), scenario
-    )
+    keys = check_kpis((*(KPIS if kpis is None else kpis), *(rule.kpis if rule else ())), scenario)
     check_confidence(confidence)
     digest = scenario_hash(scenario)
     point = Point(scenario.name, scenario, digest)

@@ -17,7 +17,7 @@ from fieldtotable.experiment.runs import check_kpis
 from fieldtotable.experiment.statistics import check_confidence
 from fieldtotable.experiment.store import Manifest, PointRecord
 from fieldtotable.results import presenters
-from fieldtotable.results.fields import KPI_DEFINITIONS
+from fieldtotable.results.fields import KPIS
 from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.scenario.overrides import SET_LABEL, apply_overrides, override_label
 from fieldtotable.scenario.schema import Scenario
@@ -327,7 +327,7 @@ def sweep(
     check_count(n)
     seed = check_seed(seed)
     check_confidence(confidence)
-    keys = check_kpis(tuple(KPI_DEFINITIONS) if kpis is None else kpis, scenario)
+    keys = check_kpis(tuple(KPIS) if kpis is None else kpis, scenario)
     points: list[Point] = []
     problems: list[Problem] = []
     for overrides in variants:

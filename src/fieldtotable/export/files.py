@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldtotable.export.tables import ColumnType, Table
-from fieldtotable.results import KPI_DEFINITIONS
+from fieldtotable.results.fields import KPIS
 
 __all__ = [
     "FORMATS",
@@ -191,9 +191,7 @@ def _write_parquet(table: Table, path: Path, metadata: Mapping[str, Any]) -> Non
 
 
 def _kpi_definitions() -> dict[str, dict[str, str]]:
-    return {
-        key: {"unit": unit, "meaning": meaning} for key, (unit, meaning) in KPI_DEFINITIONS.items()
-    }
+    return {key: {"unit": found.unit, "meaning": found.definition} for key, found in KPIS.items()}
 
 
 def write_tables(

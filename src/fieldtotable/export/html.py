@@ -11,11 +11,11 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from fieldtotable.results.fields import KPI_DEFINITIONS
+from fieldtotable.results.fields import KPIS, sweep_kpis
 from fieldtotable.results.paths import kpi_unit
 from fieldtotable.results.run import RunResult
 from fieldtotable.scenario.overrides import SET_LABEL, override_label
-from fieldtotable.tables.experiments import SWEEP_KPIS, format_estimate, format_interval
+from fieldtotable.tables.experiments import format_estimate, format_interval
 from fieldtotable.tables.format import display_unit, format_number
 
 if TYPE_CHECKING:
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from fieldtotable.experiment.sweep import SweepResult
 
 __all__ = [
-    "KPI_LABELS",
     "comparison_html",
     "esc",
     "estimate_text",
@@ -39,31 +38,6 @@ __all__ = [
     "sweep_html",
 ]
 
-KPI_LABELS: dict[str, str] = {
-    "harvested_kg": "Harvested",
-    "rejected_kg": "Rejected at grading",
-    "refused_kg": "Refused by full stores",
-    "spoiled_kg": "Spoiled (all stages)",
-    "sold_kg": "Sold",
-    "sold_value_cny": "Sales value",
-    "markdown_sold_kg": "Sold at a markdown",
-    "demand_kg": "Demand",
-    "lost_sales_kg": "Lost sales",
-    "fill_rate": "Fill rate",
-    "spoilage_rate": "Spoilage rate",
-    "throughput_kg_per_day": "Throughput",
-    "in_system_kg_end": "Still in the channel at the end",
-    "arrived_at_market_hub_kg": "Arrived at the market hub",
-    "mean_field_to_market_h": "Field to market, mean",
-    "mean_remaining_shelf_life_at_sale_d": "Shelf life left at sale, mean",
-    "mean_remaining_fraction_at_sale": "Share of shelf life left at sale, mean",
-    "transport_cost_cny": "Transport cost",
-    "cost_per_kg_sold_cny": "Transport cost per kg sold",
-    "co2_kg": "CO\N{SUBSCRIPT TWO} emitted",
-    "trips": "Vehicle trips",
-}
-"""Plain-language names of the KPIs of :data:`~fieldtotable.results.KPI_DEFINITIONS`."""
-
 
 def esc(text: object) -> str:
     """Return ``text`` escaped for HTML text and attribute values."""
@@ -71,8 +45,9 @@ def esc(text: object) -> str:
 
 
 def kpi_label(key: str) -> str:
-    """Return a KPI's plain-language name (the key itself when none is known)."""
-    return KPI_LABELS.get(key, key)
+    """Return a KPI's plain-language name: its registry label (the key when it has none)."""
+    found = KPIS.get(key)
+    return key if found is None else found.title
 
 
 def kpi_unit_shown(key: str) -> str:
@@ -151,7 +126,7 @@ def _key_cell(key: str) -> str:
 
 def run_html(result: RunResult) -> str:
     """Return a run's KPIs as a compact HTML table (``RunResult._repr_html_``)."""
-    keys = [*KPI_DEFINITIONS, *(key for key in result.kpis if key not in KPI_DEFINITIONS)]
+    keys = [*KPIS, *(key for key in result.kpis if key not in KPIS)]
     rows = []
     for key in keys:
         unit = display_unit(key)
@@ -264,7 +239,7 @@ def sweep_rows(sweep: SweepResult, kpis: Sequence[str]) -> tuple[list[str], list
 
 def sweep_html(sweep: SweepResult, kpis: Sequence[str] | None = None) -> str:
     """Return a sweep, one row per point (``SweepResult._repr_html_``)."""
-    keys = [key for key in (SWEEP_KPIS if kpis is None else kpis) if key in sweep.kpis]
+    keys = [key for key in (sweep_kpis() if kpis is None else kpis) if key in sweep.kpis]
     level = f"{sweep.confidence * 100:g}%"
     heading = (
         f"<p><strong>Sweep</strong> of {esc(sweep.scenario_name)} &middot; {len(sweep.points)} "

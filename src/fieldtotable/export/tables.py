@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from fieldtotable.results import KPI_DEFINITIONS, PRODUCT_KPIS, REMAINING_BINS, RunResult
+from fieldtotable.results.fields import KPIS, REMAINING_BINS, section
+from fieldtotable.results.run import RunResult
 
 __all__ = [
     "LABEL_COLUMNS",
@@ -80,34 +81,6 @@ LABEL_COLUMNS: dict[str, tuple[str, str]] = {
 """Unit and meaning of the columns of run tables that are not KPIs or breakdown keys
 (in ``by_stage`` and ``remaining_at_sale``, ``spoiled_kg`` and ``sold_kg`` have the
 meaning given here)."""
-
-_LEG_COLUMNS = (
-    "trips",
-    "kg_carried",
-    "mean_load_kg",
-    "load_factor",
-    "tonne_km",
-    "cost_cny",
-    "co2_kg",
-    "utilisation",
-    "closed_h",
-)
-_NODE_COLUMNS = (
-    "peak_stock_kg",
-    "capacity_kg",
-    "overflow_kg",
-    "precooled_lots",
-    "mean_precooling_wait_h",
-)
-_MARKET_COLUMNS = (
-    "demand_kg",
-    "sold_kg",
-    "lost_sales_kg",
-    "fill_rate",
-    "sold_value_cny",
-    "peak_shelf_kg",
-    "shelf_capacity_kg",
-)
 
 
 @dataclass(frozen=True)
@@ -196,15 +169,16 @@ def _ordered(tables: Iterable[Mapping[str, float]], known: Sequence[str]) -> lis
 
 
 def _kpi_table(result: RunResult) -> Table:
-    keys = [*KPI_DEFINITIONS, *(key for key in result.kpis if key not in KPI_DEFINITIONS)]
+    keys = [*KPIS, *(key for key in result.kpis if key not in KPIS)]
     rows = [
         {
             "kpi": key,
             "value": result.kpis.get(key),
-            "unit": KPI_DEFINITIONS.get(key, ("", ""))[0],
-            "meaning": KPI_DEFINITIONS.get(key, ("", ""))[1],
+            "unit": found.unit if found is not None else "",
+            "meaning": found.definition if found is not None else "",
         }
         for key in keys
+        for found in [KPIS.get(key)]
     ]
     columns: list[tuple[str, ColumnType]] = [
         ("kpi", "str"),
@@ -302,7 +276,7 @@ def run_table_set(result: RunResult) -> dict[str, Table]:
     -------
     dict of str to Table
         ``kpis`` (``kpi``, ``value``, ``unit``, ``meaning``: every KPI of
-        :data:`~fieldtotable.results.KPI_DEFINITIONS`), ``by_product`` (``product``
+        the registry, :data:`~fieldtotable.results.fields.KPIS`), ``by_product`` (``product``
         and its KPIs, ``spoiled_kg_<stage>``), ``by_stage`` (``stage``,
         ``spoiled_kg``, ``share_of_spoiled``), ``by_leg`` (``leg``, ``trips``,
         ``kg_carried``, ``mean_load_kg``, ``load_factor``, ``tonne_km``,
@@ -316,16 +290,16 @@ def run_table_set(result: RunResult) -> dict[str, Table]:
         ``bin``, its ``remaining_fraction_low`` / ``_high`` bounds, ``sold_kg``).
     """
     product_metrics = [
-        *PRODUCT_KPIS,
+        *(key for key in section("by_product") if key != "spoiled_kg_<stage>"),
         *(f"spoiled_kg_{stage}" for stage in result.spoiled_kg_by_stage),
     ]
     tables = [
         _kpi_table(result),
         _entity_table("by_product", "product", result.by_product, product_metrics),
         _stage_table(result),
-        _entity_table("by_leg", "leg", result.by_leg, _LEG_COLUMNS),
-        _entity_table("by_node", "node", result.by_node, _NODE_COLUMNS),
-        _entity_table("by_market", "market", result.by_market, _MARKET_COLUMNS),
+        _entity_table("by_leg", "leg", result.by_leg, list(section("by_leg"))),
+        _entity_table("by_node", "node", result.by_node, list(section("by_node"))),
+        _entity_table("by_market", "market", result.by_market, list(section("by_market"))),
         _daily_table(result),
         _remaining_table(result),
     ]

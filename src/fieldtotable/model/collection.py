@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Generator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import simpy
@@ -16,6 +16,9 @@ from fieldtotable.model.storage import Storage
 from fieldtotable.model.thermal import Ambient
 from fieldtotable.scenario.distributions import make_sampler
 from fieldtotable.scenario.schema import CollectionPoint, Source
+
+if TYPE_CHECKING:
+    from fieldtotable.model.kinds import BuildSetup
 
 ShelfLifeCv = Sequence[float]
 
@@ -51,6 +54,8 @@ class SourceProcess:
         Called with the day's lots when they reach the collection point.
     """
 
+    holds_stock = False  # no stock of its own: no daily stock series
+
     def __init__(
         self,
         context: Context,
@@ -65,6 +70,7 @@ class SourceProcess:
     ) -> None:
         self.context = context
         self.source_id = source_id
+        self.node_id = source_id
         self.index = index
         self.ambient = context.ambient[config.region]
         self.harvest_hour = config.harvest_hour
@@ -84,6 +90,29 @@ class SourceProcess:
             cv = shelf_life_cv[product]
             self.shelf_life_sigma[product] = math.sqrt(math.log1p(cv * cv))
         context.env.process(self.run())
+
+    @classmethod
+    def build(cls, node_id: str, config: Source, setup: BuildSetup) -> Self:
+        """Build a source delivering to its collection point (see :class:`~.kinds.NodeProcess`)."""
+        scenario = setup.scenario
+        return cls(
+            setup.context,
+            node_id,
+            config,
+            setup.source_index[node_id],
+            setup.product_index,
+            [product.shelf_life_cv for product in scenario.products.values()],
+            scenario.scale,
+            setup.seed,
+            setup.places[config.collection_point].receive,
+        )
+
+    def stats(self) -> dict[str, float]:
+        """Return nothing: a source's harvests are in the KPIs and the daily series."""
+        return {}
+
+    def end_of_day(self) -> None:
+        """Do nothing: a source holds no stock."""
 
     def run(self) -> Generator[simpy.Event, Any, None]:
         """Harvest once a day until the end of the horizon."""
@@ -132,6 +161,8 @@ class CollectionPointProcess:
         The replication's seed.
     """
 
+    holds_stock = True  # places and stores keep a daily stock series
+
     def __init__(
         self,
         context: Context,
@@ -162,6 +193,34 @@ class CollectionPointProcess:
         )
         self.precooler = simpy.Resource(context.env, capacity=precooling.units)
         self.wait_key = f"{node_id}.precooling"
+
+    @classmethod
+    def build(cls, node_id: str, config: CollectionPoint, setup: BuildSetup) -> Self:
+        """Build a collection point and its cold room (see :class:`~.kinds.NodeProcess`)."""
+        context = setup.context
+        storage = Storage(
+            context, node_id, context.ambient[config.region], config.setpoint_c,
+            config.cold_room_kg, config.on_full, COLLECTION, len(setup.product_index),
+            config.class_setpoints_c,
+        )  # fmt: skip
+        return cls(context, node_id, config, storage, setup.seed)
+
+    def stats(self) -> dict[str, float]:
+        """Return peak stock, capacity, overflow and the pre-cooling queue's statistics."""
+        ledger = self.context.ledger
+        waits = ledger.waits.get(self.wait_key, [])
+        return {
+            "peak_stock_kg": self.storage.peak_occupied_kg,
+            "capacity_kg": self.storage.capacity_kg,
+            "overflow_kg": ledger.overflow_kg.get(self.node_id, 0.0),
+            "precooled_lots": float(len(waits)),
+            "mean_precooling_wait_h": float(np.mean(waits)) if waits else 0.0,
+        }
+
+    def end_of_day(self) -> float:
+        """Inspect the cold room for expired lots; return the kg held."""
+        self.storage.inspect()
+        return self.storage.held_kg
 
     def receive(self, lots: Sequence[Lot]) -> None:
         """Lots arrive from the field now."""

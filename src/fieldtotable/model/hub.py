@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Self
 
 from fieldtotable.model.context import Context
 from fieldtotable.model.lot import HUB, Lot
 from fieldtotable.model.storage import Storage
 from fieldtotable.scenario.schema import Hub
+
+if TYPE_CHECKING:
+    from fieldtotable.model.kinds import BuildSetup
 
 
 class HubProcess:
@@ -26,6 +30,8 @@ class HubProcess:
         "arrivals in Shanghai" series).
     """
 
+    holds_stock = True  # places and stores keep a daily stock series
+
     def __init__(
         self,
         context: Context,
@@ -42,6 +48,32 @@ class HubProcess:
         self.dock_h = config.dock_exposure_h
         self.handling_h = config.handling_time_h
         self.final_products = final_products
+
+    @classmethod
+    def build(cls, node_id: str, config: Hub, setup: BuildSetup) -> Self:
+        """Build a hub and its store (see :class:`~.kinds.NodeProcess`)."""
+        context = setup.context
+        storage = Storage(
+            context, node_id, context.ambient[config.region], config.setpoint_c,
+            config.storage_kg, config.on_full, HUB, len(setup.product_index),
+            config.class_setpoints_c,
+        )  # fmt: skip
+        return cls(
+            context, node_id, config, storage, setup.market_products.get(node_id, frozenset())
+        )
+
+    def stats(self) -> dict[str, float]:
+        """Return peak stock, capacity and the kg that found the store full."""
+        return {
+            "peak_stock_kg": self.storage.peak_occupied_kg,
+            "capacity_kg": self.storage.capacity_kg,
+            "overflow_kg": self.context.ledger.overflow_kg.get(self.node_id, 0.0),
+        }
+
+    def end_of_day(self) -> float:
+        """Inspect the store for expired lots; return the kg held."""
+        self.storage.inspect()
+        return self.storage.held_kg
 
     def receive(self, lots: Sequence[Lot]) -> None:
         """Unload ``lots`` from a vehicle now."""

@@ -6,7 +6,7 @@ import functools
 import itertools
 import math
 from collections.abc import Callable, Generator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import simpy
@@ -17,6 +17,9 @@ from fieldtotable.model.storage import EPSILON_KG, Storage, issue_order_key
 from fieldtotable.model.thermal import ConstantTemperature
 from fieldtotable.scenario.distributions import Distribution, make_sampler, make_vector_sampler
 from fieldtotable.scenario.schema import Markdown, Orders, OrderUpTo, Store
+
+if TYPE_CHECKING:
+    from fieldtotable.model.kinds import BuildSetup
 
 
 class Seller:
@@ -128,6 +131,8 @@ class StoreProcess:
         The replication's seed.
     """
 
+    holds_stock = True  # places and stores keep a daily stock series
+
     def __init__(
         self,
         context: Context,
@@ -141,6 +146,7 @@ class StoreProcess:
     ) -> None:
         self.context = context
         self.market_id = market_id
+        self.node_id = market_id
         self.config = config
         self.supplier = supplier
         self.seller = seller
@@ -175,6 +181,34 @@ class StoreProcess:
         self.slot_shares = weights / weights.sum()
         context.env.process(self._sales())
         context.env.process(self._replenish())
+
+    @classmethod
+    def build(cls, node_id: str, config: Store, setup: BuildSetup) -> Self:
+        """Build a store supplied by its place (see :class:`~.kinds.NodeProcess`)."""
+        context, scenario = setup.context, setup.scenario
+        seller = Seller(
+            context,
+            node_id,
+            [product.price_cny_per_kg for product in scenario.products.values()],
+            [product.markdown for product in scenario.products.values()],
+            context.held_at(config.setpoint_c, config.class_setpoints_c),
+        )
+        supplier = setup.places[config.supplied_by].storage
+        return cls(
+            context, node_id, config, supplier, setup.product_index, seller, scenario.scale,
+            setup.seed,
+        )  # fmt: skip
+
+    def stats(self) -> dict[str, float]:
+        """Return the peak kg on the shelves and the shelf capacity."""
+        return {
+            "peak_shelf_kg": self.peak_shelf_kg,
+            "shelf_capacity_kg": self.config.shelf_capacity_kg,
+        }
+
+    def end_of_day(self) -> float:
+        """Return the kg on the shelf and on the way to it (expiry is checked at sales)."""
+        return self.held_kg
 
     # -- replenishment ------------------------------------------------------------
     def _order_quantities(self, month: int) -> dict[int, float]:
@@ -359,6 +393,8 @@ class OrdersProcess:
         The replication's seed.
     """
 
+    holds_stock = False  # no stock of its own: no daily stock series
+
     def __init__(
         self,
         context: Context,
@@ -372,6 +408,7 @@ class OrdersProcess:
     ) -> None:
         self.context = context
         self.market_id = market_id
+        self.node_id = market_id
         self.supplier = supplier
         self.seller = seller
         self.issuing = config.issuing
@@ -386,6 +423,30 @@ class OrdersProcess:
                     tuple(factor * scale for factor in order.season),
                 )
             )
+
+    @classmethod
+    def build(cls, node_id: str, config: Orders, setup: BuildSetup) -> Self:
+        """Build an order market supplied by its place (see :class:`~.kinds.NodeProcess`)."""
+        context, scenario = setup.context, setup.scenario
+        supplier = setup.places[config.supplied_by].storage
+        seller = Seller(
+            context,
+            node_id,
+            [product.price_cny_per_kg for product in scenario.products.values()],
+            [product.markdown for product in scenario.products.values()],
+            supplier.cold_for,
+        )
+        return cls(
+            context, node_id, config, supplier, setup.product_index, seller, scenario.scale,
+            setup.seed,
+        )  # fmt: skip
+
+    def stats(self) -> dict[str, float]:
+        """Return nothing beyond the market's sales (orders hold no stock)."""
+        return {}
+
+    def end_of_day(self) -> None:
+        """Do nothing: orders are filled straight from the supplier's stock."""
 
     def _stream(
         self,

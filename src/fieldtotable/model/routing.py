@@ -10,9 +10,13 @@ A leg with a ``products`` list carries only those products.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import networkx as nx
 
 from fieldtotable.scenario.network import build_graph
+from fieldtotable.scenario.nodes import places
 from fieldtotable.scenario.schema import Scenario, ScheduledDispatch
 
 #: ``table[month][node][product] -> leg id``; absent: the node is the product's last stop.
@@ -23,8 +27,7 @@ def market_hubs(scenario: Scenario) -> dict[str, set[str]]:
     """Hubs that supply a market selling each product."""
     hubs: dict[str, set[str]] = {product: set() for product in scenario.products}
     for market in scenario.markets.values():
-        products = market.demand if market.kind == "store" else market.orders
-        for product in products:
+        for product in market.demand_by_product()[1]:
             hubs[product].add(market.supplied_by)
     return hubs
 
@@ -35,16 +38,16 @@ def carries(scenario: Scenario, leg_id: str, product: str) -> bool:
     return allowed is None or product in allowed
 
 
-def _leg_hours(scenario: Scenario, leg_id: str) -> float:
+def _leg_hours(scenario: Scenario, leg_id: str, nodes: Mapping[str, tuple[Any, Any]]) -> float:
     leg = scenario.legs[leg_id]
     hours = leg.transit_time_h.expected + leg.loading_h
     if isinstance(leg.dispatch, ScheduledDispatch):
         hours += 24 / len(leg.dispatch.departures_h) / 2  # mean wait for the next departure
     else:
         hours += leg.dispatch.max_wait_h / 2
-    hub = scenario.hubs.get(leg.to)
-    if hub is not None:
-        hours += hub.dock_exposure_h + hub.handling_time_h
+    destination = nodes.get(leg.to)
+    if destination is not None:
+        hours += destination[1].routing_hours()
     return hours
 
 
@@ -52,7 +55,8 @@ def routing_table(scenario: Scenario) -> RoutingTable:
     """Next leg per month, node and product (see the module docstring)."""
     graph = build_graph(scenario)
     targets = market_hubs(scenario)
-    hours = {leg_id: _leg_hours(scenario, leg_id) for leg_id in scenario.legs}
+    nodes = places(scenario)
+    hours = {leg_id: _leg_hours(scenario, leg_id, nodes) for leg_id in scenario.legs}
     table: RoutingTable = {}
     for month in range(1, 13):
         active = nx.MultiDiGraph()

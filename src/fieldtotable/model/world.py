@@ -14,16 +14,15 @@ from typing import Any
 import simpy
 
 from fieldtotable.kinetics import Kinetics
-from fieldtotable.model.collection import CollectionPointProcess, SourceProcess
 from fieldtotable.model.context import Calendar, Context, replication_seed
-from fieldtotable.model.hub import HubProcess
+from fieldtotable.model.kinds import BuildSetup, NodeProcess, PlaceProcess
 from fieldtotable.model.ledger import Ledger
-from fieldtotable.model.lot import COLLECTION, HUB
-from fieldtotable.model.market import OrdersProcess, Seller, StoreProcess
+from fieldtotable.model.nodes import node_kind
 from fieldtotable.model.routing import market_hubs, routing_table
 from fieldtotable.model.storage import Storage
 from fieldtotable.model.thermal import Ambient, hourly_temperatures
 from fieldtotable.model.transport import LegProcess
+from fieldtotable.scenario.nodes import markets, places
 from fieldtotable.scenario.schema import Scenario
 
 #: Days of climate tabulated beyond the horizon (lots are never aged past the end).
@@ -133,89 +132,52 @@ class World:
         self._build()
 
     def _build(self) -> None:
-        scenario, context, seed = self.scenario, self.context, self.seed
-        products = len(self.product_ids)
-        self.storages: dict[str, Storage] = {}
-        self.collection_points: dict[str, CollectionPointProcess] = {}
-        for node_id, cp in scenario.collection_points.items():
-            storage = Storage(
-                context, node_id, context.ambient[cp.region], cp.setpoint_c, cp.cold_room_kg,
-                cp.on_full, COLLECTION, products, cp.class_setpoints_c,
-            )  # fmt: skip
-            self.storages[node_id] = storage
-            self.collection_points[node_id] = CollectionPointProcess(
-                context, node_id, cp, storage, seed
-            )
+        scenario, context = self.scenario, self.context
+        setup = BuildSetup(scenario, context, self.seed, self.product_index)
         final = market_hubs(scenario)
-        self.hubs: dict[str, HubProcess] = {}
-        for node_id, hub in scenario.hubs.items():
-            storage = Storage(
-                context, node_id, context.ambient[hub.region], hub.setpoint_c, hub.storage_kg,
-                hub.on_full, HUB, products, hub.class_setpoints_c,
-            )  # fmt: skip
-            self.storages[node_id] = storage
-            final_products = frozenset(
-                self.product_index[p] for p, hubs in final.items() if node_id in hubs
+        all_places = places(scenario)
+        setup.market_products = {
+            node_id: frozenset(
+                self.product_index[p] for p, nodes in final.items() if node_id in nodes
             )
-            self.hubs[node_id] = HubProcess(context, node_id, hub, storage, final_products)
+            for node_id in all_places
+        }
+        # Places first (legs start and end at them, sources and markets name them),
+        # then legs, sources and markets; the order fixes SimPy's tie-breaking.
+        self.places: dict[str, PlaceProcess] = setup.places
+        for node_id, (kind, config) in all_places.items():
+            setup.places[node_id] = node_kind(kind.kind).process.build(node_id, config, setup)
         self.legs: dict[str, LegProcess] = {}
         for index, (leg_id, leg) in enumerate(scenario.legs.items()):
+            origin, destination = self.places[leg.from_], self.places[leg.to]
             self.legs[leg_id] = LegProcess(
-                context, leg_id, leg, index, self.storages[leg.from_],
-                self._region_ambient(leg.from_), self._region_ambient(leg.to),
-                self.hubs[leg.to].receive, seed,
+                context, leg_id, leg, index, origin.storage, origin.ambient,
+                destination.ambient, destination.receive, self.seed,
             )  # fmt: skip
         self._wire_routing()
-        shelf_life_cv = [p.shelf_life_cv for p in scenario.products.values()]
-        self.sources: list[SourceProcess] = []
-        for index, (source_id, source) in enumerate(scenario.sources.items()):
-            self.sources.append(
-                SourceProcess(
-                    context,
-                    source_id,
-                    source,
-                    index,
-                    self.product_index,
-                    shelf_life_cv,
-                    scenario.scale,
-                    seed,
-                    self.collection_points[source.collection_point].receive,
-                )
-            )
-        prices = [p.price_cny_per_kg for p in scenario.products.values()]
-        markdowns = [p.markdown for p in scenario.products.values()]
-        self.stores: dict[str, StoreProcess] = {}
-        for market_id, market in scenario.markets.items():
-            supplier = self.storages[market.supplied_by]
-            if market.kind == "store":
-                seller = Seller(
-                    context,
-                    market_id,
-                    prices,
-                    markdowns,
-                    context.held_at(market.setpoint_c, market.class_setpoints_c),
-                )
-                self.stores[market_id] = StoreProcess(
-                    context, market_id, market, supplier, self.product_index, seller,
-                    scenario.scale, seed,
-                )  # fmt: skip
-            else:
-                seller = Seller(context, market_id, prices, markdowns, supplier.cold_for)
-                OrdersProcess(
-                    context, market_id, market, supplier, self.product_index, seller,
-                    scenario.scale, seed,
-                )  # fmt: skip
+        setup.source_index = {source_id: i for i, source_id in enumerate(scenario.sources)}
+        source = node_kind("source").process
+        self.sources: list[NodeProcess] = [
+            source.build(source_id, config, setup) for source_id, config in scenario.sources.items()
+        ]
+        self.markets: dict[str, NodeProcess] = {
+            market_id: node_kind(kind.kind).process.build(market_id, config, setup)
+            for market_id, (kind, config) in markets(scenario).items()
+        }
+        # The nodes whose stock is recorded at the end of each day (places, stores).
         self.stock_series: dict[str, list[float]] = {
-            node: [0.0] * scenario.horizon_days for node in [*self.storages, *self.stores]
+            node_id: [0.0] * scenario.horizon_days
+            for node_id, process in [*self.places.items(), *self.markets.items()]
+            if process.holds_stock
         }
         self.in_transit_series = [0.0] * scenario.horizon_days
         self.env.process(self._daily())
         self.env.process(self._month_starts())
 
-    def _region_ambient(self, node_id: str) -> Ambient:
-        scenario = self.scenario
-        node = scenario.collection_points.get(node_id) or scenario.hubs[node_id]
-        return self.context.ambient[node.region]
+    @property
+    def storages(self) -> dict[str, Storage]:
+        """The storage of every place, by id."""
+        return {node_id: place.storage for node_id, place in self.places.items()}
 
     def _wire_routing(self) -> None:
         table = routing_table(self.scenario)
@@ -228,7 +190,8 @@ class World:
                 )
                 for month in table
             }  # fmt: skip
-        for node_id, storage in self.storages.items():
+        for node_id, place in self.places.items():
+            storage = place.storage
             # Only legs that wait for loads react to cargo (cargo_arrived); a node with
             # none keeps the storage's no-op on_stock, saving a call per lot admitted.
             by_product = {
@@ -268,14 +231,15 @@ class World:
     def _daily(self) -> Generator[simpy.Event, Any, None]:
         """End of each day: inspect stores for expired stock, record stock levels."""
         env = self.env
+        nodes = [*self.places.items(), *self.markets.items()]
+        series = self.stock_series
         for day in range(self.scenario.horizon_days):
             yield env.timeout((day + 1) * 24 - env.now - 1e-6)
-            for node_id, storage in self.storages.items():
-                storage.inspect()
-                self.stock_series[node_id][day] = storage.held_kg
-            for market_id, store in self.stores.items():
-                self.stock_series[market_id][day] = store.held_kg
-            placed = sum(self.stock_series[n][day] for n in self.stock_series)
+            for node_id, process in nodes:
+                held = process.end_of_day()
+                if held is not None:
+                    series[node_id][day] = held
+            placed = sum(series[n][day] for n in series)
             # map(attrgetter): the same sum in the same order as a generator, faster:
             # this walks every live lot once a day.
             self.in_transit_series[day] = max(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from fieldtotable.scenario.nodes import places
 from fieldtotable.scenario.schema import Location, Scenario
 
 __all__ = ["MapNode", "NetworkLayout", "clusters", "layout"]
@@ -25,7 +26,7 @@ class MapNode:
     id
         Node id.
     kind
-        ``collection_point``, ``hub`` or ``market``.
+        The place's kind (``collection_point``, ``hub``, an added kind) or ``market``.
     region
         Its climate region (``""`` for an order market without one).
     x, y
@@ -71,11 +72,10 @@ def _lon_lat(where: Location | None) -> tuple[float, float] | None:
 
 
 def _entries(scenario: Scenario) -> list[tuple[str, str, str, tuple[float, float] | None]]:
-    entries: list[tuple[str, str, str, tuple[float, float] | None]] = []
-    for node_id, point in scenario.collection_points.items():
-        entries.append((node_id, "collection_point", point.region, _lon_lat(point.location)))
-    for node_id, hub in scenario.hubs.items():
-        entries.append((node_id, "hub", hub.region, _lon_lat(hub.location)))
+    entries: list[tuple[str, str, str, tuple[float, float] | None]] = [
+        (node_id, kind.kind, config.region, _lon_lat(config.location))
+        for node_id, (kind, config) in places(scenario).items()
+    ]
     for node_id, market in scenario.markets.items():
         entries.append((node_id, "market", market.region or "", _lon_lat(market.location)))
     return entries
@@ -84,7 +84,7 @@ def _entries(scenario: Scenario) -> list[tuple[str, str, str, tuple[float, float
 def _layered(scenario: Scenario) -> dict[str, tuple[float, float]]:
     """Positions from a layered (multipartite) layout of the legs and market supply."""
     graph = nx.DiGraph()
-    for node_id in [*scenario.collection_points, *scenario.hubs, *scenario.markets]:
+    for node_id in [*places(scenario), *scenario.markets]:
         graph.add_node(node_id)
     for leg in scenario.legs.values():
         graph.add_edge(leg.from_, leg.to)
@@ -110,7 +110,7 @@ def _layered(scenario: Scenario) -> dict[str, tuple[float, float]]:
 
 
 def layout(scenario: Scenario) -> NetworkLayout:
-    """Place every collection point, hub and market of the scenario.
+    """Place every place (collection point, hub, added kind) and market of the scenario.
 
     Geographic (longitude, latitude) when every node has a ``location``; otherwise a
     layered layout (collection points left, markets right) from networkx.

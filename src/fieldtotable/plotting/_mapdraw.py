@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from fieldtotable.plotting import _style
 from fieldtotable.plotting._layout import DIRECTIONS, Label, NetworkLayout, layout, place_labels
+from fieldtotable.scenario.kinds import node_schemas
 
 if TYPE_CHECKING:
     from fieldtotable.results import RunResult
@@ -36,6 +37,21 @@ NODE_STYLE = {
     "hub": ("s", "#0072B2", "hub / DC"),
     "market": ("o", "#009E73", "market"),
 }
+"""Marker, colour and legend name of the built-in kinds of node."""
+#: Marker and colour of a place of a kind added by code (its label names it).
+OTHER_PLACE_STYLE = ("D", "#CC79A7")
+
+
+def node_style(kind: str) -> tuple[str, str, str]:
+    """Return marker, colour and legend name of a node kind (added kinds by their label)."""
+    found = NODE_STYLE.get(kind)
+    if found is not None:
+        return found
+    marker, colour = OTHER_PLACE_STYLE
+    schema = node_schemas().get(kind)
+    return marker, colour, kind if schema is None else schema.label
+
+
 SUPPLY_COLOUR = "#777777"
 SPOILAGE_COLOUR = "#D55E00"
 
@@ -193,7 +209,7 @@ def draw_network(ax: Axes, data: MapData) -> None:
             )
     for node in data.layout.nodes.values():
         _bubble(ax, data, node.id, (node.x, node.y))
-        marker, colour, _name = NODE_STYLE[node.kind]
+        marker, colour, _name = node_style(node.kind)
         ax.plot(
             [node.x],
             [node.y],

@@ -11,53 +11,40 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, FuncFormatter
 
 from fieldtotable.plotting import _style
+from fieldtotable.results.fields import field_of, headline_kpis
 from fieldtotable.results.paths import kpi_unit
+from fieldtotable.tables.run import lower_first
 
 if TYPE_CHECKING:
     from fieldtotable.experiment.compare import ComparisonResult
     from fieldtotable.experiment.statistics import Difference, Estimate
 
-__all__ = ["DEFAULT_KPIS", "comparison_chart", "kpi_axis_label", "kpi_formatter", "kpi_name"]
+__all__ = ["comparison_chart", "kpi_axis_label", "kpi_formatter", "kpi_name"]
 
-#: KPIs a comparison shows unless told otherwise (those the results hold).
-DEFAULT_KPIS = (
-    "spoilage_rate",
-    "fill_rate",
-    "sold_kg",
-    "mean_remaining_fraction_at_sale",
-    "cost_per_kg_sold_cny",
-    "co2_kg",
-)
-
-_NAMES = {
-    "spoilage_rate": "spoilage rate",
-    "fill_rate": "fill rate",
-    "sold_kg": "sold",
-    "sold_value_cny": "sold value",
-    "mean_remaining_fraction_at_sale": "remaining shelf life at sale",
-    "mean_remaining_shelf_life_at_sale_d": "remaining shelf life at sale",
-    "cost_per_kg_sold_cny": "transport cost per kg sold",
-    "transport_cost_cny": "transport cost",
-    "co2_kg": "CO2",
-    "throughput_kg_per_day": "throughput",
-    "mean_field_to_market_h": "field to market",
-    "in_system_kg_end": "in the system at the end",
-    "arrived_at_market_hub_kg": "arrived at market hubs",
-    "trips": "trips",
-}
 _SUFFIXES = ("_kg_per_day", "_cny_per_kg", "_cny", "_kg", "_h", "_d")
 
 
 def kpi_name(key: str) -> str:
-    """Return a KPI key or breakdown path in words (``by_product.x.sold_kg``: ``x: sold``)."""
-    if key in _NAMES:
-        return _NAMES[key]
+    """Return a KPI key or breakdown path in words (``by_product.x.sold_kg``: ``x: sold``).
+
+    The registry's label with its first letter in lower case (axis labels and titles
+    read as running text); a key the registry does not know loses its unit ending.
+    """
     part, _, rest = key.partition(".")
     if part == "spoiled_kg_by_stage":
         return f"spoiled ({rest})"
     if rest:
         entity, _, metric = rest.rpartition(".")
-        return f"{_style.node_label(entity)}: {kpi_name(metric)}"
+        found = field_of(key)
+        name = lower_first(found.title) if found is not None and found.label else _words(metric)
+        return f"{_style.node_label(entity)}: {name}"
+    found = field_of(key)
+    if found is not None and found.label:
+        return lower_first(found.label)
+    return _words(key)
+
+
+def _words(key: str) -> str:
     for suffix in _SUFFIXES:
         if key.endswith(suffix):
             key = key.removesuffix(suffix)
@@ -103,7 +90,7 @@ def _chosen_kpis(available: Sequence[str], kpis: Sequence[str] | None) -> list[s
         if missing:
             raise KeyError(f"KPIs not in the comparison: {', '.join(missing)}")
         return list(kpis)
-    chosen = [key for key in DEFAULT_KPIS if key in available]
+    chosen = [key for key in headline_kpis() if key in available]
     return chosen or list(available)[:6]
 
 
@@ -238,7 +225,8 @@ def comparison_chart(
     comparison
         The result of :func:`fieldtotable.compare`.
     kpis
-        KPI keys to show (default: :data:`DEFAULT_KPIS` that the comparison holds).
+        KPI keys to show (default: the registry's headline KPIs,
+        :func:`~fieldtotable.results.fields.headline_kpis`, that the comparison holds).
     ax
         Axes to draw into: then one forest plot of every KPI's paired difference to
         the baseline, relative to the baseline mean (%). Without it, a new figure

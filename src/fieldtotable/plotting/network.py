@@ -26,6 +26,7 @@ from fieldtotable.plotting._mapdraw import (
     label_network,
     leg_width,
     map_data,
+    node_style,
     spoilage_by_place,
 )
 from fieldtotable.plotting._mapgrid import EDGE, PAGE_WIDTH, Y_AXIS, map_grid
@@ -55,7 +56,8 @@ def _legend(ax: Axes, data: MapData, result: RunResult | None) -> None:
             width = leg_width(kg, most)
             label = f"{_style.kg_text(kg, 1e4)} carried"
             handles.append(Line2D([], [], color="#555555", lw=width, label=label))
-    for marker, colour, name in NODE_STYLE.values():
+    kinds = dict.fromkeys([*NODE_STYLE, *(node.kind for node in data.layout.nodes.values())])
+    for marker, colour, name in map(node_style, kinds):
         handles.append(
             Line2D(
                 [],

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from fieldtotable.model.lot import STAGES
 from fieldtotable.plotting import _style
+from fieldtotable.scenario.nodes import places
 
 #: matplotlib.dates, typed loosely (its locators and formatters carry no annotations).
 mdates: Any = dates
@@ -57,25 +58,18 @@ class Panel:
     series: tuple[tuple[str, str, str], ...]
 
 
-def _node_kinds(result: RunResult, scenario: Scenario | None) -> dict[str, str]:
-    """Node id -> ``collection_point``, ``hub`` or ``market`` for every stock series."""
+def _at_field_end(result: RunResult, scenario: Scenario | None) -> dict[str, bool]:
+    """Node id -> whether it is a place at the field end, for every stock series.
+
+    A place no leg may end at (a collection point) is at the field end; hubs, other
+    places and stores are downstream. Without the scenario, a place that reports a
+    pre-cooling queue is taken for a collection point.
+    """
     nodes = [key[6:-3] for key in result.daily if key.startswith("stock_") and key.endswith("_kg")]
-    kinds: dict[str, str] = {}
-    for node in nodes:
-        if scenario is not None:
-            if node in scenario.collection_points:
-                kinds[node] = "collection_point"
-            elif node in scenario.hubs:
-                kinds[node] = "hub"
-            else:
-                kinds[node] = "market"
-        elif "mean_precooling_wait_h" in result.by_node.get(node, {}):
-            kinds[node] = "collection_point"
-        elif node in result.by_node:
-            kinds[node] = "hub"
-        else:
-            kinds[node] = "market"
-    return kinds
+    if scenario is not None:
+        found = places(scenario)
+        return {node: node in found and not found[node][0].receives_legs for node in nodes}
+    return {node: "mean_precooling_wait_h" in result.by_node.get(node, {}) for node in nodes}
 
 
 def _capacity(result: RunResult, node: str) -> float | None:
@@ -96,7 +90,7 @@ def series_panels(result: RunResult, scenario: Scenario | None = None) -> list[P
         for stage in STAGES
         if f"spoiled_{stage}_kg" in result.daily
     )
-    kinds = _node_kinds(result, scenario)
+    field_end = _at_field_end(result, scenario)
 
     def stock(names: Sequence[str], start: int) -> tuple[tuple[str, str, str], ...]:
         lines = []
@@ -109,8 +103,8 @@ def series_panels(result: RunResult, scenario: Scenario | None = None) -> list[P
             lines.append((f"stock_{node}_kg", label, _style.cycle(start + offset)))
         return tuple(lines)
 
-    points = [node for node, kind in kinds.items() if kind == "collection_point"]
-    others = [node for node, kind in kinds.items() if kind != "collection_point"]
+    points = [node for node, upstream in field_end.items() if upstream]
+    others = [node for node, upstream in field_end.items() if not upstream]
     downstream = stock(others, len(points))
     if "in_transit_kg" in result.daily:
         downstream += (("in_transit_kg", "in transit (all legs)", _style.COLOURS["muted"]),)

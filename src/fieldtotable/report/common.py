@@ -14,8 +14,6 @@ from fieldtotable.tables import display_unit, format_number
 from fieldtotable.versions import __version__, software_versions
 
 __all__ = [
-    "HEADLINE_KPIS",
-    "LOWER_IS_BETTER",
     "assumptions",
     "facts",
     "footer",
@@ -25,44 +23,6 @@ __all__ = [
     "scenario_yaml",
     "version",
 ]
-
-HEADLINE_KPIS = (
-    "sold_kg",
-    "sold_value_cny",
-    "spoilage_rate",
-    "fill_rate",
-    "mean_remaining_fraction_at_sale",
-    "mean_field_to_market_h",
-    "cost_per_kg_sold_cny",
-    "co2_kg",
-)
-"""The KPIs a report leads with."""
-
-LOWER_IS_BETTER = frozenset(
-    {
-        "rejected_kg",
-        "refused_kg",
-        "spoiled_kg",
-        "lost_sales_kg",
-        "spoilage_rate",
-        "mean_field_to_market_h",
-        "transport_cost_cny",
-        "cost_per_kg_sold_cny",
-        "co2_kg",
-    }
-)
-"""KPIs where a smaller value is better for the planner."""
-HIGHER_IS_BETTER = frozenset(
-    {
-        "sold_kg",
-        "sold_value_cny",
-        "fill_rate",
-        "throughput_kg_per_day",
-        "mean_remaining_shelf_life_at_sale_d",
-        "mean_remaining_fraction_at_sale",
-    }
-)
-"""KPIs where a larger value is better for the planner."""
 
 
 def version() -> str:

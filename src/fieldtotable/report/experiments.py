@@ -24,9 +24,6 @@ from fieldtotable.export.html import (
     sweep_rows,
 )
 from fieldtotable.report.common import (
-    HEADLINE_KPIS,
-    HIGHER_IS_BETTER,
-    LOWER_IS_BETTER,
     assumptions,
     footer,
     period,
@@ -35,20 +32,18 @@ from fieldtotable.report.common import (
 )
 from fieldtotable.report.page import FigureFormat, Figures, FigureSpec, Section, page, scroll
 from fieldtotable.report.scenario_html import scenario_differences, scenario_summary
-from fieldtotable.results import KPI_DEFINITIONS
+from fieldtotable.results.fields import KPIS, field_of, headline_kpis, sweep_kpis
 from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.tables import format_number
 
 __all__ = ["comparison_report", "sweep_report"]
 
-_SWEEP_KPIS = (
-    "sold_kg",
-    "spoilage_rate",
-    "fill_rate",
-    "mean_remaining_fraction_at_sale",
-    "cost_per_kg_sold_cny",
-)
+
+def _better(key: str) -> str | None:
+    """Return ``higher``, ``lower`` or ``None``: which direction of a KPI is better."""
+    found = field_of(key)
+    return None if found is None else found.better
 
 
 def _level(confidence: float) -> str:
@@ -58,8 +53,9 @@ def _level(confidence: float) -> str:
 def _verdict(key: str, mean: float, significant: bool) -> str:
     if not significant:
         return '<span class="note">not distinguishable from 0 at this n</span>'
-    better = (key in LOWER_IS_BETTER and mean < 0) or (key in HIGHER_IS_BETTER and mean > 0)
-    worse = (key in LOWER_IS_BETTER and mean > 0) or (key in HIGHER_IS_BETTER and mean < 0)
+    direction = _better(key)
+    better = (direction == "lower" and mean < 0) or (direction == "higher" and mean > 0)
+    worse = (direction == "lower" and mean > 0) or (direction == "higher" and mean < 0)
     if better:
         return '<strong class="up">better</strong>'
     if worse:
@@ -75,7 +71,7 @@ def _findings(comparison: ComparisonResult) -> str:
         if name == comparison.baseline:
             continue
         items = []
-        for key in HEADLINE_KPIS:
+        for key in headline_kpis():
             diff = comparison.differences[name].get(key)
             if diff is None:
                 continue
@@ -152,7 +148,7 @@ def _file_name(name: str) -> str:
 
 def _experiment_flags(keys: Sequence[str], confidence: float) -> list[str]:
     flags = []
-    if list(keys) != list(KPI_DEFINITIONS):
+    if list(keys) != list(KPIS):
         for key in keys:
             flags += ["--kpi", key]
     if confidence != 0.95:
@@ -293,12 +289,13 @@ def comparison_report(
 def _best(sweep: SweepResult, keys: Sequence[str]) -> str:
     items = []
     for key in keys:
-        if key not in LOWER_IS_BETTER and key not in HIGHER_IS_BETTER:
+        direction = _better(key)
+        if direction is None:
             continue
         points = [p for p in sweep.points if not math.isnan(p.result.kpis[key].mean)]
         if not points:
             continue
-        lower = key in LOWER_IS_BETTER
+        lower = direction == "lower"
         best = min(points, key=lambda p: p.result.kpis[key].mean * (1 if lower else -1))
         unit = kpi_unit_shown(key)
         items.append(
@@ -358,7 +355,7 @@ def sweep_report(
         per KPI, every KPI of every point, the base scenario, assumptions and how to
         reproduce.
     """
-    keys = [k for k in (kpis or _SWEEP_KPIS) if k in sweep.kpis] or list(sweep.kpis)[:5]
+    keys = [k for k in (kpis or sweep_kpis()) if k in sweep.kpis] or list(sweep.kpis)[:5]
     level = _level(sweep.confidence)
     draw = Figures(figures)
     charts = (

@@ -15,7 +15,6 @@ from fieldtotable.export.html import (
     interval_text,
 )
 from fieldtotable.report.common import (
-    HEADLINE_KPIS,
     assumptions,
     footer,
     headline_cards,
@@ -26,6 +25,7 @@ from fieldtotable.report.common import (
 from fieldtotable.report.page import FigureFormat, Figures, FigureSpec, Section, page, scroll
 from fieldtotable.report.run import default_question
 from fieldtotable.report.scenario_html import product_name, scenario_summary
+from fieldtotable.results.fields import headline_kpis
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.tables import display_unit, format_number
 
@@ -97,7 +97,7 @@ def experiment_report(
     headers = ["KPI", "unit", "mean ± half-width", f"{level} interval", "sd"]
     kpis = scroll(html_table(headers, experiment_rows(result), align="llrrr", raw=True))
     cards = {}
-    for key in HEADLINE_KPIS:
+    for key in headline_kpis():
         if key in result.kpis:
             found = result.kpis[key]
             unit = display_unit(key)

@@ -6,7 +6,6 @@ import math
 
 from fieldtotable.export.html import esc, html_table, kpi_label
 from fieldtotable.report.common import (
-    HEADLINE_KPIS,
     assumptions,
     footer,
     headline_cards,
@@ -17,10 +16,11 @@ from fieldtotable.report.common import (
 )
 from fieldtotable.report.page import FigureFormat, Figures, FigureSpec, Section, page, scroll
 from fieldtotable.report.scenario_html import product_name, scenario_summary
-from fieldtotable.results import KPI_DEFINITIONS, RunResult
+from fieldtotable.results.fields import KPIS, headline_kpis
+from fieldtotable.results.run import RunResult
 from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.scenario.schema import Scenario
-from fieldtotable.tables import display_unit, format_number, market_rows
+from fieldtotable.tables import display_unit, format_number, market_rows, node_rows
 
 __all__ = ["default_question", "run_report"]
 
@@ -82,16 +82,17 @@ def _headline(result: RunResult, scenario: Scenario) -> str:
         ),
         "co2_kg": f"{value_text('trips', k['trips'])} vehicle trips",
     }
-    cards = {key: (value_text(key, k.get(key)), notes[key]) for key in HEADLINE_KPIS}
+    cards = {key: (value_text(key, k.get(key)), notes.get(key, "")) for key in headline_kpis()}
     return headline_cards(cards) + _summary_sentence(result, scenario)
 
 
 def _kpi_table(result: RunResult) -> str:
-    keys = [*KPI_DEFINITIONS, *(key for key in result.kpis if key not in KPI_DEFINITIONS)]
+    keys = [*KPIS, *(key for key in result.kpis if key not in KPIS)]
     rows = []
     for key in keys:
         unit = display_unit(key)
-        meaning = KPI_DEFINITIONS.get(key, ("", ""))[1]
+        found = KPIS.get(key)
+        meaning = "" if found is None else found.definition
         rows.append(
             [
                 esc(kpi_label(key)),
@@ -165,32 +166,8 @@ def _leg_table(result: RunResult, scenario: Scenario) -> str:
 
 
 def _node_table(result: RunResult, scenario: Scenario) -> str:
-    rows = []
-    for node_id, values in result.by_node.items():
-        kind = "collection point" if node_id in scenario.collection_points else "hub"
-        peak, capacity = values.get("peak_stock_kg"), values.get("capacity_kg")
-        wait = values.get("mean_precooling_wait_h")
-        rows.append(
-            [
-                node_id,
-                kind,
-                format_number(peak, "kg"),
-                format_number(capacity, "kg"),
-                format_number(_ratio(peak or 0.0, capacity or 0.0), "%"),
-                format_number(values.get("overflow_kg"), "kg"),
-                "" if wait is None else format_number(wait, "h"),
-            ]
-        )
-    headers = [
-        "node",
-        "kind",
-        "peak stock\nkg",
-        "capacity\nkg",
-        "peak / capacity\n%",
-        "found it full\nkg",
-        "pre-cooling wait\nh",
-    ]
-    return scroll(html_table(headers, rows, align="llrrrrr"))
+    headers, rows = node_rows(result, scenario)
+    return scroll(html_table(headers, rows, align="ll" + "r" * (len(headers) - 2)))
 
 
 def _market_table(result: RunResult) -> str:

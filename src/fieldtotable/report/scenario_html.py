@@ -14,7 +14,9 @@ from typing import Any
 from fieldtotable.export.html import esc, html_table
 from fieldtotable.report.page import scroll
 from fieldtotable.scenario.distributions import Distribution
-from fieldtotable.scenario.schema import Scenario
+from fieldtotable.scenario.kinds import NodeSchema
+from fieldtotable.scenario.nodes import places
+from fieldtotable.scenario.schema import CollectionPoint, Hub, Scenario
 
 __all__ = ["distribution_text", "product_name", "scenario_differences", "scenario_summary"]
 
@@ -95,7 +97,8 @@ def _facts(scenario: Scenario) -> str:
             "Network",
             f"{len(scenario.products)} products, {len(scenario.sources)} sources, "
             f"{len(scenario.collection_points)} collection points, {len(scenario.hubs)} hubs, "
-            f"{len(scenario.legs)} legs, {len(scenario.markets)} markets",
+            + (f"{len(scenario.nodes)} other nodes, " if scenario.nodes else "")
+            + f"{len(scenario.legs)} legs, {len(scenario.markets)} markets",
         ),
     ]
     preferred = getattr(scenario.routing, "prefer_modes", {}) or {}
@@ -168,37 +171,43 @@ def _sources(scenario: Scenario) -> str:
     return scroll(html_table(headers, rows, align="llllrl"))
 
 
-def _nodes(scenario: Scenario) -> str:
-    rows = []
-    for node_id, point in scenario.collection_points.items():
-        precooling = point.precooling
+def _place_row(node_id: str, kind: NodeSchema, config: Any) -> list[str]:
+    """One row of the places table: built-in kinds by their fields, others by theirs."""
+    if isinstance(config, CollectionPoint):
+        precooling = config.precooling
         cooling = (
             f"{precooling.units} \N{MULTIPLICATION SIGN} {_n(precooling.capacity_kg_per_h)} kg/h"
             if precooling.capacity_kg_per_h is not None
             else f"{precooling.units} unit(s)"
         )
-        rows.append(
-            [
-                node_id,
-                "collection point",
-                point.region,
-                _n(point.cold_room_kg),
-                _setpoint(point),
-                f"grading rejects {_fraction(point.grading_reject_fraction)}; "
-                f"pre-cooling {cooling}",
-            ]
-        )
-    for node_id, hub in scenario.hubs.items():
-        rows.append(
-            [
-                node_id,
-                "hub",
-                hub.region,
-                _n(hub.storage_kg),
-                _setpoint(hub),
-                f"handling {_n(hub.handling_time_h)} h",
-            ]
-        )
+        return [
+            node_id,
+            kind.label,
+            config.region,
+            _n(config.cold_room_kg),
+            _setpoint(config),
+            f"grading rejects {_fraction(config.grading_reject_fraction)}; pre-cooling {cooling}",
+        ]
+    if isinstance(config, Hub):
+        return [
+            node_id,
+            kind.label,
+            config.region,
+            _n(config.storage_kg),
+            _setpoint(config),
+            f"handling {_n(config.handling_time_h)} h",
+        ]
+    # A kind added by code: its own fields, as written in the scenario.
+    own = config.model_dump(mode="json", exclude={"kind", "region", "location"})
+    notes = "; ".join(f"{key} {value}" for key, value in own.items())
+    setpoint = _setpoint(config) if hasattr(config, "setpoint_c") else ""
+    return [node_id, kind.label, config.region, "", setpoint, notes]
+
+
+def _nodes(scenario: Scenario) -> str:
+    rows = [
+        _place_row(node_id, kind, config) for node_id, (kind, config) in places(scenario).items()
+    ]
     headers = ["node", "kind", "region", "capacity\nkg", "setpoint", "notes"]
     return scroll(html_table(headers, rows, align="lllrll"))
 

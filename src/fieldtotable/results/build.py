@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import numpy as np
-
+from fieldtotable.errors import SimulationError
 from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import STAGES
-from fieldtotable.results.fields import KPI_DEFINITIONS
+from fieldtotable.model.outcome import Outcome
+from fieldtotable.results.fields import KPIS, kpi_computation
+from fieldtotable.results.measure import MeasuredRun
 from fieldtotable.results.run import RunResult
 
 __all__ = ["build_result", "remaining_histogram"]
@@ -32,37 +33,16 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else math.nan
 
 
-def _product_kpis(
-    sums: dict[str, np.ndarray], in_system: np.ndarray, index: int | slice, days: int
-) -> dict[str, float]:
-    def total(name: str) -> float:
-        return float(np.sum(sums[name][index]))
-
-    spoiled = float(np.sum(sums["spoiled"][:, index]))
-    sold = total("sold")
-    demand = total("demand")
-    harvested = total("harvested")
-    return {
-        "harvested_kg": harvested,
-        "rejected_kg": total("rejected"),
-        "refused_kg": total("refused"),
-        "spoiled_kg": spoiled,
-        "sold_kg": sold,
-        "sold_value_cny": total("sold_value_cny"),
-        "markdown_sold_kg": total("markdown_sold"),
-        "demand_kg": demand,
-        "lost_sales_kg": total("lost_sales"),
-        "fill_rate": _ratio(sold, demand),
-        "spoilage_rate": _ratio(spoiled, harvested),
-        "throughput_kg_per_day": sold / days,
-        "in_system_kg_end": float(np.sum(in_system[index])),
-        "arrived_at_market_hub_kg": total("arrived_at_market_hub"),
-        "mean_field_to_market_h": _ratio(
-            total("field_to_market_kg_h"), total("delivered_to_market")
-        ),
-        "mean_remaining_shelf_life_at_sale_d": _ratio(total("remaining_shelf_life_kg_d"), sold),
-        "mean_remaining_fraction_at_sale": _ratio(total("remaining_fraction_kg"), sold),
-    }
+def _kpis(run: MeasuredRun, kpis: dict[str, float], *, per_product: bool) -> dict[str, float]:
+    """Compute the registered KPIs in order into ``kpis`` (the view reads it)."""
+    for key, found in KPIS.items():
+        if per_product and not found.per_product:
+            continue
+        value = kpi_computation(key)(run)
+        if math.isinf(value):
+            raise SimulationError(f"KPI {key} is infinite; a ratio over nothing must be NaN")
+        kpis[key] = float(value)
+    return kpis
 
 
 def build_result(
@@ -72,20 +52,25 @@ def build_result(
     replication: int | None,
     warmup_days: int,
     start_date: dt.date,
-    ledger: Ledger,
-    in_system_by_product: np.ndarray,
-    by_node: dict[str, dict[str, float]],
-    shelves: dict[str, tuple[float, float]],
-    markets: list[str],
-    fleet_hours: dict[str, float],
-    leg_capacity_kg: dict[str, float],
-    closed_hours: dict[str, float],
-    stock_series: dict[str, list[float]],
-    in_transit_series: list[float],
-    events_processed: int,
+    outcome: Outcome,
     wall_time_s: float,
 ) -> RunResult:
-    """Assemble a :class:`RunResult` from a finished run's ledger and node statistics."""
+    """Assemble a :class:`RunResult` from a finished run.
+
+    Parameters
+    ----------
+    scenario_name, seed, replication, warmup_days, start_date, wall_time_s
+        As in :class:`RunResult`.
+    outcome
+        The run's ledger and the statistics of its nodes and legs.
+
+    Returns
+    -------
+    RunResult
+        Every KPI and breakdown, measured after the warm-up.
+    """
+    ledger = outcome.ledger
+    in_system_by_product = outcome.in_system_by_product
     arrays = ledger.arrays()
     days = ledger.horizon_days
     measured = slice(warmup_days, days)
@@ -94,14 +79,12 @@ def build_result(
         name: (values[..., measured] if values.ndim > 1 else values)
         for name, values in arrays.items()
     }
-    kpis = _product_kpis(sums, in_system_by_product, slice(None), measured_days)
-    leg_cost = sums["leg_cost_cny"]
-    sold = kpis["sold_kg"]
-    kpis["transport_cost_cny"] = float(leg_cost.sum())
-    kpis["cost_per_kg_sold_cny"] = _ratio(kpis["transport_cost_cny"], sold)
-    kpis["co2_kg"] = float(sums["leg_co2_kg"].sum())
-    kpis["trips"] = float(sums["leg_trips"].sum())
-    kpis = {key: kpis[key] for key in KPI_DEFINITIONS}
+    kpis: dict[str, float] = {}
+    _kpis(
+        MeasuredRun(sums, in_system_by_product, slice(None), measured_days, kpis),
+        kpis,
+        per_product=False,
+    )
 
     spoiled_by_stage_product = sums["spoiled"].sum(axis=2)
     spoiled_kg_by_stage = {
@@ -109,7 +92,12 @@ def build_result(
     }
     by_product: dict[str, dict[str, float]] = {}
     for index, product in enumerate(ledger.products):
-        values = _product_kpis(sums, in_system_by_product, index, measured_days)
+        values: dict[str, float] = {}
+        _kpis(
+            MeasuredRun(sums, in_system_by_product, index, measured_days, values),
+            values,
+            per_product=True,
+        )
         for stage_index, stage in enumerate(STAGES):
             values[f"spoiled_kg_{stage}"] = float(spoiled_by_stage_product[stage_index, index])
         by_product[product] = values
@@ -123,17 +111,17 @@ def build_result(
             "trips": trips,
             "kg_carried": carried,
             "mean_load_kg": mean_load,
-            "load_factor": _ratio(mean_load, leg_capacity_kg[leg]),
+            "load_factor": _ratio(mean_load, outcome.leg_capacity_kg[leg]),
             "tonne_km": float(sums["leg_tonne_km"][index].sum()),
             "cost_cny": float(sums["leg_cost_cny"][index].sum()),
             "co2_kg": float(sums["leg_co2_kg"][index].sum()),
-            "utilisation": float(fleet_hours[leg]),
-            "closed_h": float(closed_hours[leg]),
+            "utilisation": float(outcome.by_leg[leg]["utilisation"]),
+            "closed_h": float(outcome.by_leg[leg]["closed_h"]),
         }
 
     by_market: dict[str, dict[str, float]] = {}
     empty = [0.0] * days
-    for market in markets:
+    for market, market_stats in outcome.by_market.items():
         table = ledger.market_daily.get(market, {})
         demand = float(sum(table.get("demand", empty)[warmup_days:]))
         sold_kg = float(sum(table.get("sold", empty)[warmup_days:]))
@@ -144,8 +132,7 @@ def build_result(
             "fill_rate": _ratio(sold_kg, demand),
             "sold_value_cny": float(sum(table.get("sold_value_cny", empty)[warmup_days:])),
         }
-        if market in shelves:
-            values["peak_shelf_kg"], values["shelf_capacity_kg"] = shelves[market]
+        values.update(market_stats)
         by_market[market] = values
 
     daily: dict[str, list[float]] = {
@@ -160,8 +147,8 @@ def build_result(
     daily["sold_value_cny"] = arrays["sold_value_cny"].sum(axis=0).tolist()
     daily["transport_cost_cny"] = arrays["leg_cost_cny"].sum(axis=0).tolist()
     daily["co2_kg"] = arrays["leg_co2_kg"].sum(axis=0).tolist()
-    daily["in_transit_kg"] = list(in_transit_series)
-    for node, series in stock_series.items():
+    daily["in_transit_kg"] = list(outcome.in_transit_series)
+    for node, series in outcome.stock_series.items():
         daily[f"stock_{node}_kg"] = list(series)
 
     return RunResult(
@@ -175,11 +162,11 @@ def build_result(
         spoiled_kg_by_stage=spoiled_kg_by_stage,
         by_product=by_product,
         by_leg=by_leg,
-        by_node=by_node,
+        by_node=outcome.by_node,
         by_market=by_market,
         daily=daily,
         remaining_at_sale=remaining_histogram(ledger),
-        events_processed=events_processed,
+        events_processed=outcome.events_processed,
         flows=tuple(ledger.flows) if ledger.record_flows else None,
         wall_time_s=wall_time_s,
     )

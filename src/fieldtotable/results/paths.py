@@ -1,9 +1,10 @@
 """KPI keys and dotted breakdown paths: their values in a run, their units, their checks.
 
-A KPI is a key of :data:`~fieldtotable.KPI_DEFINITIONS` (``"sold_kg"``) or a dotted
-path into a breakdown of a :class:`~fieldtotable.RunResult`
+A KPI is a key of the registry (:data:`~fieldtotable.results.fields.KPIS`:
+``"sold_kg"``) or a dotted path into a breakdown of a :class:`~fieldtotable.RunResult`
 (``"by_product.matsutake.spoilage_rate"``, ``"by_leg.a.load_factor"``,
-``"by_node.shanghai_dc.peak_stock_kg"``, ``"spoiled_kg_by_stage.transit"``).
+``"by_node.shanghai_dc.peak_stock_kg"``, ``"by_market.shop.fill_rate"``,
+``"spoiled_kg_by_stage.transit"``).
 Experiments summarise either kind, exports and figures label them with these units.
 """
 
@@ -13,31 +14,15 @@ import math
 from collections.abc import Mapping, Sequence
 
 from fieldtotable.model.lot import STAGES
-from fieldtotable.results.fields import (
-    KPI_DEFINITIONS,
-    LEG_METRIC_DEFINITIONS,
-    NODE_METRIC_DEFINITIONS,
-    PRODUCT_KPIS,
-)
+from fieldtotable.results.fields import KPIS, field_of, section
 from fieldtotable.results.run import RunResult
+from fieldtotable.scenario.nodes import markets, places
 from fieldtotable.scenario.schema import Scenario
 
 __all__ = ["BREAKDOWNS", "kpi_unit", "kpi_value", "unknown_kpis"]
 
 #: The breakdowns of a run that a dotted path may name.
-BREAKDOWNS = ("by_product", "by_leg", "by_node", "spoiled_kg_by_stage")
-
-
-def _breakdown_units() -> dict[str, dict[str, str]]:
-    """Per breakdown, metric key -> unit."""
-    return {
-        "by_product": {
-            **{key: KPI_DEFINITIONS[key][0] for key in PRODUCT_KPIS},
-            **{f"spoiled_kg_{stage}": "kg" for stage in STAGES},
-        },
-        "by_leg": {key: unit for key, (unit, _) in LEG_METRIC_DEFINITIONS.items()},
-        "by_node": {key: unit for key, (unit, _) in NODE_METRIC_DEFINITIONS.items()},
-    }
+BREAKDOWNS = ("by_product", "by_leg", "by_node", "by_market", "spoiled_kg_by_stage")
 
 
 def kpi_value(result: RunResult, key: str) -> float:
@@ -81,13 +66,8 @@ def kpi_unit(key: str) -> str:
     str
         ``"kg"``, ``"fraction"``, ...; ``""`` for a key the registry does not know.
     """
-    if key in KPI_DEFINITIONS:
-        return KPI_DEFINITIONS[key][0]
-    part, _, rest = key.partition(".")
-    if part == "spoiled_kg_by_stage":
-        return "kg"
-    metric = rest.rpartition(".")[2]
-    return _breakdown_units().get(part, {}).get(metric, "")
+    found = field_of(key)
+    return "" if found is None else found.unit
 
 
 def unknown_kpis(keys: Sequence[str], scenario: Scenario) -> list[str]:
@@ -106,15 +86,15 @@ def unknown_kpis(keys: Sequence[str], scenario: Scenario) -> list[str]:
         One text per unknown key, naming the key and what it could be; empty when
         every key is known.
     """
-    units = _breakdown_units()
-    entities: Mapping[str, tuple[set[str], set[str]]] = {
-        "by_product": (set(scenario.products), set(units["by_product"])),
-        "by_leg": (set(scenario.legs), set(units["by_leg"])),
-        "by_node": (set(scenario.collection_points) | set(scenario.hubs), set(units["by_node"])),
+    entities: Mapping[str, set[str]] = {
+        "by_product": set(scenario.products),
+        "by_leg": set(scenario.legs),
+        "by_node": set(places(scenario)),
+        "by_market": set(markets(scenario)),
     }
     bad: list[str] = []
     for key in keys:
-        if key in KPI_DEFINITIONS:
+        if key in KPIS:
             continue
         part, _, rest = key.partition(".")
         if part == "spoiled_kg_by_stage":
@@ -124,10 +104,14 @@ def unknown_kpis(keys: Sequence[str], scenario: Scenario) -> list[str]:
         if part not in entities:
             bad.append(f"{key} (a key of KPI_DEFINITIONS, or a path under {', '.join(BREAKDOWNS)})")
             continue
-        entity, _, metric = rest.rpartition(".")
-        known, metrics = entities[part]
+        entity = rest.rpartition(".")[0]
+        known = entities[part]
         if entity not in known:
             bad.append(f"{key} ({part} ids: {', '.join(sorted(known)) or 'none'})")
-        elif metric not in metrics:
+        elif field_of(key) is None:
+            metrics = [*section(part)]
+            if part == "by_product":
+                metrics = [m for m in metrics if m != "spoiled_kg_<stage>"]
+                metrics += [f"spoiled_kg_{stage}" for stage in STAGES]
             bad.append(f"{key} ({part} metrics: {', '.join(sorted(metrics))})")
     return bad

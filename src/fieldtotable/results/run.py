@@ -48,41 +48,42 @@ class RunResult:
     warmup_days
         Days at the start left out of the KPIs and breakdowns.
     kpis
-        Every key of :data:`KPI_DEFINITIONS` (measured after the warm-up).
+        Every registered KPI (:data:`~fieldtotable.results.fields.KPIS`; measured
+        after the warm-up).
     spoiled_kg_by_stage
         Spoiled kg per stage (:data:`STAGE_DEFINITIONS`): ``collection`` (field and
         collection point), ``transit`` (loading and legs), ``hub``, ``market`` (shop
         and its delivery van).
     by_product
-        Per product id, the keys of :data:`PRODUCT_KPIS` plus ``spoiled_kg_<stage>``.
+        Per product id, the per-product KPIs plus ``spoiled_kg_<stage>`` (the
+        registry's section ``by_product``).
     by_leg
-        Per leg id, the keys of :data:`LEG_METRIC_DEFINITIONS`: ``trips``,
+        Per leg id, the keys of the registry's section ``by_leg``: ``trips``,
         ``kg_carried``, ``mean_load_kg``, ``load_factor``, ``tonne_km``,
         ``cost_cny``, ``co2_kg``, ``utilisation`` (share of the fleet's hours spent
         on trips), ``closed_h`` (hours the leg was closed after the warm-up).
     by_node
-        Per collection point and hub, the keys of :data:`NODE_METRIC_DEFINITIONS`:
-        ``peak_stock_kg``, ``capacity_kg``, ``overflow_kg`` (kg that found the store
-        full), and for collection points ``mean_precooling_wait_h`` and
-        ``precooled_lots``.
+        Per place (collection point, hub, node of an added kind), the statistics its
+        kind reports (section ``by_node``): ``peak_stock_kg``, ``capacity_kg``,
+        ``overflow_kg`` (kg that found the store full), and for collection points
+        ``mean_precooling_wait_h`` and ``precooled_lots``.
     remaining_at_sale
         Per product id, kg sold (after the warm-up) in each of
         :data:`REMAINING_BINS` equal bins of the labelled remaining fraction of shelf
         life at sale (``1 - consumed``, the quantity markdown rules look at): bin 0
         holds [0, 0.05), the last [0.95, 1].
     by_market
-        Per market id (measured after the warm-up), the keys of
-        :data:`MARKET_METRIC_DEFINITIONS`: ``demand_kg``, ``sold_kg``,
-        ``lost_sales_kg``, ``fill_rate``, ``sold_value_cny``; for stores also
-        ``peak_shelf_kg`` and ``shelf_capacity_kg`` (peak over the whole run).
+        Per market id (measured after the warm-up), the keys of the registry's
+        section ``by_market``: ``demand_kg``, ``sold_kg``, ``lost_sales_kg``,
+        ``fill_rate``, ``sold_value_cny``; for stores also ``peak_shelf_kg`` and
+        ``shelf_capacity_kg`` (peak over the whole run).
     daily
-        Daily series over the whole horizon (index = day), the keys of
-        :data:`DAILY_SERIES_DEFINITIONS`: ``harvested_kg``,
-        ``rejected_kg``, ``spoiled_kg``, ``spoiled_<stage>_kg``, ``sold_kg``,
-        ``sold_value_cny``, ``demand_kg``, ``lost_sales_kg``,
-        ``arrived_at_market_hub_kg``, ``transport_cost_cny``, ``co2_kg``,
-        ``in_transit_kg`` and ``stock_<node>_kg`` (end-of-day stock of every
-        collection point, hub and store).
+        Daily series over the whole horizon (index = day), the keys of the registry's
+        section ``daily``: ``harvested_kg``, ``rejected_kg``, ``spoiled_kg``,
+        ``spoiled_<stage>_kg``, ``sold_kg``, ``sold_value_cny``, ``demand_kg``,
+        ``lost_sales_kg``, ``arrived_at_market_hub_kg``, ``transport_cost_cny``,
+        ``co2_kg``, ``in_transit_kg`` and ``stock_<node>_kg`` (end-of-day stock of
+        every place and store).
     events_processed
         SimPy events processed (a measure of the run's work).
     flows

@@ -52,6 +52,8 @@ def scenario_json_schema() -> dict[str, Any]:
     defs: dict[str, Any] = generated.pop("$defs")
     defs["Scenario"] = generated
     defs = {name: _accept_shorthands(schema) for name, schema in defs.items()}
+    # A node's kind (registered by code, unknown to a schema file) adds its own fields.
+    defs["NodeConfig"]["additionalProperties"] = True
     defs["Leg"]["properties"]["closures"] = {
         "anyOf": [{"$ref": _DEFS + "Closures"}, defs["Leg"]["properties"]["closures"]],
         "description": "One closure process, or a list of independent ones.",

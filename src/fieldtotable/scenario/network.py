@@ -1,7 +1,8 @@
 """The transport network of a scenario: graph building and cross-reference checks.
 
-The network's nodes are collection points and hubs; its edges are legs. Legs start
-at a collection point or a hub and end at a hub; markets hang off hubs
+The network's nodes are the places: collection points, hubs and the ``nodes`` of kinds
+added by code; its edges are legs. Legs start at a collection point or a hub and end
+at a hub (or at a place whose kind allows it); markets hang off hubs
 (``supplied_by``). :func:`check_network` finds every reference to an unknown name and
 every flow that cannot happen (a source whose product can reach no market selling it,
 a market demand no source can supply, a cycle of legs), each reported with the field
@@ -15,6 +16,8 @@ from collections.abc import Iterable, Mapping
 import networkx as nx
 
 from fieldtotable.errors import Problem, ScenarioError
+from fieldtotable.scenario.kinds import PLACE_SECTIONS
+from fieldtotable.scenario.nodes import places
 from fieldtotable.scenario.schema import Scenario, Store
 from fieldtotable.scenario.yaml_loader import Path, format_path
 
@@ -22,9 +25,6 @@ __all__ = ["NetworkProblem", "build_graph", "check_network"]
 
 NetworkProblem = tuple[Path, str]
 """A field path (YAML keys, ``"from"`` not ``"from_"``) and what is wrong there."""
-
-COLLECTION_POINT = "collection_point"
-HUB = "hub"
 
 
 def build_graph(scenario: Scenario) -> nx.MultiDiGraph:
@@ -41,7 +41,7 @@ def build_graph(scenario: Scenario) -> nx.MultiDiGraph:
     networkx.MultiDiGraph
         A directed graph (a ``MultiDiGraph`` is a ``DiGraph`` that allows several
         legs between the same two nodes, e.g. truck, rail and air). Node attributes:
-        ``kind`` (``"collection_point"`` or ``"hub"``) and ``region``. One edge per
+        ``kind`` (``"collection_point"``, ``"hub"`` or an added kind) and ``region``. One edge per
         leg, keyed by the leg id, with attributes ``leg`` (the id), ``mode``,
         ``distance_km`` and ``expected_h`` (expected transit time + loading hours).
         Weighted shortest paths over ``expected_h`` use the fastest parallel leg.
@@ -52,11 +52,12 @@ def build_graph(scenario: Scenario) -> nx.MultiDiGraph:
         If a leg starts or ends at an unknown node, or ends at a collection point.
     """
     problems: list[Problem] = []
+    starts, ends, _ = _leg_ends(scenario)
     for leg_id, leg in scenario.legs.items():
-        if leg.from_ not in scenario.collection_points and leg.from_ not in scenario.hubs:
+        if leg.from_ not in starts:
             path: Path = ("legs", leg_id, "from")
             problems.append(Problem(None, None, format_path(path), f"unknown node {leg.from_!r}"))
-        if leg.to not in scenario.hubs:
+        if leg.to not in ends:
             path = ("legs", leg_id, "to")
             problems.append(Problem(None, None, format_path(path), f"unknown hub {leg.to!r}"))
     if problems:
@@ -90,16 +91,24 @@ def check_network(scenario: Scenario) -> list[NetworkProblem]:
     return problems + _check_cycles(scenario, graph)
 
 
+def _leg_ends(scenario: Scenario) -> tuple[set[str], set[str], set[str]]:
+    """Return the places legs may start at, end at, and that may supply markets."""
+    found = places(scenario)
+    return (
+        {node_id for node_id, (kind, _) in found.items() if kind.sends_legs},
+        {node_id for node_id, (kind, _) in found.items() if kind.receives_legs},
+        {node_id for node_id, (kind, _) in found.items() if kind.supplies_markets},
+    )
+
+
 def _graph(scenario: Scenario) -> nx.MultiDiGraph:
     """Build the graph, leaving out legs that name unknown nodes."""
     graph = nx.MultiDiGraph()
-    for cp_id, point in scenario.collection_points.items():
-        graph.add_node(cp_id, kind=COLLECTION_POINT, region=point.region)
-    for hub_id, hub in scenario.hubs.items():
-        if hub_id not in scenario.collection_points:
-            graph.add_node(hub_id, kind=HUB, region=hub.region)
+    for node_id, (kind, config) in places(scenario).items():
+        graph.add_node(node_id, kind=kind.kind, region=config.region)
+    _, ends, _ = _leg_ends(scenario)
     for leg_id, leg in scenario.legs.items():
-        if leg.from_ in graph and leg.to in graph and graph.nodes[leg.to]["kind"] == HUB:
+        if leg.from_ in graph and leg.to in ends:
             graph.add_edge(
                 leg.from_,
                 leg.to,
@@ -120,7 +129,9 @@ def _known(names: Iterable[str]) -> str:
 def _check_names(scenario: Scenario) -> list[NetworkProblem]:
     problems: list[NetworkProblem] = []
     regions = scenario.climate
-    cps, hubs = scenario.collection_points, scenario.hubs
+    cps = scenario.collection_points
+    all_places = places(scenario)
+    starts, ends, suppliers = _leg_ends(scenario)
 
     def region(path: Path, name: str | None) -> None:
         if name is not None and name not in regions:
@@ -137,41 +148,44 @@ def _check_names(scenario: Scenario) -> list[NetworkProblem]:
                     f"unknown collection point {source.collection_point!r} (known: {_known(cps)})",
                 )
             )
-    for cp_id, point in cps.items():
-        region(("collection_points", cp_id, "region"), point.region)
-    for hub_id, hub in hubs.items():
-        if hub_id in cps:
-            problems.append(
-                (("hubs", hub_id), f"{hub_id!r} is also a collection point; node ids must differ")
-            )
-        region(("hubs", hub_id, "region"), hub.region)
+    seen: dict[str, str] = {}
+    for section in PLACE_SECTIONS:
+        for node_id, config in getattr(scenario, section).items():
+            first = seen.setdefault(node_id, section)
+            if first != section:
+                other = all_places[node_id][0].label
+                problems.append(
+                    ((section, node_id), f"{node_id!r} is also a {other}; node ids must differ")
+                )
+            region((section, node_id, "region"), config.region)
     for leg_id, leg in scenario.legs.items():
-        if leg.from_ not in cps and leg.from_ not in hubs:
+        if leg.from_ not in starts:
             problems.append(
                 (
                     ("legs", leg_id, "from"),
                     f"unknown node {leg.from_!r}; a leg starts at a collection point or hub "
-                    f"(known: {_known([*cps, *hubs])})",
+                    f"(known: {_known(starts)})",
                 )
             )
-        if leg.to in cps:
+        if leg.to in all_places and leg.to not in ends:
+            label = all_places[leg.to][0].label
             problems.append(
                 (
                     ("legs", leg_id, "to"),
-                    f"{leg.to!r} is a collection point; a leg must end at a hub",
+                    f"{leg.to!r} is a {label}; a leg must end at a hub",
                 )
             )
-        elif leg.to not in hubs:
+        elif leg.to not in ends:
             problems.append(
-                (("legs", leg_id, "to"), f"unknown hub {leg.to!r} (known: {_known(hubs)})")
+                (("legs", leg_id, "to"), f"unknown hub {leg.to!r} (known: {_known(ends)})")
             )
     for market_id, market in scenario.markets.items():
         region(("markets", market_id, "region"), market.region)
-        if market.supplied_by not in hubs:
+        if market.supplied_by not in suppliers:
             problems.append(
                 (
                     ("markets", market_id, "supplied_by"),
-                    f"{market.supplied_by!r} is not a hub (known: {_known(hubs)})",
+                    f"{market.supplied_by!r} is not a hub (known: {_known(suppliers)})",
                 )
             )
     return problems
@@ -251,8 +265,7 @@ def _sellers(scenario: Scenario) -> dict[str, list[str]]:
     """Product -> the hubs that supply a market selling it."""
     sellers: dict[str, list[str]] = {}
     for market in scenario.markets.values():
-        sold = market.demand if isinstance(market, Store) else market.orders
-        for product in sold:
+        for product in market.demand_by_product()[1]:
             sellers.setdefault(product, []).append(market.supplied_by)
     return sellers
 
@@ -262,7 +275,7 @@ def _check_flows(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProb
     reach: dict[str, set[str]] = {
         cp: set(nx.descendants(graph, cp)) for cp in scenario.collection_points
     }
-    hubs = scenario.hubs
+    hubs = _leg_ends(scenario)[2]
     reached_hubs = set().union(*reach.values()) if reach else set()
     by_product: dict[str, dict[str, set[str]]] = {}
 
@@ -289,8 +302,7 @@ def _check_flows(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProb
         hub = market.supplied_by
         if hub not in hubs:
             continue  # reported by _check_names
-        section = "demand" if isinstance(market, Store) else "orders"
-        sold: Mapping[str, object] = market.demand if isinstance(market, Store) else market.orders
+        section, sold = market.demand_by_product()
         for product in sold:
             if product not in scenario.products:
                 continue  # reported by _check_products

@@ -9,7 +9,8 @@ The models of each section live in sibling modules, all re-exported here:
 :mod:`~fieldtotable.scenario.schema_types` (shared field types, the base model),
 :mod:`~fieldtotable.scenario.schema_products`,
 :mod:`~fieldtotable.scenario.schema_sources` (sources and collection points),
-:mod:`~fieldtotable.scenario.schema_transport` (hubs and legs) and
+:mod:`~fieldtotable.scenario.schema_transport` (hubs and legs),
+:mod:`~fieldtotable.scenario.schema_nodes` (places of kinds added by code) and
 :mod:`~fieldtotable.scenario.schema_markets`. This module holds the top level: the
 climate, the routing and :class:`Scenario` itself.
 """
@@ -32,6 +33,7 @@ from fieldtotable.scenario.schema_markets import (
     Store,
     StoreDemand,
 )
+from fieldtotable.scenario.schema_nodes import NodeConfig, NodeEntry
 from fieldtotable.scenario.schema_products import (
     Markdown,
     Product,
@@ -89,6 +91,8 @@ __all__ = [
     "Mode",
     "Month",
     "MonthlyFactors",
+    "NodeConfig",
+    "NodeEntry",
     "NonNegativeDistribution",
     "NonNegativeFloat",
     "OnFull",
@@ -185,6 +189,12 @@ class Scenario(Frozen):
     """Hub id -> consolidation hub or distribution centre. Every leg ends at a hub
     and every market is supplied by one; node ids must differ from collection
     point ids."""
+    nodes: dict[str, NodeEntry] = Field(default_factory=dict, exclude_if=lambda nodes: not nodes)
+    """Node id -> a place of a kind added by code (``kind: cross_dock`` and the
+    fields of that kind; see :func:`fieldtotable.model.nodes.register_node_kind`).
+    Legs may start and end at such places, and markets be supplied by them, as the
+    kind allows; ids must differ from every other node id. Empty by default (and
+    then left out when the scenario is written back)."""
     legs: dict[str, Leg] = Field(default_factory=dict)
     """Leg id -> transport link; legs must not form a cycle."""
     markets: dict[str, Market] = Field(min_length=1)

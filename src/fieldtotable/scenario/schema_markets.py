@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
@@ -131,6 +132,16 @@ class Store(Frozen):
     demand: dict[str, StoreDemand] = Field(min_length=1)
     """Product id -> walk-in demand for that product; at least one."""
 
+    def demand_by_product(self) -> tuple[str, Mapping[str, StoreDemand]]:
+        """Return the field that holds the store's demand and its products' entries.
+
+        Returns
+        -------
+        tuple of (str, mapping)
+            ``("demand", self.demand)``.
+        """
+        return "demand", self.demand
+
     # Field validators, not a model validator, so that a problem is reported at the
     # field's own line rather than at the market's.
     @field_validator("open_hours")
@@ -193,6 +204,16 @@ class Orders(Frozen):
     first) or ``LIFO`` (latest arrival first)."""
     orders: dict[str, OrderStream] = Field(min_length=1)
     """Product id -> order stream of that product; at least one."""
+
+    def demand_by_product(self) -> tuple[str, Mapping[str, OrderStream]]:
+        """Return the field that holds the market's demand and its products' entries.
+
+        Returns
+        -------
+        tuple of (str, mapping)
+            ``("orders", self.orders)``.
+        """
+        return "orders", self.orders
 
 
 Market = Annotated[Store | Orders, Field(discriminator="kind")]

@@ -53,6 +53,16 @@ class Hub(Frozen):
     region's air temperature until space frees, or ``refuse``: the whole lot is
     turned away and counted as ``refused_kg``."""
 
+    def routing_hours(self) -> float:
+        """Return the expected hours a lot spends here on arrival, for ranking paths.
+
+        Returns
+        -------
+        float
+            ``dock_exposure_h + handling_time_h``.
+        """
+        return self.dock_exposure_h + self.handling_time_h
+
 
 class ScheduledDispatch(Frozen):
     """Departures at fixed hours of every day."""

@@ -39,6 +39,7 @@ from fieldtotable.tables.run import (
     format_spoilage_by_stage,
     format_totals,
     market_rows,
+    node_rows,
 )
 
 __all__ = [
@@ -60,5 +61,6 @@ __all__ = [
     "format_table",
     "format_totals",
     "market_rows",
+    "node_rows",
     "text_width",
 ]

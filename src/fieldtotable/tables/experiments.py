@@ -19,13 +19,13 @@ from fieldtotable.experiment.compare import ComparisonResult
 from fieldtotable.experiment.results import ExperimentResult
 from fieldtotable.experiment.statistics import Difference, Estimate
 from fieldtotable.experiment.sweep import SweepResult
+from fieldtotable.results.fields import sweep_kpis
 from fieldtotable.results.paths import kpi_unit
 from fieldtotable.scenario.overrides import SET_LABEL, override_label
 from fieldtotable.tables.format import MISSING, display_unit, format_number, format_table
 
 __all__ = [
     "SIGNIFICANT",
-    "SWEEP_KPIS",
     "format_comparison",
     "format_estimate",
     "format_experiment",
@@ -35,15 +35,6 @@ __all__ = [
 
 SIGNIFICANT = "*"
 """Marks a difference whose confidence interval excludes 0."""
-
-SWEEP_KPIS = (
-    "sold_kg",
-    "spoilage_rate",
-    "fill_rate",
-    "mean_remaining_shelf_life_at_sale_d",
-    "cost_per_kg_sold_cny",
-)
-"""KPIs shown by :func:`format_sweep` unless others are asked for."""
 
 
 def _title(text: str) -> str:
@@ -258,7 +249,8 @@ def format_sweep(result: SweepResult, kpis: Sequence[str] | None = None) -> str:
     result
         The sweep.
     kpis
-        KPIs to show (default: those of :data:`SWEEP_KPIS` in the result).
+        KPIs to show (default: the registry's sweep KPIs,
+        :func:`~fieldtotable.results.fields.sweep_kpis`, that the result holds).
 
     Returns
     -------
@@ -267,7 +259,7 @@ def format_sweep(result: SweepResult, kpis: Sequence[str] | None = None) -> str:
         values and each KPI's ``mean ± half-width`` (units in the headers).
     """
     level = _percent(result.confidence)
-    keys = _keys(result.kpis, SWEEP_KPIS if kpis is None else kpis)
+    keys = _keys(result.kpis, sweep_kpis() if kpis is None else kpis)
     lines = [
         _title(f"Sweep: {result.scenario_name}"),
         f"  {len(result.points)} points x {result.n} replications, seed {result.seed}, common "

@@ -11,7 +11,7 @@ import math
 import unicodedata
 from collections.abc import Sequence
 
-from fieldtotable.results.fields import KPI_DEFINITIONS
+from fieldtotable.results.paths import kpi_unit
 
 __all__ = ["MISSING", "display_unit", "format_number", "format_table", "text_width"]
 
@@ -35,8 +35,7 @@ def display_unit(key: str, unit: str | None = None) -> str:
     key
         The KPI key, e.g. ``"fill_rate"``.
     unit
-        Its unit as in :data:`~fieldtotable.results.KPI_DEFINITIONS`; looked up there
-        when ``None``.
+        Its unit as in the result-field registry; looked up there when ``None``.
 
     Returns
     -------
@@ -47,7 +46,7 @@ def display_unit(key: str, unit: str | None = None) -> str:
         ...); ``""`` for a key with no known unit.
     """
     if unit is None:
-        unit = KPI_DEFINITIONS.get(key, ("", ""))[0]
+        unit = kpi_unit(key)
     if unit in {"1", "fraction"}:
         return "%" if _is_rate(key, unit) else "count"
     return unit

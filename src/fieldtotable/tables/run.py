@@ -17,8 +17,9 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from fieldtotable.results.fields import KPI_DEFINITIONS
+from fieldtotable.results.fields import KPIS, section
 from fieldtotable.results.run import RunResult
+from fieldtotable.scenario.nodes import places
 from fieldtotable.tables.format import display_unit, format_number, format_table
 
 if TYPE_CHECKING:
@@ -32,7 +33,11 @@ __all__ = [
     "format_run",
     "format_spoilage_by_stage",
     "format_totals",
+    "lower_first",
     "market_rows",
+    "node_columns",
+    "node_kind_label",
+    "node_rows",
 ]
 
 
@@ -47,7 +52,7 @@ def _section(title: str, body: str) -> str:
 
 
 def format_totals(result: RunResult) -> str:
-    """Tabulate every KPI of :data:`~fieldtotable.results.KPI_DEFINITIONS`.
+    """Tabulate every KPI of the registry (:data:`~fieldtotable.results.fields.KPIS`).
 
     Parameters
     ----------
@@ -61,9 +66,10 @@ def format_totals(result: RunResult) -> str:
         order of the definitions; KPIs the result has beyond the definitions follow.
     """
     rows: list[list[str]] = []
-    keys = [*KPI_DEFINITIONS, *(key for key in result.kpis if key not in KPI_DEFINITIONS)]
+    keys = [*KPIS, *(key for key in result.kpis if key not in KPIS)]
     for key in keys:
-        unit, meaning = KPI_DEFINITIONS.get(key, ("", ""))
+        found = KPIS.get(key)
+        unit, meaning = ("", "") if found is None else (found.unit, found.definition)
         shown = display_unit(key, unit)
         rows.append([key, format_number(result.kpis.get(key), shown), shown, meaning])
     return format_table(["KPI", "value", "unit", "meaning"], rows, align="lrll")
@@ -197,58 +203,114 @@ def format_by_leg(result: RunResult, scenario: Scenario | None = None) -> str:
     )
 
 
-def _node_kind(node_id: str, values: Mapping[str, float], scenario: Scenario | None) -> str:
-    if scenario is not None:
-        if node_id in scenario.collection_points:
-            return "collection point"
-        if node_id in scenario.hubs:
-            return "hub"
-    return "collection point" if "mean_precooling_wait_h" in values else "hub"
+def node_kind_label(node_id: str, scenario: Scenario | None) -> str:
+    """Return the kind of a place in words (``collection point``, ``hub``, ...).
+
+    Parameters
+    ----------
+    node_id
+        A place's id.
+    scenario
+        The run's scenario; ``""`` without it (or for an id it does not hold).
+
+    Returns
+    -------
+    str
+        The kind's label.
+    """
+    if scenario is None:
+        return ""
+    found = places(scenario).get(node_id)
+    return "" if found is None else found[0].label
 
 
-def format_by_node(result: RunResult, scenario: Scenario | None = None) -> str:
-    """Tabulate stock and congestion at each collection point and hub.
+def lower_first(text: str) -> str:
+    """Return ``text`` with its first letter in lower case, unless it starts an acronym."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def node_columns(result: RunResult) -> list[tuple[str, str]]:
+    """Return the ``by_node`` keys a run's places report, in registry order, with units.
+
+    Parameters
+    ----------
+    result
+        A finished run.
+
+    Returns
+    -------
+    list of (str, str)
+        Key and display unit of each statistic that some place reports (keys no
+        field defines follow, with no unit).
+    """
+    present = {key for values in result.by_node.values() for key in values}
+    fields = section("by_node")
+    keys = [key for key in fields if key in present]
+    keys += sorted(present - set(fields))
+    return [(key, display_unit(key, fields[key].unit if key in fields else "")) for key in keys]
+
+
+def _capacity_share(values: Mapping[str, float]) -> float:
+    return _ratio(values.get("peak_stock_kg"), values.get("capacity_kg"))
+
+
+def node_rows(
+    result: RunResult, scenario: Scenario | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """Return the headers and formatted cells of one row per place (text and HTML share them).
 
     Parameters
     ----------
     result
         A finished run.
     scenario
-        The run's scenario, used to tell collection points from hubs.
+        The run's scenario, for each place's kind.
+
+    Returns
+    -------
+    tuple of (list of str, list of list of str)
+        Headers (a name and, after a newline, a unit) and rows: node, kind and every
+        statistic of the registry's ``by_node`` section that some place reports (a
+        blank where a kind does not report it), with the peak stock as a share of
+        the capacity after the capacity.
+    """
+    columns = node_columns(result)
+    fields = section("by_node")
+    headers = ["node", "kind"]
+    for key, unit in columns:
+        headers.append(f"{lower_first(fields[key].title) if key in fields else key}\n{unit}")
+        if key == "capacity_kg":
+            headers.append("peak/capacity\n%")
+    rows: list[list[str]] = []
+    for node_id, values in result.by_node.items():
+        row = [node_id, node_kind_label(node_id, scenario)]
+        for key, unit in columns:
+            row.append(format_number(values[key], unit) if key in values else "")
+            if key == "capacity_kg":
+                row.append(format_number(_capacity_share(values), "%") if key in values else "")
+        rows.append(row)
+    return headers, rows
+
+
+def format_by_node(result: RunResult, scenario: Scenario | None = None) -> str:
+    """Tabulate what each place reports: stock and congestion.
+
+    Parameters
+    ----------
+    result
+        A finished run.
+    scenario
+        The run's scenario, for each place's kind.
 
     Returns
     -------
     str
-        One row per node: kind, peak stock, capacity, peak as a share of capacity,
-        overflow kg (kg that found the store full) and, for collection points, the
-        mean wait for pre-cooling in hours (blank for hubs).
+        The table of :func:`node_rows`.
     """
-    rows: list[list[str]] = []
-    for node_id, values in result.by_node.items():
-        peak = values.get("peak_stock_kg")
-        capacity = values.get("capacity_kg")
-        wait = values.get("mean_precooling_wait_h")
-        rows.append(
-            [
-                node_id,
-                _node_kind(node_id, values, scenario),
-                format_number(peak, "kg"),
-                format_number(capacity, "kg"),
-                format_number(_ratio(peak, capacity), "%"),
-                format_number(values.get("overflow_kg"), "kg"),
-                "" if wait is None else format_number(wait, "h"),
-            ]
-        )
-    headers = [
-        "node",
-        "kind",
-        "peak stock\nkg",
-        "capacity\nkg",
-        "peak/capacity\n%",
-        "overflow\nkg",
-        "mean pre-cooling\nwait, h",
-    ]
-    return format_table(headers, rows, align="llrrrrr")
+    headers, rows = node_rows(result, scenario)
+    return format_table(headers, rows, align="ll" + "r" * (len(headers) - 2))
 
 
 def market_rows(result: RunResult) -> list[list[str]]:

@@ -1,0 +1,117 @@
+"""What a KPI's computation sees of a run: its sums over the measured days.
+
+The registry (:mod:`fieldtotable.results.fields`) computes every KPI from a
+:class:`MeasuredRun`, once over all products and, for per-product KPIs, once per
+product. The sums are those of the ledger's daily tables after ``warmup_days``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+__all__ = ["MeasuredRun"]
+
+
+class MeasuredRun:
+    """A run's sums over its measured days, for all products or for one.
+
+    Parameters
+    ----------
+    sums
+        The ledger's tables (:meth:`~fieldtotable.model.ledger.Ledger.arrays`) cut to
+        the measured days: per-product quantities (product x day), ``spoiled``
+        (stage x product x day) and ``leg_<quantity>`` (leg x day).
+    in_system_by_product
+        Kg still in the system at the end, per product index.
+    index
+        The product index, or ``slice(None)`` for all products.
+    days
+        Measured days.
+    kpis
+        The KPIs computed so far for this view (filled in as the registry goes).
+    """
+
+    def __init__(
+        self,
+        sums: Mapping[str, np.ndarray],
+        in_system_by_product: np.ndarray,
+        index: int | slice,
+        days: int,
+        kpis: Mapping[str, float],
+    ) -> None:
+        self._sums = sums
+        self._in_system = in_system_by_product
+        self._index = index
+        self.days = days
+        """Measured days (the horizon less the warm-up)."""
+        self._kpis = kpis
+
+    def total(self, quantity: str) -> float:
+        """Return a ledger quantity summed over the measured days (and the products).
+
+        Parameters
+        ----------
+        quantity
+            A per-product daily quantity of the ledger
+            (:data:`~fieldtotable.model.ledger.DAILY_QUANTITIES`: ``sold``,
+            ``demand``, ``remaining_shelf_life_kg_d``, ...).
+
+        Returns
+        -------
+        float
+            The sum.
+        """
+        return float(np.sum(self._sums[quantity][self._index]))
+
+    def spoiled(self) -> float:
+        """Return the kg spoiled over the measured days, every stage.
+
+        Returns
+        -------
+        float
+            Kg spoiled.
+        """
+        return float(np.sum(self._sums["spoiled"][:, self._index]))
+
+    def in_system(self) -> float:
+        """Return the kg still in the system at the end of the horizon.
+
+        Returns
+        -------
+        float
+            Kg of live lots at the end.
+        """
+        return float(np.sum(self._in_system[self._index]))
+
+    def legs(self, quantity: str) -> float:
+        """Return a leg quantity summed over every leg and the measured days.
+
+        Parameters
+        ----------
+        quantity
+            ``trips``, ``kg_carried``, ``tonne_km``, ``cost_cny`` or ``co2_kg``
+            (:data:`~fieldtotable.model.ledger.LEG_QUANTITIES`).
+
+        Returns
+        -------
+        float
+            The sum (legs are not split by product).
+        """
+        return float(self._sums[f"leg_{quantity}"].sum())
+
+    def kpi(self, key: str) -> float:
+        """Return a KPI registered, and so computed, before the one being computed.
+
+        Parameters
+        ----------
+        key
+            The KPI's key.
+
+        Returns
+        -------
+        float
+            Its value in this view (all products, or this product).
+        """
+        return self._kpis[key]
