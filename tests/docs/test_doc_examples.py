@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,9 @@ from doc_examples import (
     parse_blocks,
 )
 
+from fieldtotable.model.nodes import node_kinds, unregister_node_kind
+from fieldtotable.results import KPIS, unregister_kpi
+
 PAGES = documentation_pages()
 
 
@@ -24,7 +29,29 @@ def _page_state(directory: Path) -> Page:
     return Page(directory=directory, namespace={"__name__": "__docs__"})
 
 
+@pytest.fixture
+def isolated_extensions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Let a page import modules it writes, and forget what they register afterwards.
+
+    A script run from the page's directory imports modules there; the node kinds and
+    KPIs those modules register, and the modules themselves, must not outlive the page
+    (a results reference generated later in the same process would list them).
+    """
+    monkeypatch.syspath_prepend(str(tmp_path))
+    kinds, kpis, modules = set(node_kinds()), set(KPIS), set(sys.modules)
+    yield
+    for name in set(node_kinds()) - kinds:
+        unregister_node_kind(name)
+    for key in set(KPIS) - kpis:
+        unregister_kpi(key)
+    for name in set(sys.modules) - modules:
+        origin = getattr(sys.modules[name], "__file__", None) or ""
+        if origin.startswith(str(tmp_path)):
+            del sys.modules[name]
+
+
 @pytest.mark.parametrize("page", PAGES, ids=[str(page.relative_to(REPO)) for page in PAGES])
+@pytest.mark.usefixtures("isolated_extensions")
 def test_page_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Figures drawn by the examples must not need a display.
     monkeypatch.setenv("MPLBACKEND", "Agg")

@@ -192,7 +192,7 @@ def _kpi_section() -> list[str]:
             "*Label* is the name tables, reports and figures show; *better* the direction "
             "that is better for a planner (comparisons call a significant change better or "
             "worse by it); *aggregation* how the number combines across products, markets "
-            "or days (`sum` adds up, `ratio` is recomputed from its summed parts, `max` is a "
+            "or nodes (`sum` adds up, `ratio` is recomputed from its summed parts, `max` is a "
             "peak, `level` a quantity at one moment or a setting); *shown* whether reports "
             "and comparison figures lead with it (`headline`) and sweep tables show it "
             "unless told otherwise (`sweep`). A KPI is added with "

@@ -20,6 +20,7 @@ from fieldtotable.cli.bench import add_bench_commands
 from fieldtotable.cli.experiment import add_experiment_commands
 from fieldtotable.cli.options import EXIT_BAD_INPUT, EXIT_OK, PROG, BadOptionError
 from fieldtotable.cli.outputs import OutputError
+from fieldtotable.cli.plugins import PluginError, load_plugins
 from fieldtotable.cli.run import add_run_commands
 from fieldtotable.errors import FieldToTableError, ScenarioError
 from fieldtotable.versions import __version__
@@ -114,6 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_BAD_INPUT)
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
     args.argv = list(sys.argv[1:] if argv is None else argv)  # for reports: how to reproduce
+    try:
+        load_plugins()
+    except PluginError as error:
+        print(f"{PROG}: {error}", file=err)
+        return EXIT_BAD_INPUT
     try:
         return handler(args, out, err)
     except (BadOptionError, OutputError) as error:

@@ -42,10 +42,11 @@ __all__ = [
 
 
 Aggregation = Literal["sum", "ratio", "max", "level"]
-"""How a result field combines across products, markets, nodes or days: ``sum`` adds
-up; ``ratio`` is recomputed from its summed parts (never added or averaged); ``max`` is
-a peak (the largest wins); ``level`` is a quantity at one moment or a setting (a
-capacity, the stock at the end): it adds up across places, not across days."""
+"""How a result field combines across the parts of a run (products, markets, nodes):
+``sum`` adds up; ``ratio`` is recomputed from its summed parts (never added or
+averaged); ``max`` is a peak (the largest wins, peaks at different times do not add);
+``level`` is a quantity at one moment or a setting (a capacity, the stock at the end):
+it adds up across parts at the same moment, never across days."""
 
 
 class Metric(NamedTuple):

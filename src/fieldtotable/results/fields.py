@@ -214,7 +214,7 @@ _BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     (
         ResultField(
             "throughput_kg_per_day", "kg/d", "sold_kg per measured day",
-            label="Throughput", better="higher", aggregation="ratio", per_product=True,
+            label="Throughput", better="higher", per_product=True,
         ),
         lambda run: run.kpi("sold_kg") / run.days,
     ),
