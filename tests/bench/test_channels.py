@@ -6,6 +6,8 @@ import argparse
 import csv
 import io
 import math
+import shutil
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,8 @@ from fieldtotable.cli.bench import add_bench_commands
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 DAYS = 10
 STAGE_NAMES = ("collection", "transit", "hub", "market")
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +173,18 @@ def test_cli_reports_a_missing_scenarios_folder(tmp_path: Path) -> None:
     )  # fmt: skip
     assert outcome.code == 2
     assert outcome.err.startswith("fieldtotable bench channels: error:")
+
+
+def test_an_installed_wheel_finds_the_scenario_library_it_ships(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The wheel carries scenarios/ as fieldtotable/scenario/library (pyproject.toml) ...
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert shipped == {"scenarios": "fieldtotable/scenario/library"}
+    # ... and the study looks there when the working folder has no scenarios/.
+    library = tmp_path / "site-packages" / "fieldtotable" / "scenario"
+    shutil.copytree(REPO / "scenarios", library / "library")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("fieldtotable.bench.variants.resources.files", lambda _package: library)
+    assert find_scenarios_dir() == library / "library"
