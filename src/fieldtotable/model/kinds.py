@@ -126,7 +126,22 @@ class NodeProcess(Protocol):
 
     @classmethod
     def build(cls, node_id: str, config: Any, setup: BuildSetup) -> Self:
-        """Build the process of node ``node_id`` from its scenario entry ``config``."""
+        """Build the process of one node.
+
+        Parameters
+        ----------
+        node_id
+            The node's id.
+        config
+            Its scenario entry (an instance of its kind's schema class).
+        setup
+            The run's shared state, the scenario and the places built so far.
+
+        Returns
+        -------
+        Self
+            The node's process, ready to run.
+        """
         ...
 
     def stats(self) -> dict[str, float]:
@@ -147,7 +162,13 @@ class PlaceProcess(NodeProcess, Protocol):
     """The air of the place's region (loading onto legs, reefer failures near it)."""
 
     def receive(self, lots: Sequence[Lot]) -> None:
-        """Take in lots arriving now (from a source, or unloaded from a leg)."""
+        """Take in lots arriving now (from a source, or unloaded from a leg).
+
+        Parameters
+        ----------
+        lots
+            The lots, brought up to date to now by whoever delivers them.
+        """
         ...
 
 

@@ -346,17 +346,45 @@ def unregister_kpi(key: str) -> None:
 
 
 def kpi_computation(key: str) -> KpiComputation:
-    """Return the computation of KPI ``key`` (``KeyError`` if there is none)."""
+    """Return the computation of a registered KPI.
+
+    Parameters
+    ----------
+    key
+        The KPI's key.
+
+    Returns
+    -------
+    KpiComputation
+        ``MeasuredRun -> float``.
+
+    Raises
+    ------
+    KeyError
+        If no KPI has that key.
+    """
     return _COMPUTATIONS[key]
 
 
 def headline_kpis() -> tuple[str, ...]:
-    """Return the KPIs reports and comparison figures lead with, in registry order."""
+    """Return the KPIs reports and comparison figures lead with.
+
+    Returns
+    -------
+    tuple of str
+        Their keys, in registry order.
+    """
     return tuple(key for key, found in _KPIS.items() if found.headline)
 
 
 def sweep_kpis() -> tuple[str, ...]:
-    """Return the KPIs sweep tables show unless asked for others, in registry order."""
+    """Return the KPIs sweep tables show unless asked for others.
+
+    Returns
+    -------
+    tuple of str
+        Their keys, in registry order.
+    """
     return tuple(key for key, found in _KPIS.items() if found.sweep)
 
 
