@@ -13,7 +13,7 @@ from matplotlib.ticker import Formatter, FuncFormatter
 from fieldtotable.plotting import _style
 from fieldtotable.results.fields import field_of, headline_kpis
 from fieldtotable.results.paths import kpi_unit
-from fieldtotable.tables.run import lower_first
+from fieldtotable.tables.breakdowns import lower_first
 
 if TYPE_CHECKING:
     from fieldtotable.experiment.compare import ComparisonResult

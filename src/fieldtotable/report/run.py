@@ -171,17 +171,7 @@ def _node_table(result: RunResult, scenario: Scenario) -> str:
 
 
 def _market_table(result: RunResult) -> str:
-    rows = market_rows(result)
-    headers = [
-        "market",
-        "demand\nkg",
-        "sold\nkg",
-        "lost\nkg",
-        "fill rate\n%",
-        "sales value\nCNY",
-        "peak shelf\nkg",
-        "shelf capacity\nkg",
-    ]
+    headers, rows = market_rows(result)
     return scroll(html_table(headers, rows))
 
 

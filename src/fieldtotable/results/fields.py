@@ -11,7 +11,9 @@ a KPI is its computation and one entry::
         compute=lambda run: run.kpi("sold_kg") / run.kpi("trips"),
     )
 
-A KPI's computation reads the run through a
+The field type is :class:`~fieldtotable.results.field.ResultField`, the built-in
+definitions are in :mod:`~fieldtotable.results.builtin_fields`. A KPI's computation
+reads the run through a
 :class:`~fieldtotable.results.measure.MeasuredRun` (sums over the measured days) and
 may use the KPIs registered before it. The keys of ``by_node`` and ``by_market`` are
 declared with their node kinds (:mod:`fieldtotable.model.nodes`) and read from
@@ -20,18 +22,20 @@ there: a node kind adds its statistics where it is registered.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
 
-from fieldtotable.model.kinds import Aggregation
 from fieldtotable.model.ledger import REMAINING_BINS as LEDGER_REMAINING_BINS
 from fieldtotable.model.lot import STAGES
 from fieldtotable.model.nodes import node_kinds
-
-if TYPE_CHECKING:
-    from fieldtotable.results.measure import MeasuredRun
+from fieldtotable.results.builtin_fields import (
+    BUILTIN_KPIS,
+    DAILY_FIELDS,
+    LEG_FIELDS,
+    MARKET_FIELDS,
+    STAGE_DEFINITIONS,
+)
+from fieldtotable.results.field import Aggregation, Better, KpiComputation, ResultField
 
 __all__ = [
     "KPIS",
@@ -52,55 +56,6 @@ __all__ = [
     "unregister_kpi",
 ]
 
-Better = Literal["higher", "lower"]
-"""Which direction of a field is better for the planner."""
-
-
-@dataclass(frozen=True)
-class ResultField:
-    """One key of a run's results.
-
-    Attributes
-    ----------
-    key
-        The key (``spoilage_rate``); its ending carries the unit where it has one.
-    unit
-        ``kg``, ``CNY``, ``h``, ``d``, ``fraction``, ``count``, ``kg/d``, ...
-    definition
-        What the number is, in a sentence (the reference page's "meaning").
-    label
-        A short name for tables, reports and figures (``Spoilage rate``).
-    better
-        ``higher``, ``lower`` or ``None`` (neither: a volume such as demand).
-    headline
-        Whether reports and comparison figures lead with it.
-    sweep
-        Whether sweep tables show it unless asked for others.
-    aggregation
-        How it combines (:data:`Aggregation`).
-    per_product
-        Whether it is also computed per product (``by_product``); KPIs only.
-    """
-
-    key: str
-    unit: str
-    definition: str
-    label: str = ""
-    better: Better | None = None
-    headline: bool = False
-    sweep: bool = False
-    aggregation: Aggregation = "sum"
-    per_product: bool = False
-
-    @property
-    def title(self) -> str:
-        """The label, or the key when the field has none."""
-        return self.label or self.key
-
-
-KpiComputation = Callable[["MeasuredRun"], float]
-"""A KPI's computation: the run's measured sums -> the KPI's value."""
-
 SECTIONS = (
     "kpis",
     "spoiled_kg_by_stage",
@@ -114,178 +69,6 @@ SECTIONS = (
 
 #: Number of bins of :attr:`RunResult.remaining_at_sale` (re-exported from the ledger).
 REMAINING_BINS = LEDGER_REMAINING_BINS
-
-#: What each stage of :attr:`RunResult.spoiled_kg_by_stage` covers (the keys of
-#: :data:`fieldtotable.model.lot.STAGES`, in order).
-STAGE_DEFINITIONS: dict[str, str] = {
-    "collection": "in the field, on the way to the collection point and at the collection"
-    " point (grading, pre-cooling, cold room)",
-    "transit": "loading and on a leg (reefer failures and closures included); unloading"
-    " counts to the hub",
-    "hub": "at a consolidation hub or DC, dock exposure included",
-    "market": "in a store: on its delivery van from the DC, on the shelf",
-}
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator > 0 else float("nan")
-
-
-_BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
-    (
-        ResultField(
-            "harvested_kg", "kg", "all kg that entered the system from sources",
-            label="Harvested", per_product=True,
-        ),
-        lambda run: run.total("harvested"),
-    ),
-    (
-        ResultField(
-            "rejected_kg", "kg", "removed at grading",
-            label="Rejected at grading", better="lower", per_product=True,
-        ),
-        lambda run: run.total("rejected"),
-    ),
-    (
-        ResultField(
-            "refused_kg", "kg", "turned away by a full store set to on_full: refuse",
-            label="Refused by full stores", better="lower", per_product=True,
-        ),
-        lambda run: run.total("refused"),
-    ),
-    (
-        ResultField(
-            "spoiled_kg", "kg", "discarded because shelf life ran out (all stages)",
-            label="Spoiled (all stages)", better="lower", per_product=True,
-        ),
-        lambda run: run.spoiled(),
-    ),
-    (
-        ResultField(
-            "sold_kg", "kg", "sold to any market (markdown sales included)",
-            label="Sold", better="higher", headline=True, sweep=True, per_product=True,
-        ),
-        lambda run: run.total("sold"),
-    ),
-    (
-        ResultField(
-            "sold_value_cny", "CNY", "revenue of all sales",
-            label="Sales value", better="higher", headline=True, per_product=True,
-        ),
-        lambda run: run.total("sold_value_cny"),
-    ),
-    (
-        ResultField(
-            "markdown_sold_kg", "kg", "sold at a markdown price",
-            label="Sold at a markdown", per_product=True,
-        ),
-        lambda run: run.total("markdown_sold"),
-    ),
-    (
-        ResultField(
-            "demand_kg", "kg", "demand of walk-in customers and orders",
-            label="Demand", per_product=True,
-        ),
-        lambda run: run.total("demand"),
-    ),
-    (
-        ResultField(
-            "lost_sales_kg", "kg", "demand that could not be met from stock",
-            label="Lost sales", better="lower", per_product=True,
-        ),
-        lambda run: run.total("lost_sales"),
-    ),
-    (
-        ResultField(
-            "fill_rate", "fraction", "sold_kg / demand_kg",
-            label="Fill rate", better="higher", headline=True, sweep=True,
-            aggregation="ratio", per_product=True,
-        ),
-        lambda run: _ratio(run.kpi("sold_kg"), run.kpi("demand_kg")),
-    ),
-    (
-        ResultField(
-            "spoilage_rate", "fraction", "spoiled_kg / harvested_kg",
-            label="Spoilage rate", better="lower", headline=True, sweep=True,
-            aggregation="ratio", per_product=True,
-        ),
-        lambda run: _ratio(run.kpi("spoiled_kg"), run.kpi("harvested_kg")),
-    ),
-    (
-        ResultField(
-            "throughput_kg_per_day", "kg/d", "sold_kg per measured day",
-            label="Throughput", better="higher", per_product=True,
-        ),
-        lambda run: run.kpi("sold_kg") / run.days,
-    ),
-    (
-        ResultField(
-            "in_system_kg_end", "kg", "kg still in the system at the end of the horizon",
-            label="Still in the channel at the end", aggregation="level", per_product=True,
-        ),
-        lambda run: run.in_system(),
-    ),
-    (
-        ResultField(
-            "arrived_at_market_hub_kg", "kg", "kg unloaded at a hub that supplies markets",
-            label="Arrived at the market hub", per_product=True,
-        ),
-        lambda run: run.total("arrived_at_market_hub"),
-    ),
-    (
-        ResultField(
-            "mean_field_to_market_h", "h", "kg-weighted mean hours from harvest to a market",
-            label="Field to market, mean", better="lower", headline=True,
-            aggregation="ratio", per_product=True,
-        ),
-        lambda run: _ratio(run.total("field_to_market_kg_h"), run.total("delivered_to_market")),
-    ),
-    (
-        ResultField(
-            "mean_remaining_shelf_life_at_sale_d", "d",
-            "kg-weighted mean remaining shelf life at sale, at the market's temperature",
-            label="Shelf life left at sale, mean", better="higher", aggregation="ratio",
-            per_product=True,
-        ),
-        lambda run: _ratio(run.total("remaining_shelf_life_kg_d"), run.kpi("sold_kg")),
-    ),
-    (
-        ResultField(
-            "mean_remaining_fraction_at_sale", "fraction",
-            "kg-weighted mean remaining fraction of the lot's shelf life at sale"
-            " (comparable across products, unlike days)",
-            label="Share of shelf life left at sale, mean", better="higher", headline=True,
-            sweep=True, aggregation="ratio", per_product=True,
-        ),
-        lambda run: _ratio(run.total("remaining_fraction_kg"), run.kpi("sold_kg")),
-    ),
-    (
-        ResultField(
-            "transport_cost_cny", "CNY", "cost of all trips (per trip, per km, per kg)",
-            label="Transport cost", better="lower",
-        ),
-        lambda run: run.legs("cost_cny"),
-    ),
-    (
-        ResultField(
-            "cost_per_kg_sold_cny", "CNY/kg", "transport_cost_cny / sold_kg",
-            label="Transport cost per kg sold", better="lower", headline=True, sweep=True,
-            aggregation="ratio",
-        ),
-        lambda run: _ratio(run.kpi("transport_cost_cny"), run.kpi("sold_kg")),
-    ),
-    (
-        ResultField(
-            "co2_kg", "kg", "CO2 of all trips (per tonne-km carried and per vehicle-km)",
-            label="CO\N{SUBSCRIPT TWO} emitted", better="lower", headline=True,
-        ),
-        lambda run: run.legs("co2_kg"),
-    ),
-    (
-        ResultField("trips", "count", "vehicle trips on all legs", label="Vehicle trips"),
-        lambda run: run.legs("trips"),
-    ),
-)  # fmt: skip
 
 _KPIS: dict[str, ResultField] = {}
 _COMPUTATIONS: dict[str, KpiComputation] = {}
@@ -409,83 +192,6 @@ KPI_DEFINITIONS: Mapping[str, tuple[str, str]] = _Definitions()
 """Every KPI key with its unit and meaning, in order: the results contract (a live view
 of :data:`KPIS`)."""
 
-_LEG_FIELDS = (
-    ResultField("trips", "count", "vehicle trips on the leg", label="Trips"),
-    ResultField("kg_carried", "kg", "kg loaded onto the leg's vehicles", label="Carried"),
-    ResultField(
-        "mean_load_kg", "kg", "kg_carried / trips", label="Mean load", aggregation="ratio"
-    ),
-    ResultField(
-        "load_factor", "fraction", "mean_load_kg / vehicle capacity",
-        label="Load factor", aggregation="ratio",
-    ),
-    ResultField(
-        "tonne_km", "t·km", "tonnes carried times the leg's distance, summed over trips",
-        label="Tonne-km",
-    ),
-    ResultField(
-        "cost_cny", "CNY", "cost of the leg's trips (per trip, per km, per kg)",
-        label="Cost", better="lower",
-    ),
-    ResultField("co2_kg", "kg", "CO2 of the leg's trips", label="CO\N{SUBSCRIPT TWO}",
-                better="lower"),
-    ResultField(
-        "utilisation", "fraction",
-        "share of the fleet's hours spent on trips (whole horizon: fleet x horizon hours)",
-        label="Fleet busy", aggregation="ratio",
-    ),
-    ResultField(
-        "closed_h", "h",
-        "hours the leg was closed (its closures, merged) after the warm-up: departures"
-        " wait, trips under way stop",
-        label="Closed",
-    ),
-)  # fmt: skip
-
-_MARKET_FIELDS = (
-    ResultField("demand_kg", "kg", "demand of the market's customers or orders", label="Demand"),
-    ResultField(
-        "sold_kg", "kg", "kg sold by the market (markdown sales included)",
-        label="Sold", better="higher",
-    ),
-    ResultField(
-        "lost_sales_kg", "kg", "demand the market could not meet from stock",
-        label="Lost sales", better="lower",
-    ),
-    ResultField(
-        "fill_rate", "fraction", "sold_kg / demand_kg",
-        label="Fill rate", better="higher", aggregation="ratio",
-    ),
-    ResultField(
-        "sold_value_cny", "CNY", "revenue of the market's sales",
-        label="Sales value", better="higher",
-    ),
-)  # fmt: skip
-
-_DAILY_FIELDS = (
-    ResultField("harvested_kg", "kg/d", "kg that entered the system from sources"),
-    ResultField("rejected_kg", "kg/d", "kg removed at grading"),
-    ResultField("spoiled_kg", "kg/d", "kg discarded because shelf life ran out (all stages)"),
-    ResultField("spoiled_<stage>_kg", "kg/d", "kg spoiled at one stage"),
-    ResultField("sold_kg", "kg/d", "kg sold to any market"),
-    ResultField("demand_kg", "kg/d", "demand of walk-in customers and orders"),
-    ResultField("lost_sales_kg", "kg/d", "demand that could not be met from stock"),
-    ResultField("arrived_at_market_hub_kg", "kg/d", "kg unloaded at a hub that supplies markets"),
-    ResultField("sold_value_cny", "CNY/d", "revenue of all sales"),
-    ResultField("transport_cost_cny", "CNY/d", "cost of the trips loaded that day"),
-    ResultField("co2_kg", "kg/d", "CO2 of the trips loaded that day"),
-    ResultField(
-        "in_transit_kg", "kg",
-        "kg held at no node or store at the end of the day: on the way from the field,"
-        " in pre-cooling, on legs and delivery vans",
-        aggregation="level",
-    ),
-    ResultField(
-        "stock_<node>_kg", "kg", "stock held at a node at the end of the day",
-        aggregation="level",
-    ),
-)  # fmt: skip
-
 
 def _kind_fields(role: str) -> dict[str, ResultField]:
     """Return the statistics of every registered node kind of ``role``, first one first."""
@@ -543,13 +249,13 @@ def section(name: str) -> dict[str, ResultField]:
         )
         return fields
     if name == "by_leg":
-        return {found.key: found for found in _LEG_FIELDS}
+        return {found.key: found for found in LEG_FIELDS}
     if name == "by_node":
         return _kind_fields("place")
     if name == "by_market":
-        return {**{found.key: found for found in _MARKET_FIELDS}, **_kind_fields("market")}
+        return {**{found.key: found for found in MARKET_FIELDS}, **_kind_fields("market")}
     if name == "daily":
-        return {found.key: found for found in _DAILY_FIELDS}
+        return {found.key: found for found in DAILY_FIELDS}
     raise ValueError(f"no section {name!r}; choose from: {', '.join(SECTIONS)}")
 
 
@@ -582,7 +288,7 @@ def field_of(key: str) -> ResultField | None:
     return fields.get(metric)
 
 
-_BUILTIN_KEYS = frozenset(found.key for found, _ in _BUILTIN_KPIS)
+_BUILTIN_KEYS = frozenset(found.key for found, _ in BUILTIN_KPIS)
 
-for _field, _compute in _BUILTIN_KPIS:
+for _field, _compute in BUILTIN_KPIS:
     register_kpi(_field, _compute)

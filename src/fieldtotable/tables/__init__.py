@@ -11,10 +11,17 @@ about the channel beyond simple ratios of numbers already in the results::
     print(format_run(simulate(scenario, seed=0), scenario))
 
 :mod:`~fieldtotable.tables.format` formats numbers and units and aligns columns,
-:mod:`~fieldtotable.tables.run` tabulates one run and
+:mod:`~fieldtotable.tables.run` tabulates one run (its places and markets:
+:mod:`~fieldtotable.tables.breakdowns`) and
 :mod:`~fieldtotable.tables.experiments` replications, comparisons and sweeps.
 """
 
+from fieldtotable.tables.breakdowns import (
+    format_by_market,
+    format_by_node,
+    market_rows,
+    node_rows,
+)
 from fieldtotable.tables.experiments import (
     SIGNIFICANT,
     format_comparison,
@@ -32,14 +39,10 @@ from fieldtotable.tables.format import (
 )
 from fieldtotable.tables.run import (
     format_by_leg,
-    format_by_market,
-    format_by_node,
     format_by_product,
     format_run,
     format_spoilage_by_stage,
     format_totals,
-    market_rows,
-    node_rows,
 )
 
 __all__ = [

@@ -14,12 +14,11 @@ about the channel beyond simple ratios of numbers already in the result::
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from fieldtotable.results.fields import KPIS, section
+from fieldtotable.results.fields import KPIS
 from fieldtotable.results.run import RunResult
-from fieldtotable.scenario.nodes import places
+from fieldtotable.tables.breakdowns import format_by_market, format_by_node
 from fieldtotable.tables.format import display_unit, format_number, format_table
 
 if TYPE_CHECKING:
@@ -27,17 +26,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "format_by_leg",
-    "format_by_market",
-    "format_by_node",
     "format_by_product",
     "format_run",
     "format_spoilage_by_stage",
     "format_totals",
-    "lower_first",
-    "market_rows",
-    "node_columns",
-    "node_kind_label",
-    "node_rows",
 ]
 
 
@@ -201,177 +193,6 @@ def format_by_leg(result: RunResult, scenario: Scenario | None = None) -> str:
         rows,
         align="l" * len(labels) + "r" * len(columns),
     )
-
-
-def node_kind_label(node_id: str, scenario: Scenario | None) -> str:
-    """Return the kind of a place in words (``collection point``, ``hub``, ...).
-
-    Parameters
-    ----------
-    node_id
-        A place's id.
-    scenario
-        The run's scenario; ``""`` without it (or for an id it does not hold).
-
-    Returns
-    -------
-    str
-        The kind's label.
-    """
-    if scenario is None:
-        return ""
-    found = places(scenario).get(node_id)
-    return "" if found is None else found[0].label
-
-
-def lower_first(text: str) -> str:
-    """Return ``text`` with its first letter in lower case, unless it starts an acronym."""
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def node_columns(result: RunResult) -> list[tuple[str, str]]:
-    """Return the ``by_node`` keys a run's places report, in registry order, with units.
-
-    Parameters
-    ----------
-    result
-        A finished run.
-
-    Returns
-    -------
-    list of (str, str)
-        Key and display unit of each statistic that some place reports (keys no
-        field defines follow, with no unit).
-    """
-    present = {key for values in result.by_node.values() for key in values}
-    fields = section("by_node")
-    keys = [key for key in fields if key in present]
-    keys += sorted(present - set(fields))
-    return [(key, display_unit(key, fields[key].unit if key in fields else "")) for key in keys]
-
-
-def _capacity_share(values: Mapping[str, float]) -> float:
-    return _ratio(values.get("peak_stock_kg"), values.get("capacity_kg"))
-
-
-def node_rows(
-    result: RunResult, scenario: Scenario | None = None
-) -> tuple[list[str], list[list[str]]]:
-    """Return the headers and formatted cells of one row per place (text and HTML share them).
-
-    Parameters
-    ----------
-    result
-        A finished run.
-    scenario
-        The run's scenario, for each place's kind.
-
-    Returns
-    -------
-    tuple of (list of str, list of list of str)
-        Headers (a name and, after a newline, a unit) and rows: node, kind and every
-        statistic of the registry's ``by_node`` section that some place reports (a
-        blank where a kind does not report it), with the peak stock as a share of
-        the capacity after the capacity.
-    """
-    columns = node_columns(result)
-    fields = section("by_node")
-    headers = ["node", "kind"]
-    for key, unit in columns:
-        headers.append(f"{lower_first(fields[key].title) if key in fields else key}\n{unit}")
-        if key == "capacity_kg":
-            headers.append("peak/capacity\n%")
-    rows: list[list[str]] = []
-    for node_id, values in result.by_node.items():
-        row = [node_id, node_kind_label(node_id, scenario)]
-        for key, unit in columns:
-            row.append(format_number(values[key], unit) if key in values else "")
-            if key == "capacity_kg":
-                row.append(format_number(_capacity_share(values), "%") if key in values else "")
-        rows.append(row)
-    return headers, rows
-
-
-def format_by_node(result: RunResult, scenario: Scenario | None = None) -> str:
-    """Tabulate what each place reports: stock and congestion.
-
-    Parameters
-    ----------
-    result
-        A finished run.
-    scenario
-        The run's scenario, for each place's kind.
-
-    Returns
-    -------
-    str
-        The table of :func:`node_rows`.
-    """
-    headers, rows = node_rows(result, scenario)
-    return format_table(headers, rows, align="ll" + "r" * (len(headers) - 2))
-
-
-def market_rows(result: RunResult) -> list[list[str]]:
-    """Return the formatted cells of one row per market (text and HTML tables share them).
-
-    Parameters
-    ----------
-    result
-        A finished run.
-
-    Returns
-    -------
-    list of list of str
-        Per market: market, demand, sold and lost kg, fill rate, sold value, and for
-        stores the peak shelf stock and the shelf capacity (blank for order streams).
-    """
-    rows: list[list[str]] = []
-    for market_id, values in result.by_market.items():
-        peak = values.get("peak_shelf_kg")
-        capacity = values.get("shelf_capacity_kg")
-        rows.append(
-            [
-                market_id,
-                format_number(values.get("demand_kg"), "kg"),
-                format_number(values.get("sold_kg"), "kg"),
-                format_number(values.get("lost_sales_kg"), "kg"),
-                format_number(values.get("fill_rate"), "%"),
-                format_number(values.get("sold_value_cny"), "CNY"),
-                "" if peak is None else format_number(peak, "kg"),
-                "" if capacity is None else format_number(capacity, "kg"),
-            ]
-        )
-    return rows
-
-
-def format_by_market(result: RunResult) -> str:
-    """Tabulate demand, sales and fill rate at each market.
-
-    Parameters
-    ----------
-    result
-        A finished run.
-
-    Returns
-    -------
-    str
-        One row per market: demand, sold and lost kg, fill rate, sold value and, for
-        stores, the peak shelf stock against the shelf capacity (blank for orders).
-    """
-    rows = market_rows(result)
-    headers = [
-        "market",
-        "demand\nkg",
-        "sold\nkg",
-        "lost\nkg",
-        "fill rate\n%",
-        "sold value\nCNY",
-        "peak shelf\nkg",
-        "shelf capacity\nkg",
-    ]
-    return format_table(headers, rows, align="lrrrrrrr")
 
 
 def format_run(result: RunResult, scenario: Scenario | None = None) -> str:
