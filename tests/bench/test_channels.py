@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldtotable import FieldToTableError, load_scenario
+from fieldtotable import FieldToTableError, cli_bench, load_scenario
 from fieldtotable.bench import (
     ISSUING,
     METRICS,
@@ -149,7 +149,11 @@ def cli(*argv: str) -> Outcome:
     return Outcome(code, out.getvalue(), err.getvalue())
 
 
-def test_cli_quick_run_writes_the_tables(tmp_path: Path) -> None:
+def test_cli_quick_run_writes_the_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The command's wiring is under test, not the study: --quick over 5 days instead of
+    # 30 runs every configuration through the same code (the study's machinery is
+    # checked above, on the module's study).
+    monkeypatch.setattr(cli_bench, "QUICK_DAYS", 5)
     folder = tmp_path / "study"
     outcome = cli(
         "bench", "channels", "--quick", "--n", "1", "--executor", "serial", "--out", str(folder),

@@ -119,7 +119,7 @@ def test_library_holds_the_promised_files() -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=_ids(FILES))
 def test_runs_with_a_shortened_horizon(path: Path) -> None:
-    scenario = ft.load_scenario(path).with_horizon(SHORT_DAYS)
+    scenario = load(path.name).with_horizon(SHORT_DAYS)  # loaded once for the module
     result = ft.simulate(scenario, seed=0)  # raises MassBalanceError on a leak
     kpis = result.kpis
     assert kpis["harvested_kg"] > 0
