@@ -31,8 +31,8 @@ def yaml_nodes(monkeypatch: pytest.MonkeyPatch) -> NodeBudget:
 def baseline_year_run() -> RunResult:
     """A year of the built-in baseline, seed 0, with its flow log (about 0.7 s).
 
-    Shared by the plotting, calibration and Little's-law tests, which would otherwise
-    each simulate this same run. The flow log does not change the run
+    Shared by the plotting, calibration, Little's-law and scenario-library tests, which
+    would otherwise each simulate this same run. The flow log does not change the run
     (``tests/property/test_invariants.py::test_flow_log_does_not_change_the_run``), so
     its KPIs are those of the plain run.
     """
