@@ -26,6 +26,7 @@ from fieldtotable.bench import (
     run_channel_study,
     write_study,
 )
+from fieldtotable.cli import bench as cli_bench
 from fieldtotable.cli.bench import add_bench_commands
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -153,7 +154,11 @@ def cli(*argv: str) -> Outcome:
     return Outcome(code, out.getvalue(), err.getvalue())
 
 
-def test_cli_quick_run_writes_the_tables(tmp_path: Path) -> None:
+def test_cli_quick_run_writes_the_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The command's wiring is under test, not the study: --quick over 5 days instead of
+    # 30 runs every configuration through the same code (the study's machinery is
+    # checked above, on the module's study).
+    monkeypatch.setattr(cli_bench, "QUICK_DAYS", 5)
     folder = tmp_path / "study"
     outcome = cli(
         "bench", "channels", "--quick", "--n", "1", "--executor", "serial", "--out", str(folder),

@@ -1,8 +1,11 @@
 """The command line, in-process (``main([...])``) and as ``python -m fieldtotable``.
 
-Each test of the command runs twice, once per way of calling it. Scenario files are
-copied into a temporary working directory and named relatively, so that the file
-part of every error line is known exactly.
+Every test of the command calls ``main`` in-process (a real process costs about half a
+second to start). What only a real process shows (the ``-m`` and console-script entry
+points, the exit status it hands to the shell, what reaches its stdout and stderr,
+their encoding, no traceback) is checked once per command family at the end of this
+module. Scenario files are copied into a temporary working directory and named
+relatively, so that the file part of every error line is known exactly.
 """
 
 from __future__ import annotations
@@ -58,14 +61,13 @@ class Outcome:
 Cli = Callable[..., Outcome]
 
 
-@pytest.fixture(params=["in-process", "subprocess"])
+@pytest.fixture
 def cli(
-    request: pytest.FixtureRequest,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> Cli:
-    """Run the command line in ``tmp_path``, which holds a copy of ``small.yaml``."""
+    """Run the command line in-process in ``tmp_path``, which holds a copy of ``small.yaml``."""
     (tmp_path / "small.yaml").write_text(SMALL_TEXT, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
 
@@ -76,21 +78,25 @@ def cli(
         assert isinstance(code, int)
         return Outcome(code, captured.out, captured.err)
 
-    def as_subprocess(*args: str) -> Outcome:
-        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-        done = subprocess.run(
-            [sys.executable, "-m", "fieldtotable", *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env=env,
-            cwd=tmp_path,
-            timeout=300,
-            check=False,
-        )
-        return Outcome(done.returncode, done.stdout, done.stderr)
+    return in_process
 
-    return in_process if request.param == "in-process" else as_subprocess
+
+def python_m(cwd: Path, *args: str, encoding: str = "utf-8") -> Outcome:
+    """Run ``python -m fieldtotable ARGS`` as a real process in ``cwd``.
+
+    Its standard streams are set to ``encoding`` and read back in it.
+    """
+    done = subprocess.run(
+        [sys.executable, "-m", "fieldtotable", *args],
+        capture_output=True,
+        text=True,
+        encoding=encoding,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
+    return Outcome(done.returncode, done.stdout, done.stderr)
 
 
 def write_variant(directory: Path, name: str, old: str, new: str, marker: str) -> int:
@@ -600,3 +606,126 @@ def test_help_of_new_commands(cli: Cli, args: list[str]) -> None:
     outcome = cli(*args)
     assert outcome.code == 0
     assert "usage: fieldtotable" in outcome.out
+
+
+# --- real processes: once per command family -------------------------------------------
+#
+# The tests above call ``main`` in-process. These start ``python -m fieldtotable`` for
+# what only a real process shows: the ``-m`` entry point, the exit status the shell
+# sees, what reaches the real stdout and stderr (and in which encoding), and that bad
+# input never ends in a traceback. ``test_console_script`` covers the installed script.
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """A working directory holding a copy of ``small.yaml``."""
+    (tmp_path / "small.yaml").write_text(SMALL_TEXT, encoding="utf-8")
+    return tmp_path
+
+
+def test_process_run(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outcome = python_m(workdir, "run", "small.yaml", "--days", "3", "--seed", "2", "--json")
+    assert outcome.code == 0, outcome.err
+    # stdout holds the JSON alone; the footer goes to stderr.
+    footer = FOOTER.match(outcome.err.rstrip("\n"))
+    assert footer is not None, outcome.err
+    assert footer["seed"] == "2"
+    data = json.loads(outcome.out)
+    assert main(["run", str(workdir / "small.yaml"), "--days", "3", "--seed", "2", "--json"]) == 0
+    in_process = json.loads(capsys.readouterr().out)
+    assert data.pop("wall_time_s") > 0
+    in_process.pop("wall_time_s")
+    assert data == in_process  # the same run, to the last digit
+
+
+def test_process_report(workdir: Path) -> None:
+    outcome = python_m(workdir, "report", "small.yaml", "--days", "2", "-o", "r.html")
+    assert outcome.code == 0, outcome.err
+    assert outcome.err == ""
+    assert "report written to r.html" in outcome.out
+    assert FOOTER.match(outcome.out.splitlines()[-1]), outcome.out
+    page = (workdir / "r.html").read_text(encoding="utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert "small test channel" in page
+
+
+def test_process_validate_writes_names_in_the_stream_encoding(workdir: Path) -> None:
+    text = SMALL_TEXT.replace("name: small test channel", "name: 松茸 → 上海")
+    (workdir / "cjk.yaml").write_text(text, encoding="utf-8")
+    as_utf8 = python_m(workdir, "validate", "cjk.yaml")
+    assert as_utf8.code == 0, as_utf8.err
+    assert as_utf8.out.startswith("OK: 松茸 → 上海 (2 products")
+    assert as_utf8.err == ""
+    # A stream that cannot encode the name gets escapes, not a UnicodeEncodeError.
+    as_ascii = python_m(workdir, "validate", "cjk.yaml", encoding="ascii")
+    assert as_ascii.code == 0, as_ascii.err
+    assert as_ascii.out.startswith("OK: \\u677e\\u8338 \\u2192 \\u4e0a\\u6d77 (2 products")
+    assert as_ascii.err == ""
+
+
+def test_process_show(workdir: Path) -> None:
+    outcome = python_m(workdir, "show", "small.yaml", "--set", "scale=2")
+    assert outcome.code == 0, outcome.err
+    assert outcome.err == ""
+    shown = fieldtotable.parse_scenario(outcome.out)
+    assert shown == load_scenario(workdir / "small.yaml").model_copy(update={"scale": 2.0})
+
+
+def test_process_schema(workdir: Path) -> None:
+    outcome = python_m(workdir, "schema")
+    assert outcome.code == 0, outcome.err
+    assert outcome.err == ""
+    assert outcome.out == json.dumps(fieldtotable.scenario.scenario_json_schema(), indent=2) + "\n"
+
+
+def test_process_experiment_command(workdir: Path) -> None:
+    outcome = python_m(
+        workdir, "replicate", "small.yaml", "-n", "2", "--days", "3", "--executor", "serial",
+        "--json",
+    )  # fmt: skip
+    assert outcome.code == 0, outcome.err
+    data = json.loads(outcome.out)
+    assert (data["n"], data["seed"]) == (2, 0)
+    assert len(data["values"]["sold_kg"]) == 2
+    assert re.fullmatch(r"seed 0 \| wall time [\d.]+ s\n", outcome.err), outcome.err
+
+
+def test_process_bench_bad_input(workdir: Path) -> None:
+    (workdir / "empty").mkdir()
+    outcome = python_m(
+        workdir, "bench", "channels", "--quick", "--executor", "serial", "--scenarios", "empty",
+        "--out", "study", "--quiet",
+    )  # fmt: skip
+    assert_clean_failure(outcome)
+    assert len(outcome.err_lines) == 1, outcome.err
+    assert outcome.err_lines[0].startswith("fieldtotable bench channels: error:")
+    assert not (workdir / "study" / "channels.md").exists()
+
+
+def test_process_help(workdir: Path) -> None:
+    # --help and --version leave through argparse's exit inside main: one process
+    # shows that path hands 0 to the shell (test_version checks --version's text).
+    usage = python_m(workdir, "--help")
+    assert (usage.code, usage.err) == (0, "")
+    assert usage.out.startswith("usage: fieldtotable")
+    for command in ("run", "report", "validate", "show", "schema", "replicate", "bench"):
+        assert command in usage.out
+
+
+def test_process_bad_input_exits_2_with_one_line_per_problem(workdir: Path) -> None:
+    # Problems in a scenario file: one located line each.
+    text = SMALL_TEXT.replace("    vehicle_capacity_kg: 15000\n", "    vehicle_capacity_kg: -5\n")
+    text = text.replace("    cold_room_kg: 20000\n", "    cold_room_kg: 0\n")
+    (workdir / "two.yaml").write_text(text, encoding="utf-8")
+    outcome = python_m(workdir, "validate", "two.yaml")
+    assert_clean_failure(outcome)
+    assert len(outcome.err_lines) == 2, outcome.err
+    for line in outcome.err_lines:
+        match = PROBLEM_LINE.match(line)
+        assert match is not None, line
+        assert match["file"] == "two.yaml"
+    # A usage error, refused by argparse inside main: one line.
+    outcome = python_m(workdir, "run", "small.yaml", "--days", "0")
+    assert_clean_failure(outcome)
+    assert len(outcome.err_lines) == 1, outcome.err
+    assert outcome.err_lines[0].startswith("fieldtotable run: error: argument --days")

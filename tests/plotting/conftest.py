@@ -11,7 +11,6 @@ from fieldtotable import (
     SweepResult,
     builtin_scenario,
     compare,
-    simulate,
     sweep,
 )
 
@@ -22,9 +21,9 @@ def baseline() -> Scenario:
 
 
 @pytest.fixture(scope="session")
-def run(baseline: Scenario) -> RunResult:
+def run(baseline_year_run: RunResult) -> RunResult:
     """A year of the baseline with its flow log (spoilage per place)."""
-    return simulate(baseline, seed=0, record_flows=True)
+    return baseline_year_run
 
 
 @pytest.fixture(scope="session")

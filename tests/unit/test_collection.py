@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import json
 from typing import Any
 
 import numpy as np
 import pytest
 import simpy
 
-from fieldtotable import parse_scenario, simulate
+from fieldtotable import simulate
 from fieldtotable.kinetics import Kinetics
 from fieldtotable.model.collection import CollectionPointProcess
 from fieldtotable.model.context import Calendar, Context
@@ -21,6 +19,7 @@ from fieldtotable.model.storage import Storage
 from fieldtotable.model.thermal import Ambient
 from fieldtotable.model.world import World
 from fieldtotable.scenario.schema import CollectionPoint
+from scenario_builders import build_scenario
 
 # Shelf life 10 d at 0 °C, Q10 = 2.
 KIN = Kinetics(10.0, 0.0, q10=2.0)
@@ -235,9 +234,7 @@ BASE: dict[str, Any] = {
 
 
 def test_daily_harvest_season_and_scale() -> None:
-    data = copy.deepcopy(BASE)
-    data["scale"] = 1.5
-    result = simulate(parse_scenario(json.dumps(data)), 0, record_flows=True)
+    result = simulate(build_scenario({"scale": 1.5}, base=BASE), 0, record_flows=True)
     assert result.flows is not None
     harvests = [(f.time_h, f.product, f.kg) for f in result.flows if f.kind == "harvest"]
     # q is out of season in February (days 2 and 3).
@@ -257,7 +254,7 @@ def test_daily_harvest_season_and_scale() -> None:
 
 
 def test_field_heat_on_the_way_to_the_collection_point() -> None:
-    world = World(parse_scenario(json.dumps(BASE)), 0)
+    world = World(build_scenario(base=BASE), 0)
     world.env.run(until=20.0)
     storage = world.storages["cp"]
     p_lot = storage.stock[0][0]
@@ -270,11 +267,8 @@ def test_field_heat_on_the_way_to_the_collection_point() -> None:
 
 
 def test_shelf_life_variability_samples_lot_limits() -> None:
-    data = copy.deepcopy(BASE)
-    data["horizon_days"] = 200
-    data["start_date"] = "2023-03-01"
-    data["products"]["p"]["shelf_life_cv"] = 0.3
-    world = World(parse_scenario(json.dumps(data)), 3, record_flows=True)
+    changes = {"horizon_days": 200, "start_date": "2023-03-01", "products.p.shelf_life_cv": 0.3}
+    world = World(build_scenario(changes, base=BASE), 3, record_flows=True)
     limits: list[float] = []
     original = world.context.new_lot
 

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from fieldtotable.scenario import builtin_scenario, dump_scenario, scenario_json_schema
+from scenario_builders import scenario_data
 
 ROOT = Path(__file__).resolve().parents[2]
 REPO_COPY = ROOT / "schema" / "scenario.schema.json"
@@ -112,23 +113,6 @@ def test_small_test_scenario_and_show_output_validate(
 # --- what the schema accepts and refuses ------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def small_data() -> dict[str, Any]:
-    data = yaml.safe_load((ROOT / "tests" / "data" / "small.yaml").read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
-
-
-def edited(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    copy: dict[str, Any] = json.loads(json.dumps(data, default=str))
-    *parents, last = path.split(".")
-    node: Any = copy
-    for key in parents:
-        node = node[key]
-    node[last] = value
-    return copy
-
-
 @pytest.mark.parametrize(
     ("path", "value"),
     [
@@ -146,10 +130,8 @@ def edited(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         ),
     ],
 )
-def test_accepted(
-    validator: jsonschema.Draft202012Validator, small_data: dict[str, Any], path: str, value: Any
-) -> None:
-    assert errors(validator, edited(small_data, path, value)) == []
+def test_accepted(validator: jsonschema.Draft202012Validator, path: str, value: Any) -> None:
+    assert errors(validator, scenario_data({path: value})) == []
 
 
 @pytest.mark.parametrize(
@@ -165,15 +147,11 @@ def test_accepted(
         ("markets.store.issuing", "RANDOM"),
     ],
 )
-def test_refused(
-    validator: jsonschema.Draft202012Validator, small_data: dict[str, Any], path: str, value: Any
-) -> None:
-    assert errors(validator, edited(small_data, path, value))
+def test_refused(validator: jsonschema.Draft202012Validator, path: str, value: Any) -> None:
+    assert errors(validator, scenario_data({path: value}))
 
 
-def test_a_variant_needs_only_what_changes(
-    validator: jsonschema.Draft202012Validator, small_data: dict[str, Any]
-) -> None:
+def test_a_variant_needs_only_what_changes(validator: jsonschema.Draft202012Validator) -> None:
     variant = {
         "extends": "baseline_2023.yaml",
         "scale": 2,
@@ -187,4 +165,4 @@ def test_a_variant_needs_only_what_changes(
     without = {key: value for key, value in variant.items() if key != "extends"}
     assert errors(validator, without)  # not a variant: name, products, ... are required
     # A complete scenario may extend another one too.
-    assert errors(validator, {**small_data, "extends": "base.yaml"}) == []
+    assert errors(validator, scenario_data({"extends": "base.yaml"})) == []

@@ -4,7 +4,6 @@ per-product grading, pre-cooling by temperature class, CO2 per vehicle-km, class
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
@@ -13,8 +12,8 @@ from fieldtotable import ScenarioError, simulate
 from fieldtotable.model.routing import routing_table
 from fieldtotable.model.transport import merge_intervals
 from fieldtotable.model.world import World
-from fieldtotable.scenario.loader import validate_scenario_data
 from fieldtotable.scenario.schema import Scenario
+from scenario_builders import build_scenario
 
 PRODUCT = {
     "temperature_class": "chilled",
@@ -82,19 +81,13 @@ BASE: dict[str, Any] = {
 }
 
 
-def scenario(**changes: Any) -> Scenario:
-    data = copy.deepcopy(BASE)
-    for path, value in changes.items():
-        target = data
-        *parents, last = path.split("__")
-        for key in parents:
-            target = target[key]
-        target[last] = value
-    return validate_scenario_data(data)
+def scenario(changes: dict[str, Any] | None = None) -> Scenario:
+    """``BASE`` with dotted-path changes (see ``tests/scenario_builders.py``)."""
+    return build_scenario(changes, base=BASE)
 
 
 def test_leg_products_restrict_routing() -> None:
-    table = routing_table(scenario(legs__air__products=["fresh"]))
+    table = routing_table(scenario({"legs.air.products": ["fresh"]}))
     assert table[1]["cp"] == {"fresh": "air", "frozen": "road"}
     table = routing_table(scenario())
     assert table[1]["cp"] == {"fresh": "air", "frozen": "air"}  # fastest for both
@@ -102,15 +95,12 @@ def test_leg_products_restrict_routing() -> None:
 
 def test_leg_products_must_name_known_products() -> None:
     with pytest.raises(ScenarioError, match=r"legs\.air\.products\[0\]: unknown product"):
-        scenario(legs__air__products=["bogus"])
+        scenario({"legs.air.products": ["bogus"]})
 
 
 def test_product_no_leg_carries_is_reported() -> None:
-    data = copy.deepcopy(BASE)
-    data["legs"]["road"]["products"] = ["fresh"]
-    data["legs"]["air"]["products"] = ["fresh"]
     with pytest.raises(ScenarioError, match=r"'frozen' cannot reach any market"):
-        validate_scenario_data(data)
+        scenario({"legs.road.products": ["fresh"], "legs.air.products": ["fresh"]})
 
 
 def test_merge_intervals_unions_overlaps() -> None:
@@ -122,8 +112,8 @@ def test_merge_intervals_unions_overlaps() -> None:
 def test_several_closure_processes_merge() -> None:
     snow = {"per_year": 200, "months": [1], "duration_h": 5}
     slides = {"per_year": 200, "months": [1], "duration_h": 7}
-    one = World(scenario(legs__road__closures=snow), 1)
-    both = World(scenario(legs__road__closures=[snow, slides]), 1)
+    one = World(scenario({"legs.road.closures": snow}), 1)
+    both = World(scenario({"legs.road.closures": [snow, slides]}), 1)
     first = one.legs["road"].closures
     merged = both.legs["road"].closures
     assert first  # the first process keeps its stream: same intervals inside the union
@@ -134,7 +124,7 @@ def test_several_closure_processes_merge() -> None:
 
 def test_grading_per_product_and_precooling_by_class() -> None:
     result = simulate(
-        scenario(collection_points__cp__grading_reject_fraction={"fresh": 0.1}),
+        scenario({"collection_points.cp.grading_reject_fraction": {"fresh": 0.1}}),
         0,
         record_flows=True,
     )
@@ -148,27 +138,28 @@ def test_grading_per_product_and_precooling_by_class() -> None:
 
 
 def test_co2_per_vehicle_km_adds_to_tonne_km() -> None:
-    result = simulate(scenario(legs__air__co2_kg_per_km=2.0, legs__air__co2_kg_per_tonne_km=1.0))
+    result = simulate(
+        scenario({"legs.air.co2_kg_per_km": 2.0, "legs.air.co2_kg_per_tonne_km": 1.0})
+    )
     air = result.by_leg["air"]
     assert air["trips"] > 0
     assert air["co2_kg"] == pytest.approx(air["trips"] * 100 * 2.0 + air["tonne_km"] * 1.0)
 
 
 def test_class_chambers_hold_frozen_goods_frozen() -> None:
-    world = World(scenario(collection_points__cp__class_setpoints_c={"frozen": -18}), 0)
+    world = World(scenario({"collection_points.cp.class_setpoints_c": {"frozen": -18}}), 0)
     storage = world.storages["cp"]
     temps = [environment.temp_c for environment in storage.cold_for]
     assert temps == [0, -18]
 
 
 def test_by_market_splits_demand_and_sales_per_market() -> None:
-    data = copy.deepcopy(BASE)
-    data["markets"]["online"] = {
+    online = {
         "kind": "orders",
         "supplied_by": "dc",
         "orders": {"fresh": {"every_days": 1, "kg": 1000}},  # far more than supply
     }
-    result = simulate(validate_scenario_data(data), 0)
+    result = simulate(scenario({"markets.online": online}), 0)
     markets = result.by_market
     assert set(markets) == {"buyers", "online"}
     for key in ("demand_kg", "sold_kg", "lost_sales_kg", "sold_value_cny"):

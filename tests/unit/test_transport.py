@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import copy
 import itertools
-import json
 from typing import Any
 
 import numpy as np
 import pytest
 
-from fieldtotable import parse_scenario, simulate
+from fieldtotable import simulate
 from fieldtotable.model.context import stream
 from fieldtotable.model.ledger import Flow
 from fieldtotable.model.lot import Lot
 from fieldtotable.model.transport import closed_hours, open_after, sample_closures, travel_end
 from fieldtotable.model.world import World
 from fieldtotable.scenario.schema import Closures, Scenario
+from scenario_builders import build_scenario
 
 # Shelf life 10 d at 0 °C, Q10 = 2: 1/240 per hour at 0 °C.
 R_COLD = 1 / 240
@@ -72,12 +71,8 @@ BASE: dict[str, Any] = {
 def scenario(
     *, leg: dict[str, Any] | None = None, top: dict[str, Any] | None = None, **sections: Any
 ) -> Scenario:
-    data = copy.deepcopy(BASE)
-    data["legs"]["road"].update(leg or {})
-    data.update(top or {})
-    for key, value in sections.items():
-        data[key] = value
-    return parse_scenario(json.dumps(data))
+    changes = {f"legs.road.{key}": value for key, value in (leg or {}).items()}
+    return build_scenario({**changes, **(top or {}), **sections}, base=BASE)
 
 
 def flows(s: Scenario, kind: str, seed: int = 0) -> list[Flow]:
@@ -452,15 +447,16 @@ FAILURE_CLIMATE = {
 
 
 def failure_world(failure: dict[str, Any] | None, seed: int) -> tuple[World, dict[int, float]]:
-    data = copy.deepcopy(BASE)
-    data["climate"] = FAILURE_CLIMATE
-    data["sources"]["s"]["region"] = "hills"
-    data["collection_points"]["cp"]["region"] = "hills"
-    data["hubs"]["dc"]["region"] = "city"
-    data["legs"]["road"]["transit_time_h"] = {"dist": "uniform", "low": 10, "high": 30}
-    data["legs"]["road"]["reefer_failure"] = failure
-    data["horizon_days"] = 2
-    world = World(parse_scenario(json.dumps(data)), seed)
+    changes = {
+        "climate": FAILURE_CLIMATE,
+        "sources.s.region": "hills",
+        "collection_points.cp.region": "hills",
+        "hubs.dc.region": "city",
+        "legs.road.transit_time_h": {"dist": "uniform", "low": 10, "high": 30},
+        "legs.road.reefer_failure": failure,
+        "horizon_days": 2,
+    }
+    world = World(build_scenario(changes, base=BASE), seed)
     consumed: dict[int, float] = {}
     road = world.legs["road"]
     deliver = road.deliver

@@ -71,6 +71,8 @@ def test_station_matches_erlang_c(servers: int, measure: str) -> None:
 
 
 def test_more_units_wait_less() -> None:
-    one = np.mean([simulate_station(1, 0.7, seed).mean_wait_h for seed in range(3)])
+    # One unit at service mean 0.7 h is the station of replications(1): reuse seeds 0-2.
+    assert UTILISATION * 1 / ARRIVAL_RATE_PER_H == 0.7
+    one = np.mean([run.mean_wait_h for run in replications(1)[:3]])
     two = np.mean([simulate_station(2, 0.7, seed).mean_wait_h for seed in range(3)])
     assert two < one / 3  # M/M/2 at rho = 0.35 waits far less than M/M/1 at 0.7
