@@ -141,15 +141,6 @@ def test_a_leak_fails_the_run(
     assert difference == pytest.approx(leaks[0], abs=2e-6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "a defect in src: Ledger.check_mass_balance raises when abs(harvested - accounted) > "
-        "tolerance, which is False for NaN, so a NaN kg passes the check. Once that is fixed "
-        "this test passes, and strict=True makes that fail: remove this mark then"
-    ),
-)
 @pytest.mark.parametrize("where", ["a live lot's kg", "a day's sold kg"])
 def test_a_nan_fails_the_run(
     scenario: Scenario, monkeypatch: pytest.MonkeyPatch, where: str

@@ -301,7 +301,8 @@ class Ledger:
         """Raise :class:`MassBalanceError` unless every kg harvested is accounted for.
 
         ``harvested = rejected + refused + spoiled + sold + in_system`` over the whole
-        horizon (``refused`` is zero unless a storage is set to ``on_full: refuse``).
+        horizon (``refused`` is zero unless a storage is set to ``on_full: refuse``). A
+        NaN or an infinity in any of them fails the check.
         """
         arrays = self.arrays()
         harvested = float(arrays["harvested"].sum())
@@ -312,7 +313,8 @@ class Ledger:
             + float(arrays["sold"].sum())
             + in_system_kg
         )
-        if abs(harvested - accounted) > rtol * max(harvested, 1.0):
+        # Written so that a NaN (which compares False with everything) fails it too.
+        if not abs(harvested - accounted) <= rtol * max(harvested, 1.0):
             raise MassBalanceError(
                 f"mass balance violated: harvested {harvested:.6f} kg but rejected + refused"
                 f" + spoiled + sold + in system = {accounted:.6f} kg"
