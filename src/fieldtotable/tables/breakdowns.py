@@ -8,14 +8,13 @@ module knowing it. Text and HTML tables share the cells.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from fieldtotable.results.fields import section
 from fieldtotable.results.run import RunResult
 from fieldtotable.scenario.nodes import places
-from fieldtotable.tables.format import display_unit, format_number, format_table
+from fieldtotable.tables.format import display_unit, format_number, format_table, share
 
 if TYPE_CHECKING:
     from fieldtotable.scenario.schema import Scenario
@@ -61,12 +60,6 @@ def breakdown_columns(
     return columns
 
 
-def _ratio(numerator: float | None, denominator: float | None) -> float:
-    if numerator is None or denominator is None or not denominator > 0:
-        return math.nan
-    return numerator / denominator
-
-
 def node_kind_label(node_id: str, scenario: Scenario | None) -> str:
     """Return the kind of a place in words (``collection point``, ``hub``, ...).
 
@@ -100,7 +93,7 @@ def _cell(values: Mapping[str, float], key: str, unit: str) -> str:
 
 
 def _capacity_share(values: Mapping[str, float]) -> float:
-    return _ratio(values.get("peak_stock_kg"), values.get("capacity_kg"))
+    return share(values.get("peak_stock_kg"), values.get("capacity_kg"))
 
 
 def node_rows(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from fieldtotable.results.paths import kpi_unit
 
-__all__ = ["MISSING", "display_unit", "format_number", "format_table", "text_width"]
+__all__ = ["MISSING", "display_unit", "format_number", "format_table", "share", "text_width"]
 
 MISSING = "n/a"
 """Shown for a value that is undefined (NaN, e.g. a rate over zero kg) or absent."""
@@ -50,6 +50,24 @@ def display_unit(key: str, unit: str | None = None) -> str:
     if unit in {"1", "fraction"}:
         return "%" if _is_rate(key, unit) else "count"
     return unit
+
+
+def share(part: float | None, whole: float | None) -> float:
+    """Return ``part / whole`` for a table's percentage column (NaN over nothing).
+
+    Parameters
+    ----------
+    part, whole
+        The two numbers; ``None`` when absent.
+
+    Returns
+    -------
+    float
+        The ratio, or NaN when either is absent or ``whole`` is not positive.
+    """
+    if part is None or whole is None or not whole > 0:
+        return math.nan
+    return part / whole
 
 
 def format_number(value: float | None, unit: str) -> str:

@@ -13,13 +13,12 @@ about the channel beyond simple ratios of numbers already in the result::
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from fieldtotable.results.fields import KPIS
 from fieldtotable.results.run import RunResult
 from fieldtotable.tables.breakdowns import format_by_market, format_by_node
-from fieldtotable.tables.format import display_unit, format_number, format_table
+from fieldtotable.tables.format import display_unit, format_number, format_table, share
 
 if TYPE_CHECKING:
     from fieldtotable.scenario.schema import Scenario
@@ -31,12 +30,6 @@ __all__ = [
     "format_spoilage_by_stage",
     "format_totals",
 ]
-
-
-def _ratio(numerator: float | None, denominator: float | None) -> float:
-    if numerator is None or denominator is None or not denominator > 0:
-        return math.nan
-    return numerator / denominator
 
 
 def _section(title: str, body: str) -> str:
@@ -88,8 +81,8 @@ def format_spoilage_by_stage(result: RunResult) -> str:
         [
             stage,
             format_number(kg, "kg"),
-            format_number(_ratio(kg, harvested), "%"),
-            format_number(_ratio(kg, total), "%"),
+            format_number(share(kg, harvested), "%"),
+            format_number(share(kg, total), "%"),
         ]
         for stage, kg in result.spoiled_kg_by_stage.items()
     ]
@@ -98,8 +91,8 @@ def format_spoilage_by_stage(result: RunResult) -> str:
             [
                 "total",
                 format_number(total, "kg"),
-                format_number(_ratio(total, harvested), "%"),
-                format_number(_ratio(total, total), "%"),
+                format_number(share(total, harvested), "%"),
+                format_number(share(total, total), "%"),
             ]
         )
     return format_table(["stage", "spoiled\nkg", "of harvested\n%", "of spoiled\n%"], rows)
