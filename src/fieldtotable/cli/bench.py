@@ -32,7 +32,7 @@ from typing import Any, TextIO
 
 from fieldtotable.bench import DEFAULT_N, run_channel_study, write_study
 from fieldtotable.bench.report import format_study
-from fieldtotable.cli.options import EXIT_BAD_INPUT, EXIT_OK, EXIT_RUNS_FAILED, PROG, whole_number
+from fieldtotable.cli.options import EXIT_BAD_INPUT, EXIT_OK, PROG, report_failed_runs, whole_number
 from fieldtotable.errors import FieldToTableError, ScenarioError
 from fieldtotable.experiment import EXECUTORS, RunFailedError
 
@@ -138,11 +138,7 @@ def _channels(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             progress=False if args.quiet else err,
         )
     except RunFailedError as exc:
-        for line in str(exc).splitlines():
-            print(f"{command}: {line.strip()}", file=err)
-        print(f"{command}: traceback of the first failure:", file=err)
-        print(exc.failures[0].traceback.rstrip(), file=err)
-        return EXIT_RUNS_FAILED
+        return report_failed_runs(command, exc, err)
     except ScenarioError:
         raise
     except FieldToTableError as exc:

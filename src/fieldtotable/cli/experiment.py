@@ -36,8 +36,8 @@ from fieldtotable.cli.options import (
     DEFAULT_SCENARIO,
     EXIT_BAD_INPUT,
     EXIT_OK,
-    EXIT_RUNS_FAILED,
     PROG,
+    report_failed_runs,
     whole_number,
 )
 from fieldtotable.cli.outputs import (
@@ -294,11 +294,7 @@ def _guard(handler: Handler) -> Handler:
         try:
             return handler(args, out, err)
         except RunFailedError as exc:
-            for line in str(exc).splitlines():
-                print(f"{command}: {line.strip()}", file=err)
-            print(f"{command}: traceback of the first failure:", file=err)
-            print(exc.failures[0].traceback.rstrip(), file=err)
-            return EXIT_RUNS_FAILED
+            return report_failed_runs(command, exc, err)
         except (ExperimentError, _OptionError, OutputError) as exc:
             print(f"{command}: error: {exc}", file=err)
             return EXIT_BAD_INPUT

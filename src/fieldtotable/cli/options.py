@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import TextIO
+
+from fieldtotable.experiment.errors import RunFailedError
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -20,6 +23,7 @@ __all__ = [
     "BadOptionError",
     "add_replication",
     "add_set",
+    "report_failed_runs",
     "whole_number",
 ]
 
@@ -117,3 +121,27 @@ def add_replication(parser: argparse.ArgumentParser) -> None:
             "SeedSequence(seed).spawn()[I]), i.e. rerun one run of replicate, compare or sweep"
         ),
     )
+
+
+def report_failed_runs(command: str, error: RunFailedError, err: TextIO) -> int:
+    """Print one line per failed run and the first failure's traceback.
+
+    Parameters
+    ----------
+    command
+        The command as it names itself (``fieldtotable sweep``).
+    error
+        The experiment's failed runs.
+    err
+        Where to print.
+
+    Returns
+    -------
+    int
+        :data:`EXIT_RUNS_FAILED`.
+    """
+    for line in str(error).splitlines():
+        print(f"{command}: {line.strip()}", file=err)
+    print(f"{command}: traceback of the first failure:", file=err)
+    print(error.failures[0].traceback.rstrip(), file=err)
+    return EXIT_RUNS_FAILED

@@ -123,8 +123,10 @@ def node_rows(
         if key == "capacity_kg":
             headers.append("peak/capacity\n%")
     rows: list[list[str]] = []
+    kinds = {} if scenario is None else places(scenario)
     for node_id, values in result.by_node.items():
-        row = [node_id, node_kind_label(node_id, scenario)]
+        found = kinds.get(node_id)
+        row = [node_id, "" if found is None else found[0].label]
         for key, _, unit in columns:
             row.append(_cell(values, key, unit))
             if key == "capacity_kg":
