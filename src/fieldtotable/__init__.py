@@ -34,6 +34,7 @@ from fieldtotable.scenario import (
     builtin_scenario,
     builtin_scenario_names,
     load_scenario,
+    open_scenario,
     parse_scenario,
 )
 from fieldtotable.simulation import simulate
@@ -55,6 +56,7 @@ __all__ = [
     "builtin_scenario_names",
     "compare",
     "load_scenario",
+    "open_scenario",
     "parse_scenario",
     "replicate",
     "simulate",

@@ -191,5 +191,5 @@ def test_an_installed_wheel_finds_the_scenario_library_it_ships(
     library = tmp_path / "site-packages" / "fieldtotable" / "scenario"
     shutil.copytree(REPO / "scenarios", library / "library")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("fieldtotable.bench.variants.resources.files", lambda _package: library)
+    monkeypatch.setattr("fieldtotable.scenario.builtin.resources.files", lambda _package: library)
     assert find_scenarios_dir() == library / "library"

@@ -359,7 +359,7 @@ def test_help(cli: Cli, args: list[str]) -> None:
 @pytest.fixture
 def baseline_available() -> None:
     if "baseline" not in builtin_scenario_names():
-        pytest.skip("src/fieldtotable/scenario/data/baseline.yaml is not written yet")
+        pytest.skip("scenarios/baseline.yaml is not in this checkout")
 
 
 @pytest.mark.usefixtures("baseline_available")

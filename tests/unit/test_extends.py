@@ -254,7 +254,7 @@ def test_builtin_extends_resolve_in_the_package_data(
     write(data, "nested/triple.yaml", "extends: ../double.yaml\nscale: 3\n")
     write(data, "escape.yaml", "extends: ../outside.yaml\n")
     write(tmp_path, "outside.yaml", SMALL_TEXT)
-    monkeypatch.setattr(loader_module, "_builtin_dir", lambda: data)
+    monkeypatch.setattr(loader_module, "library_root", lambda: data)
     assert builtin_scenario("double").scale == 2
     assert builtin_scenario("double").name == "double"
     source = BuiltinSource(data, "nested/triple.yaml")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import pathlib
 import statistics
-from importlib import resources
 
 import pytest
 
@@ -114,14 +113,10 @@ def test_only_matsutake_flies(baseline: ft.Scenario, baseline_year_run: ft.RunRe
     assert result.by_leg["shangrila_shanghai_air"]["kg_carried"] > 0
 
 
-def test_package_and_user_copies_are_identical() -> None:
-    """Byte-identical but for the first line: each names the JSON schema by its own path."""
-    package_copy = resources.files("fieldtotable.scenario").joinpath("data/baseline.yaml")
-    user_first, _, user_rest = USER_COPY.read_bytes().partition(b"\n")
-    package_first, _, package_rest = package_copy.read_bytes().partition(b"\n")
-    assert user_rest == package_rest
-    assert user_first == b"# yaml-language-server: $schema=../schema/scenario.schema.json"
-    assert package_first == b"# yaml-language-server: $schema=../../schema/scenario.schema.json"
+def test_builtin_baseline_is_the_2023_file(baseline: ft.Scenario) -> None:
+    """One copy of the 2023 channel: ``baseline`` is ``scenarios/baseline_2023.yaml``."""
+    assert baseline == ft.load_scenario(USER_COPY)
+    assert baseline == ft.builtin_scenario("baseline_2023")
 
 
 def test_seed_0_sold_value_matches_2023_purchases(runs: list[ft.RunResult]) -> None:

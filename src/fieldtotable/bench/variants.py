@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from fieldtotable.errors import FieldToTableError
 from fieldtotable.scenario import Scenario, apply_overrides, load_scenario
+from fieldtotable.scenario.builtin import library_root
 
 __all__ = [
     "ISSUING",
@@ -115,9 +115,9 @@ def find_scenarios_dir(scenarios_dir: str | os.PathLike[str] | None = None) -> P
     Parameters
     ----------
     scenarios_dir
-        The folder; when ``None``, ``./scenarios``, then the scenario library installed
-        with the package (a wheel), then the ``scenarios`` folder of the source
-        checkout this package is installed from (an editable install).
+        The folder; when ``None``, ``./scenarios``, then the built-in scenario library
+        (:func:`fieldtotable.scenario.builtin.library_root`: the one installed with a
+        wheel, or the ``scenarios`` folder of the source checkout).
 
     Returns
     -------
@@ -132,11 +132,7 @@ def find_scenarios_dir(scenarios_dir: str | os.PathLike[str] | None = None) -> P
     if scenarios_dir is not None:
         candidates = [Path(scenarios_dir)]
     else:
-        candidates = [
-            Path.cwd() / "scenarios",
-            Path(str(resources.files("fieldtotable.scenario").joinpath("library"))),
-            Path(__file__).resolve().parents[3] / "scenarios",
-        ]
+        candidates = [Path.cwd() / "scenarios", Path(str(library_root()))]
     for folder in candidates:
         if (folder / _BASELINE_FILE).is_file():
             return folder

@@ -25,7 +25,9 @@ it came from, so a problem in a value inherited from a parent is reported at the
 parent's line (``baseline.yaml:42: legs.a.fleet: must be >= 1``).
 
 Files on disk resolve ``extends`` relative to their own folder; the scenarios
-shipped with the package resolve it inside the package data folder.
+shipped with the package resolve it inside the library folder. Where no such file
+exists, ``extends`` names a built-in scenario (``extends: baseline``, or
+``scale_5x.yaml``; :mod:`fieldtotable.scenario.builtin`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,12 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 from fieldtotable.errors import Problem, ScenarioError
+from fieldtotable.scenario.builtin import (
+    builtin_file,
+    library_names,
+    library_root,
+    unknown_scenario_message,
+)
 from fieldtotable.scenario.yaml_loader import MAX_BYTES, Path, format_path, parse_yaml
 
 __all__ = [
@@ -140,10 +148,8 @@ class FileSource(ScenarioSource):
         self.key = os.path.realpath(name)
 
     def parent(self, ref: str) -> ScenarioSource:
-        """Resolve ``ref`` relative to this file's folder."""
-        if os.path.isabs(ref):
-            return FileSource(ref)
-        return FileSource(os.path.normpath(os.path.join(os.path.dirname(self.name), ref)))
+        """Resolve ``ref`` relative to this file's folder, else as a built-in name."""
+        return _file_or_builtin(os.path.dirname(self.name), ref)
 
     def read(self) -> str:
         """Read the file."""
@@ -166,9 +172,7 @@ class TextSource(ScenarioSource):
 
     def parent(self, ref: str) -> ScenarioSource:
         """Resolve ``ref`` relative to the folder of ``name`` (or the current one)."""
-        if os.path.isabs(ref):
-            return FileSource(ref)
-        return FileSource(os.path.normpath(os.path.join(self._folder, ref)))
+        return _file_or_builtin(self._folder, ref)
 
     def read(self) -> str:
         """Return the text given."""
@@ -189,7 +193,13 @@ class BuiltinSource(ScenarioSource):
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(self.relative), ref))
         if posixpath.isabs(ref) or joined == ".." or joined.startswith("../"):
             raise UnreadableError("a built-in scenario can only extend another built-in one")
-        return BuiltinSource(self.root, joined)
+        if self.root.joinpath(*joined.split("/")).is_file():
+            return BuiltinSource(self.root, joined)
+        names = library_names(self.root)
+        found = builtin_file(ref, names)
+        if found is None:
+            raise UnreadableError(unknown_scenario_message(ref, names))
+        return BuiltinSource(self.root, found)
 
     def read(self) -> str:
         """Read the packaged file."""
@@ -200,6 +210,17 @@ class BuiltinSource(ScenarioSource):
             return entry.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:  # pragma: no cover - package damage
             raise UnreadableError(f"cannot read: {exc}") from None
+
+
+def _file_or_builtin(folder: str, ref: str) -> ScenarioSource:
+    """Return the file ``ref`` relative to ``folder`` if it exists, else the built-in one."""
+    path = ref if os.path.isabs(ref) else os.path.normpath(os.path.join(folder, ref))
+    if os.path.lexists(path):
+        return FileSource(path)
+    found = builtin_file(ref)
+    if found is None:
+        raise UnreadableError(unknown_scenario_message(ref))
+    return BuiltinSource(library_root(), found)
 
 
 @dataclass

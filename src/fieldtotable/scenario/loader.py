@@ -14,13 +14,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from importlib import resources
-from importlib.resources.abc import Traversable
 from typing import Any
 
 from pydantic import ValidationError
 
 from fieldtotable.errors import Problem, ScenarioError
+from fieldtotable.scenario.builtin import (
+    SUFFIX,
+    builtin_file,
+    describe_text,
+    did_you_mean,
+    library_names,
+    library_root,
+    unknown_scenario_message,
+)
 from fieldtotable.scenario.extends import (
     BuiltinSource,
     FileSource,
@@ -36,14 +43,13 @@ from fieldtotable.scenario.yaml_loader import LineMap, Path, format_path, line_f
 
 __all__ = [
     "builtin_scenario",
+    "builtin_scenario_descriptions",
     "builtin_scenario_names",
     "load_scenario",
+    "open_scenario",
     "parse_scenario",
     "validate_scenario_data",
 ]
-
-_BUILTIN_PACKAGE = "fieldtotable.scenario"
-_BUILTIN_DIR = "data"
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -156,16 +162,26 @@ def builtin_scenario_names() -> list[str]:
     Returns
     -------
     list of str
-        Sorted names, usable with :func:`builtin_scenario`.
+        Sorted names, usable with :func:`builtin_scenario` (the file names of the
+        repository's ``scenarios/`` folder without ``.yaml``).
     """
-    folder = _builtin_dir()
-    if not folder.is_dir():
-        return []
-    return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml") and entry.is_file()
-    )
+    return library_names()
+
+
+def builtin_scenario_descriptions() -> dict[str, str]:
+    """Return each built-in scenario's one-line description.
+
+    Returns
+    -------
+    dict
+        Name -> the first sentence of the file's leading comment (else of its
+        ``description``), sorted by name.
+    """
+    root = library_root()
+    return {
+        name: describe_text(root.joinpath(f"{name}{SUFFIX}").read_text(encoding="utf-8-sig"))
+        for name in library_names(root)
+    }
 
 
 def builtin_scenario(name: str = "baseline") -> Scenario:
@@ -184,18 +200,50 @@ def builtin_scenario(name: str = "baseline") -> Scenario:
     Raises
     ------
     ScenarioError
-        If no built-in scenario has that name (the message lists those available).
+        If no built-in scenario has that name (the message suggests the closest
+        names, or lists those available).
     """
-    names = builtin_scenario_names()
+    root = library_root()
+    names = library_names(root)
     if name not in names:
-        available = ", ".join(names) if names else "none"
-        raise ScenarioError.single(f"no built-in scenario {name!r} (available: {available})")
-    source = BuiltinSource(_builtin_dir(), f"{name}.yaml")
+        hint = did_you_mean(name, names)
+        available = hint or f" (available: {', '.join(names) if names else 'none'})"
+        raise ScenarioError.single(f"no built-in scenario {name!r}{available}")
+    source = BuiltinSource(root, f"{name}{SUFFIX}")
     return _load(source.read(), source)
 
 
-def _builtin_dir() -> Traversable:
-    return resources.files(_BUILTIN_PACKAGE).joinpath(_BUILTIN_DIR)
+def open_scenario(ref: str | os.PathLike[str]) -> Scenario:
+    """Load a scenario file, or a built-in scenario by name.
+
+    An existing path wins; otherwise ``ref`` names a built-in scenario
+    (``scale_5x``, or ``scale_5x.yaml``); otherwise the error suggests the closest
+    built-in names. The command line reads every ``SCENARIO`` argument this way.
+
+    Parameters
+    ----------
+    ref
+        A path, or one of :func:`builtin_scenario_names`.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ScenarioError
+        If ``ref`` is neither (``scale_5: no such file, and no built-in scenario
+        of that name (did you mean scale_5x?)``), or with every problem of the
+        scenario.
+    """
+    text = os.fspath(ref)
+    if os.path.lexists(text):
+        return load_scenario(text)
+    found = builtin_file(text)
+    if found is None:
+        raise ScenarioError.single(unknown_scenario_message(text), file=text)
+    return builtin_scenario(found.removesuffix(SUFFIX))
 
 
 def _load(text: str, source: ScenarioSource) -> Scenario:
