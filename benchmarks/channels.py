@@ -2,14 +2,16 @@
 
 Usage (the same options as ``fieldtotable bench channels``)::
 
-    python benchmarks/channels.py [--n 30] [--out bench-channels] [--quick] [--workers 2]
+    python benchmarks/channels.py [-n 30] [--out bench-channels] [--store DIR] [--quick]
+                                  [--workers 2]
 
 Scale 1x, 2x, 5x, 10x of 2023 x {road (2023 dispatch), road full truckload, rail for
 the long leg, air for matsutake} x {FIFO, FEFO}, every configuration with the same
 replications and random streams. Writes ``channels.md``, ``channels.csv``,
 ``capacity.csv`` and ``channels.png`` to ``--out`` and prints the tables. The study
 itself lives in :mod:`fieldtotable.bench`; this script only calls it. Run it from
-the repository root (it reads ``scenarios/``) or give ``--scenarios DIR``.
+the repository root (it reads ``scenarios/``, else the installed scenario library) or
+give ``--scenarios DIR``.
 """
 
 from __future__ import annotations

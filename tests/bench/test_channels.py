@@ -161,7 +161,7 @@ def test_cli_quick_run_writes_the_tables(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(cli_bench, "QUICK_DAYS", 5)
     folder = tmp_path / "study"
     outcome = cli(
-        "bench", "channels", "--quick", "--n", "1", "--executor", "serial", "--out", str(folder),
+        "bench", "channels", "--quick", "-n", "1", "--executor", "serial", "--out", str(folder),
         "--scenarios", str(SCENARIOS), "--quiet",
     )  # fmt: skip
     assert outcome.code == 0, outcome.err

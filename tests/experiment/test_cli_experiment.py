@@ -132,7 +132,7 @@ def test_compare_needs_two_scenarios(files: Path) -> None:
 def test_sweep_with_a_grid_and_an_output_directory(files: Path) -> None:
     outcome = cli(
         "sweep", "small.yaml", "--grid", "legs.cp_shanghai.fleet=1,3", "--grid",
-        "legs.cp_shanghai.dispatch.departures_h=[18],[6, 18]", "-n", "2", "--out", "runs",
+        "legs.cp_shanghai.dispatch.departures_h=[18],[6, 18]", "-n", "2", "--store", "runs",
         *FAST,
     )  # fmt: skip
     assert outcome.code == 0, outcome.err
@@ -145,7 +145,7 @@ def test_sweep_with_a_grid_and_an_output_directory(files: Path) -> None:
     assert lines[-1].endswith("| runs in runs")
     assert len(list((files / "runs").glob("runs/*/*.json"))) == 8
     again = cli("sweep", "small.yaml", "--grid", "legs.cp_shanghai.fleet=1,3", "-n", "2",
-                "--out", "runs", *FAST)  # fmt: skip
+                "--store", "runs", *FAST)  # fmt: skip
     assert again.code == 2
     assert again.err.startswith("fieldtotable sweep: error: runs holds the runs of a sweep")
     assert len(again.err.splitlines()) == 1

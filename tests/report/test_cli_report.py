@@ -1,5 +1,5 @@
 """The command line's report and export options: ``report``, ``--report``, ``--out``,
-``--export``, ``--format``; bad output options are one line on stderr and exit 2."""
+``--format``; bad output options are one line on stderr and exit 2."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_compare_writes_report_and_export(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["compare", "small.yaml", "trucks.yaml", *EXPERIMENT, "--report", "cmp.html"]
-    assert main([*args, "--export", "cmp", "--format", "json"]) == 0
+    assert main([*args, "--out", "cmp", "--format", "json"]) == 0
     err = capsys.readouterr().err
     assert "report written to cmp.html" in err
     page = (workdir / "cmp.html").read_text("utf-8")
@@ -100,9 +100,7 @@ def test_sweep_and_replicate_write_reports(
     grid = ["--grid", "scale=1,2"]
     assert main(["sweep", "small.yaml", *grid, *EXPERIMENT, "--report", "s.html"]) == 0
     assert "points" in (workdir / "s.html").read_text("utf-8")
-    assert (
-        main(["replicate", "small.yaml", *EXPERIMENT, "--report", "r.html", "--export", "r"]) == 0
-    )
+    assert main(["replicate", "small.yaml", *EXPERIMENT, "--report", "r.html", "--out", "r"]) == 0
     assert "replications report" in (workdir / "r.html").read_text("utf-8")
     assert (workdir / "r" / "summary.csv").is_file()
 

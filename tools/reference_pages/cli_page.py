@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from tools.reference_pages.markdown import inline, table, wrap
 
 from fieldtotable.cli import EXIT_STATUSES, build_parser
+from fieldtotable.cli.options import RenamedOption
 
 __all__ = ["PAGE_PATH", "cli_markdown", "commands", "option_value", "synopsis"]
 
@@ -183,9 +184,15 @@ _INTRO = """\
 The `fieldtotable` command (also `python -m fieldtotable`) is a thin layer over the
 Python API. `fieldtotable --help` lists the commands and `fieldtotable COMMAND --help`
 shows a command's options; `fieldtotable --version` prints the version. A scenario is
-a YAML file ([format](../scenario-format.md)); where `SCENARIO` is optional, the
-built-in `baseline` scenario is used. What the commands print and write is described
-in the [results reference](results.md).
+a YAML file ([format](../scenario-format.md)) or the name of a built-in scenario
+(`fieldtotable scenarios` lists them; an existing file of that name wins); where
+`SCENARIO` is optional, the built-in `baseline` scenario is used. What the commands
+print and write is described in the [results reference](results.md).
+
+An option has one meaning on every command: `--out DIR` is the folder the command
+writes its files to, `--store DIR` an experiment's resumable run store, `--report PATH`
+the HTML report, `-n N` the number of replications. A misspelt command or option is
+answered with the closest name.
 """
 
 
@@ -233,4 +240,18 @@ def cli_markdown() -> str:
         ]
         rows = [[_names(a), option_value(a), _help(a)] for a in _documented(sub)]
         lines += [*table(["argument", "value", "meaning"], rows), ""]
+        renamed = [
+            f"`{old}` (now `{action.new}`)"
+            for action in sub._actions
+            if isinstance(action, RenamedOption)
+            for old in action.option_strings
+        ]
+        if renamed:
+            lines += [
+                wrap(
+                    "Old names, still accepted with a notice on stderr until the next "
+                    f"release: {', '.join(renamed)}."
+                ),
+                "",
+            ]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -346,7 +346,7 @@ def _export_section() -> list[str]:
         "## Export files",
         "",
         wrap(
-            "`fieldtotable run --out DIR`, `--export DIR` on the experiment commands, "
+            "`--out DIR` on `fieldtotable run`, `report` and the experiment commands, "
             "`fieldtotable.export.write_run` (and `write_experiment`, `write_comparison`, "
             "`write_sweep`) write one file per table and format (`NAME.csv`, `NAME.json`, "
             f"`NAME.parquet`) and `{METADATA_FILE}` (what was exported, the scenario hash, "

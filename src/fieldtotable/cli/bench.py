@@ -2,16 +2,18 @@
 
 ::
 
-    fieldtotable bench channels [--n N] [--out DIR] [--quick] [--seed N] [--workers N]
-                                [--executor serial|process|dask] [--scenarios DIR] [--quiet]
+    fieldtotable bench channels [-n N] [--out DIR] [--store DIR] [--quick] [--seed N]
+                                [--workers N] [--executor serial|process|dask]
+                                [--scenarios DIR] [--quiet]
 
 ``bench channels`` runs the canonical channel study (scale 1x, 2x, 5x, 10x of 2023
 x road / full-truckload road / rail for the long leg / air for matsutake x FIFO /
 FEFO, with replications and common random numbers: :mod:`fieldtotable.bench`),
 prints its markdown tables and writes them, with a CSV table and a figure, to
-``--out`` (default ``bench-channels``); the runs are kept in ``DIR/runs`` so that
-rerunning the same command resumes. ``--quick`` is a smoke run (2 replications of
-30 days) that checks the machinery, not a study.
+``--out`` (default ``bench-channels``); the runs are kept in the run store
+``--store`` (default ``OUT/runs``) so that rerunning the same command resumes.
+``--quick`` is a smoke run (2 replications of 30 days) that checks the machinery, not
+a study.
 
 :func:`add_bench_commands` adds the commands to the main parser's sub-parsers.
 Handlers have the signature ``(args, out, err) -> int``, as in
@@ -32,7 +34,15 @@ from typing import Any, TextIO
 
 from fieldtotable.bench import DEFAULT_N, run_channel_study, write_study
 from fieldtotable.bench.report import format_study
-from fieldtotable.cli.options import EXIT_BAD_INPUT, EXIT_OK, PROG, report_failed_runs, whole_number
+from fieldtotable.cli.options import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    PROG,
+    add_renamed,
+    add_store,
+    report_failed_runs,
+    whole_number,
+)
 from fieldtotable.errors import FieldToTableError, ScenarioError
 from fieldtotable.experiment import EXECUTORS, RunFailedError
 
@@ -78,18 +88,19 @@ def add_bench_commands(subparsers: Any) -> None:
         ),
     )
     channels.add_argument(
-        "--n",
         "-n",
         type=whole_number(1),
         metavar="N",
         help=f"replications per configuration (default: {DEFAULT_N}; {QUICK_N} with --quick)",
     )
+    add_renamed(channels, "--n", new="-n", dest="n", type=whole_number(1), metavar="N")
     channels.add_argument(
         "--out",
         default=_DEFAULT_OUT,
         metavar="DIR",
-        help=f"folder for the tables, the figure and the runs (default: {_DEFAULT_OUT})",
+        help=f"folder for the tables and the figure (default: {_DEFAULT_OUT})",
     )
+    add_store(channels, default="OUT/runs")
     channels.add_argument(
         "--quick",
         action="store_true",
@@ -134,7 +145,7 @@ def _channels(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             days=QUICK_DAYS if args.quick else None,
             workers=None if args.executor == "serial" else args.workers,
             executor=args.executor,
-            out=folder / "runs",
+            out=folder / "runs" if args.store is None else Path(args.store),
             progress=False if args.quiet else err,
         )
     except RunFailedError as exc:

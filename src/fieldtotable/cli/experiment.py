@@ -2,15 +2,16 @@
 
 ::
 
-    fieldtotable replicate [SCENARIO] [-n N|auto] [--seed N] [--out DIR] ...
+    fieldtotable replicate [SCENARIO] [-n N|auto] [--seed N] [--store DIR] ...
     fieldtotable compare A.yaml B.yaml [...] [-n N] [--baseline A] ...
-    fieldtotable sweep [SCENARIO] --grid PATH=V1,V2 [--grid ...] [-n N] [--out DIR] ...
+    fieldtotable sweep [SCENARIO] --grid PATH=V1,V2 [--grid ...] [-n N] [--store DIR] ...
 
 Each command also takes ``--days``, ``--set PATH=VALUE``, ``--kpi KEY``, ``--workers``,
-``--executor serial|process|dask``, ``--dask-address tcp://host:8786``, ``--out DIR``
-(resumable), ``--json``, ``--quiet``, ``--report PATH`` (a self-contained HTML report)
-and ``--export DIR [--format csv|json|parquet]`` (the result's tables; ``--out`` is
-taken by the resumable run store). The handlers call
+``--executor serial|process|dask``, ``--dask-address tcp://host:8786``, ``--store DIR``
+(the resumable run store), ``--json``, ``--quiet``, ``--report PATH`` (a
+self-contained HTML report) and ``--out DIR [--format csv|json|parquet]`` (the
+result's tables), with the meanings these names have on every command
+(:mod:`fieldtotable.cli.options`). The handlers call
 :func:`fieldtotable.experiment.replicate`, :func:`~fieldtotable.experiment.compare`
 and :func:`~fieldtotable.experiment.sweep` and print
 :mod:`fieldtotable.tables`; no logic lives here.
@@ -37,6 +38,9 @@ from fieldtotable.cli.options import (
     EXIT_BAD_INPUT,
     EXIT_OK,
     PROG,
+    SCENARIO_HELP,
+    add_renamed,
+    add_store,
     report_failed_runs,
     whole_number,
 )
@@ -56,7 +60,7 @@ from fieldtotable.experiment import (
     replicate,
     sweep,
 )
-from fieldtotable.scenario import apply_overrides, builtin_scenario, load_scenario
+from fieldtotable.scenario import apply_overrides, builtin_scenario, open_scenario
 from fieldtotable.scenario.overrides import parse_assignments, parse_override_path
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.scenario.yaml_loader import parse_yaml
@@ -138,16 +142,13 @@ def _common(command: argparse.ArgumentParser, *, n_default: int, auto: bool = Fa
         metavar="ADDRESS",
         help="scheduler of a Dask cluster, e.g. tcp://host:8786 (needs the dask extra)",
     )
-    command.add_argument(
-        "--out",
-        metavar="DIR",
-        help="write each finished run to DIR; rerunning the same command resumes",
-    )
+    add_store(command)
     command.add_argument(
         "--json", action="store_true", help="print the result as JSON instead of tables"
     )
     command.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
-    add_output_options(command, tables_option="--export")
+    add_output_options(command)
+    add_renamed(command, "--export", new="--out", dest="tables_dir", metavar="DIR")
 
 
 def add_experiment_commands(subparsers: Any) -> None:
@@ -172,7 +173,7 @@ def add_experiment_commands(subparsers: Any) -> None:
         "scenario",
         nargs="?",
         metavar="SCENARIO",
-        help=f"scenario YAML file (default: the built-in {DEFAULT_SCENARIO!r} scenario)",
+        help=f"{SCENARIO_HELP} (default: {DEFAULT_SCENARIO})",
     )
     _common(rep, n_default=30, auto=True)
     rep.add_argument(
@@ -204,7 +205,7 @@ def add_experiment_commands(subparsers: Any) -> None:
             "interval; '*' marks differences whose interval excludes 0."
         ),
     )
-    cmp_.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario YAML files")
+    cmp_.add_argument("scenarios", nargs="+", metavar="SCENARIO", help=SCENARIO_HELP)
     cmp_.add_argument(
         "--baseline",
         metavar="NAME",
@@ -226,7 +227,7 @@ def add_experiment_commands(subparsers: Any) -> None:
         "scenario",
         nargs="?",
         metavar="SCENARIO",
-        help=f"scenario YAML file (default: the built-in {DEFAULT_SCENARIO!r} scenario)",
+        help=f"{SCENARIO_HELP} (default: {DEFAULT_SCENARIO})",
     )
     swp.add_argument(
         "--grid",
@@ -305,7 +306,7 @@ def _guard(handler: Handler) -> Handler:
 
 
 def _read(path: str | None, args: argparse.Namespace, overrides: dict[str, Any]) -> Scenario:
-    scenario = builtin_scenario(DEFAULT_SCENARIO) if path is None else load_scenario(path)
+    scenario = builtin_scenario(DEFAULT_SCENARIO) if path is None else open_scenario(path)
     scenario = apply_overrides(scenario, overrides)
     if args.days is not None:
         if args.days > scenario.horizon_days:
@@ -323,7 +324,7 @@ def _options(args: argparse.Namespace, err: TextIO) -> dict[str, Any]:
         "seed": args.seed,
         "workers": args.workers,
         "executor": executor,
-        "out": args.out,
+        "out": args.store,
         "dask_address": args.dask_address,
         "kpis": args.kpis,
         "confidence": args.confidence,
@@ -332,7 +333,7 @@ def _options(args: argparse.Namespace, err: TextIO) -> dict[str, Any]:
 
 
 def _footer(wall_time_s: float, args: argparse.Namespace) -> str:
-    where = f" | runs in {args.out}" if args.out else ""
+    where = f" | runs in {args.store}" if args.store else ""
     return f"seed {args.seed} | wall time {wall_time_s:.1f} s{where}"
 
 

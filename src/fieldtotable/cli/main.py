@@ -5,6 +5,11 @@ missing file, a bad option value, a usage error), after printing one line per
 problem on stderr (``scenario.yaml:42: legs.a.vehicle_capacity_kg: must be > 0``)
 and no traceback; 1 when runs of an experiment failed. Anything else is a defect
 and propagates with its traceback.
+
+A misspelt command or option is answered with the closest name
+(``fieldtotable: error: unknown command 'rnu' (did you mean 'run'?)``), as Python
+3.14's ``suggest_on_error`` would; an old option name still works for a release,
+with a one-line notice on stderr (:func:`~fieldtotable.cli.options.add_renamed`).
 """
 
 from __future__ import annotations
@@ -14,26 +19,87 @@ import io
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from fieldtotable.cli.bench import add_bench_commands
 from fieldtotable.cli.experiment import add_experiment_commands
-from fieldtotable.cli.options import EXIT_BAD_INPUT, EXIT_OK, PROG, BadOptionError
+from fieldtotable.cli.options import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    PROG,
+    BadOptionError,
+    renamed_notices,
+)
 from fieldtotable.cli.outputs import OutputError
 from fieldtotable.cli.plugins import PluginError, load_plugins
 from fieldtotable.cli.run import add_run_commands
+from fieldtotable.cli.scenarios import add_scenarios_command
 from fieldtotable.errors import FieldToTableError, ScenarioError
+from fieldtotable.scenario.builtin import did_you_mean
 from fieldtotable.versions import __version__
 
 __all__ = ["build_parser", "main"]
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose usage errors take one line on stderr."""
+    """An argument parser whose usage errors take one line each, with suggestions."""
 
     def error(self, message: str) -> NoReturn:
         """Print ``prog: error: message`` and a pointer to ``--help``, then exit 2."""
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.fail([f"{message} (see '{self.prog} --help')"])
+
+    def fail(self, messages: Sequence[str]) -> NoReturn:
+        """Print ``prog: error: message`` for each message, then exit 2."""
+        self.exit(EXIT_BAD_INPUT, "".join(f"{self.prog}: error: {text}\n" for text in messages))
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        # argparse's own check, with the closest name suggested (Python 3.14 has
+        # suggest_on_error; this runs on 3.11 too).
+        choices = action.choices
+        if choices is None or value in choices or not isinstance(value, str):
+            super()._check_value(action, value)
+            return
+        hint = did_you_mean(value, [str(choice) for choice in choices], quote=True)
+        if isinstance(action, argparse._SubParsersAction):
+            hint = hint or f" (see '{self.prog} --help')"
+            self.fail([f"unknown command {value!r}{hint}"])
+        listed = ", ".join(repr(str(choice)) for choice in choices)
+        raise argparse.ArgumentError(
+            action, f"invalid choice: {value!r}{hint or f' (choose from {listed})'}"
+        )
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: None = None
+    ) -> argparse.Namespace:
+        """Parse ``args``; an unknown option is an error naming the closest option."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            _deepest(self, parsed).unrecognized(extras)
+        return parsed
+
+    def unrecognized(self, extras: Sequence[str]) -> NoReturn:
+        """Fail with one line per unknown option (and one for stray arguments)."""
+        known = list(self._option_string_actions)
+        lines = []
+        for extra in extras:
+            if extra.startswith("-") and len(extra) > 1:
+                name = extra.partition("=")[0]
+                hint = did_you_mean(name, known, quote=True) or f" (see '{self.prog} --help')"
+                lines.append(f"unknown option {name!r}{hint}")
+        strays = [extra for extra in extras if not extra.startswith("-") or extra == "-"]
+        if strays:
+            lines.append(f"unrecognized arguments: {' '.join(strays)} (see '{self.prog} --help')")
+        self.fail(lines)
+
+
+def _deepest(parser: _Parser, args: argparse.Namespace) -> _Parser:
+    """Return the parser of the sub-command that ``args`` chose (``bench channels``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            chosen = action.choices.get(getattr(args, action.dest, None) or "")
+            if isinstance(chosen, _Parser):
+                return _deepest(chosen, args)
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     commands.required = True
     add_run_commands(commands)
+    add_scenarios_command(commands)
     add_experiment_commands(commands)
     add_bench_commands(commands)
     return parser
@@ -115,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_BAD_INPUT)
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
     args.argv = list(sys.argv[1:] if argv is None else argv)  # for reports: how to reproduce
+    for notice in renamed_notices(args):
+        print(f"{PROG} {args.command}: warning: {notice}", file=err)
     try:
         load_plugins()
     except PluginError as error:

@@ -1,15 +1,24 @@
 """What every command of the command line shares: names, exit statuses, option types.
 
 One definition of the program's name, its exit statuses, the option types (whole
-numbers with a minimum), the ``--set`` and ``--replication`` options and the error
-an option value raises when argparse accepted it but the command cannot use it.
+numbers with a minimum), the ``--set``, ``--replication`` and ``--store`` options,
+old option names kept for a release (:func:`add_renamed`) and the error an option
+value raises when argparse accepted it but the command cannot use it.
+
+One name, one meaning, on every command:
+
+- ``--out DIR``: the folder the command writes its files to (exported tables; the
+  channel study's tables and figure);
+- ``--store DIR``: the resumable run store of an experiment (one file per run);
+- ``--report PATH``: the self-contained HTML report;
+- ``-n N``: replications.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from fieldtotable.experiment.errors import RunFailedError
 
@@ -20,9 +29,14 @@ __all__ = [
     "EXIT_RUNS_FAILED",
     "EXIT_STATUSES",
     "PROG",
+    "SCENARIO_HELP",
     "BadOptionError",
+    "RenamedOption",
+    "add_renamed",
     "add_replication",
     "add_set",
+    "add_store",
+    "renamed_notices",
     "report_failed_runs",
     "whole_number",
 ]
@@ -31,6 +45,11 @@ PROG = "fieldtotable"
 """The program's name, as error lines start with it."""
 DEFAULT_SCENARIO = "baseline"
 """The built-in scenario of commands run without a scenario file."""
+SCENARIO_HELP = (
+    "a scenario file, or the name of a built-in scenario (`fieldtotable scenarios` lists "
+    "them); an existing file wins"
+)
+"""Help of every ``SCENARIO`` argument (read with :func:`fieldtotable.open_scenario`)."""
 
 EXIT_OK = 0
 """Exit status of a command that did its work."""
@@ -108,6 +127,103 @@ def add_set(command: argparse.ArgumentParser) -> None:
             "repeatable"
         ),
     )
+
+
+def add_store(command: argparse.ArgumentParser, *, default: str | None = None) -> None:
+    """Add ``--store DIR``, the resumable run store (into ``args.store``).
+
+    Parameters
+    ----------
+    command
+        The sub-command's parser.
+    default
+        Said in the help when the command has a default store (the parser's default
+        stays ``None``: the command derives it).
+    """
+    after = f" (default: {default})" if default else ""
+    command.add_argument(
+        "--store",
+        metavar="DIR",
+        help="keep each finished run in DIR (the run store); rerunning the same command "
+        f"resumes{after}",
+    )
+
+
+_RENAMED_ATTR = "renamed_options"
+
+
+class RenamedOption(argparse.Action):
+    """An old option name: stores its value as the new one does and notes the rename.
+
+    Parameters
+    ----------
+    option_strings, dest, **kwargs
+        As for any argparse action.
+    new
+        The option's new name, for the notice.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, *, new: str, **kwargs: Any):
+        self.new = new
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(
+        self,
+        _parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        """Store ``values`` under the new option's name; note the old name's use."""
+        setattr(namespace, self.dest, values)
+        notices = [*getattr(namespace, _RENAMED_ATTR, ())]
+        notices.append(
+            f"{option_string} is deprecated and will be removed in the next release; use {self.new}"
+        )
+        setattr(namespace, _RENAMED_ATTR, notices)
+
+
+def add_renamed(
+    command: argparse.ArgumentParser, old: str, *, new: str, dest: str, **kwargs: Any
+) -> None:
+    """Keep an old option name working, hidden from the help, for one release.
+
+    Parameters
+    ----------
+    command
+        The sub-command's parser; add the new option first.
+    old
+        The old name (``--export``).
+    new
+        The new name, as the notice shows it (``--out``).
+    dest
+        The new option's ``dest``.
+    **kwargs
+        ``type``, ``metavar``, ... as the new option has them.
+    """
+    command.add_argument(
+        old, dest=dest, action=RenamedOption, new=new, default=argparse.SUPPRESS,
+        help=argparse.SUPPRESS, **kwargs,
+    )  # fmt: skip
+
+
+def renamed_notices(args: argparse.Namespace) -> list[str]:
+    """Return (and forget) the notices of the old option names used in ``args``.
+
+    Parameters
+    ----------
+    args
+        The parsed options.
+
+    Returns
+    -------
+    list of str
+        One line each, without the program's name.
+    """
+    notices: list[str] = getattr(args, _RENAMED_ATTR, [])
+    if hasattr(args, _RENAMED_ATTR):
+        delattr(args, _RENAMED_ATTR)
+    return notices
 
 
 def add_replication(parser: argparse.ArgumentParser) -> None:

@@ -1,10 +1,13 @@
-"""Report and export options of the command line: ``--report``, ``--out``/``--export``.
+"""Report and export options of the command line: ``--report``, ``--out``, ``--format``.
 
 ::
 
     fieldtotable report [SCENARIO] [--seed N] [--days N] [--set PATH=VALUE] -o report.html
     fieldtotable run [SCENARIO] --report report.html --out tables/ [--format csv ...]
-    fieldtotable replicate|compare|sweep ... --report report.html --export tables/
+    fieldtotable replicate|compare|sweep ... --report report.html --out tables/
+
+``--out DIR`` is the folder of the exported tables on every command (an
+experiment's run store is ``--store DIR``).
 
 The helpers check the options before anything runs (a folder that does not exist,
 Parquet without pyarrow) and write the files after; a problem raises
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from fieldtotable.scenario.schema import Scenario
 
 __all__ = [
+    "TABLES_OPTION",
     "OutputError",
     "add_output_options",
     "check_outputs",
@@ -48,6 +52,11 @@ __all__ = [
 ]
 
 
+TABLES_OPTION = "--out"
+"""The option naming the folder of the exported tables, on every command."""
+_STORE_MANIFEST = "manifest.json"
+
+
 class OutputError(Exception):
     """An output option that cannot be honoured (bad folder, missing pyarrow)."""
 
@@ -55,18 +64,13 @@ class OutputError(Exception):
         super().__init__(f"argument {option}: {message}")
 
 
-def add_output_options(
-    command: argparse.ArgumentParser, *, tables_option: str, report: bool = True
-) -> None:
-    """Add ``--report``/``--question`` and the table export options to a command.
+def add_output_options(command: argparse.ArgumentParser, *, report: bool = True) -> None:
+    """Add ``--report``/``--question`` and the table export options ``--out``/``--format``.
 
     Parameters
     ----------
     command
         The sub-command's parser.
-    tables_option
-        ``"--out"`` (``run``) or ``"--export"`` (experiments, whose ``--out`` is the
-        resumable run store).
     report
         Add ``--report PATH`` (the ``report`` command has ``-o`` instead).
     """
@@ -82,7 +86,7 @@ def add_output_options(
         help="the question the report answers, shown at its top",
     )
     command.add_argument(
-        tables_option,
+        TABLES_OPTION,
         dest="tables_dir",
         metavar="DIR",
         help="write the result's tables to DIR (KPIs, breakdowns, daily series) as CSV and "
@@ -93,7 +97,7 @@ def add_output_options(
         action="append",
         choices=FORMATS,
         dest="formats",
-        help=f"with {tables_option}: a file format to write (repeatable; default: csv and "
+        help=f"with {TABLES_OPTION}: a file format to write (repeatable; default: csv and "
         "json, plus parquet when pyarrow is installed)",
     )
 
@@ -120,10 +124,6 @@ def _formats(args: argparse.Namespace) -> tuple[str, ...]:
         raise OutputError("--format", str(exc)) from None
 
 
-def _tables_option(args: argparse.Namespace) -> str:
-    return "--out" if getattr(args, "command", None) in {"run", "report"} else "--export"
-
-
 def _report_option(args: argparse.Namespace) -> str:
     return "--output" if getattr(args, "command", None) == "report" else "--report"
 
@@ -147,10 +147,18 @@ def check_outputs(args: argparse.Namespace) -> None:
     tables = getattr(args, "tables_dir", None)
     if tables:
         if Path(tables).exists() and not Path(tables).is_dir():
-            raise OutputError(_tables_option(args), f"{tables} exists and is not a folder")
+            raise OutputError(TABLES_OPTION, f"{tables} exists and is not a folder")
+        store = getattr(args, "store", False)
+        if store is not False and store != tables and (Path(tables) / _STORE_MANIFEST).is_file():
+            # In 0.1 the experiments' --out named the run store.
+            raise OutputError(
+                TABLES_OPTION,
+                f"{tables} holds a run store; {TABLES_OPTION} is the folder of the "
+                "exported tables, the run store is --store DIR",
+            )
         _formats(args)
     elif getattr(args, "formats", None):
-        raise OutputError("--format", f"needs {_tables_option(args)} DIR")
+        raise OutputError("--format", f"needs {TABLES_OPTION} DIR")
 
 
 def _write_report(args: argparse.Namespace, html: str, err: TextIO) -> None:
@@ -168,7 +176,7 @@ def _write_tables(args: argparse.Namespace, write: Any, err: TextIO) -> None:
         files = write(args.tables_dir, formats=_formats(args))
     except OSError as exc:
         raise OutputError(
-            _tables_option(args), f"cannot write to {args.tables_dir}: {exc.strerror}"
+            TABLES_OPTION, f"cannot write to {args.tables_dir}: {exc.strerror}"
         ) from None
     print(f"{len(files)} files written to {args.tables_dir}", file=err)
 

@@ -9,7 +9,7 @@
     fieldtotable show [SCENARIO] [--set PATH=VALUE ...]
     fieldtotable schema
 
-Every handler calls the public API (:func:`fieldtotable.load_scenario`,
+Every handler calls the public API (:func:`fieldtotable.open_scenario`,
 :func:`fieldtotable.builtin_scenario`, :func:`fieldtotable.apply_overrides`,
 :func:`fieldtotable.simulate`, :func:`fieldtotable.scenario.dump_scenario`,
 :func:`fieldtotable.scenario.scenario_json_schema`) and presents what it returns.
@@ -25,6 +25,7 @@ from typing import Any, TextIO
 from fieldtotable.cli.options import (
     DEFAULT_SCENARIO,
     EXIT_OK,
+    SCENARIO_HELP,
     BadOptionError,
     add_replication,
     add_set,
@@ -36,7 +37,7 @@ from fieldtotable.scenario import (
     apply_overrides,
     builtin_scenario,
     dump_scenario,
-    load_scenario,
+    open_scenario,
     parse_assignments,
     scenario_json_schema,
 )
@@ -63,7 +64,7 @@ def add_run_commands(commands: Any) -> None:
         "scenario",
         nargs="?",
         metavar="SCENARIO",
-        help=f"scenario YAML file (default: the built-in {DEFAULT_SCENARIO!r} scenario)",
+        help=f"{SCENARIO_HELP} (default: {DEFAULT_SCENARIO})",
     )
     run.add_argument(
         "--seed",
@@ -83,7 +84,7 @@ def add_run_commands(commands: Any) -> None:
         "--json", action="store_true", help="print the full result as JSON instead of tables"
     )
     add_set(run)
-    add_output_options(run, tables_option="--out")
+    add_output_options(run)
     run.set_defaults(handler=_run)
 
     report = commands.add_parser(
@@ -99,7 +100,7 @@ def add_run_commands(commands: Any) -> None:
         "scenario",
         nargs="?",
         metavar="SCENARIO",
-        help=f"scenario YAML file (default: the built-in {DEFAULT_SCENARIO!r} scenario)",
+        help=f"{SCENARIO_HELP} (default: {DEFAULT_SCENARIO})",
     )
     report.add_argument(
         "--seed", type=whole_number(0), default=0, metavar="N", help="seed (default: 0)"
@@ -111,21 +112,22 @@ def add_run_commands(commands: Any) -> None:
     report.add_argument(
         "-o",
         "--output",
+        "--report",
         dest="report",
         default="report.html",
         metavar="PATH",
-        help="the HTML file to write (default: report.html)",
+        help="the HTML file to write (default: report.html); --report as on every command",
     )
     add_set(report)
-    add_output_options(report, tables_option="--out", report=False)
+    add_output_options(report, report=False)
     report.set_defaults(handler=_make_report)
 
     validate = commands.add_parser(
         "validate",
-        help="check a scenario file and print a one-line summary",
-        description="Load and check a scenario file; report every problem found.",
+        help="check a scenario and print a one-line summary",
+        description="Load and check a scenario; report every problem found.",
     )
-    validate.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    validate.add_argument("scenario", metavar="SCENARIO", help=SCENARIO_HELP)
     add_set(validate)
     validate.set_defaults(handler=_validate)
 
@@ -142,7 +144,7 @@ def add_run_commands(commands: Any) -> None:
         "scenario",
         nargs="?",
         metavar="SCENARIO",
-        help=f"scenario YAML file (default: the built-in {DEFAULT_SCENARIO!r} scenario)",
+        help=f"{SCENARIO_HELP} (default: {DEFAULT_SCENARIO})",
     )
     add_set(show)
     show.set_defaults(handler=_show)
@@ -162,7 +164,7 @@ def _load(args: argparse.Namespace) -> Scenario:
     path: str | None = args.scenario
     # Bad --set texts are reported before the file is read: they cost nothing to check.
     overrides = parse_assignments(args.overrides)
-    scenario = builtin_scenario(DEFAULT_SCENARIO) if path is None else load_scenario(path)
+    scenario = builtin_scenario(DEFAULT_SCENARIO) if path is None else open_scenario(path)
     return apply_overrides(scenario, overrides)
 
 
