@@ -236,11 +236,16 @@ class Resolved:
     problems
         Problems found while resolving that do not stop validation (an ``extends``
         below the top level); they are reported with the validation problems.
+    added
+        Entries a file added to a section of its parent (``("legs", "x")``: a leg
+        its parent does not have), each with the ids the parent's section has; a
+        misspelt id is one of them (:mod:`fieldtotable.scenario.loader` says so).
     """
 
     data: Any
     origins: Origins
     problems: list[Problem] = field(default_factory=list)
+    added: list[tuple[Path, tuple[str, ...]]] = field(default_factory=list)
 
     def locate(self, path: Path) -> tuple[str | None, int | None]:
         """Return the file and line of ``path``, or of its nearest written ancestor."""
@@ -317,7 +322,21 @@ def _resolve(text: str, source: ScenarioSource, chain: tuple[ScenarioSource, ...
         )
     merged: Origins = {}
     result = _merge(parent.data, data, (), parent.origins, origins, merged)
-    return Resolved(result, merged, parent.problems + problems)
+    return Resolved(
+        result, merged, parent.problems + problems, parent.added + _added(parent.data, data)
+    )
+
+
+def _added(parent: dict[str, Any], child: dict[str, Any]) -> list[tuple[Path, tuple[str, ...]]]:
+    """Return the entries ``child`` adds to the sections (mappings) of ``parent``."""
+    found: list[tuple[Path, tuple[str, ...]]] = []
+    for section, entries in child.items():
+        known = parent.get(section)
+        if not (isinstance(known, dict) and isinstance(entries, dict)) or _retagged(known, entries):
+            continue
+        ids = tuple(str(key) for key in known)
+        found += [((section, key), ids) for key in entries if key not in known]
+    return found
 
 
 def _nested_extends(data: Any, path: Path, origins: Origins) -> list[Problem]:

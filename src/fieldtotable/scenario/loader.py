@@ -13,7 +13,8 @@ wrote it.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -253,11 +254,68 @@ def _load(text: str, source: ScenarioSource) -> Scenario:
         file, line = resolved.locate(path)
         return file or source.name, line
 
-    return _validate(resolved.data, locate, source.name, resolved.problems)
+    return _validate(resolved.data, locate, source.name, resolved.problems, resolved.added)
+
+
+#: The sections of a scenario that map ids to items, and what one item is called.
+_ITEMS = {
+    "climate": "region",
+    "products": "product",
+    "sources": "source",
+    "collection_points": "collection point",
+    "hubs": "hub",
+    "nodes": "node",
+    "legs": "leg",
+    "markets": "market",
+}
+_MISSING = "required key missing"
+_NO_TAG = re.compile(r"^needs an? '(?P<key>\w+)' key")
+
+
+def _missing_key(problem: Problem, prefix: str) -> str | None:
+    """Return the key whose absence ``problem`` reports, relative to ``prefix``."""
+    if problem.message == _MISSING:
+        return problem.path.removeprefix(f"{prefix}.")
+    tag = _NO_TAG.match(problem.message)
+    return tag["key"] if tag else None
+
+
+def _new_entries(
+    problems: list[Problem], added: Sequence[tuple[Path, tuple[str, ...]]], locate: Locator
+) -> list[Problem]:
+    """Say "no such leg in the parent" for an incomplete entry a variant added.
+
+    A variant's entry whose id its parent lacks is a new item; when it is incomplete
+    as one (a required key missing), it is most likely a misspelt id: its problems
+    become one line, with the closest id of the parent.
+    """
+    for path, ids in added:
+        noun = _ITEMS.get(str(path[0]))
+        if noun is None:
+            continue
+        prefix = format_path(path)
+        inside = [
+            p
+            for p in problems
+            if p.path == prefix or p.path.startswith((f"{prefix}.", f"{prefix}["))
+        ]
+        missing = [key for p in inside if (key := _missing_key(p, prefix))]
+        if not missing:
+            continue
+        hint = did_you_mean(str(path[1]), ids)
+        if not hint:
+            hint = f", and incomplete as a new {noun} (missing: {', '.join(missing)})"
+        problems = [p for p in problems if p not in inside]
+        problems.append(Problem(*locate(path), prefix, f"no such {noun} in the parent{hint}"))
+    return problems
 
 
 def _validate(
-    data: Any, locate: Locator, first_file: str | None, earlier: list[Problem]
+    data: Any,
+    locate: Locator,
+    first_file: str | None,
+    earlier: list[Problem],
+    added: Sequence[tuple[Path, tuple[str, ...]]] = (),
 ) -> Scenario:
     """Validate fields, then the network; raise with ``earlier`` and every problem found."""
     if not isinstance(data, dict):
@@ -278,7 +336,7 @@ def _validate(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = validation_problems(exc, data, locate, first_file)
+        problems = _new_entries(validation_problems(exc, data, locate, first_file), added, locate)
         raise ScenarioError(sort_problems([*earlier, *problems], first_file)) from None
     network = [
         Problem(*locate(path), format_path(path), message)
