@@ -78,15 +78,24 @@ class _Parser(argparse.ArgumentParser):
         return parsed
 
     def unrecognized(self, extras: Sequence[str]) -> NoReturn:
-        """Fail with one line per unknown option (and one for stray arguments)."""
+        """Fail with one line per unknown option (and one for stray arguments).
+
+        The word after an unknown option is taken as its value, not as a stray.
+        """
         known = list(self._option_string_actions)
         lines = []
+        strays = []
+        after_option = False
         for extra in extras:
             if extra.startswith("-") and len(extra) > 1:
-                name = extra.partition("=")[0]
+                name, equals, _ = extra.partition("=")
                 hint = did_you_mean(name, known, quote=True) or f" (see '{self.prog} --help')"
                 lines.append(f"unknown option {name!r}{hint}")
-        strays = [extra for extra in extras if not extra.startswith("-") or extra == "-"]
+                after_option = not equals
+            elif after_option:
+                after_option = False
+            else:
+                strays.append(extra)
         if strays:
             lines.append(f"unrecognized arguments: {' '.join(strays)} (see '{self.prog} --help')")
         self.fail(lines)
