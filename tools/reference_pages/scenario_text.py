@@ -134,6 +134,14 @@ number, a string) replaces the parent's value, and a mapping with another `dist`
 `policy` or `kind` than the parent's replaces it whole. `extends` is allowed only at the
 top level. A problem in an inherited value is reported at the parent's line.
 
+`extends` may also name a built-in scenario (`fieldtotable scenarios` lists them):
+`extends: baseline` or `extends: scale_5x` starts from the scenario shipped with the
+package when no file of that name sits next to this one (a file wins). A misspelt id
+in a variant is not taken for a new item: an entry its parent lacks that is
+incomplete as a new leg, hub, market, ... gets one line,
+`variant.yaml:3: legs.shangrila_kunmng: no such leg in the parent (did you mean
+shangrila_kunming?)`.
+
 `scale` multiplies supply and demand together (the 2x, 5x, 10x question); capacities,
 fleets and costs stay as written, so a scaled scenario shows where the channel runs out
 of room.
