@@ -80,7 +80,7 @@ def _temporary_name(folder: Path, stem: str) -> Path:
     return folder / f".{stem}.{secrets.token_hex(4)}.tmp"
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
+def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, own: bool = False) -> Path:
     """Write ``data`` to ``path`` so that the file is complete or unchanged, never partial.
 
     Parameters
@@ -90,6 +90,10 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
         names is replaced, the link stays).
     data
         Text (written as UTF-8) or bytes.
+    own
+        ``path`` is a file of the caller's own layout (a run store's record), not one
+        a user named: whatever entry is there (a symbolic link, a named pipe) is
+        replaced by the file, not followed or refused; only a folder is refused.
 
     Returns
     -------
@@ -99,13 +103,17 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
     Raises
     ------
     NotRegularFileError
-        If ``path`` is a folder, a device, a named pipe or a socket.
+        If ``path`` is a folder, a device, a named pipe or a socket (with ``own``,
+        only a folder is refused, by :func:`os.replace`).
     OSError
         If the file cannot be written (disk full, permission, missing folder); the
         temporary file is removed and ``path`` is left as it was.
     """
-    target = Path(os.path.realpath(path))
-    check_writable_target(target)
+    if own:
+        target = Path(path)
+    else:
+        target = Path(os.path.realpath(path))
+        check_writable_target(target)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     flags |= getattr(os, "O_BINARY", 0)
