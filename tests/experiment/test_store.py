@@ -12,6 +12,7 @@ import pytest
 from fieldtotable import RunResult, Scenario, apply_overrides, simulate
 from fieldtotable.experiment import (
     StoreMismatchError,
+    StoreWarning,
     compare,
     replicate,
     scenario_hash,
@@ -121,7 +122,8 @@ def test_an_unreadable_run_file_is_run_again(
     [second] = [p for p in tmp_path.glob("runs/*/*.json") if p.name == "000001.json"]
     second.write_text('{"format": "fieldtotable-experiment/1", "resu', encoding="utf-8")
     counted.clear()
-    assert replicate(small_scenario, n=3, executor="serial", out=tmp_path) == expected
+    with pytest.warns(StoreWarning, match="000001.json: stored run not reused: not a run record"):
+        assert replicate(small_scenario, n=3, executor="serial", out=tmp_path) == expected
     assert counted == [1]
 
 

@@ -18,7 +18,7 @@ PACKAGE = SRC / "fieldtotable"
 
 #: Lowest first. A module may import modules of its own layer or of a lower one.
 LAYERS = (
-    ("errors", "versions"),
+    ("errors", "versions", "fileio"),
     ("kinetics",),
     ("scenario",),
     ("model",),

@@ -340,6 +340,39 @@ def _experiment_columns(tab: Table, statistics: type | None) -> str:
     return ", ".join(parts)
 
 
+_EXPORT_SAFETY = [
+    wrap(
+        "An export is written all-or-nothing: every file goes first into a temporary "
+        "folder beside its place (inside `DIR` when `DIR` already exists), is flushed to "
+        "disk, and is moved into place only when all of them are written. If one cannot "
+        "be written (the disk is full, permission is refused), the temporary folder and "
+        "any folder made for it are removed, files already in `DIR` are left as they "
+        "were, and the command line prints one line (`fieldtotable run: error: argument "
+        "--out: cannot write to DIR: No space left on device`) and exits 2. Other files "
+        "in `DIR` are kept; files of the same names are replaced. HTML reports "
+        "(`--report`, `report -o`) are written the same way, to a temporary file moved "
+        "into place."
+    ),
+    "",
+    wrap(
+        "**CSV and spreadsheets.** A CSV cell that starts with `=`, `+`, `-` or `@` (or a "
+        "tab or a carriage return) is read by spreadsheet programs as a formula, which "
+        "can run commands or send data away ([CSV injection, "
+        "OWASP](https://owasp.org/www-community/attacks/CSV_Injection)). Node, product, "
+        "leg and market ids are free text, so the CSV files put a single quote `'` before "
+        "every *text* cell (header cells included) that starts with one of those "
+        "characters: a product `=cmd` is written `'=cmd`, which a spreadsheet shows as the "
+        "text `=cmd`. Numbers are never changed (`-1.5` stays `-1.5`), and JSON and "
+        "Parquet files hold the ids exactly as they are. A text that itself starts with "
+        "quotes followed by one of those characters gets one more quote, so "
+        "`read_csv_table` (and `fieldtotable.export.files.restore_csv_text`) give back "
+        "the original text exactly; a CSV reader of your own should remove one leading "
+        "`'` from such cells."
+    ),
+    "",
+]
+
+
 def _export_section() -> list[str]:
     run_tables = run_table_set(example_run())
     lines = [
@@ -355,6 +388,7 @@ def _export_section() -> list[str]:
             "keys above; undefined numbers are empty CSV cells and JSON `null`."
         ),
         "",
+        *_EXPORT_SAFETY,
         "### Run tables",
         "",
     ]

@@ -21,14 +21,17 @@ sub-parsers. Handlers have the signature ``(args, out, err) -> int``: a bad scen
 or ``--set``/``--grid`` raises :class:`~fieldtotable.errors.ScenarioError` (the main
 command prints one line per problem and exits 2); bad experiment options (an
 unknown KPI, an output directory holding another experiment, Dask not installed)
-print ``fieldtotable COMMAND: error: ...`` and return 2; runs that failed print
-one line each (with the first traceback) and return 1.
+print ``fieldtotable COMMAND: error: ...`` and return 2, as does a run store that
+cannot be written (disk full, permission); runs that failed print one line each
+(with the first traceback) and return 1. A stored run that is not reused (edited,
+damaged) prints ``fieldtotable COMMAND: warning: FILE: ...; rerunning ...``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
@@ -56,6 +59,7 @@ from fieldtotable.experiment import (
     ExperimentError,
     RunFailedError,
     StoppingRule,
+    StoreWarning,
     compare,
     replicate,
     sweep,
@@ -292,8 +296,16 @@ def _guard(handler: Handler) -> Handler:
 
     def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         command = f"{PROG} {getattr(args, 'command', None) or handler.__name__.strip('_')}"
+
+        def show(message: Warning | str, *_details: object, **_more: object) -> None:
+            print(f"{command}: warning: {message}", file=err)
+
         try:
-            return handler(args, out, err)
+            with warnings.catch_warnings():
+                # A stored run that is run again: one line each, as it is found.
+                warnings.simplefilter("always", StoreWarning)
+                warnings.showwarning = show
+                return handler(args, out, err)
         except RunFailedError as exc:
             return report_failed_runs(command, exc, err)
         except (ExperimentError, _OptionError, OutputError) as exc:

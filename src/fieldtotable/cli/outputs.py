@@ -34,6 +34,7 @@ from fieldtotable.export import (
     write_run,
     write_sweep,
 )
+from fieldtotable.fileio import check_writable_target
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -142,6 +143,10 @@ def check_outputs(args: argparse.Namespace) -> None:
         folder = Path(report).parent
         if Path(report).is_dir():
             raise OutputError(_report_option(args), f"{report} is a folder, not a file")
+        try:
+            check_writable_target(report)  # a pipe, a device: never written into
+        except OSError as exc:
+            raise OutputError(_report_option(args), f"{report}: {exc.strerror}") from None
         if not folder.is_dir():
             raise OutputError(_report_option(args), f"folder {str(folder)!r} does not exist")
     tables = getattr(args, "tables_dir", None)

@@ -26,7 +26,9 @@ from fieldtotable.experiment.errors import (
     ExperimentError,
     RunFailedError,
     RunFailure,
+    StoreError,
     StoreMismatchError,
+    StoreWarning,
 )
 from fieldtotable.experiment.executors import EXECUTORS
 from fieldtotable.experiment.replicate import replicate
@@ -46,7 +48,9 @@ __all__ = [
     "RunFailure",
     "StoppingReport",
     "StoppingRule",
+    "StoreError",
     "StoreMismatchError",
+    "StoreWarning",
     "SweepPoint",
     "SweepResult",
     "compare",

@@ -7,15 +7,38 @@ from dataclasses import dataclass
 
 from fieldtotable.errors import FieldToTableError
 
-__all__ = ["ExperimentError", "RunFailedError", "RunFailure", "StoreMismatchError"]
+__all__ = [
+    "ExperimentError",
+    "RunFailedError",
+    "RunFailure",
+    "StoreError",
+    "StoreMismatchError",
+    "StoreWarning",
+]
 
 
 class ExperimentError(FieldToTableError):
     """An experiment that cannot be set up: an unknown executor, a missing extra, bad options."""
 
 
-class StoreMismatchError(ExperimentError):
+class StoreError(ExperimentError):
+    """A result directory (``out=DIR``) that cannot be used: disk full, no permission, ...
+
+    The message names the path and the cause in one line (a lock file that is a
+    folder, a run that cannot be written because the disk is full).
+    """
+
+
+class StoreMismatchError(StoreError):
     """A result directory (``out=DIR``) that holds the runs of a different experiment."""
+
+
+class StoreWarning(UserWarning):
+    """A stored run that is not reused: it is run again.
+
+    Its file was edited or damaged, or written without a content hash by an older
+    version. The message names the file and the reason in one line.
+    """
 
 
 @dataclass(frozen=True)

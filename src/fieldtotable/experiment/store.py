@@ -5,13 +5,23 @@ Layout of a result directory (``out=DIR``)::
     DIR/manifest.json                      what the experiment is (kind, seed, n, grid,
                                            the scenario hash of every point)
     DIR/runs/<hash16>/<replication>.json   one finished run: its scenario hash, seed,
-                                           replication and full result
+                                           replication, full result, and the hashes
+                                           that vouch for it (:mod:`.records`)
 
-Every file is written to a temporary file in the same directory and moved into place
-with :func:`os.replace`, so a file is either complete or absent: killing the process,
-even with SIGKILL, loses at most the runs in flight. Rerunning the same experiment
-reads the runs already there and runs only the missing ones; the results are the
-same to the last bit (floats are written in their shortest exact form).
+Every file is written to a temporary file in the same directory, flushed to disk
+(``fsync``) and moved into place with :func:`os.replace`, so a file is either
+complete or absent: killing the process, even with SIGKILL, loses at most the runs
+in flight, and a full disk leaves no half-written run behind. Rerunning the same
+experiment reads the runs already there and runs only the missing ones; the results
+are the same to the last bit (floats are written in their shortest exact form). A
+run file that is there but cannot be trusted (its content does not match its
+sha256, it has no hash because an older version wrote it, it is not JSON) is run
+again, with a :class:`~fieldtotable.experiment.errors.StoreWarning` naming it.
+
+Only regular files are read (a run file or manifest replaced by a pipe or a device
+is refused, never read). Errors of the machine (disk full, permission, a lock file
+that is a folder) raise :class:`~fieldtotable.experiment.errors.StoreError` naming
+the path and the cause.
 
 A run file is keyed by the scenario hash of its configuration (sha256 of the
 canonical JSON of ``scenario.model_dump(mode="json", by_alias=True)``), so two
@@ -25,140 +35,38 @@ a directory (a lock file is held where the platform has ``fcntl``).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
-import math
 import os
-import tempfile
+import stat
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from fieldtotable.experiment.errors import StoreMismatchError
+from fieldtotable.experiment.errors import StoreError, StoreMismatchError, StoreWarning
+from fieldtotable.experiment.records import (
+    FORMAT,
+    RecordError,
+    check_record,
+    make_record,
+    run_from_data,
+    run_to_data,
+)
+from fieldtotable.fileio import NotRegularFileError, check_writable_target, read_regular_file
+from fieldtotable.fileio import write_atomic as _write_file
 from fieldtotable.results.run import RunResult
 from fieldtotable.versions import software_versions
 
 __all__ = [
     "FORMAT",
+    "MAX_FILE_BYTES",
     "Manifest",
     "PointRecord",
     "RunStore",
     "run_from_data",
     "run_to_data",
 ]
-
-FORMAT = "fieldtotable-experiment/1"
-"""Format tag of manifests and run files."""
-
-_FLOAT_MAPS = ("kpis", "spoiled_kg_by_stage")
-_FLOAT_TABLES = ("by_product", "by_leg", "by_node", "by_market")
-
-
-# --- run results as JSON -------------------------------------------------------------
-
-
-def _encode(value: float) -> float | str | None:
-    if math.isnan(value):
-        return None
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return value
-
-
-def _decode(value: float | str | None) -> float:
-    if value is None:
-        return math.nan
-    return float(value)
-
-
-def run_to_data(result: RunResult) -> dict[str, Any]:
-    """Return a run as JSON-compatible data that :func:`run_from_data` restores exactly.
-
-    NaN is written as ``null`` and infinities as ``"inf"`` / ``"-inf"``; the flow
-    log is not kept.
-
-    Parameters
-    ----------
-    result
-        The run.
-
-    Returns
-    -------
-    dict
-        The run's fields as plain data.
-    """
-    return {
-        "scenario_name": result.scenario_name,
-        "seed": result.seed,
-        "replication": result.replication,
-        "horizon_days": result.horizon_days,
-        "warmup_days": result.warmup_days,
-        "start_date": None if result.start_date is None else result.start_date.isoformat(),
-        **{name: {k: _encode(v) for k, v in getattr(result, name).items()} for name in _FLOAT_MAPS},
-        **{
-            name: {
-                entity: {k: _encode(v) for k, v in values.items()}
-                for entity, values in getattr(result, name).items()
-            }
-            for name in _FLOAT_TABLES
-        },
-        "daily": {key: [_encode(v) for v in series] for key, series in result.daily.items()},
-        "remaining_at_sale": {
-            key: [_encode(v) for v in counts] for key, counts in result.remaining_at_sale.items()
-        },
-        "events_processed": result.events_processed,
-        "wall_time_s": result.wall_time_s,
-    }
-
-
-def run_from_data(data: Mapping[str, Any]) -> RunResult:
-    """Rebuild a :class:`RunResult` from :func:`run_to_data`'s data.
-
-    Parameters
-    ----------
-    data
-        What :func:`run_to_data` returned (read back from JSON).
-
-    Returns
-    -------
-    RunResult
-        The run, equal to the one written.
-
-    Raises
-    ------
-    KeyError, TypeError, ValueError
-        If the data is not such a record.
-    """
-    return RunResult(
-        scenario_name=str(data["scenario_name"]),
-        seed=int(data["seed"]),
-        replication=None if data["replication"] is None else int(data["replication"]),
-        horizon_days=int(data["horizon_days"]),
-        warmup_days=int(data["warmup_days"]),
-        kpis={k: _decode(v) for k, v in data["kpis"].items()},
-        spoiled_kg_by_stage={k: _decode(v) for k, v in data["spoiled_kg_by_stage"].items()},
-        by_product=_table(data["by_product"]),
-        by_leg=_table(data["by_leg"]),
-        by_node=_table(data["by_node"]),
-        by_market=_table(data["by_market"]),
-        daily={key: [_decode(v) for v in series] for key, series in data["daily"].items()},
-        remaining_at_sale={
-            key: [_decode(v) for v in counts] for key, counts in data["remaining_at_sale"].items()
-        },
-        events_processed=int(data["events_processed"]),
-        flows=None,
-        # Stores written before the field existed have no start date.
-        start_date=(
-            None if data.get("start_date") is None else dt.date.fromisoformat(data["start_date"])
-        ),
-        wall_time_s=float(data["wall_time_s"]),
-    )
-
-
-def _table(data: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, float]]:
-    return {entity: {k: _decode(v) for k, v in values.items()} for entity, values in data.items()}
-
 
 # --- the manifest --------------------------------------------------------------------
 
@@ -267,23 +175,30 @@ def _mismatch(directory: Path, found: Mapping[str, Any], wanted: Manifest) -> st
     return f"{where} a sweep of the same scenario over a different grid; {hint}"
 
 
-# --- atomic files --------------------------------------------------------------------
+# --- files --------------------------------------------------------------------------
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""Largest manifest or run file read back (a year's run takes well under 1 MB)."""
+
+
+def _fault(action: str, path: Path, exc: OSError) -> StoreError:
+    """Word an error of the machine (disk full, permission) as one line naming the path."""
+    return StoreError(f"cannot {action} {path}: {exc.strerror or exc}")
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that the file is complete or absent, never partial."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write ``text`` to ``path`` so that the file is complete or absent, never partial.
+
+    Raises
+    ------
+    StoreError
+        If it cannot be written (disk full, permission); nothing is left behind.
+    """
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_file(path, text, own=True)
+    except OSError as exc:
+        raise _fault("write", path, exc) from None
 
 
 def _lock(directory: Path) -> IO[str] | None:
@@ -291,14 +206,25 @@ def _lock(directory: Path) -> IO[str] | None:
         import fcntl  # noqa: PLC0415  # POSIX only
     except ImportError:  # pragma: no cover - Windows
         return None
-    stream = (directory / ".lock").open("a", encoding="utf-8")
+    path = directory / ".lock"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        check_writable_target(path)  # a folder, a pipe: never opened
+        descriptor = os.open(path, flags, 0o666)
+        opened = os.fstat(descriptor)
+        if not stat.S_ISREG(opened.st_mode):  # pragma: no cover - swapped after the look
+            os.close(descriptor)
+            raise NotRegularFileError(path, opened.st_mode)
+    except OSError as exc:
+        raise _fault("use the lock file", path, exc) from None
+    stream = os.fdopen(descriptor, "a", encoding="utf-8")
     try:
         fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         stream.close()
         raise StoreMismatchError(
             f"{directory} is in use by another experiment (it holds the lock file "
-            f"{directory / '.lock'}); wait for it to finish or use another directory"
+            f"{path}); wait for it to finish or use another directory"
         ) from None
     return stream
 
@@ -320,13 +246,19 @@ class RunStore:
     StoreMismatchError
         If the directory holds a different experiment, is in use by another process,
         or its manifest cannot be read.
+    StoreError
+        If the directory, its lock file or its manifest cannot be made or written
+        (disk full, permission, a lock file that is a folder).
     """
 
     def __init__(self, directory: str | os.PathLike[str], manifest: Manifest) -> None:
         self.directory = Path(directory)
         if self.directory.exists() and not self.directory.is_dir():
             raise StoreMismatchError(f"{self.directory} exists and is not a directory")
-        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _fault("create the result directory", self.directory, exc) from None
         self._lock = _lock(self.directory)
         try:
             self._open(manifest)
@@ -337,10 +269,13 @@ class RunStore:
 
     def _open(self, manifest: Manifest) -> None:
         path = self.directory / "manifest.json"
-        if path.exists():
+        if os.path.lexists(path):
             try:
-                found = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
+                found = json.loads(read_regular_file(path, MAX_FILE_BYTES).decode("utf-8"))
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                raise StoreMismatchError(f"{path}: not a readable manifest ({reason})") from None
+            except ValueError as exc:
                 raise StoreMismatchError(f"{path}: not a readable manifest ({exc})") from None
             if not isinstance(found, dict):
                 raise StoreMismatchError(f"{path}: not a manifest of fieldtotable")
@@ -350,9 +285,10 @@ class RunStore:
         _write_atomic(
             path, json.dumps(manifest.to_data(), indent=2, ensure_ascii=False, default=str) + "\n"
         )
-        for stale in self.directory.glob("runs/*/.*.tmp"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+        for pattern in (".*.tmp", "runs/*/.*.tmp"):
+            for stale in self.directory.glob(pattern):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
 
     def path(self, scenario_hash: str, replication: int) -> Path:
         """Return the file of one run.
@@ -372,7 +308,15 @@ class RunStore:
         return self.directory / "runs" / scenario_hash[:16] / f"{replication:06d}.json"
 
     def load(self, scenario_hash: str, seed: int, replication: int) -> RunResult | None:
-        """Return a stored run, or ``None`` if it is absent (or unreadable: it reruns).
+        """Return a stored run, or ``None`` if it is absent or cannot be trusted.
+
+        A run file that is there but cannot be used is never reused silently: a
+        :class:`~fieldtotable.experiment.errors.StoreWarning` naming the file and
+        the reason is issued, and ``None`` is returned so that the run is done again.
+        That is the case of a file that cannot be read or is not JSON, of a record
+        whose content does not match its content hash (edited or damaged), of a
+        record of other inputs, and of a record without a hash (written by a version
+        before hashes): see :mod:`fieldtotable.experiment.records`.
 
         Parameters
         ----------
@@ -389,23 +333,26 @@ class RunStore:
             The run, or ``None``.
         """
         path = self.path(scenario_hash, replication)
+        if not os.path.lexists(path):
+            return None
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if (
-                data["format"] != FORMAT
-                or data["scenario_hash"] != scenario_hash
-                or data["seed"] != seed
-                or data["replication"] != replication
-            ):
-                return None
-            return run_from_data(data["result"])
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+            data = json.loads(read_regular_file(path, MAX_FILE_BYTES).decode("utf-8"))
+            return check_record(data, scenario_hash, seed, replication)
+        except OSError as exc:
+            why = f"cannot be read ({exc.strerror or exc})"
+        except RecordError as exc:
+            why = str(exc)
+        except ValueError as exc:  # not UTF-8, not JSON
+            why = f"not a run record ({type(exc).__name__})"
+        warnings.warn(
+            f"{path}: stored run not reused: {why}; rerunning replication {replication}",
+            StoreWarning,
+            stacklevel=2,
+        )
+        return None
 
     def save(self, scenario_hash: str, seed: int, replication: int, result: RunResult) -> None:
-        """Write one finished run atomically.
+        """Write one finished run atomically, with its inputs and content hashes.
 
         Parameters
         ----------
@@ -417,14 +364,13 @@ class RunStore:
             The replication index.
         result
             The run.
+
+        Raises
+        ------
+        StoreError
+            If it cannot be written (disk full, permission); no part of it is left.
         """
-        record = {
-            "format": FORMAT,
-            "scenario_hash": scenario_hash,
-            "seed": seed,
-            "replication": replication,
-            "result": run_to_data(result),
-        }
+        record = make_record(scenario_hash, seed, replication, result)
         _write_atomic(self.path(scenario_hash, replication), json.dumps(record) + "\n")
 
     def close(self) -> None:

@@ -3,7 +3,11 @@
 CSV: UTF-8, a header row of column names, one row per line. Numbers are written in
 their shortest exact form (``repr``), so reading a file back gives the same floats
 to the last bit; an undefined number (NaN) is an empty cell, infinities are ``inf``
-and ``-inf``, booleans ``true`` / ``false``.
+and ``-inf``, booleans ``true`` / ``false``. A text cell (never a number; header
+cells included) that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return is written with a single quote in front (``'=cmd``), so that a spreadsheet
+shows it as text instead of running it as a formula (CSV injection, OWASP);
+:func:`read_csv_table` removes the quote again.
 
 JSON: one object per table, ``{"name": ..., "columns": {name: type}, "rows": [{...}]}``,
 with NaN as ``null``.
@@ -20,6 +24,7 @@ from __future__ import annotations
 import csv
 import importlib
 import importlib.util
+import io
 import json
 import math
 import os
@@ -28,16 +33,20 @@ from pathlib import Path
 from typing import Any
 
 from fieldtotable.export.tables import ColumnType, Table
+from fieldtotable.fileio import StagedFolder, open_regular_file, read_regular_file
 from fieldtotable.results.fields import KPIS
 
 __all__ = [
     "FORMATS",
+    "FORMULA_STARTS",
     "METADATA_FILE",
     "check_formats",
     "default_formats",
+    "neutralise_csv_text",
     "parquet_available",
     "read_csv_table",
     "read_json_table",
+    "restore_csv_text",
     "write_tables",
 ]
 
@@ -108,9 +117,53 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 # --- cells -------------------------------------------------------------------------------
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a CSV cell as a formula (OWASP)."""
+
+
+def neutralise_csv_text(text: str) -> str:
+    """Return a text cell that no spreadsheet reads as a formula (CSV injection).
+
+    A text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    (after any single quotes) gets a single quote ``'`` in front, as OWASP's CSV
+    injection guidance says; other texts are unchanged. Quotes are counted so that
+    :func:`restore_csv_text` undoes it exactly: ``'=x`` (a text that already
+    looked neutralised) becomes ``''=x``.
+
+    Parameters
+    ----------
+    text
+        The cell's text.
+
+    Returns
+    -------
+    str
+        The text to write.
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def restore_csv_text(text: str) -> str:
+    """Undo :func:`neutralise_csv_text`: the text cell as it was before writing.
+
+    Parameters
+    ----------
+    text
+        The cell as read from the file.
+
+    Returns
+    -------
+    str
+        The original text.
+    """
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 def _csv_cell(value: Any, kind: ColumnType) -> str:
     if kind == "str":
-        return str(value)
+        return neutralise_csv_text(str(value))
     if kind == "bool":
         return "true" if value else "false"
     if kind == "int":
@@ -125,7 +178,7 @@ def _csv_cell(value: Any, kind: ColumnType) -> str:
 
 def _from_csv(text: str, kind: ColumnType) -> Any:
     if kind == "str":
-        return text
+        return restore_csv_text(text)
     if kind == "bool":
         return text.strip().lower() in {"true", "1", "yes"}
     if kind == "int":
@@ -155,7 +208,7 @@ def _from_json(value: Any, kind: ColumnType) -> Any:
 def _write_csv(table: Table, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(table.columns)
+        writer.writerow([neutralise_csv_text(column) for column in table.columns])
         kinds = [table.types[column] for column in table.columns]
         for row in table.rows:
             writer.writerow(
@@ -210,7 +263,11 @@ def write_tables(
         Name -> table; ``by_product`` becomes ``by_product.csv``, ``.json``,
         ``.parquet``.
     directory
-        Where to write; existing files of the same names are replaced.
+        Where to write; existing files of the same names are replaced. The files
+        are written all-or-nothing (:class:`~fieldtotable.fileio.StagedFolder`):
+        into a staging folder first, moved into place when every one is written; if
+        one cannot be written (a full disk), nothing is left behind and the
+        folder's earlier content is untouched.
     formats
         Among :data:`FORMATS`.
     metadata
@@ -229,11 +286,11 @@ def write_tables(
     ValueError, ImportError
         As for :func:`check_formats`, before anything is written.
     OSError
-        If the directory or a file cannot be written.
+        If the directory or a file cannot be written; no file of the export is
+        left (the folder, if this call made it, is removed too).
     """
     chosen = check_formats(formats)
     folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
     info: dict[str, Any] = {"format": EXPORT_FORMAT, **dict(metadata or {})}
     info["tables"] = {
         name: {"rows": len(table.rows), "columns": {c: table.types[c] for c in table.columns}}
@@ -241,25 +298,25 @@ def write_tables(
     }
     info["formats"] = list(chosen)
     info["kpi_definitions"] = _kpi_definitions()
-    written: list[Path] = []
-    for name, table in tables.items():
-        for kind in chosen:
-            path = folder / f"{name}.{kind}"
-            if kind == "csv":
-                _write_csv(table, path)
-            elif kind == "json":
-                _write_json(table, path)
-            else:
-                _write_parquet(table, path, {k: v for k, v in info.items() if k != "tables"})
-            written.append(path)
-    for file_name, text in (extra_files or {}).items():
-        path = folder / file_name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    meta = folder / METADATA_FILE
-    meta.write_text(json.dumps(info, indent=2, ensure_ascii=False, default=str) + "\n", "utf-8")
-    written.append(meta)
-    return written
+    names: list[str] = []
+    with StagedFolder(folder) as staging:
+        for name, table in tables.items():
+            for kind in chosen:
+                path = staging / f"{name}.{kind}"
+                if kind == "csv":
+                    _write_csv(table, path)
+                elif kind == "json":
+                    _write_json(table, path)
+                else:
+                    _write_parquet(table, path, {k: v for k, v in info.items() if k != "tables"})
+                names.append(path.name)
+        for file_name, text in (extra_files or {}).items():
+            (staging / file_name).write_text(text, encoding="utf-8")
+            names.append(file_name)
+        meta = staging / METADATA_FILE
+        meta.write_text(json.dumps(info, indent=2, ensure_ascii=False, default=str) + "\n", "utf-8")
+        names.append(METADATA_FILE)
+    return [folder / name for name in names]
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -283,7 +340,7 @@ def _metadata_types(path: Path) -> dict[str, ColumnType] | None:
     meta = path.parent / METADATA_FILE
     if not meta.is_file():
         return None
-    tables = json.loads(meta.read_text("utf-8")).get("tables", {})
+    tables = json.loads(read_regular_file(meta).decode("utf-8")).get("tables", {})
     found = tables.get(path.stem)
     return None if found is None else dict(found["columns"])
 
@@ -307,9 +364,9 @@ def read_csv_table(
         The table, with the same values to the last bit (NaN for empty number cells).
     """
     file = Path(path)
-    with file.open(encoding="utf-8", newline="") as handle:
+    with io.TextIOWrapper(open_regular_file(file), encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
-        header = next(reader, [])
+        header = [restore_csv_text(column) for column in next(reader, [])]
         cells = list(reader)
     known = dict(types) if types is not None else _metadata_types(file)
     if known is None:
@@ -334,7 +391,7 @@ def read_json_table(path: str | os.PathLike[str]) -> Table:
     Table
         The table, with its column types and typed cells (``null`` as NaN).
     """
-    data = json.loads(Path(path).read_text("utf-8"))
+    data = json.loads(read_regular_file(path).decode("utf-8"))
     types: dict[str, ColumnType] = dict(data["columns"])
     rows = [{c: _from_json(row[c], types[c]) for c in types} for row in data["rows"]]
     return Table(str(data["name"]), tuple(types), types, rows)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from fieldtotable.fileio import write_atomic
 from fieldtotable.report.experiments import comparison_report, sweep_report
 from fieldtotable.report.page import FigureFormat
 from fieldtotable.report.replications import experiment_report
@@ -59,8 +60,8 @@ def write_report(html: str, path: str | os.PathLike[str]) -> Path:
     Raises
     ------
     OSError
-        If the file cannot be written.
+        If the file cannot be written (a full disk: the file is then left as it was,
+        never half-written; it is written to a temporary file and moved into place),
+        or ``path`` is a folder, a device or a named pipe (``NotRegularFileError``).
     """
-    target = Path(path)
-    target.write_text(html, encoding="utf-8")
-    return target
+    return write_atomic(path, html)

@@ -32,6 +32,7 @@ exists, ``extends`` names a built-in scenario (``extends: baseline``, or
 
 from __future__ import annotations
 
+import codecs
 import os
 import pathlib
 import posixpath
@@ -41,6 +42,7 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 from fieldtotable.errors import Problem, ScenarioError
+from fieldtotable.fileio.reading import FileTooLargeError, NotRegularFileError, read_regular_file
 from fieldtotable.scenario.builtin import (
     builtin_file,
     library_names,
@@ -81,28 +83,41 @@ class UnreadableError(Exception):
 def read_scenario_file(file: pathlib.Path) -> str:
     """Read a scenario file as UTF-8 text (a byte-order mark is dropped).
 
+    Only a regular file is read (a symbolic link is followed): a device such as
+    ``/dev/zero``, a named pipe, a socket or a folder is refused without reading it,
+    and at most :data:`MAX_BYTES` + 1 bytes are read whatever size the file claims
+    (see :mod:`fieldtotable.fileio.reading`).
+
     Raises
     ------
     UnreadableError
-        If the file is missing, a directory, larger than 5 MB, not UTF-8 or
+        If the file is missing, not a regular file, larger than 5 MB, not UTF-8 or
         unreadable.
     """
     try:
-        if file.is_dir():
-            raise UnreadableError("is a directory, not a scenario file")
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            raise UnreadableError(
-                f"file too large: {size} bytes, over {MAX_BYTES // (1024 * 1024)} MB; "
-                "scenario files are small"
-            )
-        return file.read_text(encoding="utf-8-sig")
+        data = read_regular_file(file, MAX_BYTES)
     except FileNotFoundError:
-        raise UnreadableError("file not found") from None
-    except UnicodeDecodeError as exc:
-        raise UnreadableError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
+        broken = os.path.islink(file)
+        raise UnreadableError(
+            "file not found (a broken symbolic link)" if broken else "file not found"
+        ) from None
+    except NotRegularFileError as exc:
+        raise UnreadableError(str(exc.strerror)) from None
+    except FileTooLargeError as exc:
+        said = "" if exc.size is None else f"{exc.size} bytes, "
+        raise UnreadableError(
+            f"file too large: {said}over {MAX_BYTES // (1024 * 1024)} MB; scenario files are small"
+        ) from None
     except OSError as exc:
         raise UnreadableError(f"cannot read: {exc.strerror or exc}") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableError("UTF-16 text, not UTF-8: save the file as UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
+    # Universal newlines, as text-mode reading gives them.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class ScenarioSource(ABC):
