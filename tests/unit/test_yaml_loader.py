@@ -180,9 +180,9 @@ def test_plain_explicit_tags_accepted() -> None:
 
 
 def test_non_string_keys_refused() -> None:
-    assert problems_of("1: a\nyes: b\n~: c\n") == [
+    assert problems_of("1: a\ntrue: b\n~: c\n") == [
         (1, "", "key '1' is read as int, not a name; put it in quotes"),
-        (2, "", "key 'yes' is read as bool, not a name; put it in quotes"),
+        (2, "", "key 'true' is read as bool, not a name; put it in quotes"),
         (3, "", "key '~' is read as NoneType, not a name; put it in quotes"),
     ]
     assert problems_of("a:\n  ? [x, y]\n  : 1\n") == [
