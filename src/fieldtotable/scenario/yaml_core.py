@@ -19,7 +19,9 @@ float       ``[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?``,
 Every other plain scalar is a string, except dates and timestamps
 (``2023-07-01``), which scenario files need for ``start_date`` and which keep
 PyYAML's (YAML 1.1) timestamp rule: an extension of the core schema, not a change of
-any number.
+any number. :class:`CoreSafeDumper` writes text that both readers read alike: it quotes
+every string that YAML 1.1 or YAML 1.2 would read as something else (``'1e6'``,
+``'08'``, ``'yes'``, ``'1:30'``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,16 @@ from typing import Any
 import yaml
 from yaml.nodes import ScalarNode
 
-__all__ = ["BOOL", "FLOAT", "INT", "NULL", "construct_scalar", "use_core_schema"]
+__all__ = [
+    "BOOL",
+    "FLOAT",
+    "INT",
+    "NULL",
+    "CoreSafeDumper",
+    "construct_scalar",
+    "core_tag",
+    "use_core_schema",
+]
 
 _TAG = "tag:yaml.org,2002:"
 NULL = re.compile(r"^(?:null|Null|NULL|~|)$")
@@ -142,3 +153,39 @@ def use_core_schema(loader_class: type[yaml.SafeLoader]) -> None:
     loader_class.add_implicit_resolver(_TAG + "null", NULL, ["n", "N", "~", ""])
     for tag in _REPLACED:
         loader_class.add_constructor(tag, construct_scalar)
+
+
+def core_tag(text: str) -> str:
+    """Return the tag the YAML 1.2 core schema gives an untagged plain scalar.
+
+    Parameters
+    ----------
+    text
+        The scalar's text.
+
+    Returns
+    -------
+    str
+        ``tag:yaml.org,2002:`` followed by ``null``, ``bool``, ``int``, ``float`` or
+        ``str``.
+    """
+    for name, pattern in (("null", NULL), ("bool", BOOL), ("int", INT), ("float", FLOAT)):
+        if pattern.match(text):
+            return _TAG + name
+    return _TAG + "str"
+
+
+class CoreSafeDumper(yaml.SafeDumper):
+    """A safe dumper whose strings read back as strings by YAML 1.1 and 1.2 alike.
+
+    PyYAML decides whether a string needs quotes by the YAML 1.1 rules only, and
+    writes ``1e6``, ``08`` or ``0o7`` bare; a YAML 1.2 reader takes them for numbers.
+    This dumper quotes a string when either schema would read it as a non-string.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> Any:
+        """Return the tag of a node, by YAML 1.2 where 1.1 would read a string."""
+        tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if kind is ScalarNode and implicit[0] and tag == _TAG + "str":
+            return core_tag(str(value))
+        return tag
