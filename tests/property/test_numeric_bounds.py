@@ -158,9 +158,7 @@ def extreme_runs(draw: st.DrawFn) -> dict[str, Any]:
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(extreme_runs(), st.integers(0, 2**16))
-def test_short_run_at_the_bounds_is_finite_and_balances(
-    changes: dict[str, Any], seed: int
-) -> None:
+def test_short_run_at_the_bounds_is_finite_and_balances(changes: dict[str, Any], seed: int) -> None:
     result = simulate(build_scenario(changes), seed=seed)
     k = result.kpis
     # An undefined ratio (a mean over no sale, a rate with nothing to divide by) is
