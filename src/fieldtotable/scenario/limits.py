@@ -128,8 +128,8 @@ MAX_DAYS = 3660
 MAX_HOURS = 8784.0
 """Longest fixed duration (handling, dock, loading, lead time, longest wait), h: a
 leap year."""
-MIN_ORDER_EVERY_DAYS = 1 / 24
-"""Shortest time between two orders of one stream, days (one hour)."""
+MIN_ORDER_EVERY_DAYS = 0.04
+"""Shortest time between two orders of one stream, days (about an hour)."""
 MAX_TARGET_DAYS = 366.0
 """Most days of demand a store may order up to, d."""
 MAX_CLOSURES_PER_YEAR = 366.0

@@ -176,7 +176,7 @@ class OrderStream(Frozen):
     every_days: Annotated[
         float, Strict(), Field(ge=MIN_ORDER_EVERY_DAYS, le=MAX_DAYS, allow_inf_nan=False)
     ]
-    """Days between orders, d (may be fractional): from 1/24 (hourly orders) to
+    """Days between orders, d (may be fractional): from 0.04 (about an hour) to
     3660."""
     kg: NonNegativeDistribution
     """Kg per order at season factor 1 and ``scale`` 1 (a distribution, drawn per
