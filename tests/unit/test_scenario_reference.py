@@ -173,7 +173,7 @@ def test_descriptions_reach_the_json_schema() -> None:
 
 
 def test_defaults_and_types_are_shown(doc: str) -> None:
-    assert row(doc, Leg, "fleet")[1:5] == ["integer ≥ 1", "vehicles", "`1`", "no"]
+    assert row(doc, Leg, "fleet")[1:5] == ["integer in [1, 10000]", "vehicles", "`1`", "no"]
     assert row(doc, Hub, "dock_exposure_h")[3] == "`0.5`"
     assert row(doc, Store, "issuing")[1] == "`FEFO`, `FIFO` or `LIFO`"
     assert row(doc, Leg, "from_")[0] == "`from`"  # the YAML key, not the Python name

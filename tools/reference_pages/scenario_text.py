@@ -81,6 +81,14 @@ and `distributions.py`): the meaning of each field is its docstring, which is al
 - Unknown keys are errors (with a "did you mean" when a key is close to a known one).
   Numbers are numbers: `"5"` or `true` where a number belongs is an error, and integer
   fields (`horizon_days`, `warmup_days`, `fleet`, `units`, months) take whole numbers.
+  Numbers follow YAML 1.2: `1e6`, `2.5E-3` and `.5` are numbers; `1:30`, `1_000`,
+  `yes`, `no`, `on` and `off` are strings (only `true` and `false` are booleans).
+- Every number has bounds (the tables below), far beyond any real channel and tight
+  enough that no result is ever NaN or infinite: temperatures within ±60 °C (±80 °C
+  with the daily range), `q10` 1 to 50, `activation_energy_kj_mol` up to 250,
+  distribution parameters within ±1e9 and `cv` up to 10. A few limits combine fields:
+  the run must end by 9999-12-31, and a store may expect at most a million customers a
+  day for one product at the peak (mean times the largest factors times `scale`).
 - Names refer to each other: a `region` to a key of `climate`, `collection_point` to a
   collection point, a leg's `from` to a collection point or hub and its `to` to a hub,
   `supplied_by` to a hub, product keys to `products`. Loading checks them all, and the

@@ -21,6 +21,7 @@ from fieldtotable.kinetics.laws import (
     _check_sensitivity,
     _check_shelf_life,
     _log_relative_rate,
+    _scaled_exp,
     _to_output,
     shelf_life_days,
 )
@@ -95,7 +96,9 @@ def advance_consumed(
     if f0.ndim > 1:
         raise ValueError(f"consumed must be a scalar or shape (n_lots,), got {f0.shape}")
     log_rel = _log_relative_rate(temps, ref_temp_c, q10, activation_energy_kj_mol)
-    increment = np.sum(hours * np.exp(log_rel), axis=-1) / (HOURS_PER_DAY * shelf_life_ref_days)
+    increment = np.sum(hours * _scaled_exp(log_rel), axis=-1) / (
+        HOURS_PER_DAY * shelf_life_ref_days
+    )
     try:
         result = np.asarray(f0 + increment, dtype=np.float64)
     except ValueError as exc:

@@ -95,6 +95,29 @@ def _check_shelf_life(shelf_life_ref_days: float) -> None:
         raise ValueError(f"shelf_life_ref_days must be finite and > 0, got {shelf_life_ref_days!r}")
 
 
+def _scaled_exp(log_values: npt.ArrayLike, factor: float = 1.0, divisor: float = 1.0) -> FloatArray:
+    """Return ``factor * exp(log_values) / divisor``, refusing a result beyond float64.
+
+    A rate or shelf life that overflows to infinity or underflows to zero would make
+    a lot never spoil or spoil at once, silently; it is an error instead. (The
+    scenario's bounds, :mod:`fieldtotable.scenario.limits`, keep every temperature a
+    scenario can reach well inside the range.) NaN temperatures give NaN, as before.
+
+    Raises
+    ------
+    ValueError
+        If a value is infinite or zero.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        values = np.asarray(factor * np.exp(log_values) / divisor, dtype=np.float64)
+    if np.any(np.isinf(values) | (values == 0.0)):
+        raise ValueError(
+            "the shelf-life rate is beyond the range of a float64 at these temperatures: "
+            "the temperature sensitivity (q10 or activation energy) is too large for them"
+        )
+    return values
+
+
 def _to_output(values: FloatArray) -> FloatOrArray:
     """Return a 0-d array as a Python float, any other array unchanged."""
     if values.ndim == 0:
@@ -181,7 +204,7 @@ def relative_rate(
     _check_sensitivity(q10, activation_energy_kj_mol)
     _check_ref_temp(ref_temp_c)
     log_rel = _log_relative_rate(temp_c, ref_temp_c, q10, activation_energy_kj_mol)
-    return _to_output(np.exp(log_rel))
+    return _to_output(_scaled_exp(log_rel))
 
 
 @overload
@@ -239,7 +262,7 @@ def shelf_life_days(
     _check_ref_temp(ref_temp_c)
     _check_shelf_life(shelf_life_ref_days)
     log_rel = _log_relative_rate(temp_c, ref_temp_c, q10, activation_energy_kj_mol)
-    return _to_output(shelf_life_ref_days * np.exp(-log_rel))
+    return _to_output(_scaled_exp(-log_rel, shelf_life_ref_days))
 
 
 @overload
@@ -279,4 +302,4 @@ def q10_from_activation_energy(
     if not np.all(temp_k > 0.0):
         raise ValueError("temperatures must be above -273.15 °C")
     exponent = 10.0 * ea * 1000.0 / (GAS_CONSTANT_J_PER_MOL_K * temp_k**2)
-    return _to_output(np.asarray(np.exp(exponent), dtype=np.float64))
+    return _to_output(_scaled_exp(exponent))

@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass, field
 from typing import overload
 
-import numpy as np
 import numpy.typing as npt
 
 from fieldtotable.kinetics.consumption import (
@@ -23,6 +22,7 @@ from fieldtotable.kinetics.laws import (
     _check_sensitivity,
     _check_shelf_life,
     _log_relative_rate,
+    _scaled_exp,
     _to_output,
     shelf_life_days,
 )
@@ -116,7 +116,7 @@ class Kinetics:
         log_rel = _log_relative_rate(
             temp_c, self.ref_temp_c, self.q10, self.activation_energy_kj_mol
         )
-        return _to_output(np.asarray(np.exp(log_rel) / self._hours_ref, dtype=np.float64))
+        return _to_output(_scaled_exp(log_rel, divisor=self._hours_ref))
 
     def rate_per_h_scalar(self, temp_c: float) -> float:
         """Fraction of shelf life consumed per hour at ``temp_c``; pure-``math`` fast path.
@@ -131,13 +131,25 @@ class Kinetics:
         -------
         float
             Same value as :meth:`rate_per_h` (to rounding).
+
+        Raises
+        ------
+        ValueError
+            If the rate overflows a float64 (a temperature far beyond what the
+            parameters allow for).
         """
-        if self._use_q10:
-            return math.exp(self._log_coef * (temp_c - self.ref_temp_c)) / self._hours_ref
-        return (
-            math.exp(-self._log_coef * (1.0 / (temp_c + ZERO_CELSIUS_K) - self._inv_ref_temp_k))
-            / self._hours_ref
-        )
+        try:
+            if self._use_q10:
+                return math.exp(self._log_coef * (temp_c - self.ref_temp_c)) / self._hours_ref
+            return (
+                math.exp(-self._log_coef * (1.0 / (temp_c + ZERO_CELSIUS_K) - self._inv_ref_temp_k))
+                / self._hours_ref
+            )
+        except OverflowError:
+            raise ValueError(
+                f"the shelf-life rate at {temp_c} °C is beyond the range of a float64: the "
+                "temperature sensitivity (q10 or activation energy) is too large for it"
+            ) from None
 
     def advance_scalar(self, consumed: float, hours: float, temp_c: float) -> float:
         """Advance one lot by one constant-temperature segment; pure-``math`` fast path.

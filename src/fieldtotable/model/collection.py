@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 import simpy
 
+from fieldtotable.errors import SimulationError
 from fieldtotable.model.context import Context, Seed, stream
 from fieldtotable.model.lot import COLLECTION, Lot
 from fieldtotable.model.storage import Storage
@@ -132,6 +133,11 @@ class SourceProcess:
                 if factor <= 0:
                     continue
                 kg = sampler() * factor
+                if not math.isfinite(kg):  # the schema's bounds keep every draw finite
+                    raise SimulationError(
+                        f"sources.{self.source_id}.supply.{ledger.products[product]}.kg_per_day: "
+                        f"drew {kg!r} kg"
+                    )
                 sigma = self.shelf_life_sigma[product]
                 # Lognormal with mean 1: the lot's shelf life relative to nominal.
                 limit = float(rng.lognormal(-sigma * sigma / 2, sigma)) if sigma else 1.0

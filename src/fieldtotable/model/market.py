@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 import simpy
 
+from fieldtotable.errors import ScenarioError
 from fieldtotable.model.context import Context, Seed, stream
 from fieldtotable.model.lot import MARKET, Lot
 from fieldtotable.model.storage import EPSILON_KG, Storage, issue_order_key
 from fieldtotable.model.thermal import ConstantTemperature
 from fieldtotable.scenario.distributions import Distribution, make_sampler, make_vector_sampler
+from fieldtotable.scenario.limits import MAX_CUSTOMERS_DRAWN
 from fieldtotable.scenario.schema import Markdown, Orders, OrderUpTo, Store
 
 if TYPE_CHECKING:
@@ -306,6 +308,8 @@ class StoreProcess:
                 customers = count(factor)
                 if not customers:
                     continue
+                if customers > MAX_CUSTOMERS_DRAWN:
+                    raise self._too_many_customers(product, customers, day)
                 per_slot = rng.multinomial(customers, self.slot_shares)
                 # One draw for the day's customers, summed per slot (empty slots give 0).
                 kg = np.concatenate(([0.0], np.cumsum(kg_per_customer(customers))))
@@ -333,6 +337,15 @@ class StoreProcess:
                         lost_sales_kg[product][ledger_day] += wanted - sold
                         market_lost_sales[ledger_day] += wanted - sold
             day += 1
+
+    def _too_many_customers(self, product: int, customers: int, day: int) -> ScenarioError:
+        """Return the error for a day's draw of more customers than memory allows."""
+        product_id = self.context.ledger.products[product]
+        return ScenarioError.single(
+            f"drew {customers:,} customers on day {day}, more than {MAX_CUSTOMERS_DRAWN:,} "
+            "(each is one array entry); lower the mean or the spread",
+            path=f"markets.{self.market_id}.demand.{product_id}.customers_per_day",
+        )
 
     def _serve(self, product: int, wanted: float) -> float:
         """Sell up to ``wanted`` kg from the shelf in issuing order; return kg sold."""

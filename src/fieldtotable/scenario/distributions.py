@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Strict, model_validator
 
+from fieldtotable.scenario.limits import MAX_DISTRIBUTION_CV, MAX_DISTRIBUTION_VALUE
+
 DistributionKind = Literal[
     "constant", "uniform", "triangular", "normal", "lognormal", "gamma", "poisson", "empirical"
 ]
@@ -47,7 +49,8 @@ class Distribution(BaseModel):
 
     A bare number in a scenario file is read as ``{dist: constant, value: number}``.
     Every quantity sampled in the model is non-negative: draws below 0 (a normal's
-    tail) are clipped to 0, not redrawn.
+    tail) are clipped to 0, not redrawn. Every parameter is finite and at most 1e9 in
+    magnitude, and ``cv`` at most 10, so that every draw is a finite number.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
@@ -68,7 +71,7 @@ class Distribution(BaseModel):
     sd: Number | None = None
     """``normal``: the standard deviation (>= 0)."""
     cv: Number | None = None
-    """``lognormal``, ``gamma``: the coefficient of variation, sd / mean (>= 0; 0
+    """``lognormal``, ``gamma``: the coefficient of variation, sd / mean (0 to 10; 0
     always gives the mean)."""
     values: tuple[Number, ...] | None = None
     """``empirical``: the values drawn from (at least one)."""
@@ -100,6 +103,12 @@ class Distribution(BaseModel):
             numbers = value if isinstance(value, tuple) else (value,)
             if any(v is not None and not math.isfinite(v) for v in numbers):
                 raise ValueError(f"{name} must be a finite number")
+            too_large = [v for v in numbers if v is not None and abs(v) > MAX_DISTRIBUTION_VALUE]
+            if too_large:
+                raise ValueError(
+                    f"{name} must be between -{MAX_DISTRIBUTION_VALUE:g} and "
+                    f"{MAX_DISTRIBUTION_VALUE:g} (got {too_large[0]:g})"
+                )
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError(f"low ({self.low}) > high ({self.high})")
         if (
@@ -113,6 +122,8 @@ class Distribution(BaseModel):
             raise ValueError("sd must be >= 0")
         if self.cv is not None and self.cv < 0:
             raise ValueError("cv must be >= 0")
+        if self.cv is not None and self.cv > MAX_DISTRIBUTION_CV:
+            raise ValueError(f"cv must be <= {MAX_DISTRIBUTION_CV:g} (got {self.cv:g})")
         if self.dist in ("lognormal", "gamma", "poisson") and (self.mean or 0) <= 0:
             raise ValueError(f"dist {self.dist!r} needs mean > 0")
         if self.dist == "empirical":

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from fieldtotable.scenario.schema import Scenario
+from fieldtotable.scenario.yaml_core import CoreSafeDumper
 
 __all__ = ["dump_scenario"]
 
@@ -24,8 +25,11 @@ _FLOW_MAPPING_ITEMS = 6
 _FLOW_WIDTH = 100
 
 
-class _Dumper(yaml.SafeDumper):
-    """A safe dumper that writes short plain lists and mappings in flow style."""
+class _Dumper(CoreSafeDumper):
+    """A safe dumper that writes short plain lists and mappings in flow style.
+
+    Strings that YAML 1.1 or 1.2 would read as something else are quoted.
+    """
 
     def ignore_aliases(self, _data: Any) -> bool:
         """Write shared values out every time: no ``&anchor`` / ``*alias`` in the output."""

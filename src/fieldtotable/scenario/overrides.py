@@ -35,6 +35,7 @@ from fieldtotable.errors import Problem, ScenarioError
 from fieldtotable.scenario.loader import validate_scenario_data
 from fieldtotable.scenario.problems import strip_annotation
 from fieldtotable.scenario.schema import Scenario
+from fieldtotable.scenario.yaml_core import CoreSafeDumper
 from fieldtotable.scenario.yaml_loader import Path, format_path, parse_yaml
 
 __all__ = [
@@ -398,7 +399,13 @@ def _show_segment(segment: str | int) -> str:
 def _show_value(value: Any) -> str:
     """Write a value compactly, as it would be typed after ``--set PATH=``."""
     try:
-        text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=math.inf)
+        text = yaml.dump(
+            value,
+            Dumper=CoreSafeDumper,
+            default_flow_style=True,
+            allow_unicode=True,
+            width=math.inf,
+        )
     except yaml.YAMLError:
         text = repr(value)
     text = text.strip().removesuffix("...").strip()

@@ -20,8 +20,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
+import pydantic_core
+from pydantic import (
+    Field,
+    Strict,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
+from fieldtotable.scenario.limits import MAX_DAILY_RANGE_C, MAX_DAYS, MAX_SCALE
 from fieldtotable.scenario.schema_markets import (
     Market,
     Orders,
@@ -71,6 +80,7 @@ from fieldtotable.scenario.schema_types import (
     TemperatureClass,
     WeekdayFactors,
 )
+from fieldtotable.scenario.sizes import date_problem, size_problems
 
 __all__ = [
     "MAX_DAYS",
@@ -119,9 +129,6 @@ __all__ = [
     "WeekdayFactors",
 ]
 
-#: Longest horizon a scenario may ask for (ten years).
-MAX_DAYS = 3660
-
 
 class RegionClimate(Frozen):
     """Monthly mean air temperature and the mean daily range (max - min) of a region."""
@@ -129,8 +136,10 @@ class RegionClimate(Frozen):
     monthly_mean_c: tuple[TemperatureC, ...] = Field(min_length=12, max_length=12)
     """Twelve monthly mean air temperatures, °C, January to December; every day uses
     its month's mean. A region may be given as just this list."""
-    daily_range_c: Annotated[float, Strict(), Field(ge=0, le=40)] = 0.0
-    """Mean daily range (maximum - minimum), °C: a cosine cycle around the monthly
+    daily_range_c: Annotated[
+        float, Strict(), Field(ge=0, le=MAX_DAILY_RANGE_C, allow_inf_nan=False)
+    ] = 0.0
+    """Mean daily range (maximum - minimum), °C (0 to 40): a cosine cycle around the monthly
     mean, peaking at 15:00, constant within each hour. 0: the same temperature all
     day."""
 
@@ -169,13 +178,13 @@ class Scenario(Frozen):
     from it."""
     horizon_days: Annotated[int, Strict(), Field(ge=1, le=MAX_DAYS)]
     """Days simulated, d (at most 3660)."""
-    warmup_days: Annotated[int, Strict(), Field(ge=0)] = 0
+    warmup_days: Annotated[int, Strict(), Field(ge=0, le=MAX_DAYS)] = 0
     """Days at the start left out of the KPIs, d (fewer than ``horizon_days``); the
     mass balance covers the whole horizon."""
-    scale: PositiveFloat = 1.0
-    """Factor (dimensionless) on supply and demand: ``kg_per_day``, customers per
-    day, order kg, order-up-to targets and (s, S) levels. Capacities, fleets and
-    costs are not scaled."""
+    scale: Annotated[float, Strict(), Field(gt=0, le=MAX_SCALE, allow_inf_nan=False)] = 1.0
+    """Factor (dimensionless, > 0 and at most 1000) on supply and demand:
+    ``kg_per_day``, customers per day, order kg, order-up-to targets and (s, S) levels.
+    Capacities, fleets and costs are not scaled."""
     climate: dict[str, RegionClimate] = Field(min_length=1)
     """Region id -> its climate (or just its list of twelve monthly means); every
     ``region`` named elsewhere needs an entry."""
@@ -214,6 +223,27 @@ class Scenario(Frozen):
             raise ValueError(f"must be smaller than horizon_days, {horizon} (got {value})")
         return value
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _within_limits(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Scenario:
+        # Limits that several fields give together (fieldtotable.scenario.sizes), checked
+        # once every field is valid; each problem is reported at its own field path.
+        scenario: Scenario = handler(data)
+        problems = size_problems(scenario)
+        if problems:
+            raise pydantic_core.ValidationError.from_exception_data(
+                cls.__name__,
+                [
+                    {
+                        "type": pydantic_core.PydanticCustomError("limit", message),
+                        "loc": loc,
+                        "input": value,
+                    }
+                    for loc, message, value in problems
+                ],
+            )
+        return scenario
+
     def with_horizon(self, days: int) -> Scenario:
         """Return a copy running ``days`` days (warm-up shortened if it would not fit).
 
@@ -230,11 +260,15 @@ class Scenario(Frozen):
         Raises
         ------
         ValueError
-            If ``days`` is not an integer between 1 and 3660.
+            If ``days`` is not an integer between 1 and 3660, or the run would end past
+            9999-12-31.
         """
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
             raise ValueError(
                 f"horizon must be a whole number of days in 1..{MAX_DAYS}, not {days!r}"
             )
+        message = date_problem(self.start_date, days)
+        if message is not None:
+            raise ValueError(f"start_date {self.start_date.isoformat()}: {message}")
         warmup = min(self.warmup_days, days - 1)
         return self.model_copy(update={"horizon_days": days, "warmup_days": warmup})

@@ -7,17 +7,19 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
 
+from fieldtotable.scenario.limits import MAX_DAYS, MAX_TARGET_DAYS, MIN_ORDER_EVERY_DAYS
 from fieldtotable.scenario.schema_types import (
     _ONES_7,
     _ONES_12,
     Frozen,
     HourOfDay,
+    Hours,
     IssuingPolicy,
+    Kg,
     Location,
     MonthlyFactors,
     NonNegativeDistribution,
-    NonNegativeFloat,
-    PositiveFloat,
+    NonNegativeKg,
     TemperatureC,
     TemperatureClass,
     WeekdayFactors,
@@ -31,23 +33,25 @@ class OrderUpTo(Frozen):
     """``order_up_to``: order up to some days of expected demand."""
     at_hour: HourOfDay = 6.0
     """Hour of the day, h, of the daily order."""
-    target_days_of_demand: PositiveFloat
-    """Days of demand, d: each order raises shelf stock plus stock on its way to this
+    target_days_of_demand: Annotated[
+        float, Strict(), Field(gt=0, le=MAX_TARGET_DAYS, allow_inf_nan=False)
+    ]
+    """Days of demand, d (at most 366): each order raises shelf stock plus stock on its way to this
     many days of the month's expected daily demand (customers x kg per customer x
     mean weekday factor x season x ``scale``)."""
-    lead_time_h: NonNegativeFloat = 1.0
-    """Hours from picking at the supplying hub to arrival on the shelf, h; the goods
-    are held at the store's setpoints on the way."""
+    lead_time_h: Hours = 1.0
+    """Hours from picking at the supplying hub to arrival on the shelf, h (at most
+    8784); the goods are held at the store's setpoints on the way."""
 
 
 class ReorderLevels(Frozen):
     """(s, S) levels of one product."""
 
-    s_kg: NonNegativeFloat
-    """Reorder point, kg (multiplied by ``scale``): an order is placed when shelf
+    s_kg: NonNegativeKg
+    """Reorder point, kg (multiplied by ``scale``; at most 1e12): an order is placed when shelf
     stock plus stock on its way is at or below it."""
-    S_kg: PositiveFloat
-    """Order-up-to level, kg (multiplied by ``scale``), above ``s_kg``: the order
+    S_kg: Kg
+    """Order-up-to level, kg (multiplied by ``scale``; at most 1e12), above ``s_kg``: the order
     raises shelf stock plus stock on its way to it."""
 
     @model_validator(mode="after")
@@ -67,9 +71,9 @@ class ReorderPoint(Frozen):
     levels: dict[str, ReorderLevels] = Field(min_length=1)
     """Product id -> its (s, S) levels; every product in the store's ``demand``
     needs an entry."""
-    lead_time_h: NonNegativeFloat = 1.0
-    """Hours from picking at the supplying hub to arrival on the shelf, h; the goods
-    are held at the store's setpoints on the way."""
+    lead_time_h: Hours = 1.0
+    """Hours from picking at the supplying hub to arrival on the shelf, h (at most
+    8784); the goods are held at the store's setpoints on the way."""
 
 
 Replenishment = Annotated[OrderUpTo | ReorderPoint, Field(discriminator="policy")]
@@ -82,16 +86,18 @@ class StoreDemand(Frozen):
     """Customers per day wanting the product at weekday and season factor 1 and
     ``scale`` 1 (a distribution, drawn once a day). A Poisson count is scaled
     exactly; any other draw is multiplied by the factors and rounded at random to a
-    whole number. The day's customers arrive at random over the opening hours."""
+    whole number. The day's customers arrive at random over the opening hours. At the
+    peak (mean x largest weekday factor x largest season factor x ``scale``) at most
+    1e6 customers a day."""
     kg_per_customer: NonNegativeDistribution
     """Kg each customer wants (a distribution, drawn per customer); what the shelf
     cannot supply is lost (``lost_sales_kg``)."""
     weekday_factors: WeekdayFactors = _ONES_7
-    """Seven factors, Monday to Sunday (dimensionless), multiplying the day's
-    customers."""
-    season: MonthlyFactors = _ONES_12
-    """Twelve monthly factors, January to December (dimensionless), multiplying the
+    """Seven factors, Monday to Sunday (dimensionless, 0 to 1000), multiplying the
     day's customers."""
+    season: MonthlyFactors = _ONES_12
+    """Twelve monthly factors, January to December (dimensionless, 0 to 1000),
+    multiplying the day's customers."""
 
 
 class Store(Frozen):
@@ -117,8 +123,8 @@ class Store(Frozen):
     class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
     """Setpoints of separate chambers per temperature class, °C (e.g.
     ``frozen: -18``); products of a class not listed are held at ``setpoint_c``."""
-    shelf_capacity_kg: PositiveFloat
-    """Shelf capacity, kg (not multiplied by ``scale``): shelf stock plus stock on
+    shelf_capacity_kg: Kg
+    """Shelf capacity, kg (not multiplied by ``scale``; at most 1e12): shelf stock plus stock on
     its way may not exceed it; replenishment orders that would are cut in
     proportion."""
     issuing: IssuingPolicy = "FEFO"
@@ -167,8 +173,11 @@ class Store(Frozen):
 class OrderStream(Frozen):
     """Recurring orders of one product (institutional buyers, online shop)."""
 
-    every_days: PositiveFloat
-    """Days between orders, d (may be fractional)."""
+    every_days: Annotated[
+        float, Strict(), Field(ge=MIN_ORDER_EVERY_DAYS, le=MAX_DAYS, allow_inf_nan=False)
+    ]
+    """Days between orders, d (may be fractional): from 0.04 (about an hour) to
+    3660."""
     kg: NonNegativeDistribution
     """Kg per order at season factor 1 and ``scale`` 1 (a distribution, drawn per
     order; normal draws are clipped at 0). What the hub's stock cannot fill at once
@@ -176,11 +185,12 @@ class OrderStream(Frozen):
     at_hour: HourOfDay = 10.0
     """Hour of the day, h, of the first order; later orders follow every
     ``every_days``."""
-    first_day: NonNegativeFloat = 0.0
-    """Day of the first order, days after ``start_date`` (may be fractional)."""
+    first_day: Annotated[float, Strict(), Field(ge=0, le=MAX_DAYS, allow_inf_nan=False)] = 0.0
+    """Day of the first order, days after ``start_date`` (may be fractional; at most
+    3660)."""
     season: MonthlyFactors = _ONES_12
-    """Twelve monthly factors, January to December (dimensionless), multiplying each
-    order's kg."""
+    """Twelve monthly factors, January to December (dimensionless, 0 to 1000),
+    multiplying each order's kg."""
 
 
 class Orders(Frozen):

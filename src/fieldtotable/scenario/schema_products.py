@@ -6,13 +6,32 @@ from typing import Annotated
 
 from pydantic import Field, Strict, model_validator
 
+from fieldtotable.scenario.limits import (
+    MAX_ACTIVATION_ENERGY_KJ_MOL,
+    MAX_PRICE_CNY_PER_KG,
+    MAX_Q10,
+    MAX_SHELF_LIFE_CV,
+    MAX_SHELF_LIFE_DAYS,
+    MIN_Q10,
+    MIN_SHELF_LIFE_DAYS,
+)
 from fieldtotable.scenario.schema_types import (
     Frozen,
-    NonNegativeFloat,
-    PositiveFloat,
     TemperatureC,
     TemperatureClass,
 )
+
+ShelfLifeDays = Annotated[
+    float, Strict(), Field(ge=MIN_SHELF_LIFE_DAYS, le=MAX_SHELF_LIFE_DAYS, allow_inf_nan=False)
+]
+Q10 = Annotated[float, Strict(), Field(ge=MIN_Q10, le=MAX_Q10, allow_inf_nan=False)]
+ActivationEnergy = Annotated[
+    float, Strict(), Field(gt=0, le=MAX_ACTIVATION_ENERGY_KJ_MOL, allow_inf_nan=False)
+]
+ShelfLifeCv = Annotated[float, Strict(), Field(ge=0, le=MAX_SHELF_LIFE_CV, allow_inf_nan=False)]
+Price = Annotated[float, Strict(), Field(gt=0, le=MAX_PRICE_CNY_PER_KG, allow_inf_nan=False)]
+# The bounds keep the shelf-life rate finite and non-zero over every temperature a
+# scenario can reach (see fieldtotable.scenario.limits).
 
 
 class Markdown(Frozen):
@@ -39,32 +58,33 @@ class Product(Frozen):
     wherever a ``class_setpoints_c`` lists the class (cold rooms, hubs, vehicles,
     store) and whether collection points pre-cool it (``precooling.classes``); it
     does not change the kinetics."""
-    shelf_life_days: PositiveFloat
-    """Nominal shelf life, days, of a lot held at ``ref_temp_c``. A lot's quality is
-    the fraction of it consumed so far, ``dt / (24 * SL(T))`` for every ``dt`` hours at
-    temperature ``T``; the lot spoils when that fraction reaches its variability
-    factor (see ``shelf_life_cv``)."""
+    shelf_life_days: ShelfLifeDays
+    """Nominal shelf life, days, of a lot held at ``ref_temp_c``: 0.01 (a quarter of an
+    hour) to 36500 (100 years). A lot's quality is the fraction of it consumed so far,
+    ``dt / (24 * SL(T))`` for every ``dt`` hours at temperature ``T``; the lot spoils
+    when that fraction reaches its variability factor (see ``shelf_life_cv``)."""
     ref_temp_c: TemperatureC
     """Reference temperature, °C, at which ``shelf_life_days`` holds; the shelf life
     at other temperatures follows ``q10`` or ``activation_energy_kj_mol``."""
-    q10: PositiveFloat | None = None
-    """Q10 temperature sensitivity (dimensionless): the shelf life is divided by
-    ``q10`` for every 10 °C above ``ref_temp_c`` (multiplied below it),
-    ``SL(T) = shelf_life_days / q10 ** ((T - ref_temp_c) / 10)``. Give exactly one of
-    ``q10`` and ``activation_energy_kj_mol``."""
-    activation_energy_kj_mol: PositiveFloat | None = None
-    """Arrhenius activation energy, kJ/mol, instead of ``q10``: the ageing rate
-    relative to ``ref_temp_c`` is ``exp(-(Ea / R) * (1 / T - 1 / T_ref))``, with
-    temperatures in kelvin and R = 8.314 J/(mol K). Give exactly one of ``q10`` and
+    q10: Q10 | None = None
+    """Q10 temperature sensitivity (dimensionless), 1 to 50: the shelf life is divided
+    by ``q10`` for every 10 °C above ``ref_temp_c`` (multiplied below it),
+    ``SL(T) = shelf_life_days / q10 ** ((T - ref_temp_c) / 10)``. Produce is 1.5-4,
+    meat about 3; 1 means no temperature sensitivity. Give exactly one of ``q10`` and
     ``activation_energy_kj_mol``."""
-    shelf_life_cv: NonNegativeFloat = 0.0
+    activation_energy_kj_mol: ActivationEnergy | None = None
+    """Arrhenius activation energy, kJ/mol, > 0 and at most 250 (food-quality reactions
+    are 10-150), instead of ``q10``: the ageing rate relative to ``ref_temp_c`` is
+    ``exp(-(Ea / R) * (1 / T - 1 / T_ref))``, with temperatures in kelvin and R = 8.314
+    J/(mol K). Give exactly one of ``q10`` and ``activation_energy_kj_mol``."""
+    shelf_life_cv: ShelfLifeCv = 0.0
     """Lot-to-lot shelf-life variability: the coefficient of variation
     (dimensionless) of a lognormal factor with mean 1, drawn for each lot at harvest;
     the lot spoils when its consumed fraction reaches that factor. 0: every lot has
-    the nominal shelf life."""
-    price_cny_per_kg: PositiveFloat
+    the nominal shelf life; at most 2 (real lots: 0.1-0.3)."""
+    price_cny_per_kg: Price
     """Sale price, CNY/kg, at every market, before any markdown (gives
-    ``sold_value_cny``)."""
+    ``sold_value_cny``); at most 1e6."""
     markdown: Markdown | None = None
     """Price cut for stock close to expiry; none when omitted."""
 

@@ -11,16 +11,17 @@ from typing import Annotated, Any
 from pydantic import Discriminator, Field, Strict, Tag
 
 from fieldtotable.scenario.distributions import Distribution
+from fieldtotable.scenario.limits import MAX_CAPACITY_KG_PER_H, MAX_COUNT, MIN_CAPACITY_KG_PER_H
 from fieldtotable.scenario.schema_types import (
     _ONES_12,
     Fraction,
     Frozen,
     HourOfDay,
+    Kg,
     Location,
     MonthlyFactors,
     NonNegativeDistribution,
     OnFull,
-    PositiveFloat,
     TemperatureC,
     TemperatureClass,
 )
@@ -34,8 +35,8 @@ class Supply(Frozen):
     once a day in season; normal draws are clipped at 0). The day's harvest of the
     product is one lot of ``kg_per_day * season[month] * scale`` kg."""
     season: MonthlyFactors = _ONES_12
-    """Twelve monthly factors, January to December (dimensionless), multiplying
-    ``kg_per_day``; 0: no harvest that month."""
+    """Twelve monthly factors, January to December (dimensionless, 0 to 1000),
+    multiplying ``kg_per_day``; 0: no harvest that month."""
 
 
 class Source(Frozen):
@@ -67,11 +68,19 @@ class Precooling(Frozen):
     straight to the cold room (frozen goods arrive frozen, honey needs no cooling).
     """
 
-    units: Annotated[int, Strict(), Field(ge=1)] = 1
-    """Number of pre-cooling units working in parallel, each treating one lot at a
-    time; lots queue at the region's air temperature while every unit is busy."""
-    capacity_kg_per_h: PositiveFloat | None = None
-    """Throughput of one unit, kg/h: a lot of ``m`` kg occupies its unit
+    units: Annotated[int, Strict(), Field(ge=1, le=MAX_COUNT)] = 1
+    """Number of pre-cooling units working in parallel (1 to 10000), each treating one
+    lot at a time; lots queue at the region's air temperature while every unit is
+    busy."""
+    capacity_kg_per_h: (
+        Annotated[
+            float,
+            Strict(),
+            Field(ge=MIN_CAPACITY_KG_PER_H, le=MAX_CAPACITY_KG_PER_H, allow_inf_nan=False),
+        ]
+        | None
+    ) = None
+    """Throughput of one unit, kg/h (1 to 1e12): a lot of ``m`` kg occupies its unit
     ``m / capacity_kg_per_h`` hours on top of ``time_h``. No throughput term when
     omitted."""
     time_h: NonNegativeDistribution = Distribution(dist="constant", value=0.0)
@@ -115,8 +124,8 @@ class CollectionPoint(Frozen):
     precooling: Precooling = Precooling()
     """Pre-cooling units. The default (one unit, no throughput term, ``time_h`` 0)
     means no pre-cooling: lots go straight to the cold room."""
-    cold_room_kg: PositiveFloat
-    """Cold-room capacity, kg, shared by all chambers. Lots that do not fit wait
+    cold_room_kg: Kg
+    """Cold-room capacity, kg (at most 1e12), shared by all chambers. Lots that do not fit wait
     outside at the region's air temperature and enter, first come first served, as
     space frees (``on_full: wait``; a lot that partly fits is split), or are turned
     away (``on_full: refuse``)."""

@@ -6,20 +6,44 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, Strict, field_validator, model_validator
 
+from fieldtotable.scenario.limits import (
+    MAX_CLOSURES_PER_YEAR,
+    MAX_CO2_KG_PER_KM,
+    MAX_CO2_KG_PER_TONNE_KM,
+    MAX_COST_CNY_PER_KG,
+    MAX_COST_CNY_PER_KM,
+    MAX_COST_CNY_PER_TRIP,
+    MAX_COUNT,
+    MAX_DISTANCE_KM,
+)
 from fieldtotable.scenario.schema_types import (
     Fraction,
     Frozen,
     HourOfDay,
+    Hours,
+    Kg,
     Location,
     Mode,
     Month,
     NonNegativeDistribution,
-    NonNegativeFloat,
     OnFull,
-    PositiveFloat,
+    PositiveHours,
     TemperatureC,
     TemperatureClass,
 )
+
+# Costs and emission factors: finite, from 0 to a bound of fieldtotable.scenario.limits.
+CostPerTrip = Annotated[float, Strict(), Field(ge=0, le=MAX_COST_CNY_PER_TRIP, allow_inf_nan=False)]
+CostPerKm = Annotated[float, Strict(), Field(ge=0, le=MAX_COST_CNY_PER_KM, allow_inf_nan=False)]
+CostPerKg = Annotated[float, Strict(), Field(ge=0, le=MAX_COST_CNY_PER_KG, allow_inf_nan=False)]
+Co2PerTonneKm = Annotated[
+    float, Strict(), Field(ge=0, le=MAX_CO2_KG_PER_TONNE_KM, allow_inf_nan=False)
+]
+Co2PerKm = Annotated[float, Strict(), Field(ge=0, le=MAX_CO2_KG_PER_KM, allow_inf_nan=False)]
+DistanceKm = Annotated[float, Strict(), Field(gt=0, le=MAX_DISTANCE_KM, allow_inf_nan=False)]
+ClosuresPerYear = Annotated[
+    float, Strict(), Field(ge=0, le=MAX_CLOSURES_PER_YEAR, allow_inf_nan=False)
+]
 
 
 class Hub(Frozen):
@@ -33,11 +57,12 @@ class Hub(Frozen):
     """Position on a map (``{lon: .., lat: ..}``, degrees), used by the network map
     figure only; no effect on the simulation. Nodes without one are laid out
     automatically."""
-    handling_time_h: NonNegativeFloat = 0.0
-    """Hours from the end of the dock exposure until a lot enters the store, h; the
-    lot is held at its chamber's setpoint meanwhile and takes no store capacity."""
-    storage_kg: PositiveFloat
-    """Storage capacity, kg, shared by all chambers; what does not fit waits outside
+    handling_time_h: Hours = 0.0
+    """Hours from the end of the dock exposure until a lot enters the store, h (at
+    most 8784); the lot is held at its chamber's setpoint meanwhile and takes no store
+    capacity."""
+    storage_kg: Kg
+    """Storage capacity, kg (at most 1e12), shared by all chambers; what does not fit waits outside
     or is refused (``on_full``), as at a collection point."""
     setpoint_c: TemperatureC
     """Store temperature, °C, for products whose temperature class has no entry in
@@ -45,9 +70,9 @@ class Hub(Frozen):
     class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
     """Setpoints of separate chambers per temperature class, °C (e.g.
     ``frozen: -18``); products of a class not listed are held at ``setpoint_c``."""
-    dock_exposure_h: NonNegativeFloat = 0.5
+    dock_exposure_h: Hours = 0.5
     """Hours each unloaded lot stands on the dock at the region's air temperature
-    before handling, h."""
+    before handling, h (at most 8784)."""
     on_full: OnFull = "wait"
     """What happens to a lot that does not fit in the store: ``wait`` outside at the
     region's air temperature until space frees, or ``refuse``: the whole lot is
@@ -80,12 +105,12 @@ class FullOrTimeoutDispatch(Frozen):
 
     policy: Literal["full_or_timeout"]
     """``full_or_timeout``: departures when a load is ready."""
-    min_load_kg: PositiveFloat
+    min_load_kg: Kg
     """A free vehicle leaves as soon as this many kg of cargo for the leg wait at the
-    origin (``vehicle_capacity_kg`` if that is smaller)."""
-    max_wait_h: PositiveFloat
-    """Hours the earliest waiting lot may wait in the origin's store, h: when it has
-    waited that long, a free vehicle leaves with whatever waits."""
+    origin (``vehicle_capacity_kg`` if that is smaller); at most 1e12."""
+    max_wait_h: PositiveHours
+    """Hours the earliest waiting lot may wait in the origin's store, h (> 0, at most
+    8784): when it has waited that long, a free vehicle leaves with whatever waits."""
 
 
 Dispatch = Annotated[ScheduledDispatch | FullOrTimeoutDispatch, Field(discriminator="policy")]
@@ -107,9 +132,10 @@ class ReeferFailure(Frozen):
 class Closures(Frozen):
     """Road or line closures (landslides, snow) that hold departures and trips under way."""
 
-    per_year: NonNegativeFloat
-    """Expected closures per year (1/year): their starts form a Poisson process
-    spread evenly over the hours of ``months``. 0 disables the process."""
+    per_year: ClosuresPerYear
+    """Expected closures per year (1/year, at most 366: one a day): their starts form a
+    Poisson process spread evenly over the hours of ``months``. 0 disables the
+    process."""
     months: tuple[Month, ...] = Field(default=tuple(range(1, 13)), min_length=1)
     """Calendar months (1 = January) in which closures can start; a closure may last
     past the month's end."""
@@ -131,17 +157,18 @@ class Leg(Frozen):
     mode: Mode
     """Transport mode. A label for ``routing.prefer_modes``: speed, cost and CO2
     come from the leg's own fields, not from the mode."""
-    distance_km: PositiveFloat
-    """One-way distance, km: prices ``cost_cny_per_km``, ``co2_kg_per_km`` and
-    ``co2_kg_per_tonne_km``; the transit time does not depend on it."""
+    distance_km: DistanceKm
+    """One-way distance, km (at most 40075, once around the Earth): prices
+    ``cost_cny_per_km``, ``co2_kg_per_km`` and ``co2_kg_per_tonne_km``; the transit
+    time does not depend on it."""
     transit_time_h: NonNegativeDistribution
     """Hours of movement one way (a distribution), drawn for each trip and again for
     the empty return; closures add to it."""
-    fleet: Annotated[int, Strict(), Field(ge=1)] = 1
-    """Number of vehicles. A vehicle carries one load at a time and is away for
+    fleet: Annotated[int, Strict(), Field(ge=1, le=MAX_COUNT)] = 1
+    """Number of vehicles (1 to 10000). A vehicle carries one load at a time and is away for
     loading, the trip and the empty return."""
-    vehicle_capacity_kg: PositiveFloat
-    """Kg one vehicle carries per trip."""
+    vehicle_capacity_kg: Kg
+    """Kg one vehicle carries per trip (at most 1e12)."""
     dispatch: Dispatch
     """When vehicles leave: at fixed hours (``policy: scheduled``), or when a load is
     ready or the earliest cargo has waited long enough (``policy: full_or_timeout``)."""
@@ -151,9 +178,9 @@ class Leg(Frozen):
     class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
     """Setpoints of separate chambers per temperature class, °C (e.g.
     ``frozen: -18``); products of a class not listed are held at ``setpoint_c``."""
-    loading_h: NonNegativeFloat = 0.0
-    """Hours of loading at the origin, h, at the origin region's air temperature,
-    before the vehicle departs."""
+    loading_h: Hours = 0.0
+    """Hours of loading at the origin, h (at most 8784), at the origin region's air
+    temperature, before the vehicle departs."""
     active_months: tuple[Month, ...] = Field(default=tuple(range(1, 13)), min_length=1)
     """Calendar months (1 = January) in which the leg runs. In other months no
     vehicle departs, and routing sends products over other legs (when none runs,
@@ -165,18 +192,18 @@ class Leg(Frozen):
     closures: tuple[Closures, ...] = ()
     """Independent closure processes (snow in winter, landslides in the rainy
     season); one mapping is read as a list of one."""
-    cost_cny_per_trip: NonNegativeFloat = 0.0
-    """Fixed cost of each loaded trip, CNY, booked when the vehicle is loaded (the
+    cost_cny_per_trip: CostPerTrip = 0.0
+    """Fixed cost of each loaded trip, CNY (at most 1e8), booked when the vehicle is loaded (the
     empty return costs nothing)."""
-    cost_cny_per_km: NonNegativeFloat = 0.0
-    """Cost per km of ``distance_km`` of each loaded trip, CNY/km (the empty return
-    is not charged)."""
-    cost_cny_per_kg: NonNegativeFloat = 0.0
-    """Cost per kg carried, CNY/kg (e.g. an air-freight rate)."""
-    co2_kg_per_tonne_km: NonNegativeFloat = 0.0
-    """CO2 per tonne of cargo per km of the loaded trip, kg/(t km)."""
-    co2_kg_per_km: NonNegativeFloat = 0.0
-    """CO2 per vehicle-km of the loaded trip, kg/km, whatever the load (fuel of the
+    cost_cny_per_km: CostPerKm = 0.0
+    """Cost per km of ``distance_km`` of each loaded trip, CNY/km (at most 1e5; the
+    empty return is not charged)."""
+    cost_cny_per_kg: CostPerKg = 0.0
+    """Cost per kg carried, CNY/kg (at most 1e5; e.g. an air-freight rate)."""
+    co2_kg_per_tonne_km: Co2PerTonneKm = 0.0
+    """CO2 per tonne of cargo per km of the loaded trip, kg/(t km) (at most 100)."""
+    co2_kg_per_km: Co2PerKm = 0.0
+    """CO2 per vehicle-km of the loaded trip, kg/km (at most 1000), whatever the load (fuel of the
     vehicle and its reefer unit); adds to ``co2_kg_per_tonne_km``. The empty return
     is not charged."""
 

@@ -13,19 +13,36 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 
 from fieldtotable.scenario.distributions import Distribution
+from fieldtotable.scenario.limits import (
+    MAX_FACTOR,
+    MAX_HOURS,
+    MAX_KG,
+    MAX_TEMP_C,
+    MIN_TEMP_C,
+)
 
 Mode = Literal["reefer_truck", "rail_reefer", "air", "van"]
 IssuingPolicy = Literal["FEFO", "FIFO", "LIFO"]
 TemperatureClass = Literal["frozen", "chilled", "ambient"]
 
-TemperatureC = Annotated[float, Strict(), Field(ge=-60, le=60, allow_inf_nan=False)]
+TemperatureC = Annotated[float, Strict(), Field(ge=MIN_TEMP_C, le=MAX_TEMP_C, allow_inf_nan=False)]
 Fraction = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
 PositiveFloat = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
 NonNegativeFloat = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
 HourOfDay = Annotated[float, Strict(), Field(ge=0, lt=24, allow_inf_nan=False)]
 Month = Annotated[int, Strict(), Field(ge=1, le=12)]
-MonthlyFactors = Annotated[tuple[NonNegativeFloat, ...], Field(min_length=12, max_length=12)]
-WeekdayFactors = Annotated[tuple[NonNegativeFloat, ...], Field(min_length=7, max_length=7)]
+Factor = Annotated[float, Strict(), Field(ge=0, le=MAX_FACTOR, allow_inf_nan=False)]
+"""A monthly or weekday factor (dimensionless), 0 to 1000."""
+MonthlyFactors = Annotated[tuple[Factor, ...], Field(min_length=12, max_length=12)]
+WeekdayFactors = Annotated[tuple[Factor, ...], Field(min_length=7, max_length=7)]
+Kg = Annotated[float, Strict(), Field(gt=0, le=MAX_KG, allow_inf_nan=False)]
+"""A capacity or stock level, kg: > 0 and at most 1e12 (see :mod:`.limits`)."""
+NonNegativeKg = Annotated[float, Strict(), Field(ge=0, le=MAX_KG, allow_inf_nan=False)]
+"""A stock level, kg: 0 to 1e12."""
+Hours = Annotated[float, Strict(), Field(ge=0, le=MAX_HOURS, allow_inf_nan=False)]
+"""A fixed duration, h: 0 to 8784 (a leap year)."""
+PositiveHours = Annotated[float, Strict(), Field(gt=0, le=MAX_HOURS, allow_inf_nan=False)]
+"""A fixed duration, h: > 0 and at most 8784."""
 
 
 _ONES_12 = (1.0,) * 12

@@ -1,7 +1,9 @@
 """Safe YAML parsing that remembers the line of every node.
 
 Scenario files are data, never code: only the plain YAML types are accepted (strings,
-numbers, booleans, null, dates, lists, mappings, merge keys). Python tags and other
+numbers, booleans, null, dates, lists, mappings, merge keys), and scalars are read by
+the YAML 1.2 core schema (:mod:`.yaml_core`: ``1e6`` is a number, ``1:30`` and ``yes``
+are strings). Python tags and other
 explicit tags are refused, duplicate mapping keys are an error rather than a silent
 overwrite, and alias-expansion bombs ("billion laughs") are refused after a bounded
 amount of work.
@@ -20,6 +22,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from fieldtotable.errors import Problem, ScenarioError
+from fieldtotable.scenario.yaml_core import use_core_schema
 
 __all__ = [
     "MAX_ALIAS_USES",
@@ -64,8 +67,12 @@ class SafeScenarioLoader(yaml.SafeLoader):
 
     Construction of Python objects from nodes is done by this module, which accepts
     nothing but the plain YAML tags; the loader's own safe constructors are used for
-    scalars only.
+    scalars only, with the YAML 1.2 core schema's rules for null, booleans, integers
+    and floats (:func:`~fieldtotable.scenario.yaml_core.use_core_schema`).
     """
+
+
+use_core_schema(SafeScenarioLoader)
 
 
 def format_path(path: Path) -> str:
