@@ -268,7 +268,11 @@ def _experiment_section() -> list[str]:
         wrap(
             "Frozen dataclasses in `fieldtotable.experiment`. Equality compares every "
             "field but wall times, with NaN equal to NaN; `to_dict()` / `to_json()` give "
-            "plain data (runs left out), `to_pandas()` data frames."
+            "plain data (runs left out). `to_pandas(table=None)` has one signature on "
+            "every result type: without a name it returns the type's main table "
+            "(`RunResult`: `kpis`, `ExperimentResult`: `replications`, `ComparisonResult`: "
+            "`differences`, `SweepResult`: `replications`), with a name that table, "
+            '`runs_<name>` every run\'s table stacked, and `"all"` a dict of every table.'
         ),
         "",
     ]
