@@ -151,8 +151,8 @@ def _date_ticks(ax: Axes, days: int) -> None:
 
 def daily_series(
     result: RunResult,
-    *,
     scenario: Scenario | None = None,
+    *,
     axes: Sequence[Axes] | None = None,
 ) -> Figure:
     """Draw the daily series of a run, one panel per kind, on a calendar axis.

@@ -155,8 +155,8 @@ def _rows(ax: Axes, result: RunResult, scenario: Scenario | None, products: list
 
 def shelf_life_at_sale(
     result: RunResult,
-    *,
     scenario: Scenario | None = None,
+    *,
     ax: Axes | None = None,
 ) -> Figure:
     """Draw how fresh goods were when sold: kg sold by remaining shelf life, per product.

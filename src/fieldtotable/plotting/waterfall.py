@@ -89,9 +89,9 @@ def _colour(key: str) -> str:
 
 def spoilage_waterfall(
     result: RunResult,
+    scenario: Scenario | None = None,
     *,
     product: str | None = None,
-    scenario: Scenario | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Draw where the harvest went: harvested, then rejected, spoiled per stage, sold, left.
@@ -100,10 +100,10 @@ def spoilage_waterfall(
     ----------
     result
         A run.
-    product
-        A product id for its own waterfall; the whole channel when omitted.
     scenario
         The run's scenario, for the product's display name.
+    product
+        A product id for its own waterfall; the whole channel when omitted.
     ax
         Axes to draw into; a new figure when omitted.
 

@@ -87,8 +87,8 @@ def experiment_report(
     network = fig(
         FigureSpec(
             "network_map",
-            (scenario, first),
-            {},
+            (first,),
+            {"scenario": scenario},
             "The channel",
             "Sources, collection points, hubs and markets, with the legs between them "
             "drawn by transport mode (flows of replication 0).",
