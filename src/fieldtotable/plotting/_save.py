@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -30,17 +30,19 @@ PathLike = str | os.PathLike[str]
 
 
 def _write(path: PathLike, content: bytes) -> None:
-    """Write ``content`` to ``path`` atomically (a temporary file renamed over it)."""
+    """Write ``content`` to ``path`` atomically (a temporary file renamed over it).
+
+    The temporary file is created with mode 0o666 less the umask, as ``open`` would.
+    """
     target = Path(path)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path(".")
-    )
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(content)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 

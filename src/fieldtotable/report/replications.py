@@ -156,8 +156,11 @@ def experiment_report(
                 seeds=f"{result.seed} (replication i uses seed {result.seed}, replication i)",
                 replications=f"{result.n} independent replications",
                 statistics=[
-                    f"{level} confidence intervals: mean ± t · sd / √n (Student t, "
-                    "n \N{MINUS SIGN} 1 degrees of freedom)"
+                    (
+                        "Intervals",
+                        f"{level} confidence intervals: mean ± t · sd / √n (Student t, "
+                        "n \N{MINUS SIGN} 1 degrees of freedom)",
+                    )
                 ],
             ),
         ),

@@ -13,7 +13,16 @@ from collections.abc import Sequence
 
 from fieldtotable.results.paths import kpi_unit
 
-__all__ = ["MISSING", "display_unit", "format_number", "format_table", "share", "text_width"]
+__all__ = [
+    "MISSING",
+    "display_unit",
+    "format_change",
+    "format_number",
+    "format_table",
+    "no_negative_zero",
+    "share",
+    "text_width",
+]
 
 MISSING = "n/a"
 """Shown for a value that is undefined (NaN, e.g. a rate over zero kg) or absent."""
@@ -93,20 +102,60 @@ def format_number(value: float | None, unit: str) -> str:
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
     if unit == "%":
-        return f"{_no_negative_zero(value * 100, 1):,.1f}%"
+        return f"{no_negative_zero(value * 100, 1):,.1f}%"
     decimals = _DECIMALS.get(unit)
     if decimals is not None:
-        return f"{_no_negative_zero(value, decimals):,.{decimals}f}"
+        return f"{no_negative_zero(value, decimals):,.{decimals}f}"
     if value != 0 and (abs(value) >= 1e9 or abs(value) < 1e-3):
         return f"{value:.3g}"
-    return f"{_no_negative_zero(value, 3):,.3f}"
+    return f"{no_negative_zero(value, 3):,.3f}"
+
+
+def format_change(fraction: float | None, *, decimals: int = 1, space: str = "") -> str:
+    """Format a relative change as a signed percentage that never reads ``+0.0%`` or ``-0.0%``.
+
+    Parameters
+    ----------
+    fraction
+        The change as a fraction of its reference (0.125 -> ``+12.5%``); ``None`` or
+        NaN gives :data:`MISSING`.
+    decimals
+        Decimals of the percentage.
+    space
+        Put between the number and ``%`` (``" "`` for ``+12.5 %``).
+
+    Returns
+    -------
+    str
+        ``+12.5%``, ``-3.0%``, or ``0.0%`` (no sign) for a change that rounds to 0.
+    """
+    if fraction is None or math.isnan(fraction):
+        return MISSING
+    if math.isinf(fraction):
+        return f"{'+' if fraction > 0 else '-'}inf{space}%"
+    percent = no_negative_zero(fraction * 100, decimals)
+    sign = "+" if round(percent, decimals) > 0 else ""
+    return f"{sign}{percent:,.{decimals}f}{space}%"
 
 
 _DECIMALS = {"kg": 1, "kg/d": 1, "h": 1, "d": 1, "CNY": 0, "count": 0, "CNY/kg": 2}
 
 
-def _no_negative_zero(value: float, decimals: int) -> float:
-    """Return ``value``, or ``0.0`` if it would print as ``-0.0`` at ``decimals``."""
+def no_negative_zero(value: float, decimals: int) -> float:
+    """Return ``value``, or ``0.0`` if it would print as ``-0.0`` (or ``+0.0``) at ``decimals``.
+
+    Parameters
+    ----------
+    value
+        The number about to be printed.
+    decimals
+        Decimals it is printed with.
+
+    Returns
+    -------
+    float
+        ``value`` unchanged, or ``0.0`` when it rounds to zero.
+    """
     return 0.0 if round(value, decimals) == 0 else value
 
 
