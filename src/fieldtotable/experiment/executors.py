@@ -8,12 +8,12 @@ two per worker), so memory does not grow with the size of an experiment, and
 killing the parent loses at most those runs.
 
 * ``serial``: in this process, one run after the other.
-* ``process``: a :class:`concurrent.futures.ProcessPoolExecutor` with the
-  ``forkserver`` start method where available (else ``spawn``; never ``fork``, which
-  is unsafe in a process with threads), ``workers`` processes, all usable cores by
-  default. Workers exit by themselves if the parent dies, even by SIGKILL. As with
-  any multiprocessing code, a script using it must guard its entry point with
-  ``if __name__ == "__main__":`` (workers import the main module).
+* ``process``: loky's reusable process pool (the executor behind joblib), ``workers``
+  processes, all usable cores by default. Workers are fresh interpreters started by
+  fork and exec (never a bare ``fork``, which is unsafe in a process with threads);
+  they do not import the main module, so a script needs no
+  ``if __name__ == "__main__":`` guard. Workers exit by themselves if the parent
+  dies, even by SIGKILL, and after a minute without work.
 * ``dask``: a ``distributed.Client`` at ``dask_address`` (``tcp://host:8786``), or
   a ``LocalCluster`` of ``workers`` single-threaded processes when no address is
   given. Needs the ``dask`` extra (``pip install 'fieldtotable[dask]'``); on a
@@ -25,7 +25,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import importlib
-import multiprocessing
 import os
 import threading
 import time
@@ -33,7 +32,10 @@ import traceback
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
+import loky
+
 from fieldtotable.experiment.errors import ExperimentError, RunFailure
+from fieldtotable.experiment.extensions import current_extensions, run_extended
 from fieldtotable.experiment.runs import RunSpec, run_one
 from fieldtotable.results import RunResult
 from fieldtotable.scenario.schema import Scenario
@@ -55,6 +57,9 @@ Task = tuple[Scenario, RunSpec]
 """A run to do: its scenario and spec."""
 Outcome = RunResult | RunFailure
 """What a run gives back."""
+
+IDLE_WORKER_TIMEOUT_S = 60
+"""Seconds an idle worker of the process executor waits for work before it exits."""
 
 _IN_FLIGHT_PER_WORKER = 2
 _WATCH_INTERVAL_S = 0.5
@@ -159,17 +164,15 @@ def _worker_init(parent: int) -> None:
         watchdog.start()
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has the model imported: fast to start.
-        context.set_forkserver_preload(["__main__", "fieldtotable.experiment.runs"])
-        return context
-    return multiprocessing.get_context("spawn")  # pragma: no cover - not POSIX
-
-
 class ProcessBackend:
-    """Runs in a pool of local worker processes.
+    """Runs in a pool of local worker processes (loky's reusable executor).
+
+    The workers are fresh interpreters that never import the main module, so a
+    script needs no ``if __name__ == "__main__":`` guard, and code fed through
+    standard input works too; node kinds and KPIs registered by the script travel
+    with each task (:mod:`fieldtotable.experiment.extensions`). The pool stays up,
+    idle, for :data:`IDLE_WORKER_TIMEOUT_S` after a call, so that the next
+    experiment of a session starts at once.
 
     Parameters
     ----------
@@ -179,31 +182,30 @@ class ProcessBackend:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self._pool: cf.ProcessPoolExecutor | None = None
+        self._extensions = current_extensions()
 
-    def _open(self) -> cf.ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = cf.ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=_context(),
-                initializer=_worker_init,
-                initargs=(os.getpid(),),
-            )
-        return self._pool
+    def _open(self) -> Any:
+        return loky.get_reusable_executor(
+            max_workers=self.workers,
+            timeout=IDLE_WORKER_TIMEOUT_S,
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
+        )
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[RunSpec, Outcome]]:
         """Run every task, a bounded number at a time, yielding outcomes as they finish."""
         queue = iter(tasks)
         pending: dict[cf.Future[Outcome], RunSpec] = {}
         window = self.workers * _IN_FLIGHT_PER_WORKER
+        executor = self._open()
         try:
             while True:
                 for scenario, spec in queue:
                     try:
-                        future = self._open().submit(run_one, scenario, spec)
+                        future = executor.submit(run_extended, self._extensions, scenario, spec)
                     except cf.process.BrokenProcessPool as exc:
-                        self._discard()
                         yield spec, _failure(spec, exc)
+                        executor = self._open()
                         continue
                     pending[future] = spec
                     if len(pending) >= window:
@@ -222,25 +224,17 @@ class ProcessBackend:
                     yield spec, outcome
                 if broken:
                     # The pool is unusable: report the runs it took down, then go on
-                    # with a fresh pool for the rest.
+                    # with a fresh pool for the rest (loky replaces a broken one).
                     for future, spec in list(pending.items()):
                         del pending[future]
                         yield spec, _failure(spec, cf.process.BrokenProcessPool("a worker died"))
-                    self._discard()
+                    executor = self._open()
         finally:
             for future in pending:
                 future.cancel()
 
-    def _discard(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-
     def close(self) -> None:
-        """Stop the worker processes (queued runs are cancelled)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Nothing to stop: idle workers end by themselves after the idle timeout."""
 
 
 # --- Dask ----------------------------------------------------------------------------
@@ -291,6 +285,7 @@ class DaskBackend:
         threads = sum(self._client.nthreads().values())
         self.workers = max(1, threads) if address is not None else workers
         self._scattered: dict[int, Any] = {}
+        self._extensions = current_extensions()
 
     def _scatter(self, scenario: Scenario) -> Any:
         # Send each scenario to the workers once, not with every run.
@@ -311,7 +306,9 @@ class DaskBackend:
         try:
             while True:
                 for scenario, spec in queue:
-                    future = self._client.submit(run_one, self._scatter(scenario), spec, pure=False)
+                    future = self._client.submit(
+                        run_extended, self._extensions, self._scatter(scenario), spec, pure=False
+                    )
                     pending[future] = spec
                     if len(pending) >= window:
                         break

@@ -26,6 +26,7 @@ from fieldtotable.model.hub import HubProcess
 from fieldtotable.model.kinds import Metric, NodeKind, add_kind, registered, remove_kind
 from fieldtotable.model.market import OrdersProcess, StoreProcess
 from fieldtotable.scenario.kinds import (
+    BUILTIN_KINDS,
     NODES_SECTION,
     NodeSchema,
     node_schema,
@@ -37,6 +38,8 @@ from fieldtotable.scenario.schema_nodes import NodeConfig
 __all__ = [
     "Metric",
     "NodeKind",
+    "added_node_kinds",
+    "install_node_kind",
     "node_kind",
     "node_kinds",
     "register_node_kind",
@@ -129,6 +132,33 @@ def unregister_node_kind(name: str) -> None:
     """
     unregister_node_schema(name)
     remove_kind(name)
+
+
+def added_node_kinds() -> tuple[NodeKind, ...]:
+    """Return the kinds added by code (not the built-in ones), in registration order.
+
+    Returns
+    -------
+    tuple of NodeKind
+        What :func:`register_node_kind` added and :func:`unregister_node_kind` left.
+    """
+    return tuple(kind for name, kind in registered().items() if name not in BUILTIN_KINDS)
+
+
+def install_node_kind(kind: NodeKind) -> None:
+    """Register a kind made in another process, unless one of its name is registered.
+
+    The process and Dask executors' workers receive the parent's added kinds this way
+    (see :mod:`fieldtotable.experiment.extensions`).
+
+    Parameters
+    ----------
+    kind
+        A kind returned by :func:`register_node_kind` in the parent process.
+    """
+    if kind.name not in registered():
+        register_node_schema(kind.schema)
+        add_kind(kind)
 
 
 def node_kind(name: str) -> NodeKind:

@@ -47,8 +47,10 @@ __all__ = [
     "Better",
     "KpiComputation",
     "ResultField",
+    "added_kpis",
     "field_of",
     "headline_kpis",
+    "install_kpi",
     "kpi_computation",
     "register_kpi",
     "section",
@@ -126,6 +128,36 @@ def unregister_kpi(key: str) -> None:
         raise ValueError(f"the built-in KPI {key!r} cannot be removed")
     del _KPIS[key]
     del _COMPUTATIONS[key]
+
+
+def added_kpis() -> tuple[tuple[ResultField, KpiComputation], ...]:
+    """Return the KPIs added by code (not the built-in ones) with their computations.
+
+    Returns
+    -------
+    tuple of (ResultField, KpiComputation)
+        In registration order, the order in which runs compute them.
+    """
+    return tuple(
+        (result_field, _COMPUTATIONS[key])
+        for key, result_field in _KPIS.items()
+        if key not in _BUILTIN_KEYS
+    )
+
+
+def install_kpi(result_field: ResultField, compute: KpiComputation) -> None:
+    """Register a KPI made in another process, unless one of its key is registered.
+
+    The process and Dask executors' workers receive the parent's added KPIs this way
+    (see :mod:`fieldtotable.experiment.extensions`).
+
+    Parameters
+    ----------
+    result_field, compute
+        As given to :func:`register_kpi` in the parent process.
+    """
+    if result_field.key not in _KPIS:
+        register_kpi(result_field, compute)
 
 
 def kpi_computation(key: str) -> KpiComputation:

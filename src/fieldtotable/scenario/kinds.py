@@ -28,6 +28,7 @@ from fieldtotable.scenario.schema_sources import CollectionPoint, Source
 from fieldtotable.scenario.schema_transport import Hub
 
 __all__ = [
+    "BUILTIN_KINDS",
     "NODES_SECTION",
     "PLACE_SECTIONS",
     "NodeSchema",
@@ -128,7 +129,7 @@ def unregister_node_schema(kind: str) -> None:
     KeyError
         For a kind that is not registered.
     """
-    if kind in _BUILTIN_KINDS:
+    if kind in BUILTIN_KINDS:
         raise ValueError(f"the built-in node kind {kind!r} cannot be removed")
     del _SCHEMAS[kind]
 
@@ -165,7 +166,8 @@ def kind_of(section: str, config: Any) -> NodeSchema:
     return _SCHEMAS[fixed if fixed is not None else config.kind]
 
 
-_BUILTIN_KINDS = ("source", "collection_point", "hub", "store", "orders")
+BUILTIN_KINDS = ("source", "collection_point", "hub", "store", "orders")
+"""The node kinds every installation has (code may add others, never remove these)."""
 
 for _builtin in (
     NodeSchema("source", Source, "sources", "source", "source"),
