@@ -120,7 +120,7 @@ def assert_clean_failure(outcome: Outcome) -> None:
 
 
 def test_run_prints_every_kpi_with_its_unit(cli: Cli) -> None:
-    outcome = cli("run", "small.yaml", "--seed", "3")
+    outcome = cli("run", "small.yaml", "--seed", "3", "--wide")  # meanings on one line
     assert outcome.code == 0, outcome.err
     assert "Traceback" not in outcome.err
     assert outcome.err == ""

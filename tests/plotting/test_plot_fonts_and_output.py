@@ -44,7 +44,7 @@ def test_figures_without_a_cjk_font_hold_no_cjk_and_warn_nothing(
     figures = [
         shelf_life_at_sale(run, scenario=baseline),
         spoilage_waterfall(run, product="matsutake", scenario=baseline),
-        network_map(baseline, run),
+        network_map(run, baseline),
         daily_series(run, scenario=baseline),
     ]
     with warnings.catch_warnings():

@@ -30,7 +30,7 @@ def all_nodes(scenario: Scenario) -> dict[str, object]:
 
 
 def test_nodes_sit_at_their_coordinates(run: RunResult, baseline: Scenario) -> None:
-    figure = network_map(baseline, run)
+    figure = network_map(run, baseline)
     nodes = artists(figure, "node:")
     assert set(nodes) == set(all_nodes(baseline))
     for node_id, node in all_nodes(baseline).items():
@@ -43,7 +43,7 @@ def test_nodes_sit_at_their_coordinates(run: RunResult, baseline: Scenario) -> N
 
 
 def test_leg_widths_grow_with_kg_carried(run: RunResult, baseline: Scenario) -> None:
-    legs = artists(network_map(baseline, run), "leg:")
+    legs = artists(network_map(run, baseline), "leg:")
     assert set(legs) == set(baseline.legs)
     assert all(isinstance(patch, FancyArrowPatch) for patch in legs.values())
     ranked = sorted(baseline.legs, key=lambda leg: run.by_leg[leg]["kg_carried"])
@@ -57,7 +57,7 @@ def test_leg_widths_grow_with_kg_carried(run: RunResult, baseline: Scenario) -> 
 
 
 def test_legs_are_coloured_by_mode(run: RunResult, baseline: Scenario) -> None:
-    legs = artists(network_map(baseline, run), "leg:")
+    legs = artists(network_map(run, baseline), "leg:")
     colours = {}
     for leg_id, leg in baseline.legs.items():
         colours.setdefault(leg.mode, set()).add(tuple(legs[leg_id].get_edgecolor()))
@@ -69,7 +69,7 @@ def test_spoilage_bubbles_match_the_flow_log(run: RunResult, baseline: Scenario)
     spoiled = spoilage_by_place(run)
     assert spoiled is not None
     assert sum(spoiled.values()) == pytest.approx(run.kpis["spoiled_kg"], rel=1e-6)
-    bubbles = artists(network_map(baseline, run), "spoilage:")
+    bubbles = artists(network_map(run, baseline), "spoilage:")
     places = {place for place, kg in spoiled.items() if kg > 0}
     assert set(bubbles) == places & (set(all_nodes(baseline)) | set(baseline.legs))
     sizes = {place: float(bubble.get_sizes()[0]) for place, bubble in bubbles.items()}
@@ -79,7 +79,7 @@ def test_spoilage_bubbles_match_the_flow_log(run: RunResult, baseline: Scenario)
 
 def test_without_flow_log_spoilage_by_stage_is_written(short: Scenario) -> None:
     result = simulate(short, seed=0)
-    figure = network_map(short, result)
+    figure = network_map(result, short)
     assert artists(figure, "spoilage:") == {}
     texts = " ".join(text.get_text() for ax in figure.axes for text in ax.texts)
     assert "record_flows=True" in texts
@@ -91,7 +91,7 @@ def test_crowded_nodes_get_detail_panels(baseline: Scenario) -> None:
         {"shangrila_cp", "deqin_cp", "weixi_cp", "shangrila_hub"},
         {"shanghai_dc", "shanghai_store", "institutional_buyers", "online_orders"},
     ]
-    figure = network_map(baseline)
+    figure = network_map(scenario=baseline)
     assert len(figure.axes) == 3
     detail = artists(figure, "node:", ax_index=1)
     assert set(detail) == set(all_nodes(baseline))  # drawn; the view shows the group
@@ -108,7 +108,7 @@ def test_without_coordinates_a_layout_is_used(run: RunResult, baseline: Scenario
             }
         }
     )
-    figure = network_map(bare, run)
+    figure = network_map(run, bare)
     assert "schematic layout: no coordinates for" in figure.get_suptitle()
     nodes = artists(figure, "node:")
     positions = {node: (m.get_xdata()[0], m.get_ydata()[0]) for node, m in nodes.items()}
@@ -120,14 +120,14 @@ def test_without_coordinates_a_layout_is_used(run: RunResult, baseline: Scenario
 
 
 def test_without_a_run_widths_are_equal(baseline: Scenario) -> None:
-    legs = artists(network_map(baseline), "leg:")
+    legs = artists(network_map(scenario=baseline), "leg:")
     assert len({patch.get_linewidth() for patch in legs.values()}) == 1
 
 
 def test_draws_into_given_axes(run: RunResult, baseline: Scenario) -> None:
     figure = Figure()
     ax = figure.add_subplot()
-    assert network_map(baseline, run, ax=ax) is figure
+    assert network_map(run, baseline, ax=ax) is figure
     assert len(figure.axes) == 1
     nodes = artists(figure, "node:")
     lon = baseline.hubs["kunming_dc"].location.lon
@@ -169,7 +169,7 @@ def _page_checks(figure: Figure) -> None:
 
 
 def test_the_map_fits_its_page(run: RunResult, baseline: Scenario, short: Scenario) -> None:
-    for figure in (network_map(baseline, run), network_map(short, simulate(short, seed=0))):
+    for figure in (network_map(run, baseline), network_map(simulate(short, seed=0), short)):
         before = [ax.get_position().bounds for ax in figure.axes]
         save_svg(figure)
         save_png(figure, dpi=60)
@@ -186,7 +186,7 @@ def test_the_schematic_map_fits_its_page(run: RunResult, baseline: Scenario) -> 
             }
         }
     )
-    figure = network_map(bare, simulate(bare.with_horizon(30), seed=0))
+    figure = network_map(simulate(bare.with_horizon(30), seed=0), bare)
     save_png(figure, dpi=60)
     _page_checks(figure)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import sys
 
@@ -26,6 +27,8 @@ def test_to_pandas_without_pandas_says_how_to_install(
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now fails
     with pytest.raises(ImportError, match="pip install pandas"):
         run.to_pandas()
+    with pytest.raises(ImportError, match=r"the 'export' extra .*fieldtotable\[export\]"):
+        run.to_pandas("daily")
     with pytest.raises(ImportError, match="pip install pandas"):
         experiment.to_pandas("summary")
 
@@ -104,3 +107,58 @@ def test_comparison_and_sweep_repr_html(comparison: ComparisonResult, swept: Swe
     page = swept._repr_html_()
     for point in swept.points:
         assert format_estimate(point.result.kpis["spoilage_rate"], "%") in page
+
+
+RESULT_TYPES = (RunResult, ExperimentResult, ComparisonResult, SweepResult)
+
+
+@pytest.mark.parametrize("result_type", RESULT_TYPES, ids=lambda t: t.__name__)
+def test_every_result_type_has_one_to_pandas_signature(result_type: type) -> None:
+    signature = inspect.signature(result_type.to_pandas)
+    assert str(signature) == "(self, table: 'str | None' = None) -> 'Any'"
+    assert result_type.DEFAULT_TABLE in (result_type.to_pandas.__doc__ or "")
+
+
+def test_default_table_is_the_named_main_table(
+    run: RunResult,
+    experiment: ExperimentResult,
+    comparison: ComparisonResult,
+    swept: SweepResult,
+) -> None:
+    pytest.importorskip("pandas")
+    for result in (run, experiment, comparison, swept):
+        main = result.to_pandas()
+        assert main.equals(result.to_pandas(type(result).DEFAULT_TABLE))
+        every = result.to_pandas("all")
+        assert type(result).DEFAULT_TABLE in every
+        assert every[type(result).DEFAULT_TABLE].equals(main)
+        with pytest.raises(ValueError, match="no table 'nope'"):
+            result.to_pandas("nope")
+
+
+def test_comparison_frames(comparison: ComparisonResult) -> None:
+    pytest.importorskip("pandas")
+    differences = comparison.to_pandas()
+    assert set(differences["configuration"]) == {"more trucks"}
+    assert set(differences["baseline"]) == {"base"}
+    sold = differences.set_index("kpi").loc["sold_kg"]
+    assert sold["mean"] == comparison.differences["more trucks"]["sold_kg"].mean
+    assert str(differences["significant"].dtype) == "bool"
+    assert set(comparison.to_pandas("all")) == {"summary", "differences", "replications"}
+    replications = comparison.to_pandas("replications")
+    assert len(replications) == comparison.n * len(comparison.names)
+    daily = comparison.to_pandas("runs_daily")
+    assert list(daily.columns[:2]) == ["configuration", "replication"]
+
+
+def test_sweep_frames(swept: SweepResult) -> None:
+    pytest.importorskip("pandas")
+    rows = swept.to_pandas()
+    assert len(rows) == sum(point.result.n for point in swept.points)
+    assert {"point", "replication", "scale", "sold_kg"} <= set(rows.columns)
+    summary = swept.to_pandas("summary")
+    assert len(summary) == len(swept.points) * len(swept.kpis)
+    assert list(swept.to_pandas("points")["point"]) == [p.index for p in swept.points]
+    assert set(swept.to_pandas("all")) == {"points", "summary", "replications"}
+    with pytest.raises(TypeError):
+        swept.to_pandas(summary=True)  # type: ignore[call-arg]

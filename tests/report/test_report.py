@@ -33,7 +33,7 @@ from fieldtotable.report import (
 from fieldtotable.report import page as page_module
 from fieldtotable.report.scenario_html import product_name
 from fieldtotable.scenario import parse_scenario
-from fieldtotable.tables import display_unit, format_estimate, format_number
+from fieldtotable.tables import display_unit, format_comparison, format_estimate, format_number
 
 QUESTION = "Does the small channel keep matsutake spoilage under 20 % in July?"
 RUN_FIGURES = 4  # network map, spoilage waterfall, shelf life at sale, daily series
@@ -327,3 +327,35 @@ def test_sweep_report_reproduces_list_values(swept: SweepResult, scenario: Scena
     again = html.unescape(section(page, "reproduce"))
     assert "--grid 'legs.cp_shanghai.dispatch.departures_h=[18],[6, 18]' --grid scale=1,2" in again
     assert "'legs.cp_shanghai.dispatch.departures_h': [[18], [6, 18]]" in again
+
+
+def _fact_titles(page: str) -> list[str]:
+    return re.findall(r"<dt>([^<]*)</dt>", section(page, "assumptions"))
+
+
+@pytest.mark.parametrize("page", ["comparison_page", "experiment_page", "sweep_page", "run_page"])
+def test_assumption_rows_have_distinct_titles(page: str, request: pytest.FixtureRequest) -> None:
+    titles = _fact_titles(request.getfixturevalue(page))
+    assert titles
+    assert len(titles) == len(set(titles)), titles
+    assert "Statistics" not in titles
+
+
+def test_comparison_with_itself_shows_plain_zeros(
+    configurations: dict[str, Scenario],
+) -> None:
+    """Every paired difference is exactly 0: no sign on 0, no noise, no negative zero."""
+    same = {"base": configurations["base"], "again": configurations["base"]}
+    comparison = fieldtotable.compare(same, n=2, seed=0, executor="serial")
+    page = comparison_report(comparison, same, figures="svg")
+    # What a reader sees: the page without its drawings, and the figures' texts
+    # (matplotlib writes each text into the SVG as a comment).
+    drawn = re.findall(r"<!-- (.*?) -->", page)
+    assert "0" in drawn
+    page = re.sub(r"<svg.*?</svg>", "", page, flags=re.DOTALL) + "\n".join(drawn)
+    for bad in ("-0.0", "+0.0", "e-17", "e-16", "e-18", "\N{MINUS SIGN}0.0"):
+        assert bad not in page, bad
+    text = format_comparison(comparison)
+    assert " 0.0%" in text
+    assert "+0.0%" not in text
+    assert "-0.0%" not in text

@@ -150,8 +150,10 @@ A `fraction` is a number in [0, 1] (`spoilage_rate` 0.106, not 10.6 %). KPIs and
 breakdowns are measured after the scenario's `warmup_days` unless the meaning says
 *whole horizon*; daily series cover the whole horizon. A ratio over nothing (a fill
 rate with no demand) is NaN in Python and `null` in JSON. Mass balance, checked after
-every run over the whole horizon: `harvested = rejected + spoiled + sold +
-in_system_end` (to 1e-6 relative).
+every run over the whole horizon: `harvested = rejected + refused + spoiled + sold +
+in_system_end` (to 1e-6 relative). With a warm-up the measured days balance too:
+`in_system_kg_warmup_end + harvested_kg = rejected_kg + refused_kg + spoiled_kg +
+sold_kg + in_system_kg_end`, per product as well.
 
 This page is generated from the definitions next to the code that produces each key
 (the result-field registry of `fieldtotable.results.fields`, the node kinds of
@@ -268,7 +270,11 @@ def _experiment_section() -> list[str]:
         wrap(
             "Frozen dataclasses in `fieldtotable.experiment`. Equality compares every "
             "field but wall times, with NaN equal to NaN; `to_dict()` / `to_json()` give "
-            "plain data (runs left out), `to_pandas()` data frames."
+            "plain data (runs left out). `to_pandas(table=None)` has one signature on "
+            "every result type: without a name it returns the type's main table "
+            "(`RunResult`: `kpis`, `ExperimentResult`: `replications`, `ComparisonResult`: "
+            "`differences`, `SweepResult`: `replications`), with a name that table, "
+            '`runs_<name>` every run\'s table stacked, and `"all"` a dict of every table.'
         ),
         "",
     ]

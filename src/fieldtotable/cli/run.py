@@ -2,7 +2,8 @@
 
 ::
 
-    fieldtotable run [SCENARIO] [--seed N] [--replication I] [--days N] [--json] [--set ...]
+    fieldtotable run [SCENARIO] [--seed N] [--replication I] [--days N] [--json] [--wide]
+                     [--set ...]
                      [--report PATH] [--out DIR [--format csv|json|parquet ...]]
     fieldtotable report [SCENARIO] [--seed N] [--replication I] [--days N] [--set ...] [-o FILE]
     fieldtotable validate SCENARIO [--set PATH=VALUE ...]
@@ -44,6 +45,7 @@ from fieldtotable.scenario import (
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.simulation import simulate
 from fieldtotable.tables import format_run
+from fieldtotable.tables.format import TERMINAL_WIDTH
 
 __all__ = ["add_run_commands"]
 
@@ -82,6 +84,12 @@ def add_run_commands(commands: Any) -> None:
     )
     run.add_argument(
         "--json", action="store_true", help="print the full result as JSON instead of tables"
+    )
+    run.add_argument(
+        "--wide",
+        action="store_true",
+        help=f"print every table at full width (default: fit {TERMINAL_WIDTH} columns, "
+        "wrapping meanings and names and leaving out the leg routes)",
     )
     add_set(run)
     add_output_options(run)
@@ -197,7 +205,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(result.to_json(), file=out)
         print(_footer(result), file=err)
     else:
-        print(format_run(result, scenario), file=out)
+        width = None if args.wide else TERMINAL_WIDTH
+        print(format_run(result, scenario, width=width), file=out)
         print(file=out)
         print(_footer(result), file=out)
     write_run_outputs(args, result, scenario, err)

@@ -6,11 +6,11 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from fieldtotable.experiment.engine import Engine, Point, check_count, check_seed, open_store
 from fieldtotable.experiment.progress import ProgressSetting
-from fieldtotable.experiment.results import Comparable, ExperimentResult, pandas, summarize_runs
+from fieldtotable.experiment.results import Comparable, ExperimentResult, summarize_runs
 from fieldtotable.experiment.runs import check_kpis
 from fieldtotable.experiment.statistics import Difference, check_confidence, paired_difference
 from fieldtotable.experiment.store import Manifest, PointRecord
@@ -50,6 +50,9 @@ class ComparisonResult(Comparable):
     wall_time_s
         Seconds the experiment took (not part of equality).
     """
+
+    DEFAULT_TABLE: ClassVar[str] = "differences"
+    """The table ``to_pandas()`` returns without a name."""
 
     names: tuple[str, ...]
     baseline: str
@@ -147,26 +150,39 @@ class ComparisonResult(Comparable):
             "wall_time_s": self.wall_time_s,
         }
 
-    def to_pandas(self) -> Any:
-        """Return a ``pandas.DataFrame``: one row per compared configuration and KPI.
+    def to_pandas(self, table: str | None = None) -> Any:
+        """Return a table of the comparison as a ``pandas.DataFrame`` (pandas must be installed).
+
+        Every result type has this signature (see :meth:`RunResult.to_pandas
+        <fieldtotable.RunResult.to_pandas>`); the tables are those that
+        :func:`fieldtotable.export.write_comparison` writes.
+
+        Parameters
+        ----------
+        table
+            ``None`` for the main table, ``"differences"`` (one row per compared
+            configuration and KPI: ``configuration``, ``baseline``, ``kpi``,
+            ``unit`` and the fields of the paired
+            :class:`~fieldtotable.experiment.statistics.Difference`
+            ``configuration - baseline``); ``"summary"`` (one row per configuration
+            and KPI: its estimate); ``"replications"`` (one row per configuration and
+            replication, one column per KPI); ``"runs_<name>"`` for every run's table
+            ``<name>`` stacked with ``configuration`` and ``replication`` columns;
+            or ``"all"`` for a dict of the summary, differences and replications.
 
         Returns
         -------
-        pandas.DataFrame
-            Columns ``configuration``, ``kpi``, ``unit`` and the fields of the paired
-            :class:`~fieldtotable.experiment.statistics.Difference`.
+        pandas.DataFrame or dict of str to pandas.DataFrame
+            The table, or every table by name for ``"all"``.
 
         Raises
         ------
         ImportError
-            If pandas is not installed.
+            If pandas is not installed (the ``export`` extra installs it).
+        ValueError
+            For an unknown table name.
         """
-        rows = [
-            {"configuration": name, "kpi": key, "unit": kpi_unit(key), **diff.to_dict()}
-            for name, diffs in self.differences.items()
-            for key, diff in diffs.items()
-        ]
-        return pandas().DataFrame(rows)
+        return presenters.to_pandas(self, table)
 
     def _repr_html_(self) -> str:
         """Return the configurations side by side as an HTML table (shown by Jupyter)."""

@@ -8,19 +8,18 @@ other, so that results from different executors can be compared with ``==``.
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from fieldtotable.experiment.statistics import Estimate, StoppingRule, estimate
 from fieldtotable.results import presenters
 from fieldtotable.results.paths import kpi_unit, kpi_value
 from fieldtotable.results.run import RunResult
 
-__all__ = ["Comparable", "ExperimentResult", "StoppingReport", "clean", "pandas", "summarize_runs"]
+__all__ = ["Comparable", "ExperimentResult", "StoppingReport", "clean", "summarize_runs"]
 
 
 def _same(left: Any, right: Any) -> bool:
@@ -49,14 +48,6 @@ def clean(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def pandas() -> Any:
-    """Return the pandas module, or raise ``ImportError`` saying how to install it."""
-    try:
-        return importlib.import_module("pandas")
-    except ImportError:
-        raise ImportError("topandas() needs pandas: pip install pandas") from None
 
 
 class Comparable:
@@ -160,6 +151,9 @@ class ExperimentResult(Comparable):
         Seconds the experiment took (not part of equality).
     """
 
+    DEFAULT_TABLE: ClassVar[str] = "replications"
+    """The table ``to_pandas()`` returns without a name."""
+
     scenario_name: str
     scenario_hash: str
     seed: int
@@ -216,18 +210,23 @@ class ExperimentResult(Comparable):
             data["runs"] = [run.to_dict() for run in self.runs]
         return data
 
-    def to_pandas(self, table: str | None = "replications") -> Any:
-        """Return a table of the replications as a ``pandas.DataFrame``.
+    def to_pandas(self, table: str | None = None) -> Any:
+        """Return a table of the replications as a ``pandas.DataFrame`` (pandas must be installed).
+
+        Every result type has this signature (see :meth:`RunResult.to_pandas
+        <fieldtotable.RunResult.to_pandas>`); the tables are those that
+        :func:`fieldtotable.export.write_experiment` writes.
 
         Parameters
         ----------
         table
-            ``"replications"`` (default: one row per replication, one column per
-            KPI), ``"summary"`` (one row per KPI: ``kpi``, ``unit``, ``n``, ``mean``,
-            ``sd``, ``half_width``, ``low``, ``high``, ``confidence``, ``missing``),
-            ``"runs_<name>"`` for every run's table ``<name>`` stacked with a
-            ``replication`` column (``runs_daily``, ``runs_by_product``, ...), or
-            ``"all"`` (or ``None``) for a dict of the summary and replications frames.
+            ``None`` for the main table, ``"replications"`` (one row per
+            replication, one column per KPI); ``"summary"`` (one row per KPI:
+            ``kpi``, ``unit``, ``n``, ``mean``, ``sd``, ``half_width``, ``low``,
+            ``high``, ``confidence``, ``missing``); ``"runs_<name>"`` for every
+            run's table ``<name>`` stacked with a ``replication`` column
+            (``runs_daily``, ``runs_by_product``, ...); or ``"all"`` for a dict of
+            the summary and replications frames.
 
         Returns
         -------
@@ -237,7 +236,7 @@ class ExperimentResult(Comparable):
         Raises
         ------
         ImportError
-            If pandas is not installed.
+            If pandas is not installed (the ``export`` extra installs it).
         ValueError
             For an unknown table name.
         """

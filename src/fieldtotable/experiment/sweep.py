@@ -7,12 +7,12 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from fieldtotable.errors import Problem, ScenarioError
 from fieldtotable.experiment.engine import Engine, Point, check_count, check_seed, open_store
 from fieldtotable.experiment.progress import ProgressSetting
-from fieldtotable.experiment.results import Comparable, ExperimentResult, pandas, summarize_runs
+from fieldtotable.experiment.results import Comparable, ExperimentResult, summarize_runs
 from fieldtotable.experiment.runs import check_kpis
 from fieldtotable.experiment.statistics import check_confidence
 from fieldtotable.experiment.store import Manifest, PointRecord
@@ -87,6 +87,9 @@ class SweepResult(Comparable):
         Seconds the experiment took (not part of equality).
     """
 
+    DEFAULT_TABLE: ClassVar[str] = "replications"
+    """The table ``to_pandas()`` returns without a name."""
+
     scenario_name: str
     parameters: tuple[str, ...]
     points: tuple[SweepPoint, ...]
@@ -158,26 +161,37 @@ class SweepResult(Comparable):
             "wall_time_s": self.wall_time_s,
         }
 
-    def to_pandas(self, *, summary: bool = False) -> Any:
-        """Return :meth:`rows` (or :meth:`summary`) as a ``pandas.DataFrame``.
+    def to_pandas(self, table: str | None = None) -> Any:
+        """Return a table of the sweep as a ``pandas.DataFrame`` (pandas must be installed).
+
+        Every result type has this signature (see :meth:`RunResult.to_pandas
+        <fieldtotable.RunResult.to_pandas>`); the tables are those that
+        :func:`fieldtotable.export.write_sweep` writes.
 
         Parameters
         ----------
-        summary
-            One row per point (:meth:`summary`) instead of one per point and
-            replication (:meth:`rows`).
+        table
+            ``None`` for the main table, ``"replications"`` (one row per point and
+            replication: ``point``, each parameter, ``replication``, every KPI);
+            ``"summary"`` (one row per point and KPI: ``point``, each parameter,
+            ``kpi``, ``unit`` and the estimate); ``"points"`` (``point``, each
+            parameter, ``label``); ``"runs_<name>"`` for every run's table
+            ``<name>`` stacked with ``point``, parameter and ``replication``
+            columns; or ``"all"`` for a dict of the points, summary and replications.
 
         Returns
         -------
-        pandas.DataFrame
-            The table.
+        pandas.DataFrame or dict of str to pandas.DataFrame
+            The table, or every table by name for ``"all"``.
 
         Raises
         ------
         ImportError
-            If pandas is not installed.
+            If pandas is not installed (the ``export`` extra installs it).
+        ValueError
+            For an unknown table name.
         """
-        return pandas().DataFrame(self.summary() if summary else self.rows())
+        return presenters.to_pandas(self, table)
 
     def _repr_html_(self) -> str:
         """Return one row per point as an HTML table (shown by Jupyter)."""

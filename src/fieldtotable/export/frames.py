@@ -22,7 +22,10 @@ def require_pandas() -> Any:
     try:
         return importlib.import_module("pandas")
     except ImportError:
-        raise ImportError("to_pandas() needs pandas: pip install pandas") from None
+        raise ImportError(
+            "to_pandas() needs pandas, which the 'export' extra installs: "
+            "pip install 'fieldtotable[export]' (or: pip install pandas)"
+        ) from None
 
 
 def frame(table: Table) -> Any:
@@ -41,8 +44,22 @@ def frames(tables: Mapping[str, Table]) -> dict[str, Any]:
     return {name: frame(table) for name, table in tables.items()}
 
 
-def pick(tables: Mapping[str, Table], table: str | None) -> Any:
-    """Return the frame of one table, or of all (``table="all"`` or ``None``) as a dict.
+def pick(tables: Mapping[str, Table], table: str | None, default: str) -> Any:
+    """Return the frame of one table, or of all (``table="all"``) as a dict.
+
+    Parameters
+    ----------
+    tables
+        The result's tables by name.
+    table
+        The table's name; ``None`` for ``default``; ``"all"`` for every table.
+    default
+        The table ``None`` stands for (the result type's main table).
+
+    Returns
+    -------
+    pandas.DataFrame or dict of str to pandas.DataFrame
+        The frame, or every frame by name.
 
     Raises
     ------
@@ -52,7 +69,9 @@ def pick(tables: Mapping[str, Table], table: str | None) -> Any:
         If ``table`` names no table (the message lists them).
     """
     require_pandas()
-    if table is None or table == "all":
+    if table is None:
+        table = default
+    if table == "all":
         return frames(tables)
     if table not in tables:
         raise ValueError(f"no table {table!r}; choose from: {', '.join(tables)} or 'all'")

@@ -8,12 +8,19 @@ without a display and from several threads) and takes an optional Axes to draw i
 
     scenario = builtin_scenario("baseline")
     result = simulate(scenario, seed=0)
-    png = save_png(spoilage_waterfall(result, scenario=scenario))
+    figure = spoilage_waterfall(result, scenario)
+    png = save_png(figure)                  # PNG bytes
+    save_png(figure, "waterfall.png")       # ... also written to a file
+
+Every figure of a run takes the run first and its scenario second,
+``figure(result, scenario, *, ...)`` (the scenario adds display names; the network
+map needs it); figures of experiments take their result first.
 
 Figures of one run: :func:`spoilage_waterfall`, :func:`daily_series`,
 :func:`shelf_life_at_sale`, :func:`network_map`. Figures of experiments:
 :func:`comparison_chart`, :func:`sweep_chart`. Output: :func:`save_png`,
-:func:`save_svg`. Product names: :func:`product_label` (the Chinese part is dropped
+:func:`save_svg`, :func:`save_pdf` (each returns the content and writes it to a path
+when one is given). Product names: :func:`product_label` (the Chinese part is dropped
 when no CJK-capable font is installed, so labels never show missing glyphs).
 
 Importing this package does not import matplotlib; the first figure does.
@@ -25,7 +32,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from fieldtotable.plotting._save import save_png, save_svg
+    from fieldtotable.plotting._save import save_pdf, save_png, save_svg
     from fieldtotable.plotting._style import product_label
     from fieldtotable.plotting.experiments import comparison_chart
     from fieldtotable.plotting.network import network_map
@@ -39,6 +46,7 @@ __all__ = [
     "daily_series",
     "network_map",
     "product_label",
+    "save_pdf",
     "save_png",
     "save_svg",
     "shelf_life_at_sale",
@@ -51,6 +59,7 @@ _HOMES = {
     "daily_series": "series",
     "network_map": "network",
     "product_label": "_style",
+    "save_pdf": "_save",
     "save_png": "_save",
     "save_svg": "_save",
     "shelf_life_at_sale": "shelf_life",

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.text import Annotation, Text
-from matplotlib.ticker import FuncFormatter
+
+from fieldtotable.plotting._ticks import NumberFormatter
+from fieldtotable.tables.format import no_negative_zero
 
 if TYPE_CHECKING:
     from fieldtotable.scenario.schema import Scenario
@@ -299,24 +301,6 @@ def set_figure_title(
         )
 
 
-def compact_number(value: float, _position: object = None) -> str:
-    """Format a tick or label value compactly: 950, 12k, 1.5M."""
-    if not math.isfinite(value):
-        return ""
-    magnitude = abs(value)
-    if magnitude >= 1e6:
-        return f"{value / 1e6:.3g}M"
-    if magnitude >= 1e4:
-        return f"{value / 1e3:.0f}k"
-    if magnitude >= 1e3:
-        return f"{value / 1e3:.3g}k"
-    if magnitude == 0:
-        return "0"
-    if magnitude >= 1:
-        return f"{value:.0f}" if magnitude >= 100 else f"{value:.3g}"
-    return f"{value:.2g}"
-
-
 def kg_text(kg: float, reference: float | None = None) -> str:
     """Write a mass in words: ``850 kg``, ``12.3 t``, ``1,230 t``.
 
@@ -333,8 +317,8 @@ def kg_text(kg: float, reference: float | None = None) -> str:
         return "n/a"
     scale = abs(kg) if reference is None else abs(reference)
     if scale < 1e4:
-        return f"{kg:,.0f} kg"
-    tonnes = kg / 1e3
+        return f"{no_negative_zero(kg, 0):,.0f} kg"
+    tonnes = no_negative_zero(kg / 1e3, 2)
     if tonnes == 0:
         return "0 t"
     if abs(tonnes) >= 1000:
@@ -344,13 +328,14 @@ def kg_text(kg: float, reference: float | None = None) -> str:
     return f"{tonnes:,.1f} t"
 
 
-COMPACT = FuncFormatter(compact_number)
-"""Tick formatter: 950, 12k, 1.5M."""
+def compact_formatter() -> NumberFormatter:
+    """Tick formatter: 950, 12k, 1.5M, with the decimals that keep adjacent labels apart."""
+    return NumberFormatter()
 
 
-def percent_formatter() -> FuncFormatter:
+def percent_formatter() -> NumberFormatter:
     """Tick formatter for fractions shown as percent: 0.045 -> ``4.5%``."""
-    return FuncFormatter(lambda value, _pos: f"{100 * value:.3g}%")
+    return NumberFormatter(percent=True)
 
 
 def legend(ax: Axes, handles: Sequence[Any] | None = None, **kwargs: Any) -> None:

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter, FuncFormatter
+from matplotlib.ticker import Formatter
 
 from fieldtotable.plotting import _style
+from fieldtotable.plotting._ticks import NumberFormatter, is_zero, zero_span_limits
 from fieldtotable.results.fields import field_of, headline_kpis
 from fieldtotable.results.paths import kpi_unit
 from fieldtotable.tables.breakdowns import lower_first
+from fieldtotable.tables.format import format_change
 
 if TYPE_CHECKING:
     from fieldtotable.experiment.compare import ComparisonResult
@@ -69,19 +71,37 @@ def kpi_axis_label(key: str, *, difference: bool = False) -> str:
     return f"{'Δ ' if difference else ''}{name} [{unit}]"
 
 
-def _signed(text: str, value: float) -> str:
-    return f"+{text}" if value > 0 else text
+def kpi_formatter(key: str, *, difference: bool = False, scale: float = 0.0) -> Formatter:
+    """Return the tick formatter of a KPI axis (fractions as %, differences signed).
 
+    Parameters
+    ----------
+    key
+        The KPI key or breakdown path.
+    difference
+        The axis shows differences: positive ticks get a ``+``, fractions are in
+        percentage points (no ``%``).
+    scale
+        The magnitude of the KPI (a difference's baseline mean): ticks within a
+        relative epsilon of 0 are written ``0``.
 
-def kpi_formatter(key: str, *, difference: bool = False) -> Formatter:
-    """Return the tick formatter of a KPI axis (fractions as %, differences signed)."""
+    Returns
+    -------
+    matplotlib.ticker.Formatter
+        A :class:`~fieldtotable.plotting._ticks.NumberFormatter`: adjacent labels
+        always differ, and none reads ``-0``.
+    """
     if _is_fraction(key):
-        if difference:
-            return FuncFormatter(lambda value, _pos: _signed(f"{100 * value:.3g}", value))
-        return _style.percent_formatter()
-    if difference:
-        return FuncFormatter(lambda value, _pos: _signed(_style.compact_number(value), value))
-    return _style.COMPACT
+        return NumberFormatter(
+            percent=True, signed=difference, scale=scale, suffix="" if difference else None
+        )
+    return NumberFormatter(signed=difference, scale=scale)
+
+
+def _all_zero(differences: Sequence[Difference], scale: float) -> bool:
+    """Tell whether every difference (mean and interval) is 0 up to noise."""
+    values = [v for d in differences for v in (d.mean, d.low, d.high) if math.isfinite(v)]
+    return all(is_zero(v, scale) for v in values)
 
 
 def _chosen_kpis(available: Sequence[str], kpis: Sequence[str] | None) -> list[str]:
@@ -137,7 +157,7 @@ def _comparison_grid(comparison: ComparisonResult, keys: list[str]) -> Figure:
             diff = comparison.differences[name][key]
             _interval(right, rows[name], diff, colour, f"diff:{key}:{name}", diff.significant)
             if math.isfinite(diff.relative):
-                text = f"{100 * diff.relative:+.1f} %"
+                text = format_change(diff.relative, space=" ")
                 if math.isfinite(diff.p_value):
                     text += f"  (p = {diff.p_value:.2g})"
                 right.annotate(
@@ -159,11 +179,18 @@ def _comparison_grid(comparison: ComparisonResult, keys: list[str]) -> Figure:
             kpi_axis_label(key, difference=True) + f", vs {comparison.baseline}",
             fontsize=_style.LABEL_SIZE - 0.5,
         )
+        scale = abs(comparison.results[comparison.baseline].kpis[key].mean)
         left.xaxis.set_major_formatter(kpi_formatter(key))
-        right.xaxis.set_major_formatter(kpi_formatter(key, difference=True))
+        right.xaxis.set_major_formatter(kpi_formatter(key, difference=True, scale=scale))
         for ax in (left, right):
             _style.style_axes(ax, grid="x")
             ax.margins(x=0.12)
+        diffs = [d[key] for n, d in comparison.differences.items()]
+        if _all_zero(diffs, scale):
+            # No difference at all: a symmetric axis around 0, not one of rounding noise.
+            low, high = zero_span_limits(scale, fraction=_is_fraction(key))
+            right.set_xlim(low, high)
+            right.set_xticks([low, 0.0, high])
     return figure
 
 
@@ -205,6 +232,14 @@ def _comparison_forest(ax: Axes, comparison: ComparisonResult, keys: list[str]) 
             )
             row += 1
     ax.axvline(0, color=_style.COLOURS["muted"], linewidth=0.9)
+    ax.xaxis.set_major_formatter(NumberFormatter(signed=True, scale=100.0))
+    shown = [d[key] for d in comparison.differences.values() for key in keys if key in d]
+    if all(
+        _all_zero([diff], abs(diff.baseline_mean)) or not abs(diff.baseline_mean) > 0
+        for diff in shown
+    ):
+        ax.set_xlim(-1.0, 1.0)
+        ax.set_xticks([-1.0, 0.0, 1.0])
     ax.set_yticks(range(row), labels, fontsize=_style.TICK_SIZE)
     ax.set_xlabel(
         f"difference to {comparison.baseline} [% of the baseline mean]", fontsize=_style.LABEL_SIZE

@@ -30,10 +30,10 @@ from fieldtotable.plotting._mapdraw import (
     spoilage_by_place,
 )
 from fieldtotable.plotting._mapgrid import EDGE, PAGE_WIDTH, Y_AXIS, map_grid
+from fieldtotable.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     from fieldtotable.results import RunResult
-    from fieldtotable.scenario.schema import Scenario
 
 __all__ = ["leg_width", "network_map", "spoilage_by_place"]
 
@@ -231,9 +231,25 @@ def _draw_detail(
     )
 
 
+def _checked_arguments(result: object, scenario: object) -> Scenario:
+    """Return the scenario to draw, or raise ``TypeError`` for the old argument order."""
+    if isinstance(result, Scenario):
+        raise TypeError(
+            "network_map takes the run first, like every figure: call "
+            "network_map(result, scenario), or network_map(scenario=scenario) for the "
+            "channel without a run (the order network_map(scenario, result) is gone)"
+        )
+    if not isinstance(scenario, Scenario):
+        raise TypeError(
+            "network_map needs the scenario: network_map(result, scenario) or "
+            f"network_map(scenario=scenario), not scenario={type(scenario).__name__}"
+        )
+    return scenario
+
+
 def network_map(
-    scenario: Scenario,
     result: RunResult | None = None,
+    scenario: Scenario | None = None,
     *,
     ax: Axes | None = None,
 ) -> Figure:
@@ -248,12 +264,17 @@ def network_map(
     Nodes that crowd together on the map (a county's collection points, a city's
     markets) get a detail panel below it (only when ``ax`` is omitted).
 
+    Like every figure of a run, it takes the run first and its scenario second:
+    ``network_map(result, scenario)``; ``network_map(scenario=scenario)`` draws the
+    channel alone.
+
     Parameters
     ----------
-    scenario
-        The channel to draw.
     result
-        A run of that scenario, for kg carried and spoilage.
+        A run of the scenario, for kg carried and spoilage; ``None`` for the
+        channel alone.
+    scenario
+        The channel to draw (required).
     ax
         Axes to draw into; a new figure (map and detail panels) when omitted.
 
@@ -263,7 +284,14 @@ def network_map(
         The figure. Artists carry gids: ``node:<id>`` (a marker at the node's
         position), ``leg:<id>`` (an arrow whose line width grows with the kg
         carried), ``supply:<market>``, ``spoilage:<place>``.
+
+    Raises
+    ------
+    TypeError
+        If the scenario is missing, or the arguments come in the old order
+        ``network_map(scenario, result)`` (the message gives the new one).
     """
+    scenario = _checked_arguments(result, scenario)
     data = map_data(scenario, result)
     groups = clusters(data.layout) if ax is None else []
     note = _stage_note(result) if result is not None and data.spoiled is None else ""

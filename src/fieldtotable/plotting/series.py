@@ -151,8 +151,8 @@ def _date_ticks(ax: Axes, days: int) -> None:
 
 def daily_series(
     result: RunResult,
-    *,
     scenario: Scenario | None = None,
+    *,
     axes: Sequence[Axes] | None = None,
 ) -> Figure:
     """Draw the daily series of a run, one panel per kind, on a calendar axis.
@@ -226,7 +226,7 @@ def daily_series(
         quantity = "stock" if panel.unit == "kg" else "flow"
         ax.set_ylabel(f"{quantity} [{panel.unit}]", fontsize=_style.LABEL_SIZE)
         ax.set_title(panel.title, fontsize=_style.LABEL_SIZE + 1, loc="left", fontweight="bold")
-        ax.yaxis.set_major_formatter(_style.COMPACT)
+        ax.yaxis.set_major_formatter(_style.compact_formatter())
         ax.set_ylim(bottom=0)
         ax.set_xlim(x[0], x[-1] + 1)
         _style.style_axes(ax, grid="both")

@@ -91,7 +91,7 @@ def _panels(result: RunResult, scenario: Scenario | None, products: list[str]) -
         ax.set_ylim(0, top)
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(_style.percent_formatter())
-        ax.yaxis.set_major_formatter(_style.COMPACT)
+        ax.yaxis.set_major_formatter(_style.compact_formatter())
         ax.set_title(
             _style.product_label(product, scenario),
             fontsize=_style.LABEL_SIZE,
@@ -155,8 +155,8 @@ def _rows(ax: Axes, result: RunResult, scenario: Scenario | None, products: list
 
 def shelf_life_at_sale(
     result: RunResult,
-    *,
     scenario: Scenario | None = None,
+    *,
     ax: Axes | None = None,
 ) -> Figure:
     """Draw how fresh goods were when sold: kg sold by remaining shelf life, per product.

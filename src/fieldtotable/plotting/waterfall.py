@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from fieldtotable.model.lot import STAGES
 from fieldtotable.plotting import _style
+from fieldtotable.tables.format import no_negative_zero
 
 if TYPE_CHECKING:
     from fieldtotable.results import RunResult
@@ -89,9 +90,9 @@ def _colour(key: str) -> str:
 
 def spoilage_waterfall(
     result: RunResult,
+    scenario: Scenario | None = None,
     *,
     product: str | None = None,
-    scenario: Scenario | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Draw where the harvest went: harvested, then rejected, spoiled per stage, sold, left.
@@ -100,10 +101,10 @@ def spoilage_waterfall(
     ----------
     result
         A run.
-    product
-        A product id for its own waterfall; the whole channel when omitted.
     scenario
         The run's scenario, for the product's display name.
+    product
+        A product id for its own waterfall; the whole channel when omitted.
     ax
         Axes to draw into; a new figure when omitted.
 
@@ -141,7 +142,7 @@ def spoilage_waterfall(
         tops.append(top)
         text = _style.kg_text(step.kg, harvested)
         if harvested > 0 and index > 0:
-            text += f"\n{step.kg * share:.1f} %"
+            text += f"\n{no_negative_zero(step.kg * share, 1):.1f} %"
         ax.annotate(
             text,
             xy=(index, top),
@@ -168,7 +169,7 @@ def spoilage_waterfall(
     ax.set_xticks(range(len(steps)), [step.label for step in steps], fontsize=_style.TICK_SIZE)
     ax.set_xlim(-0.6, len(steps) - 0.4)
     ax.set_ylim(0, max([*tops, 1.0]) * 1.12)
-    ax.yaxis.set_major_formatter(_style.COMPACT)
+    ax.yaxis.set_major_formatter(_style.compact_formatter())
     ax.set_ylabel("mass [kg]", fontsize=_style.LABEL_SIZE)
     _style.style_axes(ax)
     if harvested > 0:

@@ -66,7 +66,7 @@ def assumptions(
     *,
     seeds: str,
     replications: str,
-    statistics: Sequence[str] = (),
+    statistics: Sequence[tuple[str, str]] = (),
 ) -> str:
     """Return the assumptions that the numbers rest on, and what makes them reproducible.
 
@@ -79,7 +79,8 @@ def assumptions(
     replications
         The replications in words.
     statistics
-        Extra lines on the statistics (confidence level, common random numbers).
+        Extra facts on the statistics, each (title, text) with a title of its own
+        (``Intervals``, ``Random numbers``): no two rows of the list share a title.
     """
     first = scenarios[0][1]
     model = [
@@ -99,7 +100,7 @@ def assumptions(
         ("Period", period(first)),
         ("Seed", seeds),
         ("Replications", replications),
-        *(("Statistics", line) for line in statistics),
+        *statistics,
         *(
             (f"Scenario {label}" if len(scenarios) > 1 else "Scenario", f"{s.name} · sha256 {h}")
             for label, s, h in scenarios

@@ -252,11 +252,17 @@ def comparison_report(
                 f"{comparison.seed}, replication i",
                 replications=f"{comparison.n} per configuration",
                 statistics=[
-                    "Common random numbers: each component draws from its own random stream, "
-                    "so configurations see the same harvests, demand and transit times "
-                    "wherever they share components.",
-                    f"Paired differences, replication by replication, with {level} Student-t "
-                    "intervals; no adjustment for testing many KPIs at once.",
+                    (
+                        "Random numbers",
+                        "Common random numbers: each component draws from its own random "
+                        "stream, so configurations see the same harvests, demand and transit "
+                        "times wherever they share components.",
+                    ),
+                    (
+                        "Differences",
+                        f"Paired differences, replication by replication, with {level} "
+                        "Student-t intervals; no adjustment for testing many KPIs at once.",
+                    ),
                 ],
             ),
         ),
@@ -422,7 +428,9 @@ def sweep_report(
                 seeds=f"{sweep.seed}; replication i of every point uses seed {sweep.seed}, "
                 "replication i (common random numbers across points)",
                 replications=f"{sweep.n} per point, {len(sweep.points)} points",
-                statistics=[f"{level} Student-t confidence intervals of each point's mean."],
+                statistics=[
+                    ("Intervals", f"{level} Student-t confidence intervals of each point's mean.")
+                ],
             ),
         ),
         Section(

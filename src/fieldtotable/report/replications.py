@@ -87,8 +87,8 @@ def experiment_report(
     network = fig(
         FigureSpec(
             "network_map",
-            (scenario, first),
-            {},
+            (first,),
+            {"scenario": scenario},
             "The channel",
             "Sources, collection points, hubs and markets, with the legs between them "
             "drawn by transport mode (flows of replication 0).",
@@ -156,8 +156,11 @@ def experiment_report(
                 seeds=f"{result.seed} (replication i uses seed {result.seed}, replication i)",
                 replications=f"{result.n} independent replications",
                 statistics=[
-                    f"{level} confidence intervals: mean ± t · sd / √n (Student t, "
-                    "n \N{MINUS SIGN} 1 degrees of freedom)"
+                    (
+                        "Intervals",
+                        f"{level} confidence intervals: mean ± t · sd / √n (Student t, "
+                        "n \N{MINUS SIGN} 1 degrees of freedom)",
+                    )
                 ],
             ),
         ),

@@ -220,8 +220,8 @@ def run_report(
     network = fig(
         FigureSpec(
             "network_map",
-            (scenario, result),
-            {},
+            (result,),
+            {"scenario": scenario},
             "The channel",
             "Sources, collection points, hubs and markets, with the legs between them "
             "drawn by transport mode.",

@@ -20,6 +20,9 @@ from fieldtotable.results.run import RunResult
 
 __all__ = ["build_result", "remaining_histogram"]
 
+#: The ledger's quantities of the mass balance (read over the warm-up days too).
+_BALANCE_QUANTITIES = ("harvested", "rejected", "refused", "spoiled", "sold")
+
 
 def remaining_histogram(ledger: Ledger) -> dict[str, list[float]]:
     """Kg sold per product in bins of the labelled remaining fraction at sale."""
@@ -79,9 +82,14 @@ def build_result(
         name: (values[..., measured] if values.ndim > 1 else values)
         for name, values in arrays.items()
     }
+    warmup = (
+        {name: arrays[name][..., :warmup_days] for name in _BALANCE_QUANTITIES}
+        if warmup_days > 0
+        else None
+    )
     kpis: dict[str, float] = {}
     _kpis(
-        MeasuredRun(sums, in_system_by_product, slice(None), measured_days, kpis),
+        MeasuredRun(sums, in_system_by_product, slice(None), measured_days, kpis, warmup),
         kpis,
         per_product=False,
     )
@@ -94,7 +102,7 @@ def build_result(
     for index, product in enumerate(ledger.products):
         values: dict[str, float] = {}
         _kpis(
-            MeasuredRun(sums, in_system_by_product, index, measured_days, values),
+            MeasuredRun(sums, in_system_by_product, index, measured_days, values, warmup),
             values,
             per_product=True,
         )

@@ -125,6 +125,16 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     ),
     (
         ResultField(
+            "in_system_kg_warmup_end", "kg",
+            "kg in the system at the end of the warm-up (0 without one); plus harvested_kg "
+            "it equals rejected + refused + spoiled + sold + in_system_kg_end",
+            label="In the channel at the end of the warm-up", aggregation="level",
+            per_product=True,
+        ),
+        lambda run: run.in_system_at_warmup_end(),
+    ),
+    (
+        ResultField(
             "arrived_at_market_hub_kg", "kg", "kg unloaded at a hub that supplies markets",
             label="Arrived at the market hub", per_product=True,
         ),

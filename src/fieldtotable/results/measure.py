@@ -2,7 +2,8 @@
 
 The registry (:mod:`fieldtotable.results.fields`) computes every KPI from a
 :class:`MeasuredRun`, once over all products and, for per-product KPIs, once per
-product. The sums are those of the ledger's daily tables after ``warmup_days``.
+product. The sums are those of the ledger's daily tables after ``warmup_days``; the
+kg in the system at the end of the warm-up come from the days before it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class MeasuredRun:
         Measured days.
     kpis
         The KPIs computed so far for this view (filled in as the registry goes).
+    warmup
+        The same tables as ``sums`` cut to the warm-up days (``None``: no warm-up).
     """
 
     def __init__(
@@ -40,6 +43,7 @@ class MeasuredRun:
         index: int | slice,
         days: int,
         kpis: Mapping[str, float],
+        warmup: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         self._sums = sums
         self._in_system = in_system_by_product
@@ -47,6 +51,7 @@ class MeasuredRun:
         self.days = days
         """Measured days (the horizon less the warm-up)."""
         self._kpis = kpis
+        self._warmup = warmup
 
     def total(self, quantity: str) -> float:
         """Return a ledger quantity summed over the measured days (and the products).
@@ -84,6 +89,34 @@ class MeasuredRun:
             Kg of live lots at the end.
         """
         return float(np.sum(self._in_system[self._index]))
+
+    def in_system_at_warmup_end(self) -> float:
+        """Return the kg in the system at the end of the warm-up, as the ledger dates flows.
+
+        Harvested minus rejected, refused, spoiled and sold over the warm-up days,
+        each flow counted on the day it happened (a lot found spoiled after the
+        warm-up whose shelf life ran out during it counts as spoiled during the
+        warm-up, and so not in the system at its end). With it the measured days
+        balance: ``in_system_at_warmup_end + harvested = rejected + refused +
+        spoiled + sold + in_system_end``, each measured after the warm-up.
+
+        Returns
+        -------
+        float
+            Kg; 0 without a warm-up.
+        """
+        if self._warmup is None:
+            return 0.0
+        index = self._index
+        warmup = self._warmup
+        harvested = float(np.sum(warmup["harvested"][index]))
+        removed = (
+            float(np.sum(warmup["rejected"][index]))
+            + float(np.sum(warmup["refused"][index]))
+            + float(np.sum(warmup["spoiled"][:, index]))
+            + float(np.sum(warmup["sold"][index]))
+        )
+        return harvested - removed
 
     def legs(self, quantity: str) -> float:
         """Return a leg quantity summed over every leg and the measured days.

@@ -55,7 +55,7 @@ def register(
         The result class.
     to_pandas
         Called by ``result.to_pandas(table)`` with the result and ``table``
-        (``None``: the type's ``to_pandas`` does not go through this hook).
+        (``None`` for the type's main table, as the caller passed it).
     to_html
         Called by ``result._repr_html_()`` with the result.
     """

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, ClassVar
 
 from fieldtotable.model.ledger import Flow
 from fieldtotable.results import presenters
@@ -95,6 +95,9 @@ class RunResult:
         Wall-clock seconds of the run (not part of equality).
     """
 
+    DEFAULT_TABLE: ClassVar[str] = "kpis"
+    """The table ``to_pandas()`` returns without a name."""
+
     scenario_name: str
     seed: int
     replication: int | None
@@ -168,17 +171,24 @@ class RunResult:
         """
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
-    def to_pandas(self, table: str | None = "kpis") -> Any:
+    def to_pandas(self, table: str | None = None) -> Any:
         """Return a table of the run as a ``pandas.DataFrame`` (pandas must be installed).
+
+        Every result type has this signature: ``to_pandas()`` gives its main table,
+        ``to_pandas(name)`` another one and ``to_pandas("all")`` a dict of them all
+        (:class:`~fieldtotable.ExperimentResult`: ``replications``;
+        :class:`~fieldtotable.ComparisonResult`: ``differences``;
+        :class:`~fieldtotable.SweepResult`: ``replications``). The tables are those
+        that :mod:`fieldtotable.export` writes to files.
 
         Parameters
         ----------
         table
-            ``"kpis"`` (default: columns ``kpi``, ``value``, ``unit``, ``meaning``, one
-            row per KPI), ``"by_product"``, ``"by_stage"``, ``"by_leg"``,
-            ``"by_node"``, ``"by_market"``, ``"daily"``, ``"remaining_at_sale"``; or
-            ``"all"`` (or ``None``) for a dict of every table's frame. Columns are
-            typed and carry units in their names (see :mod:`fieldtotable.export`).
+            ``None`` for the main table, ``"kpis"`` (columns ``kpi``, ``value``,
+            ``unit``, ``meaning``, one row per KPI); ``"by_product"``,
+            ``"by_stage"``, ``"by_leg"``, ``"by_node"``, ``"by_market"``,
+            ``"daily"``, ``"remaining_at_sale"``; or ``"all"`` for a dict of every
+            table's frame. Columns are typed and carry units in their names.
 
         Returns
         -------
@@ -188,7 +198,7 @@ class RunResult:
         Raises
         ------
         ImportError
-            If pandas is not installed.
+            If pandas is not installed (the ``export`` extra installs it).
         ValueError
             For an unknown table name.
         """

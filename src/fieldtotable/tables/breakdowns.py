@@ -135,7 +135,9 @@ def node_rows(
     return headers, rows
 
 
-def format_by_node(result: RunResult, scenario: Scenario | None = None) -> str:
+def format_by_node(
+    result: RunResult, scenario: Scenario | None = None, *, width: int | None = None
+) -> str:
     """Tabulate what each place reports: stock and congestion.
 
     Parameters
@@ -144,6 +146,8 @@ def format_by_node(result: RunResult, scenario: Scenario | None = None) -> str:
         A finished run.
     scenario
         The run's scenario, for each place's kind.
+    width
+        Columns to fit (``None``: no limit); headers break at spaces.
 
     Returns
     -------
@@ -151,7 +155,7 @@ def format_by_node(result: RunResult, scenario: Scenario | None = None) -> str:
         The table of :func:`node_rows`.
     """
     headers, rows = node_rows(result, scenario)
-    return format_table(headers, rows, align="ll" + "r" * (len(headers) - 2))
+    return format_table(headers, rows, align="ll" + "r" * (len(headers) - 2), width=width, wrap=[1])
 
 
 def market_rows(result: RunResult) -> tuple[list[str], list[list[str]]]:
@@ -183,13 +187,15 @@ def market_rows(result: RunResult) -> tuple[list[str], list[list[str]]]:
     return ["market", *(header for _, header, _ in columns)], rows
 
 
-def format_by_market(result: RunResult) -> str:
+def format_by_market(result: RunResult, *, width: int | None = None) -> str:
     """Tabulate demand, sales and fill rate at each market.
 
     Parameters
     ----------
     result
         A finished run.
+    width
+        Columns to fit (``None``: no limit); headers break at spaces.
 
     Returns
     -------
@@ -197,4 +203,4 @@ def format_by_market(result: RunResult) -> str:
         The table of :func:`market_rows`.
     """
     headers, rows = market_rows(result)
-    return format_table(headers, rows, align="l" + "r" * (len(headers) - 1))
+    return format_table(headers, rows, align="l" + "r" * (len(headers) - 1), width=width)

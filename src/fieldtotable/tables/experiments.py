@@ -22,7 +22,13 @@ from fieldtotable.experiment.sweep import SweepResult
 from fieldtotable.results.fields import sweep_kpis
 from fieldtotable.results.paths import kpi_unit
 from fieldtotable.scenario.overrides import SET_LABEL, override_label
-from fieldtotable.tables.format import MISSING, display_unit, format_number, format_table
+from fieldtotable.tables.format import (
+    MISSING,
+    display_unit,
+    format_change,
+    format_number,
+    format_table,
+)
 
 __all__ = [
     "SIGNIFICANT",
@@ -171,7 +177,7 @@ def _comparison_table(
     for key in keys:
         unit = _unit(key)
         diff = result.differences[name][key]
-        relative = MISSING if diff.relative != diff.relative else f"{diff.relative:+,.1%}"
+        relative = format_change(diff.relative)
         rows.append(
             [
                 key,

@@ -13,13 +13,31 @@ from collections.abc import Sequence
 
 from fieldtotable.results.paths import kpi_unit
 
-__all__ = ["MISSING", "display_unit", "format_number", "format_table", "share", "text_width"]
+__all__ = [
+    "MISSING",
+    "TERMINAL_WIDTH",
+    "display_unit",
+    "format_change",
+    "format_number",
+    "format_table",
+    "no_negative_zero",
+    "share",
+    "text_width",
+]
 
 MISSING = "n/a"
 """Shown for a value that is undefined (NaN, e.g. a rate over zero kg) or absent."""
 
 _INDENT = "  "
 _GAP = "  "
+
+TERMINAL_WIDTH = 100
+"""Columns the command line's tables fit by default (``--wide`` lifts the limit)."""
+
+#: Narrowest a wrapped text column becomes.
+_MIN_WRAP = 12
+#: Most lines a header is broken into.
+_MAX_HEADER_LINES = 3
 
 
 def _is_rate(key: str, unit: str) -> bool:
@@ -93,20 +111,60 @@ def format_number(value: float | None, unit: str) -> str:
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
     if unit == "%":
-        return f"{_no_negative_zero(value * 100, 1):,.1f}%"
+        return f"{no_negative_zero(value * 100, 1):,.1f}%"
     decimals = _DECIMALS.get(unit)
     if decimals is not None:
-        return f"{_no_negative_zero(value, decimals):,.{decimals}f}"
+        return f"{no_negative_zero(value, decimals):,.{decimals}f}"
     if value != 0 and (abs(value) >= 1e9 or abs(value) < 1e-3):
         return f"{value:.3g}"
-    return f"{_no_negative_zero(value, 3):,.3f}"
+    return f"{no_negative_zero(value, 3):,.3f}"
+
+
+def format_change(fraction: float | None, *, decimals: int = 1, space: str = "") -> str:
+    """Format a relative change as a signed percentage that never reads ``+0.0%`` or ``-0.0%``.
+
+    Parameters
+    ----------
+    fraction
+        The change as a fraction of its reference (0.125 -> ``+12.5%``); ``None`` or
+        NaN gives :data:`MISSING`.
+    decimals
+        Decimals of the percentage.
+    space
+        Put between the number and ``%`` (``" "`` for ``+12.5 %``).
+
+    Returns
+    -------
+    str
+        ``+12.5%``, ``-3.0%``, or ``0.0%`` (no sign) for a change that rounds to 0.
+    """
+    if fraction is None or math.isnan(fraction):
+        return MISSING
+    if math.isinf(fraction):
+        return f"{'+' if fraction > 0 else '-'}inf{space}%"
+    percent = no_negative_zero(fraction * 100, decimals)
+    sign = "+" if round(percent, decimals) > 0 else ""
+    return f"{sign}{percent:,.{decimals}f}{space}%"
 
 
 _DECIMALS = {"kg": 1, "kg/d": 1, "h": 1, "d": 1, "CNY": 0, "count": 0, "CNY/kg": 2}
 
 
-def _no_negative_zero(value: float, decimals: int) -> float:
-    """Return ``value``, or ``0.0`` if it would print as ``-0.0`` at ``decimals``."""
+def no_negative_zero(value: float, decimals: int) -> float:
+    """Return ``value``, or ``0.0`` if it would print as ``-0.0`` (or ``+0.0``) at ``decimals``.
+
+    Parameters
+    ----------
+    value
+        The number about to be printed.
+    decimals
+        Decimals it is printed with.
+
+    Returns
+    -------
+    float
+        ``value`` unchanged, or ``0.0`` when it rounds to zero.
+    """
     return 0.0 if round(value, decimals) == 0 else value
 
 
@@ -115,6 +173,8 @@ def format_table(
     rows: Sequence[Sequence[str]],
     *,
     align: str | None = None,
+    width: int | None = None,
+    wrap: Sequence[int] = (),
 ) -> str:
     """Lay out cells as an aligned plain-text table.
 
@@ -128,14 +188,21 @@ def format_table(
     align
         One letter per column, ``"l"`` (left, for labels) or ``"r"`` (right, for
         numbers); by default the first column is left-aligned and the others right.
+    width
+        Columns the table should fit (``None``: no limit). Headers wider than their
+        column's cells are first broken at spaces (into at most three lines), then
+        the cells of the ``wrap`` columns are wrapped onto more lines (down to 12
+        columns); a table that still does not fit is laid out as narrow as it goes.
+    wrap
+        Indexes of text columns whose cells may be wrapped to fit ``width``.
 
     Returns
     -------
     str
-        The header lines, a rule of dashes and one line per row, each indented by
-        two spaces and without trailing spaces, and no trailing newline (columns
-        are aligned by :func:`text_width`, so Chinese names line up); only
-        ``"  (none)"`` when there are no rows.
+        The header lines, a rule of dashes and one line per row (more for wrapped
+        cells), each indented by two spaces and without trailing spaces, and no
+        trailing newline (columns are aligned by :func:`text_width`, so Chinese
+        names line up); only ``"  (none)"`` when there are no rows.
 
     Raises
     ------
@@ -154,6 +221,9 @@ def format_table(
     if not rows:
         return f"{_INDENT}(none)"
     header_lines = [header.split("\n") for header in headers]
+    cells = [[cell.split("\n") for cell in row] for row in rows]
+    if width is not None:
+        header_lines, cells = _fit(header_lines, cells, width, wrap)
     height = max(len(lines) for lines in header_lines)
     header_rows = [
         [
@@ -162,19 +232,97 @@ def format_table(
         ]
         for level in range(height)
     ]
-    widths = [
-        max(text_width(cell) for cell in (*header_lines[column], *(row[column] for row in rows)))
-        for column in range(columns)
+    widths = _widths(header_lines, cells)
+
+    def line(parts: Sequence[str]) -> str:
+        padded = [
+            _pad(cell, size, side) for cell, size, side in zip(parts, widths, align, strict=True)
+        ]
+        return (_INDENT + _GAP.join(padded)).rstrip()
+
+    body = [
+        line([lines[level] if level < len(lines) else "" for lines in row_cells])
+        for row_cells in cells
+        for level in range(max(len(lines) for lines in row_cells))
+    ]
+    rule = _INDENT + _GAP.join("-" * size for size in widths)
+    return "\n".join([*(line(parts) for parts in header_rows), rule, *body])
+
+
+def _widths(
+    headers: Sequence[Sequence[str]], cells: Sequence[Sequence[Sequence[str]]]
+) -> list[int]:
+    return [
+        max(
+            text_width(text)
+            for text in (*headers[column], *(line for row in cells for line in row[column]))
+        )
+        for column in range(len(headers))
     ]
 
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            _pad(cell, width, side) for cell, width, side in zip(cells, widths, align, strict=True)
-        ]
-        return (_INDENT + _GAP.join(parts)).rstrip()
 
-    rule = _INDENT + _GAP.join("-" * width for width in widths)
-    return "\n".join([*(line(cells) for cells in header_rows), rule, *(line(row) for row in rows)])
+def _table_width(widths: Sequence[int]) -> int:
+    return len(_INDENT) + sum(widths) + len(_GAP) * (len(widths) - 1)
+
+
+def _wrapped(lines: Sequence[str], size: int) -> list[str]:
+    """Break each line at spaces into lines of at most ``size`` columns (:func:`text_width`).
+
+    A word wider than ``size`` stays whole on a line of its own.
+    """
+    out: list[str] = []
+    for line in lines:
+        current = ""
+        for word in line.split():
+            joined = f"{current} {word}" if current else word
+            if current and text_width(joined) > size:
+                out.append(current)
+                current = word
+            else:
+                current = joined
+        out.append(current)
+    return out
+
+
+def _fit(
+    headers: list[list[str]], cells: list[list[list[str]]], width: int, wrap: Sequence[int]
+) -> tuple[list[list[str]], list[list[list[str]]]]:
+    """Break headers, then wrap the ``wrap`` columns' cells, until the table fits ``width``."""
+    widths = _widths(headers, cells)
+    excess = _table_width(widths) - width
+    if excess <= 0:
+        return headers, cells
+    # Headers wider than their cells: break them at spaces (at most three lines each),
+    # the widest saving first.
+    savings = []
+    for column, lines in enumerate(headers):
+        data = max((text_width(t) for row in cells for t in row[column]), default=0)
+        words = max((text_width(w) for line in lines for w in line.split()), default=0)
+        narrow = max(data, words)
+        if narrow < widths[column]:
+            savings.append((widths[column] - narrow, column, narrow))
+    for _, column, narrow in sorted(savings, reverse=True):
+        if excess <= 0:
+            break
+        target = max(narrow, widths[column] - excess)
+        while len(_wrapped(headers[column], target)) > _MAX_HEADER_LINES:
+            target += 1
+        headers[column] = _wrapped(headers[column], target)
+        new = _widths(headers, cells)[column]
+        excess -= widths[column] - new
+        widths[column] = new
+    # Then the text columns that may wrap (meanings, names), the widest first.
+    for column in sorted(wrap, key=lambda c: -widths[c]):
+        if excess <= 0:
+            break
+        target = max(_MIN_WRAP, widths[column] - excess)
+        for row in cells:
+            row[column] = _wrapped(row[column], target)
+        headers[column] = _wrapped(headers[column], target)
+        new = _widths(headers, cells)[column]
+        excess -= widths[column] - new
+        widths[column] = new
+    return headers, cells
 
 
 def text_width(text: str) -> int:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from fieldtotable.results.fields import KPIS
 from fieldtotable.results.run import RunResult
 from fieldtotable.tables.breakdowns import format_by_market, format_by_node
-from fieldtotable.tables.format import display_unit, format_number, format_table, share
+from fieldtotable.tables.format import display_unit, format_number, format_table, share, text_width
 
 if TYPE_CHECKING:
     from fieldtotable.scenario.schema import Scenario
@@ -36,13 +36,15 @@ def _section(title: str, body: str) -> str:
     return f"{title}\n{'=' * len(title)}\n{body}"
 
 
-def format_totals(result: RunResult) -> str:
+def format_totals(result: RunResult, *, width: int | None = None) -> str:
     """Tabulate every KPI of the registry (:data:`~fieldtotable.results.fields.KPIS`).
 
     Parameters
     ----------
     result
         A finished run.
+    width
+        Columns to fit (``None``: no limit); the meanings wrap onto more lines.
 
     Returns
     -------
@@ -57,7 +59,8 @@ def format_totals(result: RunResult) -> str:
         unit, meaning = ("", "") if found is None else (found.unit, found.definition)
         shown = display_unit(key, unit)
         rows.append([key, format_number(result.kpis.get(key), shown), shown, meaning])
-    return format_table(["KPI", "value", "unit", "meaning"], rows, align="lrll")
+    headers = ["KPI", "value", "unit", "meaning"]
+    return format_table(headers, rows, align="lrll", width=width, wrap=[3])
 
 
 def format_spoilage_by_stage(result: RunResult) -> str:
@@ -107,7 +110,9 @@ def _product_label(product_id: str, scenario: Scenario | None) -> str:
     return product.display_name
 
 
-def format_by_product(result: RunResult, scenario: Scenario | None = None) -> str:
+def format_by_product(
+    result: RunResult, scenario: Scenario | None = None, *, width: int | None = None
+) -> str:
     """Tabulate the main KPIs of each product.
 
     Parameters
@@ -116,6 +121,8 @@ def format_by_product(result: RunResult, scenario: Scenario | None = None) -> st
         A finished run.
     scenario
         The run's scenario, for product display names; ids are shown without it.
+    width
+        Columns to fit (``None``: no limit); long product names wrap.
 
     Returns
     -------
@@ -139,10 +146,14 @@ def format_by_product(result: RunResult, scenario: Scenario | None = None) -> st
         ]
         for product_id, values in result.by_product.items()
     ]
-    return format_table(["product", *(header for header, _, _ in columns)], rows)
+    return format_table(
+        ["product", *(header for header, _, _ in columns)], rows, width=width, wrap=[0]
+    )
 
 
-def format_by_leg(result: RunResult, scenario: Scenario | None = None) -> str:
+def format_by_leg(
+    result: RunResult, scenario: Scenario | None = None, *, width: int | None = None
+) -> str:
     """Tabulate the work and cost of each transport leg.
 
     Parameters
@@ -152,6 +163,9 @@ def format_by_leg(result: RunResult, scenario: Scenario | None = None) -> str:
     scenario
         The run's scenario; with it, each leg's route (``from -> to``) and mode are
         shown too.
+    width
+        Columns to fit (``None``: no limit); headers break, and the route column is
+        left out when the table would not fit otherwise (the leg ids name it).
 
     Returns
     -------
@@ -170,25 +184,47 @@ def format_by_leg(result: RunResult, scenario: Scenario | None = None) -> str:
     if any(values.get("closed_h", 0.0) > 0 for values in result.by_leg.values()):
         # Only where a road closed: the table of a channel without closures stays narrow.
         columns.insert(4, ("closed\nh", "closed_h", "h"))
+    table = _leg_table(result, scenario, columns, route=True, width=width)
+    if width is not None and scenario is not None and _widest(table) > width:
+        table = _leg_table(result, scenario, columns, route=False, width=width)
+    return table
+
+
+def _widest(text: str) -> int:
+    return max(text_width(line) for line in text.splitlines())
+
+
+def _leg_table(
+    result: RunResult,
+    scenario: Scenario | None,
+    columns: list[tuple[str, str, str]],
+    *,
+    route: bool,
+    width: int | None,
+) -> str:
     labels: list[str] = ["leg"]
     if scenario is not None:
-        labels += ["route", "mode"]
+        labels += ["route", "mode"] if route else ["mode"]
     rows: list[list[str]] = []
     for leg_id, values in result.by_leg.items():
         row = [leg_id]
         if scenario is not None:
             leg = scenario.legs.get(leg_id)
-            row += [f"{leg.from_} -> {leg.to}", leg.mode] if leg is not None else ["", ""]
+            where = [f"{leg.from_} -> {leg.to}"] if route and leg is not None else [""] * route
+            row += [*where, leg.mode if leg is not None else ""]
         row += [format_number(values.get(key), unit) for _, key, unit in columns]
         rows.append(row)
     return format_table(
         [*labels, *(header for header, _, _ in columns)],
         rows,
         align="l" * len(labels) + "r" * len(columns),
+        width=width,
     )
 
 
-def format_run(result: RunResult, scenario: Scenario | None = None) -> str:
+def format_run(
+    result: RunResult, scenario: Scenario | None = None, *, width: int | None = None
+) -> str:
     """Present a whole run as readable plain-text tables.
 
     Parameters
@@ -198,6 +234,12 @@ def format_run(result: RunResult, scenario: Scenario | None = None) -> str:
     scenario
         The scenario that was run, if at hand: it adds product display names, leg
         routes and modes, and node kinds. Without it, ids are shown.
+    width
+        Columns every table should fit (``None``: no limit, every column at full
+        width; the command line passes
+        :data:`~fieldtotable.tables.format.TERMINAL_WIDTH` unless ``--wide``). Headers
+        break at spaces, KPI meanings and product names wrap, and the leg table leaves
+        out its route column; every KPI and every row stay.
 
     Returns
     -------
@@ -212,13 +254,15 @@ def format_run(result: RunResult, scenario: Scenario | None = None) -> str:
         f"{result.scenario_name} | seed {result.seed} | {result.horizon_days} days, "
         f"warm-up {result.warmup_days}, measured {measured}"
     )
+    if width is not None and text_width(heading) > width:
+        heading = heading.replace(" | ", "\n", 1)
     sections = [
         heading,
-        _section("Totals", format_totals(result)),
+        _section("Totals", format_totals(result, width=width)),
         _section("Spoilage by stage", format_spoilage_by_stage(result)),
-        _section("By product", format_by_product(result, scenario)),
-        _section("By leg", format_by_leg(result, scenario)),
-        _section("By node", format_by_node(result, scenario)),
-        _section("By market", format_by_market(result)),
+        _section("By product", format_by_product(result, scenario, width=width)),
+        _section("By leg", format_by_leg(result, scenario, width=width)),
+        _section("By node", format_by_node(result, scenario, width=width)),
+        _section("By market", format_by_market(result, width=width)),
     ]
     return "\n\n".join(sections)
