@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import math
 import shutil
@@ -130,6 +131,27 @@ def test_write_study(study: ChannelStudyResult, tmp_path: Path) -> None:
     assert math.isclose(spoilage, study.estimates[rows[0]["configuration"]]["spoilage_rate"].mean)
     assert paths["capacity_csv"].stat().st_size > 0
     assert paths["figure"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_text_cells_of_the_tables_are_never_formulas(
+    study: ChannelStudyResult, tmp_path: Path
+) -> None:
+    first = study.configurations[0]
+    renamed = dataclasses.replace(first, name="=HYPERLINK(1)", variant="@cmd")
+    tampered = dataclasses.replace(
+        study,
+        configurations=(renamed, *study.configurations[1:]),
+        estimates={**study.estimates, renamed.name: study.estimates[first.name]},
+        capacity={**study.capacity, renamed.name: study.capacity[first.name]},
+    )
+    paths = write_study(tampered, tmp_path, command="fieldtotable bench channels")
+    for table in ("csv", "capacity_csv"):
+        with paths[table].open(encoding="utf-8", newline="") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        assert "'=HYPERLINK(1)" in cells
+        assert not [cell for cell in cells if cell.startswith(("=", "+", "@"))]
+    with paths["csv"].open(encoding="utf-8", newline="") as handle:
+        assert "'@cmd" in next(iter(csv.reader(handle.readlines()[1:])))
 
 
 def test_scenarios_folder_must_exist(tmp_path: Path) -> None:

@@ -267,3 +267,11 @@ def test_the_file_size_limit_acts_as_a_full_disk(runner: Runner, tmp_path: Path)
     roomy = runner.run(argv, tmp_path, entry="corpus_probes:write_file")
     assert roomy["exit"] == 0
     assert (tmp_path / "big.bin").stat().st_size == 5000
+
+
+def test_the_corpus_is_large_and_named_uniquely() -> None:
+    names = [param.id for param in ALL_CASES]
+    assert len(names) == len(set(names)), "two cases of one folder share a name"
+    areas = {name.split("/")[0] for name in names}
+    assert {"numbers", "files", "names", "present"} <= areas
+    assert len(names) >= 60, f"the corpus has only {len(names)} cases"

@@ -27,6 +27,7 @@ from fieldtotable.bench.channels import (
     Variant,
 )
 from fieldtotable.experiment.statistics import Estimate
+from fieldtotable.fileio.csv_cells import neutralise_csv_text
 from fieldtotable.versions import __version__
 
 __all__ = ["binding", "format_study", "machine_line", "plot_study", "write_study"]
@@ -308,10 +309,10 @@ def _write_csv(result: ChannelStudyResult, path: Path) -> None:
         for config in result.configurations:
             found = result.estimates[config.name]
             row: list[object] = [
-                config.name,
+                neutralise_csv_text(config.name),
                 config.scale,
-                config.variant,
-                config.issuing,
+                neutralise_csv_text(config.variant),
+                neutralise_csv_text(config.issuing),
                 found["spoilage_rate"].n,
             ]
             for metric in METRICS:
@@ -330,7 +331,8 @@ def _write_capacity_csv(result: ChannelStudyResult, path: Path) -> None:
         writer.writerow(["configuration", "kind", "resource", "indicator", "mean"])
         for config in result.configurations:
             for key, value in result.capacity[config.name].items():
-                writer.writerow([config.name, *key.split(":"), _number(value)])
+                texts = [config.name, *key.split(":")]
+                writer.writerow([*map(neutralise_csv_text, texts), _number(value)])
 
 
 def plot_study(

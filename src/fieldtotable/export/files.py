@@ -34,6 +34,7 @@ from typing import Any
 
 from fieldtotable.export.tables import ColumnType, Table
 from fieldtotable.fileio import StagedFolder, open_regular_file, read_regular_file
+from fieldtotable.fileio.csv_cells import FORMULA_STARTS, neutralise_csv_text, restore_csv_text
 from fieldtotable.results.fields import KPIS
 
 __all__ = [
@@ -115,50 +116,6 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 
 
 # --- cells -------------------------------------------------------------------------------
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet read a CSV cell as a formula (OWASP)."""
-
-
-def neutralise_csv_text(text: str) -> str:
-    """Return a text cell that no spreadsheet reads as a formula (CSV injection).
-
-    A text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-    (after any single quotes) gets a single quote ``'`` in front, as OWASP's CSV
-    injection guidance says; other texts are unchanged. Quotes are counted so that
-    :func:`restore_csv_text` undoes it exactly: ``'=x`` (a text that already
-    looked neutralised) becomes ``''=x``.
-
-    Parameters
-    ----------
-    text
-        The cell's text.
-
-    Returns
-    -------
-    str
-        The text to write.
-    """
-    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
-
-
-def restore_csv_text(text: str) -> str:
-    """Undo :func:`neutralise_csv_text`: the text cell as it was before writing.
-
-    Parameters
-    ----------
-    text
-        The cell as read from the file.
-
-    Returns
-    -------
-    str
-        The original text.
-    """
-    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
 
 
 def _csv_cell(value: Any, kind: ColumnType) -> str:

@@ -179,8 +179,10 @@ class Scenario(Frozen):
     horizon_days: Annotated[int, Strict(), Field(ge=1, le=MAX_DAYS)]
     """Days simulated, d (at most 3660)."""
     warmup_days: Annotated[int, Strict(), Field(ge=0, le=MAX_DAYS)] = 0
-    """Days at the start left out of the KPIs, d (fewer than ``horizon_days``); the
-    mass balance covers the whole horizon."""
+    """Days at the start left out of the KPIs, d (fewer than ``horizon_days``). The
+    kg in the system when the warm-up ends are reported (``in_system_kg_warmup_end``),
+    so that the measured days balance: that stock plus ``harvested_kg`` equals
+    rejected + refused + spoiled + sold + ``in_system_kg_end``."""
     scale: Annotated[float, Strict(), Field(gt=0, le=MAX_SCALE, allow_inf_nan=False)] = 1.0
     """Factor (dimensionless, > 0 and at most 1000) on supply and demand:
     ``kg_per_day``, customers per day, order kg, order-up-to targets and (s, S) levels.
