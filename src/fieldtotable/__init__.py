@@ -9,7 +9,7 @@ The public API::
     print(result.kpis["spoilage_rate"])
 
 Experiments (replications with confidence intervals, comparisons with common random
-numbers, sweeps; serial, multi-process or Dask; resumable with ``out=DIR``)::
+numbers, sweeps; serial, multi-process or Dask; resumable with ``store=DIR``)::
 
     from fieldtotable import compare, replicate, sweep
 

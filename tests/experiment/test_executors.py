@@ -80,7 +80,7 @@ def test_a_failing_run_is_reported_and_the_others_are_kept(
     monkeypatch.setattr(runs_module, "simulate", flaky)
     grid = {"scale": [1, 2]}
     with pytest.raises(RunFailedError) as caught:
-        sweep(small_scenario, grid, n=3, seed=5, executor="serial", out=tmp_path, progress=False)
+        sweep(small_scenario, grid, n=3, seed=5, executor="serial", store=tmp_path, progress=False)
     error = caught.value
     assert error.completed == 5
     [failure] = error.failures
@@ -103,7 +103,7 @@ def test_a_failing_run_is_reported_and_the_others_are_kept(
         return real(scenario, seed, replication=replication)
 
     monkeypatch.setattr(runs_module, "simulate", counting)
-    result = sweep(small_scenario, grid, n=3, seed=5, executor="serial", out=tmp_path)
+    result = sweep(small_scenario, grid, n=3, seed=5, executor="serial", store=tmp_path)
     assert calls == [(2.0, 1)]
     assert result == sweep(small_scenario, grid, n=3, seed=5, executor="serial")
 

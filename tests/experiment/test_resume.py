@@ -46,7 +46,7 @@ SCRIPT = textwrap.dedent(
 
         scenario = load_scenario(sys.argv[1]).with_horizon(10)
         sweep(scenario, {grid}, n={n}, seed={seed}, executor="process", workers=2,
-              out=sys.argv[2], progress=False)
+              store=sys.argv[2], progress=False)
     """
 ).format(grid=GRID, n=N, seed=SEED)
 
@@ -125,7 +125,7 @@ def test_resume_after_sigkill_reruns_only_the_missing_runs(
         return real(scenario, seed, replication=replication)
 
     monkeypatch.setattr(runs_module, "simulate", counting)
-    resumed = sweep(small_scenario, GRID, n=N, seed=SEED, executor="serial", out=out)
+    resumed = sweep(small_scenario, GRID, n=N, seed=SEED, executor="serial", store=out)
     assert len(calls) == TOTAL - len(written)
     for path, before in written.items():
         after = path.stat()

@@ -83,7 +83,7 @@ def test_scenario_hash_is_stable_and_sensitive(small_scenario: Scenario) -> None
 def test_each_run_is_a_file_and_a_rerun_computes_nothing(
     small_scenario: Scenario, tmp_path: Path, counted: list[int]
 ) -> None:
-    first = replicate(small_scenario, n=4, seed=1, executor="serial", out=tmp_path)
+    first = replicate(small_scenario, n=4, seed=1, executor="serial", store=tmp_path)
     assert sorted(counted) == [0, 1, 2, 3]
     files = sorted(tmp_path.glob("runs/*/*.json"))
     assert [f.name for f in files] == [f"{i:06d}.json" for i in range(4)]
@@ -99,7 +99,7 @@ def test_each_run_is_a_file_and_a_rerun_computes_nothing(
     assert manifest["versions"] == software_versions()
 
     counted.clear()
-    again = replicate(small_scenario, n=4, seed=1, executor="process", out=tmp_path)
+    again = replicate(small_scenario, n=4, seed=1, executor="process", store=tmp_path)
     assert counted == []
     assert again == first
     assert [r.wall_time_s for r in again.runs] == [r.wall_time_s for r in first.runs]
@@ -108,9 +108,9 @@ def test_each_run_is_a_file_and_a_rerun_computes_nothing(
 def test_more_replications_extend_an_experiment(
     small_scenario: Scenario, tmp_path: Path, counted: list[int]
 ) -> None:
-    replicate(small_scenario, n=3, executor="serial", out=tmp_path)
+    replicate(small_scenario, n=3, executor="serial", store=tmp_path)
     counted.clear()
-    result = replicate(small_scenario, n=5, executor="serial", out=tmp_path)
+    result = replicate(small_scenario, n=5, executor="serial", store=tmp_path)
     assert counted == [3, 4]
     assert result == replicate(small_scenario, n=5, executor="serial")
 
@@ -118,41 +118,41 @@ def test_more_replications_extend_an_experiment(
 def test_an_unreadable_run_file_is_run_again(
     small_scenario: Scenario, tmp_path: Path, counted: list[int]
 ) -> None:
-    expected = replicate(small_scenario, n=3, executor="serial", out=tmp_path)
+    expected = replicate(small_scenario, n=3, executor="serial", store=tmp_path)
     [second] = [p for p in tmp_path.glob("runs/*/*.json") if p.name == "000001.json"]
     second.write_text('{"format": "fieldtotable-experiment/1", "resu', encoding="utf-8")
     counted.clear()
     with pytest.warns(StoreWarning, match="000001.json: stored run not reused: not a run record"):
-        assert replicate(small_scenario, n=3, executor="serial", out=tmp_path) == expected
+        assert replicate(small_scenario, n=3, executor="serial", store=tmp_path) == expected
     assert counted == [1]
 
 
 def test_a_different_scenario_is_refused(small_scenario: Scenario, tmp_path: Path) -> None:
-    replicate(small_scenario, n=2, executor="serial", out=tmp_path)
+    replicate(small_scenario, n=2, executor="serial", store=tmp_path)
     other = apply_overrides(small_scenario, {"scale": 3})
     with pytest.raises(StoreMismatchError, match="different scenario") as caught:
-        replicate(other, n=2, executor="serial", out=tmp_path)
+        replicate(other, n=2, executor="serial", store=tmp_path)
     assert str(tmp_path) in str(caught.value)
     assert "another output directory" in str(caught.value)
     with pytest.raises(StoreMismatchError, match="seed 0, not seed 7"):
-        replicate(small_scenario, n=2, seed=7, executor="serial", out=tmp_path)
+        replicate(small_scenario, n=2, seed=7, executor="serial", store=tmp_path)
     with pytest.raises(StoreMismatchError, match="a replicate, not a sweep"):
-        sweep(small_scenario, {"scale": [1]}, n=2, executor="serial", out=tmp_path)
+        sweep(small_scenario, {"scale": [1]}, n=2, executor="serial", store=tmp_path)
 
 
 def test_a_different_grid_is_refused(small_scenario: Scenario, tmp_path: Path) -> None:
-    sweep(small_scenario, {"scale": [1, 2]}, n=2, executor="serial", out=tmp_path)
+    sweep(small_scenario, {"scale": [1, 2]}, n=2, executor="serial", store=tmp_path)
     with pytest.raises(StoreMismatchError, match="different grid"):
-        sweep(small_scenario, {"scale": [1, 3]}, n=2, executor="serial", out=tmp_path)
+        sweep(small_scenario, {"scale": [1, 3]}, n=2, executor="serial", store=tmp_path)
 
 
 def test_compared_scenarios_may_come_in_another_order(
     small_scenario: Scenario, tmp_path: Path, counted: list[int]
 ) -> None:
     more = apply_overrides(small_scenario, {"scale": 2})
-    compare({"a": small_scenario, "b": more}, n=2, executor="serial", out=tmp_path)
+    compare({"a": small_scenario, "b": more}, n=2, executor="serial", store=tmp_path)
     counted.clear()
-    swapped = compare({"b": more, "a": small_scenario}, n=2, executor="serial", out=tmp_path)
+    swapped = compare({"b": more, "a": small_scenario}, n=2, executor="serial", store=tmp_path)
     assert counted == []
     assert swapped.baseline == "b"
     with pytest.raises(StoreMismatchError, match="set of scenarios"):
@@ -160,7 +160,7 @@ def test_compared_scenarios_may_come_in_another_order(
             {"a": small_scenario, "c": apply_overrides(small_scenario, {"scale": 3})},
             n=2,
             executor="serial",
-            out=tmp_path,
+            store=tmp_path,
         )
 
 
@@ -178,8 +178,19 @@ def test_a_file_is_not_a_result_directory(small_scenario: Scenario, tmp_path: Pa
     path = tmp_path / "file"
     path.write_text("x", encoding="utf-8")
     with pytest.raises(StoreMismatchError, match="not a directory"):
-        replicate(small_scenario, n=2, executor="serial", out=path)
+        replicate(small_scenario, n=2, executor="serial", store=path)
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "manifest.json").write_text("[1, 2", encoding="utf-8")
     with pytest.raises(StoreMismatchError, match="not a readable manifest"):
-        replicate(small_scenario, n=2, executor="serial", out=tmp_path / "d")
+        replicate(small_scenario, n=2, executor="serial", store=tmp_path / "d")
+
+
+def test_the_old_name_of_the_run_store_still_works_with_a_warning(
+    small_scenario: Scenario, tmp_path: Path
+) -> None:
+    with pytest.warns(DeprecationWarning, match="out= is deprecated.*use store="):
+        old = replicate(small_scenario, n=2, executor="serial", out=tmp_path)
+    assert list(tmp_path.glob("runs/*/*.json"))
+    assert replicate(small_scenario, n=2, executor="serial", store=tmp_path) == old
+    with pytest.raises(TypeError, match="store= only"):
+        replicate(small_scenario, n=2, executor="serial", store=tmp_path, out=tmp_path)

@@ -37,7 +37,7 @@ def test_a_full_disk_while_saving_a_run_is_one_error_and_leaves_no_partial_recor
 ) -> None:
     scenario = small_scenario.with_horizon(3)
     with file_size_limit(2000), pytest.raises(StoreError) as caught:
-        replicate(scenario, n=2, executor="serial", out=tmp_path)
+        replicate(scenario, n=2, executor="serial", store=tmp_path)
     [record] = tmp_path.glob("runs/*")  # the folder of the runs, empty
     path = record / "000000.json"
     assert str(caught.value) == f"cannot write {path}: File too large"
@@ -45,7 +45,7 @@ def test_a_full_disk_while_saving_a_run_is_one_error_and_leaves_no_partial_recor
     assert _left_behind(tmp_path) == []
     assert json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["n"] == 2
     # Room again: the experiment resumes and completes.
-    assert replicate(scenario, n=2, executor="serial", out=tmp_path) == replicate(
+    assert replicate(scenario, n=2, executor="serial", store=tmp_path) == replicate(
         scenario, n=2, executor="serial"
     )
 

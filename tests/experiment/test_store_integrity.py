@@ -46,7 +46,7 @@ def _record_file(store: Path, replication: int) -> Path:
 
 
 def _stored(small: Scenario, store: Path) -> list[RunResult]:
-    return replicate(small, n=3, seed=2, executor="serial", out=store).runs
+    return replicate(small, n=3, seed=2, executor="serial", store=store).runs
 
 
 def test_a_record_holds_its_inputs_hash_and_content_hash(

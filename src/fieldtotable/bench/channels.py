@@ -41,6 +41,7 @@ from fieldtotable.bench.variants import (
     find_scenarios_dir,
 )
 from fieldtotable.experiment import ComparisonResult, compare
+from fieldtotable.experiment.engine import store_argument
 from fieldtotable.experiment.progress import ProgressSetting
 from fieldtotable.experiment.statistics import Difference, Estimate, estimate, paired_difference
 from fieldtotable.results import RunResult
@@ -154,9 +155,10 @@ def run_channel_study(
     days: int | None = None,
     workers: int | None = 2,
     executor: str = "process",
-    out: str | os.PathLike[str] | None = None,
+    store: str | os.PathLike[str] | None = None,
     confidence: float = 0.95,
     progress: ProgressSetting = None,
+    out: str | os.PathLike[str] | None = None,
 ) -> ChannelStudyResult:
     """Run the channel study.
 
@@ -172,12 +174,15 @@ def run_channel_study(
     workers, executor
         Where the runs execute (see :func:`fieldtotable.experiment.compare`); two
         local processes by default.
-    out
-        A folder for the runs as they finish: rerunning the same study resumes.
+    store
+        A run store folder for the runs as they finish: rerunning the same study
+        resumes.
     confidence
         Level of the intervals.
     progress
         Progress bar setting (see :func:`fieldtotable.experiment.replicate`).
+    out
+        The old name of ``store`` (deprecated; a :class:`DeprecationWarning`).
 
     Returns
     -------
@@ -195,7 +200,7 @@ def run_channel_study(
         seed,
         workers=workers,
         executor=executor,
-        out=out,
+        store=store_argument(store, out),
         kpis=["spoilage_rate"],
         confidence=confidence,
         progress=progress,

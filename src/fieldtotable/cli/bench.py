@@ -145,7 +145,7 @@ def _channels(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             days=QUICK_DAYS if args.quick else None,
             workers=None if args.executor == "serial" else args.workers,
             executor=args.executor,
-            out=folder / "runs" if args.store is None else Path(args.store),
+            store=folder / "runs" if args.store is None else Path(args.store),
             progress=False if args.quiet else err,
         )
     except RunFailedError as exc:

@@ -336,7 +336,7 @@ def _options(args: argparse.Namespace, err: TextIO) -> dict[str, Any]:
         "seed": args.seed,
         "workers": args.workers,
         "executor": executor,
-        "out": args.store,
+        "store": args.store,
         "dask_address": args.dask_address,
         "kpis": args.kpis,
         "confidence": args.confidence,

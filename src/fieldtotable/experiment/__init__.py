@@ -12,12 +12,12 @@
     print(both.differences["5x"]["spoiled_kg"])         # paired, common random numbers
 
     grid = sweep(base, {"legs.kunming_shanghai.fleet": [1, 2, 4], "scale": [1, 5]}, n=10,
-                 out="runs/fleet_scale")                # resumable
+                 store="runs/fleet_scale")              # resumable
     grid.rows()                                         # tidy: point x replication
 
 Runs execute ``serial``-ly, on local ``process``-es (all usable cores by default) or
 on ``dask`` (``pip install 'fieldtotable[dask]'``); results are the same to the last
-bit whichever runs them. With ``out=DIR`` each finished run is written to DIR as it
+bit whichever runs them. With ``store=DIR`` each finished run is written to DIR as it
 completes and a rerun resumes. Plain-text tables: :mod:`fieldtotable.tables`.
 """
 

@@ -8,7 +8,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from fieldtotable.experiment.engine import Engine, Point, check_count, check_seed, open_store
+from fieldtotable.experiment.engine import (
+    Engine,
+    Point,
+    check_count,
+    check_seed,
+    open_store,
+    store_argument,
+)
 from fieldtotable.experiment.progress import ProgressSetting
 from fieldtotable.experiment.results import Comparable, ExperimentResult, summarize_runs
 from fieldtotable.experiment.runs import check_kpis
@@ -219,11 +226,12 @@ def compare(
     baseline: str | None = None,
     workers: int | None = None,
     executor: str = "process",
-    out: str | os.PathLike[str] | None = None,
+    store: str | os.PathLike[str] | None = None,
     dask_address: str | None = None,
     kpis: Sequence[str] | None = None,
     confidence: float = 0.95,
     progress: ProgressSetting = None,
+    out: str | os.PathLike[str] | None = None,
 ) -> ComparisonResult:
     """Run configurations with common random numbers; estimate differences to a baseline.
 
@@ -245,8 +253,10 @@ def compare(
         The experiment's seed.
     baseline
         The name the others are compared with (default: the first).
-    workers, executor, out, dask_address, kpis, confidence, progress
+    workers, executor, store, dask_address, kpis, confidence, progress
         As for :func:`~fieldtotable.experiment.replicate`.
+    out
+        The old name of ``store`` (deprecated; a :class:`DeprecationWarning`).
 
     Returns
     -------
@@ -284,8 +294,8 @@ def compare(
         points=tuple(PointRecord(p.label, p.scenario_hash) for p in points),
     )
     with (
-        open_store(out, manifest) as store,
-        Engine(executor, workers, dask_address, store, progress, "compare") as engine,
+        open_store(store_argument(store, out), manifest) as run_store,
+        Engine(executor, workers, dask_address, run_store, progress, "compare") as engine,
     ):
         runs = engine.run(points, range(n), seed)
     results = {

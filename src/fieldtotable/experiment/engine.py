@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -205,17 +206,45 @@ def check_seed(seed: object) -> int:
     return seed
 
 
+def store_argument(
+    store: str | os.PathLike[str] | None, out: str | os.PathLike[str] | None
+) -> str | os.PathLike[str] | None:
+    """Return the run store folder given as ``store=``, or as the old ``out=``.
+
+    ``out=`` was the run store's name before the command line gave ``--out`` to the
+    tables and ``--store`` to the run store; it still works for one release, with a
+    :class:`DeprecationWarning`.
+
+    Raises
+    ------
+    TypeError
+        If both are given.
+    """
+    if out is None:
+        return store
+    if store is not None:
+        raise TypeError("give the run store as store= only (out= is its old name)")
+    warnings.warn(
+        "out= is deprecated and will be removed in the next release; use store=",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return out
+
+
 @contextlib.contextmanager
-def open_store(out: str | os.PathLike[str] | None, manifest: Manifest) -> Iterator[RunStore | None]:
-    """Open the result store at ``out`` for the experiment of ``manifest`` (nothing for ``None``).
+def open_store(
+    store: str | os.PathLike[str] | None, manifest: Manifest
+) -> Iterator[RunStore | None]:
+    """Open the run store at ``store`` for the experiment of ``manifest`` (nothing for ``None``).
 
     Raises
     ------
     StoreMismatchError
-        If ``out`` holds a different experiment or is in use.
+        If ``store`` holds a different experiment or is in use.
     """
-    if out is None:
+    if store is None:
         yield None
         return
-    with RunStore(out, manifest) as store:
-        yield store
+    with RunStore(store, manifest) as opened:
+        yield opened

@@ -22,7 +22,7 @@ class ExperimentError(FieldToTableError):
 
 
 class StoreError(ExperimentError):
-    """A result directory (``out=DIR``) that cannot be used: disk full, no permission, ...
+    """A run store (``store=DIR``) that cannot be used: disk full, no permission, ...
 
     The message names the path and the cause in one line (a lock file that is a
     folder, a run that cannot be written because the disk is full).
@@ -30,7 +30,7 @@ class StoreError(ExperimentError):
 
 
 class StoreMismatchError(StoreError):
-    """A result directory (``out=DIR``) that holds the runs of a different experiment."""
+    """A run store (``store=DIR``) that holds the runs of a different experiment."""
 
 
 class StoreWarning(UserWarning):

@@ -7,7 +7,14 @@ import time
 from collections.abc import Sequence
 from typing import Literal
 
-from fieldtotable.experiment.engine import Engine, Point, check_count, check_seed, open_store
+from fieldtotable.experiment.engine import (
+    Engine,
+    Point,
+    check_count,
+    check_seed,
+    open_store,
+    store_argument,
+)
 from fieldtotable.experiment.progress import ProgressSetting
 from fieldtotable.experiment.results import ExperimentResult, StoppingReport, summarize_runs
 from fieldtotable.experiment.runs import check_kpis
@@ -35,12 +42,13 @@ def replicate(
     *,
     workers: int | None = None,
     executor: str = "process",
-    out: str | os.PathLike[str] | None = None,
+    store: str | os.PathLike[str] | None = None,
     dask_address: str | None = None,
     kpis: Sequence[str] | None = None,
     confidence: float = 0.95,
     stopping: StoppingRule | None = None,
     progress: ProgressSetting = None,
+    out: str | os.PathLike[str] | None = None,
 ) -> ExperimentResult:
     """Run replications of a scenario; estimate every KPI with a Student-t interval.
 
@@ -66,9 +74,10 @@ def replicate(
     executor
         ``"serial"``, ``"process"`` or ``"dask"`` (see
         :mod:`fieldtotable.experiment.executors`).
-    out
-        A result directory: each finished run is written there as it completes, and
+    store
+        A run store folder: each finished run is written there as it completes, and
         rerunning the same experiment resumes (see :mod:`fieldtotable.experiment.store`).
+        ``out=`` is its old name (deprecated).
     dask_address
         Scheduler of an existing Dask cluster (``executor="dask"``).
     kpis
@@ -82,6 +91,8 @@ def replicate(
     progress
         Progress bar: ``None`` on stderr when it is a terminal, ``False`` off,
         ``True`` on, or a stream.
+    out
+        The old name of ``store`` (deprecated; a :class:`DeprecationWarning`).
 
     Returns
     -------
@@ -95,7 +106,7 @@ def replicate(
     ExperimentError
         For an unknown KPI or executor, or Dask missing.
     StoreMismatchError
-        If ``out`` holds a different experiment.
+        If ``store`` holds a different experiment.
     RunFailedError
         If runs raised (each named with its seed and replication); the others finished.
     """
@@ -122,8 +133,8 @@ def replicate(
         points=(PointRecord(scenario.name, digest),),
     )
     with (
-        open_store(out, manifest) as store,
-        Engine(executor, workers, dask_address, store, progress, "replicate") as engine,
+        open_store(store_argument(store, out), manifest) as run_store,
+        Engine(executor, workers, dask_address, run_store, progress, "replicate") as engine,
     ):
         if rule is None:
             runs = engine.run([point], range(int(n)), seed)[0]

@@ -1,6 +1,6 @@
 """A resumable result store: one JSON file per finished run, written atomically.
 
-Layout of a result directory (``out=DIR``)::
+Layout of a run store (``store=DIR``)::
 
     DIR/manifest.json                      what the experiment is (kind, seed, n, grid,
                                            the scenario hash of every point)

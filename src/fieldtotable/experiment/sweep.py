@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from fieldtotable.errors import Problem, ScenarioError
-from fieldtotable.experiment.engine import Engine, Point, check_count, check_seed, open_store
+from fieldtotable.experiment.engine import (
+    Engine,
+    Point,
+    check_count,
+    check_seed,
+    open_store,
+    store_argument,
+)
 from fieldtotable.experiment.progress import ProgressSetting
 from fieldtotable.experiment.results import Comparable, ExperimentResult, summarize_runs
 from fieldtotable.experiment.runs import check_kpis
@@ -292,11 +299,12 @@ def sweep(
     *,
     workers: int | None = None,
     executor: str = "process",
-    out: str | os.PathLike[str] | None = None,
+    store: str | os.PathLike[str] | None = None,
     dask_address: str | None = None,
     kpis: Sequence[str] | None = None,
     confidence: float = 0.95,
     progress: ProgressSetting = None,
+    out: str | os.PathLike[str] | None = None,
 ) -> SweepResult:
     """Run replications of every point of a grid (or list of variants) of a scenario.
 
@@ -316,8 +324,10 @@ def sweep(
         Replications per point.
     seed
         The experiment's seed.
-    workers, executor, out, dask_address, kpis, confidence, progress
+    workers, executor, store, dask_address, kpis, confidence, progress
         As for :func:`~fieldtotable.experiment.replicate`.
+    out
+        The old name of ``store`` (deprecated; a :class:`DeprecationWarning`).
 
     Returns
     -------
@@ -364,8 +374,8 @@ def sweep(
         grid=_grid_data(grid),
     )
     with (
-        open_store(out, manifest) as store,
-        Engine(executor, workers, dask_address, store, progress, "sweep") as engine,
+        open_store(store_argument(store, out), manifest) as run_store,
+        Engine(executor, workers, dask_address, run_store, progress, "sweep") as engine,
     ):
         runs = engine.run(points, range(n), seed)
     swept = tuple(
