@@ -44,6 +44,11 @@ REMAINING_BINS = 20
 #: Per-leg daily quantities.
 LEG_QUANTITIES = ("trips", "kg_carried", "tonne_km", "cost_cny", "co2_kg")
 
+#: Per-place daily quantities, by product, that the money KPIs price
+#: (:mod:`fieldtotable.model.money`): kg-hours held in the place's store and kg
+#: received into it.
+PLACE_QUANTITIES = ("held_kg_h", "received_kg")
+
 
 @dataclass(frozen=True, slots=True)
 class Flow:
@@ -143,6 +148,14 @@ class Ledger:
         """Kg that found storage full and had to wait, by node id."""
         self.market_daily: dict[str, dict[str, list[float]]] = {}
         """Per market id, each of :data:`MARKET_QUANTITIES` by day."""
+        self.leg_product_kg = [table(len(products)) for _ in legs]
+        """Per leg index, kg loaded onto its vehicles by product and day."""
+        self.place_daily: dict[str, dict[str, list[list[float]]]] = {}
+        """Per place id, each of :data:`PLACE_QUANTITIES` by product and day."""
+        self.harvested_by_source: dict[tuple[str, int], list[float]] = {}
+        """Per (source id, product index) that harvested, kg by day."""
+        self.market_product_daily: dict[str, tuple[list[list[float]], list[list[float]]]] = {}
+        """Per market id, (kg sold, sales value CNY), each by product and day."""
 
     def market_table(self, market: str) -> dict[str, list[float]]:
         """Return the daily table of one market (each of :data:`MARKET_QUANTITIES`)."""
@@ -151,6 +164,27 @@ class Ledger:
             table = {name: [0.0] * self.horizon_days for name in MARKET_QUANTITIES}
             self.market_daily[market] = table
         return table
+
+    def place_table(self, place: str) -> dict[str, list[list[float]]]:
+        """Return the tables of one place (each of :data:`PLACE_QUANTITIES`)."""
+        tables = self.place_daily.get(place)
+        if tables is None:
+            days, products = self.horizon_days, len(self.products)
+            tables = {name: [[0.0] * days for _ in range(products)] for name in PLACE_QUANTITIES}
+            self.place_daily[place] = tables
+        return tables
+
+    def market_product_table(self, market: str) -> tuple[list[list[float]], list[list[float]]]:
+        """Return one market's kg sold and sales value, each by product and day."""
+        tables = self.market_product_daily.get(market)
+        if tables is None:
+            days, products = self.horizon_days, len(self.products)
+            tables = (
+                [[0.0] * days for _ in range(products)],
+                [[0.0] * days for _ in range(products)],
+            )
+            self.market_product_daily[market] = tables
+        return tables
 
     def demand(self, time_h: float, product: int, kg: float, market: str) -> None:
         """Record demand at a market (walk-in customers or an order)."""
@@ -178,7 +212,12 @@ class Ledger:
 
     def harvest(self, time_h: float, product: int, kg: float, place: str, lot: int) -> None:
         """Record kg entering the system at a source."""
-        self._harvested[product][self.day(time_h)] += kg
+        day = self.day(time_h)
+        self._harvested[product][day] += kg
+        by_source = self.harvested_by_source.get((place, product))
+        if by_source is None:
+            by_source = self.harvested_by_source[place, product] = [0.0] * self.horizon_days
+        by_source[day] += kg
         if self.record_flows:
             self._log(time_h, "harvest", product, kg, place, lot)
 
@@ -235,6 +274,11 @@ class Ledger:
             table = self.market_table(place)
         table["sold"][day] += kg
         table["sold_value_cny"][day] += value_cny
+        by_product = self.market_product_daily.get(place)
+        if by_product is None:
+            by_product = self.market_product_table(place)
+        by_product[0][product][day] += kg
+        by_product[1][product][day] += value_cny
         if time_h >= self.warmup_h and math.isfinite(labelled_fraction):
             # int() truncates toward zero, as numpy's astype(int) did when this was
             # binned after the run; the sums are added in the same order.

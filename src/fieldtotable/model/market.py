@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
@@ -18,7 +19,15 @@ from fieldtotable.model.storage import EPSILON_KG, Storage, issue_order_key
 from fieldtotable.model.thermal import ConstantTemperature
 from fieldtotable.scenario.distributions import Distribution, make_sampler, make_vector_sampler
 from fieldtotable.scenario.limits import MAX_CUSTOMERS_DRAWN
-from fieldtotable.scenario.schema import Markdown, Orders, OrderUpTo, Store
+from fieldtotable.scenario.schema import (
+    FreshnessStep,
+    Markdown,
+    Market,
+    Orders,
+    OrderUpTo,
+    Product,
+    Store,
+)
 
 if TYPE_CHECKING:
     from fieldtotable.model.kinds import BuildSetup
@@ -38,6 +47,9 @@ class Seller:
     display
         Environment (or one per product index) whose temperature defines the
         remaining shelf life at sale.
+    freshness
+        The market's price by freshness (steps of the labelled remaining fraction);
+        none by default.
     """
 
     def __init__(
@@ -47,6 +59,7 @@ class Seller:
         prices: Sequence[float],
         markdowns: Sequence[Markdown | None],
         display: ConstantTemperature | Sequence[ConstantTemperature],
+        freshness: Sequence[FreshnessStep] = (),
     ) -> None:
         self.context = context
         self.ledger = context.ledger
@@ -59,6 +72,8 @@ class Seller:
             if isinstance(display, ConstantTemperature)
             else [environment.rates[p] for p, environment in enumerate(display)]
         )
+        self.freshness_bounds = [step.remaining_at_least for step in freshness]
+        self.freshness_factors = [1.0, *(step.factor for step in freshness)]
 
     def sell(self, lot: Lot, kg: float) -> None:
         """Sell ``kg`` of ``lot`` now (the lot has been brought up to date)."""
@@ -69,6 +84,8 @@ class Seller:
         marked_down = markdown is not None and labelled < markdown.below_remaining_fraction
         if marked_down and markdown is not None:
             price *= 1.0 - markdown.discount
+        if self.freshness_bounds:
+            price *= self.freshness_factors[bisect.bisect_right(self.freshness_bounds, labelled)]
         remaining = lot.limit - lot.consumed
         remaining_days = remaining / self.display_rates[product] / 24.0
         self.ledger.sell(
@@ -83,6 +100,25 @@ class Seller:
             lot=lot.id,
             labelled_fraction=labelled,
         )
+
+
+def market_prices(config: Market, products: Mapping[str, Product]) -> list[float]:
+    """Return a market's price of each product (index order), CNY/kg, before markdowns.
+
+    Parameters
+    ----------
+    config
+        The market's scenario entry (its ``prices_cny_per_kg``).
+    products
+        The scenario's products (their ``price_cny_per_kg``).
+
+    Returns
+    -------
+    list of float
+        The market's own price where it has one, else the product's.
+    """
+    own = config.prices_cny_per_kg
+    return [own.get(key, product.price_cny_per_kg) for key, product in products.items()]
 
 
 def _expected_daily_kg(demand: Any, scale: float) -> list[float]:
@@ -191,9 +227,10 @@ class StoreProcess:
         seller = Seller(
             context,
             node_id,
-            [product.price_cny_per_kg for product in scenario.products.values()],
+            market_prices(config, scenario.products),
             [product.markdown for product in scenario.products.values()],
             context.held_at(config.setpoint_c, config.class_setpoints_c),
+            config.freshness_prices,
         )
         supplier = setup.places[config.supplied_by].storage
         return cls(
@@ -445,9 +482,10 @@ class OrdersProcess:
         seller = Seller(
             context,
             node_id,
-            [product.price_cny_per_kg for product in scenario.products.values()],
+            market_prices(config, scenario.products),
             [product.markdown for product in scenario.products.values()],
             supplier.cold_for,
+            config.freshness_prices,
         )
         return cls(
             context, node_id, config, supplier, setup.product_index, seller, scenario.scale,

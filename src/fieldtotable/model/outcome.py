@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fieldtotable.model.ledger import Ledger
+from fieldtotable.model.money import Money, money
 from fieldtotable.model.world import World, events_processed
 
 __all__ = ["Outcome", "outcome"]
@@ -42,6 +43,9 @@ class Outcome:
         Kg held at no node at the end of each day.
     events_processed
         SimPy events processed.
+    money
+        Every cost line per product and per market over the measured days
+        (:mod:`fieldtotable.model.money`).
     """
 
     ledger: Ledger
@@ -53,6 +57,7 @@ class Outcome:
     stock_series: dict[str, list[float]]
     in_transit_series: list[float]
     events_processed: int
+    money: Money
 
 
 def outcome(world: World) -> Outcome:
@@ -96,4 +101,5 @@ def outcome(world: World) -> Outcome:
         stock_series=world.stock_series,
         in_transit_series=world.in_transit_series,
         events_processed=events_processed(world.env),
+        money=money(world),
     )

@@ -99,12 +99,18 @@ class Storage:
         self.on_stock: Callable[[int], None] = lambda _product: None
         """Called with the product index whenever stock of it is admitted."""
         self._order_keys: dict[str, Callable[[Lot], float]] = {}
+        # What the money KPIs price (kg-hours held, kg received), per product since
+        # the last close_day(); plain lists, updated where stock_kg changes.
+        self._held_kg_h = [0.0] * products
+        self._held_since = [0.0] * products
+        self._received_kg = [0.0] * products
 
     # -- arrivals ---------------------------------------------------------------
     def receive(self, lot: Lot) -> None:
         """Take in a lot arriving at the door now."""
         free = self.capacity_kg - self.occupied_kg
         if not self.waiting and lot.kg <= free + EPSILON_KG:
+            self._received_kg[lot.product] += lot.kg
             self._admit(lot)
             return
         context = self.context
@@ -112,6 +118,7 @@ class Storage:
             context.ledger.refuse(context.env.now, lot.product, lot.kg, self.node_id, lot.id)
             context.remove(lot)
             return
+        self._received_kg[lot.product] += lot.kg
         part = context.split(lot, free) if not self.waiting and free > EPSILON_KG else None
         context.ledger.overflow(self.node_id, lot.kg)
         lot.place(self.ambient, context.env.now, self.stage)
@@ -122,9 +129,14 @@ class Storage:
             self._admit(part)
 
     def _admit(self, lot: Lot) -> None:
-        lot.place(self.cold_for[lot.product], self.context.env.now, self.stage)
-        self.stock[lot.product].append(lot)
-        self.stock_kg[lot.product] += lot.kg
+        now = self.context.env.now
+        product = lot.product
+        lot.place(self.cold_for[product], now, self.stage)
+        self.stock[product].append(lot)
+        stock_kg = self.stock_kg
+        self._held_kg_h[product] += stock_kg[product] * (now - self._held_since[product])
+        self._held_since[product] = now
+        stock_kg[product] += lot.kg
         self.occupied_kg += lot.kg
         self.peak_occupied_kg = max(self.peak_occupied_kg, self.occupied_kg)
         self.on_stock(lot.product)
@@ -192,6 +204,8 @@ class Storage:
         for lot in picked:
             lot.advance(now)
         if removed_kg:
+            self._held_kg_h[product] += self.stock_kg[product] * (now - self._held_since[product])
+            self._held_since[product] = now
             self.stock_kg[product] -= removed_kg
             self._released(removed_kg)
         return picked
@@ -231,6 +245,7 @@ class Storage:
     def inspect(self) -> None:
         """Daily inspection: remove every expired lot in stock or waiting."""
         context = self.context
+        self._hold_until(context.env.now)
         freed = 0.0
         for lots in self.stock:
             if not lots:
@@ -248,6 +263,32 @@ class Storage:
         )
         if freed:
             self._released(freed)
+
+    # -- what the money KPIs price ------------------------------------------------
+    def _hold_until(self, now: float) -> None:
+        """Bring the kg-hours held of every product up to ``now``."""
+        held, since, stock_kg = self._held_kg_h, self._held_since, self.stock_kg
+        for product, kg in enumerate(stock_kg):
+            held[product] += kg * (now - since[product])
+            since[product] = now
+
+    def close_day(self, day: int) -> None:
+        """Book the day's kg-hours held and kg received in the ledger; start afresh.
+
+        Parameters
+        ----------
+        day
+            The day ending now (the world calls this at the end of every day).
+        """
+        self._hold_until(self.context.env.now)
+        tables = self.context.ledger.place_table(self.node_id)
+        held, received = tables["held_kg_h"], tables["received_kg"]
+        for product, kg_h in enumerate(self._held_kg_h):
+            held[product][day] += kg_h
+            received[product][day] += self._received_kg[product]
+        count = len(self._held_kg_h)
+        self._held_kg_h = [0.0] * count
+        self._received_kg = [0.0] * count
 
     @property
     def held_kg(self) -> float:

@@ -268,9 +268,12 @@ class LegProcess:
         ledger = context.ledger
         loaded_at = env.now
         kg = 0.0
+        day = ledger.day(loaded_at)
+        carried = ledger.leg_product_kg[self.index]
         for lot in lots:
             lot.place(self.origin_ambient, loaded_at, TRANSIT)
             kg += lot.kg
+            carried[lot.product][day] += lot.kg
             ledger.movement(loaded_at, "depart", lot.product, lot.kg, self.leg_id, lot.id)
         # The trip is booked when the vehicle is loaded, so that trips still on the
         # road when the run ends count in cost, CO2 and trips.

@@ -232,6 +232,7 @@ class World:
         """End of each day: inspect stores for expired stock, record stock levels."""
         env = self.env
         nodes = [*self.places.items(), *self.markets.items()]
+        storages = [place.storage for place in self.places.values()]
         series = self.stock_series
         for day in range(self.scenario.horizon_days):
             yield env.timeout((day + 1) * 24 - env.now - 1e-6)
@@ -239,6 +240,8 @@ class World:
                 held = process.end_of_day()
                 if held is not None:
                     series[node_id][day] = held
+            for storage in storages:
+                storage.close_day(day)
             placed = sum(series[n][day] for n in series)
             # map(attrgetter): the same sum in the same order as a generator, faster:
             # this walks every live lot once a day.

@@ -13,9 +13,11 @@ import math
 from fieldtotable.errors import SimulationError
 from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import STAGES
+from fieldtotable.model.money import COST_LINES
 from fieldtotable.model.outcome import Outcome
 from fieldtotable.results.fields import KPIS, kpi_computation
 from fieldtotable.results.measure import MeasuredRun
+from fieldtotable.results.money import total_cost
 from fieldtotable.results.run import RunResult
 
 __all__ = ["build_result", "remaining_histogram"]
@@ -46,6 +48,15 @@ def _kpis(run: MeasuredRun, kpis: dict[str, float], *, per_product: bool) -> dic
             raise SimulationError(f"KPI {key} is infinite; a ratio over nothing must be NaN")
         kpis[key] = float(value)
     return kpis
+
+
+def _market_pnl(revenue: float, lines: dict[str, float] | None) -> dict[str, float]:
+    """Return a market's P&L keys from its revenue and its allocated cost lines."""
+    pnl = {"revenue_cny": revenue, **(lines or dict.fromkeys(COST_LINES, 0.0))}
+    pnl["total_cost_cny"] = total_cost(pnl)
+    pnl["profit_cny"] = revenue - pnl["total_cost_cny"]
+    pnl["margin_rate"] = _ratio(pnl["profit_cny"], revenue)
+    return pnl
 
 
 def build_result(
@@ -87,9 +98,10 @@ def build_result(
         if warmup_days > 0
         else None
     )
+    money = outcome.money.by_product
     kpis: dict[str, float] = {}
     _kpis(
-        MeasuredRun(sums, in_system_by_product, slice(None), measured_days, kpis, warmup),
+        MeasuredRun(sums, in_system_by_product, slice(None), measured_days, kpis, warmup, money),
         kpis,
         per_product=False,
     )
@@ -102,7 +114,7 @@ def build_result(
     for index, product in enumerate(ledger.products):
         values: dict[str, float] = {}
         _kpis(
-            MeasuredRun(sums, in_system_by_product, index, measured_days, values, warmup),
+            MeasuredRun(sums, in_system_by_product, index, measured_days, values, warmup, money),
             values,
             per_product=True,
         )
@@ -140,6 +152,7 @@ def build_result(
             "fill_rate": _ratio(sold_kg, demand),
             "sold_value_cny": float(sum(table.get("sold_value_cny", empty)[warmup_days:])),
         }
+        values.update(_market_pnl(values["sold_value_cny"], outcome.money.by_market.get(market)))
         values.update(market_stats)
         by_market[market] = values
 

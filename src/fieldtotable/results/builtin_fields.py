@@ -10,6 +10,8 @@ order of :attr:`RunResult.kpis <fieldtotable.RunResult.kpis>`. The keys of
 from __future__ import annotations
 
 from fieldtotable.results.field import KpiComputation, ResultField
+from fieldtotable.results.measure import MeasuredRun
+from fieldtotable.results.money import MARKET_MONEY_FIELDS, MONEY_KPIS
 
 __all__ = ["BUILTIN_KPIS", "DAILY_FIELDS", "LEG_FIELDS", "MARKET_FIELDS", "STAGE_DEFINITIONS"]
 
@@ -27,6 +29,11 @@ STAGE_DEFINITIONS: dict[str, str] = {
 
 def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator > 0 else float("nan")
+
+
+def _transport_cost(run: MeasuredRun) -> float:
+    """Return the legs' trip costs; a product's share of them by kg carried on each leg."""
+    return run.legs("cost_cny") if run.is_channel else run.money("transport_cost_cny")
 
 
 BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
@@ -169,10 +176,12 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     ),
     (
         ResultField(
-            "transport_cost_cny", "CNY", "cost of all trips (per trip, per km, per kg)",
-            label="Transport cost", better="lower",
+            "transport_cost_cny", "CNY",
+            "cost of all trips (per trip, per km, per kg); a product's: each leg's by kg"
+            " carried",
+            label="Transport cost", better="lower", per_product=True,
         ),
-        lambda run: run.legs("cost_cny"),
+        _transport_cost,
     ),
     (
         ResultField(
@@ -193,6 +202,7 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
         ResultField("trips", "count", "vehicle trips on all legs", label="Vehicle trips"),
         lambda run: run.legs("trips"),
     ),
+    *MONEY_KPIS,
 )  # fmt: skip
 
 LEG_FIELDS = (
@@ -246,6 +256,7 @@ MARKET_FIELDS = (
         "sold_value_cny", "CNY", "revenue of the market's sales",
         label="Sales value", better="higher",
     ),
+    *MARKET_MONEY_FIELDS,
 )  # fmt: skip
 
 DAILY_FIELDS = (

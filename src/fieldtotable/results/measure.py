@@ -8,7 +8,7 @@ kg in the system at the end of the warm-up come from the days before it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -34,6 +34,9 @@ class MeasuredRun:
         The KPIs computed so far for this view (filled in as the registry goes).
     warmup
         The same tables as ``sums`` cut to the warm-up days (``None``: no warm-up).
+    money
+        Each cost line's CNY per product index over the measured days
+        (:attr:`fieldtotable.model.money.Money.by_product`).
     """
 
     def __init__(
@@ -44,6 +47,7 @@ class MeasuredRun:
         days: int,
         kpis: Mapping[str, float],
         warmup: Mapping[str, np.ndarray] | None = None,
+        money: Mapping[str, Sequence[float]] | None = None,
     ) -> None:
         self._sums = sums
         self._in_system = in_system_by_product
@@ -52,6 +56,35 @@ class MeasuredRun:
         """Measured days (the horizon less the warm-up)."""
         self._kpis = kpis
         self._warmup = warmup
+        self._money = money or {}
+
+    @property
+    def is_channel(self) -> bool:
+        """Whether this view is of all products (``False``: of one product)."""
+        return isinstance(self._index, slice)
+
+    def money(self, line: str) -> float:
+        """Return a cost line over the measured days, for this product or all of them.
+
+        Parameters
+        ----------
+        line
+            A cost line of :data:`fieldtotable.model.money.COST_LINES`, or
+            ``spoilage_loss_cny``.
+
+        Returns
+        -------
+        float
+            CNY: the product's amount, or the sum over products in product order
+            (so that the products' amounts add up to it exactly); 0 for a run
+            without money data.
+        """
+        values = self._money.get(line)
+        if values is None:
+            return 0.0
+        if isinstance(self._index, slice):
+            return float(sum(values))
+        return float(values[self._index])
 
     def total(self, quantity: str) -> float:
         """Return a ledger quantity summed over the measured days (and the products).

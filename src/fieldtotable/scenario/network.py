@@ -179,6 +179,8 @@ def _check_names(scenario: Scenario) -> list[NetworkProblem]:
             problems.append(
                 (("legs", leg_id, "to"), f"unknown hub {leg.to!r} (known: {_known(ends)})")
             )
+    for name in scenario.finance.electricity_cny_per_kwh_by_region:
+        region(("finance", "electricity_cny_per_kwh_by_region", name), name)
     for market_id, market in scenario.markets.items():
         region(("markets", market_id, "region"), market.region)
         if market.supplied_by not in suppliers:
@@ -229,6 +231,7 @@ def _check_products(scenario: Scenario) -> list[NetworkProblem]:
             check(("markets", market_id, "replenishment", "levels"), levels)
         else:
             check(("markets", market_id, "orders"), market.orders)
+        check(("markets", market_id, "prices_cny_per_kg"), market.prices_cny_per_kg)
     check(("routing", "prefer_modes"), scenario.routing.prefer_modes)
     for leg_id, leg in scenario.legs.items():
         check(("legs", leg_id, "products"), leg.products or ())
@@ -238,6 +241,10 @@ def _check_products(scenario: Scenario) -> list[NetworkProblem]:
                 ("collection_points", cp_id, "grading_reject_fraction"),
                 point.grading_reject_fraction,
             )
+    for section in ("collection_points", "hubs"):
+        for node_id, node in getattr(scenario, section).items():
+            if isinstance(node.handling_cny_per_kg, dict):
+                check((section, node_id, "handling_cny_per_kg"), node.handling_cny_per_kg)
     return problems
 
 

@@ -42,6 +42,7 @@ from fieldtotable.scenario.schema_markets import (
     Store,
     StoreDemand,
 )
+from fieldtotable.scenario.schema_money import Capital, CoolingLaw, Finance, FreshnessStep
 from fieldtotable.scenario.schema_nodes import NodeConfig, NodeEntry
 from fieldtotable.scenario.schema_products import (
     Markdown,
@@ -84,10 +85,14 @@ from fieldtotable.scenario.sizes import date_problem, size_problems
 
 __all__ = [
     "MAX_DAYS",
+    "Capital",
     "Closures",
     "CollectionPoint",
+    "CoolingLaw",
     "Dispatch",
+    "Finance",
     "Fraction",
+    "FreshnessStep",
     "Frozen",
     "FullOrTimeoutDispatch",
     "GradingFraction",
@@ -214,6 +219,9 @@ class Scenario(Frozen):
     routing: Routing = Routing()
     """How lots choose their path; by default the fastest, with no preferred
     modes."""
+    finance: Finance = Finance()
+    """Discount rate, electricity prices and the cooling-load law of the money KPIs;
+    by default a discount rate of 0.08 and free electricity."""
 
     @field_validator("warmup_days")
     @classmethod

@@ -7,7 +7,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
 
-from fieldtotable.scenario.limits import MAX_DAYS, MAX_TARGET_DAYS, MIN_ORDER_EVERY_DAYS
+from fieldtotable.scenario.limits import (
+    MAX_DAYS,
+    MAX_PRICE_CNY_PER_KG,
+    MAX_TARGET_DAYS,
+    MIN_ORDER_EVERY_DAYS,
+)
+from fieldtotable.scenario.schema_money import (
+    Capital,
+    CnyPerYear,
+    FreshnessStep,
+    check_freshness_steps,
+)
 from fieldtotable.scenario.schema_types import (
     _ONES_7,
     _ONES_12,
@@ -78,6 +89,31 @@ class ReorderPoint(Frozen):
 
 Replenishment = Annotated[OrderUpTo | ReorderPoint, Field(discriminator="policy")]
 
+MarketPrice = Annotated[float, Strict(), Field(gt=0, le=MAX_PRICE_CNY_PER_KG, allow_inf_nan=False)]
+"""A sale price, CNY/kg: > 0 and at most 1e6."""
+
+
+class MarketMoney(Frozen):
+    """What every market kind has of money: its prices, fixed cost, price by freshness."""
+
+    prices_cny_per_kg: dict[str, MarketPrice] = Field(default_factory=dict)
+    """Product id -> the price this market pays, CNY/kg (> 0, at most 1e6), before any
+    markdown; products not listed sell at their ``price_cny_per_kg``."""
+    fixed_cny_per_year: CnyPerYear = 0.0
+    """Fixed cost (rent, staff, energy of the shop; sales staff, platform fees),
+    CNY/year (0 to 1e12), pro rata over the measured days (``fixed_cost_cny``). 0 by
+    default."""
+    freshness_prices: tuple[FreshnessStep, ...] = ()
+    """Price by freshness: steps of the labelled remaining fraction of shelf life
+    (``remaining_at_least`` increasing) with a price factor each; a sale uses the factor
+    of the last step whose bound it reaches (1 below the first), on top of any
+    markdown. None by default."""
+
+    @field_validator("freshness_prices")
+    @classmethod
+    def _steps_increase(cls, value: tuple[FreshnessStep, ...]) -> tuple[FreshnessStep, ...]:
+        return check_freshness_steps(value)
+
 
 class StoreDemand(Frozen):
     """Walk-in demand for one product at a store."""
@@ -100,7 +136,7 @@ class StoreDemand(Frozen):
     multiplying the day's customers."""
 
 
-class Store(Frozen):
+class Store(MarketMoney):
     """A shop with opening hours, shelf stock and walk-in customers."""
 
     kind: Literal["store"]
@@ -137,6 +173,9 @@ class Store(Frozen):
     lacks is not backordered: the next day's order starts afresh."""
     demand: dict[str, StoreDemand] = Field(min_length=1)
     """Product id -> walk-in demand for that product; at least one."""
+    shelf_capital: Capital | None = None
+    """Price and life of the shop's counters and fittings per kg of
+    ``shelf_capacity_kg`` (``capital_cost_cny``). No capital when omitted."""
 
     def demand_by_product(self) -> tuple[str, Mapping[str, StoreDemand]]:
         """Return the field that holds the store's demand and its products' entries.
@@ -193,7 +232,7 @@ class OrderStream(Frozen):
     multiplying each order's kg."""
 
 
-class Orders(Frozen):
+class Orders(MarketMoney):
     """Order-driven demand filled from the supplying hub's stock."""
 
     kind: Literal["orders"]

@@ -15,6 +15,7 @@ from fieldtotable.scenario.limits import (
     MIN_Q10,
     MIN_SHELF_LIFE_DAYS,
 )
+from fieldtotable.scenario.schema_money import CnyPerKg
 from fieldtotable.scenario.schema_types import (
     Frozen,
     TemperatureC,
@@ -87,6 +88,13 @@ class Product(Frozen):
     ``sold_value_cny``); at most 1e6."""
     markdown: Markdown | None = None
     """Price cut for stock close to expiry; none when omitted."""
+    farm_gate_price_cny_per_kg: CnyPerKg = 0.0
+    """Price the channel pays producers, CNY/kg (0 to 1e6), for every kg harvested
+    (``purchase_cost_cny``, ``producer_income_cny``), unless a source's supply entry
+    gives its own. 0 by default: no purchase cost."""
+    packaging_cny_per_kg: CnyPerKg = 0.0
+    """Packaging (boxes, liners, ice packs), CNY/kg (0 to 1e6), per kg received into a
+    collection point's store (after grading): ``packaging_cost_cny``. 0 by default."""
 
     @model_validator(mode="after")
     def _one_sensitivity(self) -> Product:

@@ -12,6 +12,7 @@ from pydantic import Discriminator, Field, Strict, Tag
 
 from fieldtotable.scenario.distributions import Distribution
 from fieldtotable.scenario.limits import MAX_CAPACITY_KG_PER_H, MAX_COUNT, MIN_CAPACITY_KG_PER_H
+from fieldtotable.scenario.schema_money import Capital, CnyPerKg, CnyPerKgByProduct, CnyPerYear
 from fieldtotable.scenario.schema_types import (
     _ONES_12,
     Fraction,
@@ -37,6 +38,9 @@ class Supply(Frozen):
     season: MonthlyFactors = _ONES_12
     """Twelve monthly factors, January to December (dimensionless, 0 to 1000),
     multiplying ``kg_per_day``; 0: no harvest that month."""
+    farm_gate_price_cny_per_kg: CnyPerKg | None = None
+    """Price paid to this source for the product, CNY/kg (0 to 1e6); the product's
+    ``farm_gate_price_cny_per_kg`` when omitted."""
 
 
 class Source(Frozen):
@@ -91,6 +95,9 @@ class Precooling(Frozen):
     classes: tuple[TemperatureClass, ...] = ("chilled",)
     """Temperature classes that are pre-cooled; lots of other classes go straight to
     the cold room."""
+    capital: Capital | None = None
+    """Price and life of one pre-cooling unit (``price_cny_per_unit`` CNY per unit of
+    ``units``): a part of ``capital_cost_cny``. No capital when omitted."""
 
 
 def _fraction_kind(value: Any) -> str:
@@ -139,3 +146,16 @@ class CollectionPoint(Frozen):
     """What happens to a lot that does not fit in the cold room: ``wait`` outside at
     the region's air temperature until space frees, or ``refuse``: the whole lot is
     turned away and counted as ``refused_kg``."""
+    handling_cny_per_kg: CnyPerKgByProduct = 0.0
+    """Handling (grading, pre-cooling, packing labour and energy), CNY/kg (0 to 1e6),
+    per kg received into the cold room (after grading): one number for every
+    product, or a mapping product -> cost (products not listed: 0). 0 by default."""
+    rent_cny_per_kg_year: CnyPerKg = 0.0
+    """Rent of the cold room, CNY per kg of ``cold_room_kg`` per year (0 to 1e6),
+    charged pro rata over the measured days (``storage_cost_cny``). 0 by default."""
+    cold_room_capital: Capital | None = None
+    """Price and life of the cold room per kg of ``cold_room_kg``
+    (``capital_cost_cny``). No capital when omitted (a rented room)."""
+    fixed_cny_per_year: CnyPerYear = 0.0
+    """Fixed cost (staff, upkeep), CNY/year (0 to 1e12), pro rata over the measured
+    days (``fixed_cost_cny``). 0 by default."""

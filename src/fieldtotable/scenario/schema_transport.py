@@ -16,6 +16,7 @@ from fieldtotable.scenario.limits import (
     MAX_COUNT,
     MAX_DISTANCE_KM,
 )
+from fieldtotable.scenario.schema_money import Capital, CnyPerKg, CnyPerKgByProduct, CnyPerYear
 from fieldtotable.scenario.schema_types import (
     Fraction,
     Frozen,
@@ -77,6 +78,19 @@ class Hub(Frozen):
     """What happens to a lot that does not fit in the store: ``wait`` outside at the
     region's air temperature until space frees, or ``refuse``: the whole lot is
     turned away and counted as ``refused_kg``."""
+    handling_cny_per_kg: CnyPerKgByProduct = 0.0
+    """Handling (unloading, put-away, picking labour), CNY/kg (0 to 1e6), per kg
+    received into the store: one number for every product, or a mapping product ->
+    cost (products not listed: 0). 0 by default."""
+    rent_cny_per_kg_year: CnyPerKg = 0.0
+    """Rent of the store, CNY per kg of ``storage_kg`` per year (0 to 1e6), pro rata
+    over the measured days (``storage_cost_cny``). 0 by default."""
+    storage_capital: Capital | None = None
+    """Price and life of the store per kg of ``storage_kg`` (``capital_cost_cny``).
+    No capital when omitted (a rented store)."""
+    fixed_cny_per_year: CnyPerYear = 0.0
+    """Fixed cost (staff, upkeep), CNY/year (0 to 1e12), pro rata over the measured
+    days (``fixed_cost_cny``). 0 by default."""
 
     def routing_hours(self) -> float:
         """Return the expected hours a lot spends here on arrival, for ranking paths.
@@ -206,6 +220,10 @@ class Leg(Frozen):
     """CO2 per vehicle-km of the loaded trip, kg/km (at most 1000), whatever the load (fuel of the
     vehicle and its reefer unit); adds to ``co2_kg_per_tonne_km``. The empty return
     is not charged."""
+    vehicle_capital: Capital | None = None
+    """Price and life of one vehicle of the ``fleet`` (``capital_cost_cny``): an owned
+    fleet. No capital when omitted (hired transport, whose price is in the costs per
+    trip, km and kg)."""
 
     @field_validator("closures", mode="before")
     @classmethod
