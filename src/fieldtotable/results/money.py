@@ -3,9 +3,9 @@
 The cost lines are priced per product after the run (:mod:`fieldtotable.model.money`
 says how each line is charged and allocated); the registry computes the channel's
 value of each line as the sum of the products' values, in product order, so that
-``by_product`` adds up to it exactly. ``transport_cost_cny`` keeps its channel value
-(the legs' trip costs) and is allocated to products by kg carried, so its
-per-product values add up to it to rounding. ``total_cost_cny`` adds the lines in
+``by_product`` adds up to it exactly. ``transport_cost_cny`` and ``revenue_cny`` keep
+their channel values (the legs' trip costs, ``sold_value_cny``), to which the
+products' values add up to rounding (relative 1e-12), as do the markets' P&L lines. ``total_cost_cny`` adds the lines in
 the fixed order of :data:`~fieldtotable.model.money.COST_LINES`, and
 ``profit_cny = revenue_cny - total_cost_cny``, both exactly as floats.
 

@@ -117,6 +117,8 @@ def _locate(loc: tuple[str | int, ...], data: Any) -> tuple[Path, Path, Any]:
     path: list[str | int] = []
     shown_tail: list[str | int] = []
     for index, segment in enumerate(loc):
+        if isinstance(node, dict) and node.get("kind") == segment and index < len(loc) - 1:
+            continue  # a discriminator tag, even where a field has its name (orders)
         if _has(node, segment):
             path.append(segment)
             node = node[segment]
