@@ -83,14 +83,16 @@ def check(result: RunResult) -> None:
     for values in views:
         total = 0.0
         for line in COST_LINES:
-            assert math.isfinite(values[line]) and values[line] >= 0, line
+            assert math.isfinite(values[line]), line
+            assert values[line] >= 0, line
             total += values[line]
         assert values["total_cost_cny"] == total
         assert values["profit_cny"] == values["revenue_cny"] - values["total_cost_cny"]
     kpis = result.kpis
     assert kpis["revenue_cny"] == kpis["sold_value_cny"]
     assert kpis["producer_income_cny"] == kpis["purchase_cost_cny"]
-    assert math.isfinite(kpis["spoilage_loss_cny"]) and kpis["spoilage_loss_cny"] >= 0
+    assert math.isfinite(kpis["spoilage_loss_cny"])
+    assert kpis["spoilage_loss_cny"] >= 0
     products, markets = result.by_product.values(), result.by_market.values()
     for line in COST_LINES:
         by_product = sum(values[line] for values in products)

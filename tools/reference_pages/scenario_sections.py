@@ -8,8 +8,12 @@ from pydantic import BaseModel
 
 from fieldtotable.scenario.distributions import Distribution
 from fieldtotable.scenario.schema import (
+    Capital,
     Closures,
     CollectionPoint,
+    CoolingLaw,
+    Finance,
+    FreshnessStep,
     FullOrTimeoutDispatch,
     Hub,
     Leg,
@@ -145,9 +149,33 @@ SECTIONS: tuple[Section, ...] = (
         "to walk-in customers in its opening hours; expired stock is removed before "
         "each sale and each order. An order market (`kind: orders`) fills recurring "
         "orders straight from the hub's stock. Demand the stock cannot meet is lost "
-        "(`lost_sales_kg`). Every sale is booked at the product's price, marked down "
-        "when the lot is close to expiry.",
-        (Store, StoreDemand, OrderUpTo, ReorderPoint, ReorderLevels, Orders, OrderStream),
+        "(`lost_sales_kg`). Every sale is booked at the market's price of the product "
+        "(`prices_cny_per_kg`, else the product's `price_cny_per_kg`), marked down when "
+        "the lot is close to expiry, times the factor of its freshness step if the "
+        "market has `freshness_prices`.",
+        (
+            Store,
+            StoreDemand,
+            OrderUpTo,
+            ReorderPoint,
+            ReorderLevels,
+            Orders,
+            OrderStream,
+            FreshnessStep,
+        ),
+    ),
+    Section(
+        "finance",
+        "`finance` and capital",
+        "The money of the channel (the money KPIs: `revenue_cny` ... `profit_cny`). "
+        "Prices and costs sit on the entities they belong to (a product's farm-gate "
+        "price and packaging, a place's handling, rent, capital and fixed cost, a "
+        "leg's vehicles, a market's prices, shelves and fixed cost) and all default to "
+        "0: a scenario that says nothing about money has no invented costs. This "
+        "section holds the discount rate, electricity prices and the cooling-load law; "
+        "`Capital` is the price and life of one unit of a capacity. How each cost is "
+        "charged and allocated to products and markets: `fieldtotable.model.money`.",
+        (Finance, CoolingLaw, Capital),
     ),
     Section(
         "routing",

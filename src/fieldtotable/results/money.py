@@ -5,9 +5,10 @@ says how each line is charged and allocated); the registry computes the channel'
 value of each line as the sum of the products' values, in product order, so that
 ``by_product`` adds up to it exactly. ``transport_cost_cny`` and ``revenue_cny`` keep
 their channel values (the legs' trip costs, ``sold_value_cny``), to which the
-products' values add up to rounding (relative 1e-12), as do the markets' P&L lines. ``total_cost_cny`` adds the lines in
-the fixed order of :data:`~fieldtotable.model.money.COST_LINES`, and
-``profit_cny = revenue_cny - total_cost_cny``, both exactly as floats.
+products' values add up to rounding (relative 1e-12), as do the markets' P&L lines.
+``total_cost_cny`` adds the lines in the fixed order of
+:data:`~fieldtotable.model.money.COST_LINES`, and ``profit_cny = revenue_cny -
+total_cost_cny``, both exactly as floats.
 
 ``revenue_cny`` is ``sold_value_cny`` under its P&L name: every sale is booked at the
 market's price of the product (its ``prices_cny_per_kg``, else the product's
