@@ -15,6 +15,13 @@ NO_UNIT = "—"
 
 SUFFIX_UNITS: tuple[tuple[str, str], ...] = (
     ("_kg_per_h", "kg/h"),
+    ("_cny_per_kg_year", "CNY/(kg·year)"),
+    ("_cny_per_year", "CNY/year"),
+    ("_cny_per_kwh", "CNY/kWh"),
+    ("_cny_per_unit", "CNY/unit"),
+    ("_w_per_kg_k", "W/(kg·K)"),
+    ("_w_per_kg", "W/kg"),
+    ("_years", "years"),
     ("_cny_per_kg", "CNY/kg"),
     ("_cny_per_km", "CNY/km"),
     ("_cny_per_trip", "CNY/trip"),
@@ -56,6 +63,11 @@ NAME_UNITS: dict[str, str] = {
     "weekday_factors": "factor",
     "lon": "° (east)",
     "lat": "° (north)",
+    "discount_rate": "1/year (0-1)",
+    "electricity_cny_per_kwh_by_region": "CNY/kWh",
+    "cop": "ratio (heat / electricity)",
+    "remaining_at_least": "fraction (0-1)",
+    "factor": "factor",
 }
 """Units of fields whose names carry none, or not the right one."""
 
