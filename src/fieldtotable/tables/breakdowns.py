@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from fieldtotable.results.fields import section
+from fieldtotable.results.money import MARKET_MONEY_FIELDS
 from fieldtotable.results.run import RunResult
 from fieldtotable.scenario.nodes import places
 from fieldtotable.tables.format import display_unit, format_number, format_table, share
@@ -158,6 +159,9 @@ def format_by_node(
     return format_table(headers, rows, align="ll" + "r" * (len(headers) - 2), width=width, wrap=[1])
 
 
+_MONEY_KEYS = frozenset(found.key for found in MARKET_MONEY_FIELDS)
+
+
 def market_rows(result: RunResult) -> tuple[list[str], list[list[str]]]:
     """Return the headers and formatted cells of one row per market (text and HTML share them).
 
@@ -173,7 +177,11 @@ def market_rows(result: RunResult) -> tuple[list[str], list[list[str]]]:
         section that some market holds (demand, sold and lost kg, fill rate, sales
         value; a store's peak shelf stock and shelf capacity, blank for order streams).
     """
-    columns = breakdown_columns("by_market", result.by_market)
+    columns = [
+        column
+        for column in breakdown_columns("by_market", result.by_market)
+        if column[0] not in _MONEY_KEYS  # in the P&L table (fieldtotable.tables.pnl)
+    ]
     rows = [
         [
             market_id,

@@ -19,6 +19,7 @@ from fieldtotable.results.fields import KPIS
 from fieldtotable.results.run import RunResult
 from fieldtotable.tables.breakdowns import format_by_market, format_by_node
 from fieldtotable.tables.format import display_unit, format_number, format_table, share, text_width
+from fieldtotable.tables.pnl import format_pnl
 
 if TYPE_CHECKING:
     from fieldtotable.scenario.schema import Scenario
@@ -245,7 +246,7 @@ def format_run(
     -------
     str
         A heading line, then the sections *Totals* (every KPI with value, unit and
-        meaning), *Spoilage by stage*, *By product*, *By leg*, *By node* and *By market*,
+        meaning), *Spoilage by stage*, *By product*, *By leg*, *By node*, *By market* and *Profit and loss*,
         separated by blank lines, without a trailing newline. Every KPI is measured
         after the warm-up, as in the result.
     """
@@ -264,5 +265,6 @@ def format_run(
         _section("By leg", format_by_leg(result, scenario, width=width)),
         _section("By node", format_by_node(result, scenario, width=width)),
         _section("By market", format_by_market(result, width=width)),
+        _section("Profit and loss", format_pnl(result, width=width)),
     ]
     return "\n\n".join(sections)
