@@ -246,9 +246,9 @@ def format_run(
     -------
     str
         A heading line, then the sections *Totals* (every KPI with value, unit and
-        meaning), *Spoilage by stage*, *By product*, *By leg*, *By node*, *By market* and *Profit and loss*,
-        separated by blank lines, without a trailing newline. Every KPI is measured
-        after the warm-up, as in the result.
+        meaning), *Spoilage by stage*, *By product*, *By leg*, *By node*, *By market*
+        and *Profit and loss*, separated by blank lines, without a trailing newline.
+        Every KPI is measured after the warm-up, as in the result.
     """
     measured = result.horizon_days - result.warmup_days
     heading = (
