@@ -315,7 +315,7 @@ def test_sweep_report(sweep_page: str, numeric_sweep: SweepResult) -> None:
     assert every.count("<details>") == len(numeric_sweep.points)
     again = html.unescape(section(sweep_page, "reproduce"))
     assert "--grid legs.cp_shanghai.fleet=1,3 --grid scale=1,2 -n 2 --seed 0" in again
-    assert_every_figure_embedded(sweep_page, 5)
+    assert_every_figure_embedded(sweep_page, 6)  # one per sweep KPI (profit_cny added)
     assert_standalone(sweep_page)
 
 

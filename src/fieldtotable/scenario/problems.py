@@ -116,9 +116,16 @@ def _locate(loc: tuple[str | int, ...], data: Any) -> tuple[Path, Path, Any]:
     node = data
     path: list[str | int] = []
     shown_tail: list[str | int] = []
+    tagged: Any = None
     for index, segment in enumerate(loc):
-        if isinstance(node, dict) and node.get("kind") == segment and index < len(loc) - 1:
-            continue  # a discriminator tag, even where a field has its name (orders)
+        if (
+            isinstance(node, dict)
+            and node is not tagged
+            and node.get("kind") == segment
+            and index < len(loc) - 1
+        ):
+            tagged = node  # a discriminator tag (once per node), even where a field
+            continue  # has its name: an orders market's field ``orders``
         if _has(node, segment):
             path.append(segment)
             node = node[segment]
