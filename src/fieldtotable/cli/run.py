@@ -30,6 +30,8 @@ from fieldtotable.cli.options import (
     BadOptionError,
     add_replication,
     add_set,
+    add_wide,
+    table_width,
     whole_number,
 )
 from fieldtotable.cli.outputs import add_output_options, check_outputs, write_run_outputs
@@ -45,7 +47,6 @@ from fieldtotable.scenario import (
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.simulation import simulate
 from fieldtotable.tables import format_run
-from fieldtotable.tables.format import TERMINAL_WIDTH
 
 __all__ = ["add_run_commands"]
 
@@ -85,12 +86,7 @@ def add_run_commands(commands: Any) -> None:
     run.add_argument(
         "--json", action="store_true", help="print the full result as JSON instead of tables"
     )
-    run.add_argument(
-        "--wide",
-        action="store_true",
-        help=f"print every table at full width (default: fit {TERMINAL_WIDTH} columns, "
-        "wrapping meanings and names and leaving out the leg routes)",
-    )
+    add_wide(run, narrowed="wrapping meanings and names and leaving out the leg routes")
     add_set(run)
     add_output_options(run)
     run.set_defaults(handler=_run)
@@ -205,8 +201,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(result.to_json(), file=out)
         print(_footer(result), file=err)
     else:
-        width = None if args.wide else TERMINAL_WIDTH
-        print(format_run(result, scenario, width=width), file=out)
+        print(format_run(result, scenario, width=table_width(args)), file=out)
         print(file=out)
         print(_footer(result), file=out)
     write_run_outputs(args, result, scenario, err)
