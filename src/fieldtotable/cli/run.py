@@ -6,8 +6,8 @@
                      [--set ...]
                      [--report PATH] [--out DIR [--format csv|json|parquet ...]]
     fieldtotable report [SCENARIO] [--seed N] [--replication I] [--days N] [--set ...] [-o FILE]
-    fieldtotable validate SCENARIO [--set PATH=VALUE ...]
-    fieldtotable show [SCENARIO] [--set PATH=VALUE ...]
+    fieldtotable validate SCENARIO [--set PATH=VALUE ...] [--wide]
+    fieldtotable show [SCENARIO] [--set PATH=VALUE ...] [--wide]
     fieldtotable schema
 
 Every handler calls the public API (:func:`fieldtotable.open_scenario`,
@@ -47,6 +47,7 @@ from fieldtotable.scenario import (
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.simulation import simulate
 from fieldtotable.tables import format_run
+from fieldtotable.tables.listing import format_summary
 
 __all__ = ["add_run_commands"]
 
@@ -133,6 +134,7 @@ def add_run_commands(commands: Any) -> None:
     )
     validate.add_argument("scenario", metavar="SCENARIO", help=SCENARIO_HELP)
     add_set(validate)
+    add_wide(validate, narrowed="putting the counts on a second line when the name is long")
     validate.set_defaults(handler=_validate)
 
     show = commands.add_parser(
@@ -218,13 +220,7 @@ def _make_report(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
-    scenario = _load(args)
-    print(
-        f"OK: {scenario.name} ({len(scenario.products)} products, "
-        f"{len(scenario.sources)} sources, {len(scenario.legs)} legs, "
-        f"{len(scenario.markets)} markets)",
-        file=out,
-    )
+    print(format_summary(_load(args), width=table_width(args)), file=out)
     return EXIT_OK
 
 
