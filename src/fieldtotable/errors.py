@@ -19,6 +19,7 @@ __all__ = [
     "Problem",
     "ScenarioError",
     "SimulationError",
+    "WorkLimitError",
 ]
 
 
@@ -128,3 +129,12 @@ class SimulationError(FieldToTableError):
 
 class MassBalanceError(SimulationError):
     """Harvested kg differ from rejected + spoiled + sold + in-system kg after a run."""
+
+
+class WorkLimitError(ScenarioError, SimulationError):
+    """A run that took far more events than its scenario's estimate, stopped.
+
+    Both a :class:`ScenarioError` (the input asks for too much work: one located line,
+    exit status 2 on the command line) and a :class:`SimulationError` (the run could not
+    complete).
+    """
