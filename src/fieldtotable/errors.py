@@ -5,7 +5,7 @@ A bad scenario raises :class:`ScenarioError`, which carries every problem found 
 one pass, each with its file, line and field path, so that the command line can
 print one line per problem::
 
-    scenario.yaml:42: legs.kunming_shanghai.vehicle_capacity_kg: must be > 0 (got -5)
+    scenario.yaml:42: legs.kunming_shanghai.vehicle_capacity_kg: must be >= 10 (got -5)
 """
 
 from __future__ import annotations

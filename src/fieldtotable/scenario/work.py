@@ -172,7 +172,7 @@ def _leg_trips(leg: Any, kg: float, lots: float) -> tuple[float, str]:
     if departures is not None:
         bounds = [
             (full + len(departures), "vehicle_capacity_kg"),
-            (len(departures) * leg.fleet, "dispatch"),
+            (len(departures) * leg.fleet, "fleet"),
         ]
     else:
         bounds = [(full + lots, "vehicle_capacity_kg" if full >= lots else "dispatch")]
