@@ -5,7 +5,7 @@ A bad scenario raises :class:`ScenarioError`, which carries every problem found 
 one pass, each with its file, line and field path, so that the command line can
 print one line per problem::
 
-    scenario.yaml:42: legs.kunming_shanghai.vehicle_capacity_kg: must be > 0 (got -5)
+    scenario.yaml:42: legs.kunming_shanghai.vehicle_capacity_kg: must be >= 10 (got -5)
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ __all__ = [
     "Problem",
     "ScenarioError",
     "SimulationError",
+    "WorkLimitError",
 ]
 
 
@@ -128,3 +129,12 @@ class SimulationError(FieldToTableError):
 
 class MassBalanceError(SimulationError):
     """Harvested kg differ from rejected + spoiled + sold + in-system kg after a run."""
+
+
+class WorkLimitError(ScenarioError, SimulationError):
+    """A run that took far more events than its scenario's estimate, stopped.
+
+    Both a :class:`ScenarioError` (the input asks for too much work: one located line,
+    exit status 2 on the command line) and a :class:`SimulationError` (the run could not
+    complete).
+    """

@@ -240,7 +240,7 @@ BAD_SCENARIOS = {
         "    vehicle_capacity_kg: -5\n",
         "    vehicle_capacity_kg: -5",
         "legs.cp_shanghai.vehicle_capacity_kg",
-        "must be > 0",
+        "must be >= 10",
     ),
     "leg_to_unknown_node": (
         "    to: shanghai_dc\n",

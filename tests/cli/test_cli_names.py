@@ -60,7 +60,7 @@ def one_error_line(outcome: Outcome) -> str:
 
 @pytest.mark.parametrize("name", builtin_scenario_names())
 def test_validate_every_library_scenario_by_name(cli: Cli, name: str) -> None:
-    outcome = cli("validate", name)
+    outcome = cli("validate", name, "--wide")  # one line (by default a long one wraps)
     assert outcome.code == 0, outcome.err
     assert outcome.out.startswith(f"OK: {builtin_scenario(name).name} (")
 
@@ -124,7 +124,7 @@ def test_a_misspelt_leg_in_a_variant_is_one_line(cli: Cli, tmp_path: Path) -> No
 
 
 def test_scenarios_lists_the_library_in_aligned_columns(cli: Cli) -> None:
-    outcome = cli("scenarios")
+    outcome = cli("scenarios", "--wide")  # one line each (by default descriptions wrap)
     assert outcome.code == 0
     lines = outcome.out.splitlines()
     names = builtin_scenario_names()

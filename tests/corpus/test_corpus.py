@@ -21,6 +21,9 @@ Keys of a case (or of each of its ``steps``, which run in order in one folder):
 ``special``
     File name → ``fifo``, ``dir`` or ``link:TARGET``: a named pipe, a folder or a
     symbolic link, made before the first step.
+``generate``
+    File name → the name of a function of :mod:`corpus_generators` that returns the
+    file's text: large inputs are written by code, not committed.
 ``max_file_bytes``
     A file-size limit for the step's process: writes past it fail as on a full disk.
 ``expect``
@@ -48,6 +51,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import corpus_generators
 import pytest
 import yaml
 
@@ -146,6 +150,8 @@ def _prepare(folder: Path, case: dict[str, Any], work: Path) -> None:
         target = work / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    for name, generator in (case.get("generate") or {}).items():
+        (work / name).write_text(getattr(corpus_generators, generator)(), encoding="utf-8")
     for name, kind in (case.get("special") or {}).items():
         target = work / name
         if kind == "fifo":

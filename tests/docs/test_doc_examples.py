@@ -139,7 +139,11 @@ def test_output_matching(expected: list[str], actual: str, matches: bool) -> Non
 def test_console_checks_output_and_status(tmp_path: Path) -> None:
     page = _page_state(tmp_path)
     page.run(
-        _block("console", "$ fieldtotable validate scenarios/minimal.yaml\nOK: ...\n", tmp_path)
+        _block(
+            "console",
+            "$ fieldtotable validate scenarios/minimal.yaml\nOK: ...\n    (1 products, ...)\n",
+            tmp_path,
+        )
     )
     with pytest.raises(DocExampleError, match="the page shows"):
         page.run(

@@ -91,9 +91,10 @@ def test_replicate_auto(files: Path) -> None:
 
 
 def test_compare_prints_paired_differences_marked_when_significant(files: Path) -> None:
+    # --wide: the interval column (by default it is left out to fit 100 columns).
     outcome = cli(
         "compare", "small.yaml", "more.yaml", "-n", "4", "--kpi", "harvested_kg",
-        "--kpi", "fill_rate", *FAST,
+        "--kpi", "fill_rate", "--wide", *FAST,
     )  # fmt: skip
     assert outcome.code == 0, outcome.err
     assert "Comparison with small" in outcome.out

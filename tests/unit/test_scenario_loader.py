@@ -154,7 +154,7 @@ def test_unknown_key_without_close_match_lists_allowed_keys() -> None:
 
 def test_negative_capacity() -> None:
     text = edit("vehicle_capacity_kg: 15000", "vehicle_capacity_kg: -5")
-    assert problems_of(text) == [(37, "legs.road.vehicle_capacity_kg", "must be > 0 (got -5)")]
+    assert problems_of(text) == [(37, "legs.road.vehicle_capacity_kg", "must be >= 10 (got -5)")]
 
 
 def test_departure_hour_25() -> None:
@@ -265,7 +265,7 @@ def test_several_problems_in_one_pass() -> None:
         (3, "horizon_days", "must be >= 1 (got 0)"),
         (36, "legs.road.fleet", "must be >= 1 (got 0)"),
         (37, "legs.road.xyz", "unknown key (allowed: " + _leg_keys() + ")"),
-        (38, "legs.road.vehicle_capacity_kg", "must be > 0 (got -5)"),
+        (38, "legs.road.vehicle_capacity_kg", "must be >= 10 (got -5)"),
         (39, "legs.road.dispatch.departures_h[0]", "must be < 24 (got 25)"),
     ]
 

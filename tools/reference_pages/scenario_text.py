@@ -95,7 +95,7 @@ and `distributions.py`): the meaning of each field is its docstring, which is al
   flows: every product a source supplies must reach a market selling it, every market
   demand must be reachable from a source, and legs must not form a cycle.
 - Every problem is reported, one line each, with file, line and field path:
-  `scenario.yaml:42: legs.a.vehicle_capacity_kg: must be > 0 (got -5)`. Checks run in
+  `scenario.yaml:42: legs.a.vehicle_capacity_kg: must be >= 10 (got -5)`. Checks run in
   two passes: every field problem at once; then, once the fields are right, every
   problem of the network (unknown names, unreachable markets, cycles). YAML is read
   safely: plain data only, no tags, no code.

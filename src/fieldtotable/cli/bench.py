@@ -4,14 +4,16 @@
 
     fieldtotable bench channels [-n N] [--out DIR] [--store DIR] [--quick] [--seed N]
                                 [--workers N] [--executor serial|process|dask]
-                                [--scenarios DIR] [--quiet]
+                                [--scenarios DIR] [--quiet] [--wide]
 
 ``bench channels`` runs the canonical channel study (scale 1x, 2x, 5x, 10x of 2023
 x road / full-truckload road / rail for the long leg / air for matsutake x FIFO /
 FEFO, with replications and common random numbers: :mod:`fieldtotable.bench`),
-prints its markdown tables and writes them, with a CSV table and a figure, to
-``--out`` (default ``bench-channels``); the runs are kept in the run store
-``--store`` (default ``OUT/runs``) so that rerunning the same command resumes.
+prints its tables (fitted to 100 columns, split into parts that repeat their
+label columns, unless ``--wide`` prints the markdown as written) and writes them,
+with a CSV table and a figure, to ``--out`` (default ``bench-channels``); the runs
+are kept in the run store ``--store`` (default ``OUT/runs``) so that rerunning the
+same command resumes.
 ``--quick`` is a smoke run (2 replications of 30 days) that checks the machinery, not
 a study.
 
@@ -40,11 +42,15 @@ from fieldtotable.cli.options import (
     PROG,
     add_renamed,
     add_store,
+    add_wide,
     report_failed_runs,
+    table_width,
     whole_number,
 )
 from fieldtotable.errors import FieldToTableError, ScenarioError
 from fieldtotable.experiment import EXECUTORS, RunFailedError
+from fieldtotable.tables.format import wrap_text
+from fieldtotable.tables.markdown import format_markdown
 
 __all__ = ["QUICK_DAYS", "QUICK_N", "add_bench_commands"]
 
@@ -129,6 +135,11 @@ def add_bench_commands(subparsers: Any) -> None:
         "or the source checkout's)",
     )
     channels.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
+    add_wide(
+        channels,
+        narrowed="splitting each table into parts that repeat its label columns; "
+        "--wide prints the markdown of channels.md",
+    )
     channels.set_defaults(handler=_channels)
 
 
@@ -158,8 +169,10 @@ def _channels(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     argv = getattr(args, "argv", None)
     invocation = f"{PROG} {shlex.join(argv)}" if argv else command
     paths = write_study(result, folder, command=invocation)
-    print(format_study(result, command=invocation), file=out)
+    study = format_study(result, command=invocation)
+    print(format_markdown(study, width=table_width(args)), file=out)
     print(file=out)
     written = ", ".join(str(path) for path in paths.values())
-    print(f"wall time {result.wall_time_s / 60:.1f} min | written: {written}", file=out)
+    footer = f"wall time {result.wall_time_s / 60:.1f} min | written: {written}"
+    print(wrap_text(footer, table_width(args)), file=out)
     return EXIT_OK

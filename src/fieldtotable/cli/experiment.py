@@ -8,7 +8,7 @@
 
 Each command also takes ``--days``, ``--set PATH=VALUE``, ``--kpi KEY``, ``--workers``,
 ``--executor serial|process|dask``, ``--dask-address tcp://host:8786``, ``--store DIR``
-(the resumable run store), ``--json``, ``--quiet``, ``--report PATH`` (a
+(the resumable run store), ``--json``, ``--wide``, ``--quiet``, ``--report PATH`` (a
 self-contained HTML report) and ``--out DIR [--format csv|json|parquet]`` (the
 result's tables), with the meanings these names have on every command
 (:mod:`fieldtotable.cli.options`). The handlers call
@@ -44,7 +44,9 @@ from fieldtotable.cli.options import (
     SCENARIO_HELP,
     add_renamed,
     add_store,
+    add_wide,
     report_failed_runs,
+    table_width,
     whole_number,
 )
 from fieldtotable.cli.outputs import (
@@ -97,7 +99,9 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _common(command: argparse.ArgumentParser, *, n_default: int, auto: bool = False) -> None:
+def _common(
+    command: argparse.ArgumentParser, *, n_default: int, narrowed: str, auto: bool = False
+) -> None:
     """Add the options every experiment command takes."""
     command.add_argument(
         "-n",
@@ -150,6 +154,7 @@ def _common(command: argparse.ArgumentParser, *, n_default: int, auto: bool = Fa
     command.add_argument(
         "--json", action="store_true", help="print the result as JSON instead of tables"
     )
+    add_wide(command, narrowed=narrowed)
     command.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
     add_output_options(command)
     add_renamed(command, "--export", new="--out", dest="tables_dir", metavar="DIR")
@@ -179,7 +184,12 @@ def add_experiment_commands(subparsers: Any) -> None:
         metavar="SCENARIO",
         help=f"{SCENARIO_HELP} (default: {DEFAULT_SCENARIO})",
     )
-    _common(rep, n_default=30, auto=True)
+    _common(
+        rep,
+        n_default=30,
+        auto=True,
+        narrowed="leaving out the [low, high] column where it does not fit",
+    )
     rep.add_argument(
         "--target",
         type=_fraction,
@@ -216,7 +226,12 @@ def add_experiment_commands(subparsers: Any) -> None:
         help="the scenario the others are compared with: a file as given, or its name "
         "without .yaml (default: the first)",
     )
-    _common(cmp_, n_default=30)
+    _common(
+        cmp_,
+        n_default=30,
+        narrowed="showing the means without half-widths and the differences without "
+        "their intervals",
+    )
     cmp_.set_defaults(handler=_guard(_compare))
 
     swp = subparsers.add_parser(
@@ -241,7 +256,11 @@ def add_experiment_commands(subparsers: Any) -> None:
         help="a field path and its values, e.g. --grid scale=1,2,5 or "
         "--grid legs.a.dispatch.departures_h=[18],[6,18]; repeatable",
     )
-    _common(swp, n_default=10)
+    _common(
+        swp,
+        n_default=10,
+        narrowed="breaking headers and splitting a wide table into parts",
+    )
     swp.set_defaults(handler=_guard(_sweep))
 
 
@@ -378,7 +397,7 @@ def _replicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise _OptionError("argument --stop-kpi: needs -n auto")
     check_outputs(args)
     result = replicate(scenario, args.n, stopping=stopping, **_options(args, err))
-    text = result.to_json() if args.json else format_experiment(result)
+    text = result.to_json() if args.json else format_experiment(result, width=table_width(args))
     code = _emit(text, _footer(result.wall_time_s, args), args, out, err)
     write_experiment_outputs(args, result, scenario, err)
     return code
@@ -425,7 +444,7 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise ScenarioError(problems)
     check_outputs(args)
     result = compare(scenarios, args.n, baseline=baseline, **_options(args, err))
-    text = result.to_json() if args.json else format_comparison(result)
+    text = result.to_json() if args.json else format_comparison(result, width=table_width(args))
     code = _emit(text, _footer(result.wall_time_s, args), args, out, err)
     write_experiment_outputs(args, result, scenarios, err)
     return code
@@ -438,7 +457,9 @@ def _sweep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     scenario = _read(args.scenario, args, overrides)
     check_outputs(args)
     result = sweep(scenario, grid, args.n, **_options(args, err))
-    text = result.to_json() if args.json else format_sweep(result, args.kpis)
+    text = (
+        result.to_json() if args.json else format_sweep(result, args.kpis, width=table_width(args))
+    )
     code = _emit(text, _footer(result.wall_time_s, args), args, out, err)
     write_experiment_outputs(args, result, scenario, err)
     return code

@@ -2,7 +2,7 @@
 
 Exit status: 0 on success; 2 on bad input of any kind (a scenario with problems, a
 missing file, a bad option value, a usage error), after printing one line per
-problem on stderr (``scenario.yaml:42: legs.a.vehicle_capacity_kg: must be > 0``)
+problem on stderr (``scenario.yaml:42: legs.a.vehicle_capacity_kg: must be >= 10``)
 and no traceback; 1 when runs of an experiment failed. Anything else is a defect
 and propagates with its traceback.
 

@@ -11,6 +11,8 @@ One name, one meaning, on every command:
   channel study's tables and figure);
 - ``--store DIR``: the resumable run store of an experiment (one file per run);
 - ``--report PATH``: the self-contained HTML report;
+- ``--wide``: print the tables at full width instead of fitting
+  :data:`~fieldtotable.tables.format.TERMINAL_WIDTH` columns;
 - ``-n N``: replications.
 """
 
@@ -21,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from fieldtotable.experiment.errors import RunFailedError
+from fieldtotable.tables.format import TERMINAL_WIDTH
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -36,8 +39,10 @@ __all__ = [
     "add_replication",
     "add_set",
     "add_store",
+    "add_wide",
     "renamed_notices",
     "report_failed_runs",
+    "table_width",
     "whole_number",
 ]
 
@@ -147,6 +152,40 @@ def add_store(command: argparse.ArgumentParser, *, default: str | None = None) -
         help="keep each finished run in DIR (the run store); rerunning the same command "
         f"resumes{after}",
     )
+
+
+def add_wide(command: argparse.ArgumentParser, *, narrowed: str) -> None:
+    """Add ``--wide``: print at full width instead of fitting the terminal (``args.wide``).
+
+    Parameters
+    ----------
+    command
+        The sub-command's parser.
+    narrowed
+        What the default output does to fit, for the help: ``"wrapping meanings and
+        names and leaving out the leg routes"``.
+    """
+    command.add_argument(
+        "--wide",
+        action="store_true",
+        help=f"print every table at full width (default: fit {TERMINAL_WIDTH} columns, {narrowed})",
+    )
+
+
+def table_width(args: argparse.Namespace) -> int | None:
+    """Return the columns a command's tables fit: ``None`` (no limit) with ``--wide``.
+
+    Parameters
+    ----------
+    args
+        The parsed options of a command that took :func:`add_wide`.
+
+    Returns
+    -------
+    int or None
+        :data:`~fieldtotable.tables.format.TERMINAL_WIDTH`, or ``None`` with ``--wide``.
+    """
+    return None if getattr(args, "wide", False) else TERMINAL_WIDTH
 
 
 _RENAMED_ATTR = "renamed_options"

@@ -6,8 +6,8 @@
                      [--set ...]
                      [--report PATH] [--out DIR [--format csv|json|parquet ...]]
     fieldtotable report [SCENARIO] [--seed N] [--replication I] [--days N] [--set ...] [-o FILE]
-    fieldtotable validate SCENARIO [--set PATH=VALUE ...]
-    fieldtotable show [SCENARIO] [--set PATH=VALUE ...]
+    fieldtotable validate SCENARIO [--set PATH=VALUE ...] [--wide]
+    fieldtotable show [SCENARIO] [--set PATH=VALUE ...] [--wide]
     fieldtotable schema
 
 Every handler calls the public API (:func:`fieldtotable.open_scenario`,
@@ -30,6 +30,8 @@ from fieldtotable.cli.options import (
     BadOptionError,
     add_replication,
     add_set,
+    add_wide,
+    table_width,
     whole_number,
 )
 from fieldtotable.cli.outputs import add_output_options, check_outputs, write_run_outputs
@@ -45,7 +47,7 @@ from fieldtotable.scenario import (
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.simulation import simulate
 from fieldtotable.tables import format_run
-from fieldtotable.tables.format import TERMINAL_WIDTH
+from fieldtotable.tables.listing import format_summary
 
 __all__ = ["add_run_commands"]
 
@@ -85,12 +87,7 @@ def add_run_commands(commands: Any) -> None:
     run.add_argument(
         "--json", action="store_true", help="print the full result as JSON instead of tables"
     )
-    run.add_argument(
-        "--wide",
-        action="store_true",
-        help=f"print every table at full width (default: fit {TERMINAL_WIDTH} columns, "
-        "wrapping meanings and names and leaving out the leg routes)",
-    )
+    add_wide(run, narrowed="wrapping meanings and names and leaving out the leg routes")
     add_set(run)
     add_output_options(run)
     run.set_defaults(handler=_run)
@@ -137,6 +134,7 @@ def add_run_commands(commands: Any) -> None:
     )
     validate.add_argument("scenario", metavar="SCENARIO", help=SCENARIO_HELP)
     add_set(validate)
+    add_wide(validate, narrowed="putting the counts on a second line when the name is long")
     validate.set_defaults(handler=_validate)
 
     show = commands.add_parser(
@@ -205,8 +203,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(result.to_json(), file=out)
         print(_footer(result), file=err)
     else:
-        width = None if args.wide else TERMINAL_WIDTH
-        print(format_run(result, scenario, width=width), file=out)
+        print(format_run(result, scenario, width=table_width(args)), file=out)
         print(file=out)
         print(_footer(result), file=out)
     write_run_outputs(args, result, scenario, err)
@@ -223,13 +220,7 @@ def _make_report(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
-    scenario = _load(args)
-    print(
-        f"OK: {scenario.name} ({len(scenario.products)} products, "
-        f"{len(scenario.sources)} sources, {len(scenario.legs)} legs, "
-        f"{len(scenario.markets)} markets)",
-        file=out,
-    )
+    print(format_summary(_load(args), width=table_width(args)), file=out)
     return EXIT_OK
 
 

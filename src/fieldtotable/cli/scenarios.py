@@ -2,10 +2,12 @@
 
 ::
 
-    fieldtotable scenarios [--json]
+    fieldtotable scenarios [--json] [--wide]
 
 Lists every built-in scenario (:func:`fieldtotable.scenario.builtin_scenario_descriptions`)
-with its one-line description, in aligned columns, or as JSON. Each name works
+with its one-line description, in aligned columns
+(:func:`fieldtotable.tables.listing.format_library`: a description wraps to fit 100
+columns unless ``--wide``), or as JSON. Each name works
 wherever a command takes a ``SCENARIO`` (``fieldtotable run scale_5x``) and in a
 scenario file's ``extends: scale_5x``.
 """
@@ -16,8 +18,9 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from fieldtotable.cli.options import EXIT_OK
+from fieldtotable.cli.options import EXIT_OK, add_wide, table_width
 from fieldtotable.scenario import builtin_scenario_descriptions
+from fieldtotable.tables.listing import format_library
 
 __all__ = ["add_scenarios_command", "format_library"]
 
@@ -45,24 +48,8 @@ def add_scenarios_command(commands: Any) -> None:
         action="store_true",
         help='print a JSON list of {"name": ..., "description": ...} instead',
     )
+    add_wide(listing, narrowed="wrapping the descriptions")
     listing.set_defaults(handler=_scenarios)
-
-
-def format_library(descriptions: dict[str, str]) -> str:
-    """Return the library as two aligned columns, name and description.
-
-    Parameters
-    ----------
-    descriptions
-        Name -> one-line description.
-
-    Returns
-    -------
-    str
-        One line per scenario (no trailing newline); empty when there are none.
-    """
-    width = max((len(name) for name in descriptions), default=0)
-    return "\n".join(f"{name:<{width}}  {text}".rstrip() for name, text in descriptions.items())
 
 
 def _scenarios(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
@@ -71,5 +58,5 @@ def _scenarios(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
         entries = [{"name": name, "description": text} for name, text in descriptions.items()]
         print(json.dumps(entries, indent=2, ensure_ascii=False), file=out)
     else:
-        print(format_library(descriptions), file=out)
+        print(format_library(descriptions, width=table_width(args)), file=out)
     return EXIT_OK

@@ -226,7 +226,11 @@ class Storage:
                 if lot.arrived_h > bound or run_kg >= wanted:
                     break
                 run_kg += lot.kg
-            got = self._take_front(lots, min(run_kg, wanted) if run_kg > 0 else wanted)
+            # A run below the kg resolution (lots of a few micrograms) is taken whole:
+            # asking _take_front for under EPSILON_KG takes nothing, and this loop and the
+            # leg's dispatch would then retry it for ever.
+            take = min(max(run_kg, 2 * EPSILON_KG), wanted) if run_kg > 0 else wanted
+            got = self._take_front(lots, take)
             picked.extend(got)
             wanted -= sum(lot.kg for lot in got)
             candidates = [p for p in candidates if self.stock[p]]

@@ -14,6 +14,7 @@ from typing import Any
 import simpy
 
 from fieldtotable.kinetics import Kinetics
+from fieldtotable.model.budget import overrun_error, run_until
 from fieldtotable.model.context import Calendar, Context, replication_seed
 from fieldtotable.model.kinds import BuildSetup, NodeProcess, PlaceProcess
 from fieldtotable.model.ledger import Ledger
@@ -24,6 +25,7 @@ from fieldtotable.model.thermal import Ambient, hourly_temperatures
 from fieldtotable.model.transport import LegProcess
 from fieldtotable.scenario.nodes import markets, places
 from fieldtotable.scenario.schema import Scenario
+from fieldtotable.scenario.work import MIN_EVENT_BUDGET, WorkEstimate, estimate_work
 
 #: Days of climate tabulated beyond the horizon (lots are never aged past the end).
 CLIMATE_MARGIN_DAYS = 2
@@ -96,6 +98,8 @@ class World:
     ) -> None:
         self.scenario = scenario
         self.seed = replication_seed(seed, replication)
+        self.work: WorkEstimate | None = estimate_work(scenario)
+        """The run's estimated work (:mod:`fieldtotable.scenario.work`)."""
         days = scenario.horizon_days
         self.env = simpy.Environment()
         self.product_ids = list(scenario.products)
@@ -258,11 +262,28 @@ class World:
         a thousand producers, a long horizon -- holds hundreds of thousands of them,
         almost none cyclic garbage, so that full collections took a quarter of its
         time. Results do not depend on it.
+
+        Raises
+        ------
+        fieldtotable.errors.WorkLimitError
+            If the run takes more events than its budget (ten times its estimate; see
+            :mod:`fieldtotable.model.budget`).
         """
         horizon_h = self.context.horizon_h
+        work = self.work
+        budget = MIN_EVENT_BUDGET if work is None else work.event_budget
         with _spaced_full_collections():
-            self.env.run(until=horizon_h)
+            finished = run_until(self.env, horizon_h, budget)
         context = self.context
+        if not finished:
+            raise overrun_error(
+                events=events_processed(self.env),
+                estimate=0.0 if work is None else work.events,
+                now_h=self.env.now,
+                trips={leg_id: leg.trips for leg_id, leg in self.legs.items()},
+                trips_per_day={} if work is None else work.trips_per_day,
+                lots=context._next_id,
+            )
         for lot in list(context.live.values()):
             lot.advance(horizon_h)
             if lot.is_spoiled:

@@ -29,6 +29,12 @@ Sizes
     :data:`MAX_CUSTOMERS_DRAWN` on each day's draw), the horizon (:data:`MAX_DAYS`,
     and its last day no later than 9999-12-31), closures per year, orders per day
     (:data:`MIN_ORDER_EVERY_DAYS`), vehicles and pre-cooling units.
+
+Work
+    A run's cost grows with its events (DESIGN.md section 7): trips, lots, departures,
+    orders. Lower bounds keep the values that multiply them physically sensible
+    (:data:`MIN_VEHICLE_CAPACITY_KG`, :data:`MIN_MAX_WAIT_H`); what a scenario's
+    fields give together is estimated before the run (:mod:`.work`).
 """
 
 from __future__ import annotations
@@ -63,10 +69,12 @@ __all__ = [
     "MAX_TEMP_C",
     "MIN_AIR_TEMP_C",
     "MIN_CAPACITY_KG_PER_H",
+    "MIN_MAX_WAIT_H",
     "MIN_ORDER_EVERY_DAYS",
     "MIN_Q10",
     "MIN_SHELF_LIFE_DAYS",
     "MIN_TEMP_C",
+    "MIN_VEHICLE_CAPACITY_KG",
 ]
 
 # -- temperatures ------------------------------------------------------------------------
@@ -103,6 +111,12 @@ MAX_SHELF_LIFE_CV = 2.0
 # -- quantities, money, distances ----------------------------------------------------------
 MAX_KG = 1e12
 """Largest capacity or stock level, kg (a billion tonnes: also 'unlimited')."""
+MIN_VEHICLE_CAPACITY_KG = 10.0
+"""Smallest vehicle, kg: the smallest refrigerated carrier in use, an insulated courier
+box on a motorbike, holds 10-30 kg (a reefer van: about 1,000; a truck: 15,000).
+Each trip is several events and splits a lot, so the trips a leg makes grow as its kg
+divided by this; a vehicle of a few grams would make millions of trips a day (and
+one below the model's 1e-9 kg resolution could never load and would retry for ever)."""
 MIN_CAPACITY_KG_PER_H = 1.0
 """Slowest pre-cooling throughput, kg/h (it divides a lot's kg)."""
 MAX_CAPACITY_KG_PER_H = 1e12
@@ -128,6 +142,10 @@ MAX_DAYS = 3660
 MAX_HOURS = 8784.0
 """Longest fixed duration (handling, dock, loading, lead time, longest wait), h: a
 leap year."""
+MIN_MAX_WAIT_H = 0.001
+"""Shortest ``max_wait_h`` of a ``full_or_timeout`` leg, h (3.6 s; real timeouts are
+hours): no dispatcher reacts faster, and a shorter wait only means "leave at once",
+which 0.001 h says as well."""
 MIN_ORDER_EVERY_DAYS = 0.04
 """Shortest time between two orders of one stream, days (about an hour)."""
 MAX_TARGET_DAYS = 366.0

@@ -5,7 +5,7 @@ The pipeline is: safe YAML parsing with a line map (:mod:`.yaml_loader`), the
 models (:mod:`.schema`, errors worded by :mod:`.problems`), then cross-reference
 and flow checks (:mod:`.network`). Each stage reports *all* its problems at once in
 a single :class:`~fieldtotable.errors.ScenarioError`, each problem located by file,
-line and field path (``scenario.yaml:42: legs.a.vehicle_capacity_kg: must be > 0
+line and field path (``scenario.yaml:42: legs.a.vehicle_capacity_kg: must be >= 10
 (got -5)``); a value inherited through ``extends`` is located in the file that
 wrote it.
 """

@@ -247,7 +247,8 @@ class Scenario(Frozen):
                     {
                         "type": pydantic_core.PydanticCustomError("limit", message),
                         "loc": loc,
-                        "input": value,
+                        # A mapping is not shown after the message: None means no value.
+                        "input": {} if value is None else value,
                     }
                     for loc, message, value in problems
                 ],
@@ -270,8 +271,9 @@ class Scenario(Frozen):
         Raises
         ------
         ValueError
-            If ``days`` is not an integer between 1 and 3660, or the run would end past
-            9999-12-31.
+            If ``days`` is not an integer between 1 and 3660, the run would end past
+            9999-12-31, or a longer run would exceed a limit on its size or work
+            (:mod:`fieldtotable.scenario.sizes`).
         """
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
             raise ValueError(
@@ -281,4 +283,8 @@ class Scenario(Frozen):
         if message is not None:
             raise ValueError(f"start_date {self.start_date.isoformat()}: {message}")
         warmup = min(self.warmup_days, days - 1)
-        return self.model_copy(update={"horizon_days": days, "warmup_days": warmup})
+        longer = self.model_copy(update={"horizon_days": days, "warmup_days": warmup})
+        if days > self.horizon_days:  # the limits that grow with the horizon
+            for loc, problem, _value in size_problems(longer):
+                raise ValueError(f"horizon {days} days: {'.'.join(map(str, loc))}: {problem}")
+        return longer

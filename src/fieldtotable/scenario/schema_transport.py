@@ -15,6 +15,10 @@ from fieldtotable.scenario.limits import (
     MAX_COST_CNY_PER_TRIP,
     MAX_COUNT,
     MAX_DISTANCE_KM,
+    MAX_HOURS,
+    MAX_KG,
+    MIN_MAX_WAIT_H,
+    MIN_VEHICLE_CAPACITY_KG,
 )
 from fieldtotable.scenario.schema_money import Capital, CnyPerKg, CnyPerKgByProduct, CnyPerYear
 from fieldtotable.scenario.schema_types import (
@@ -28,7 +32,6 @@ from fieldtotable.scenario.schema_types import (
     Month,
     NonNegativeDistribution,
     OnFull,
-    PositiveHours,
     TemperatureC,
     TemperatureClass,
 )
@@ -42,6 +45,10 @@ Co2PerTonneKm = Annotated[
 ]
 Co2PerKm = Annotated[float, Strict(), Field(ge=0, le=MAX_CO2_KG_PER_KM, allow_inf_nan=False)]
 DistanceKm = Annotated[float, Strict(), Field(gt=0, le=MAX_DISTANCE_KM, allow_inf_nan=False)]
+VehicleKg = Annotated[
+    float, Strict(), Field(ge=MIN_VEHICLE_CAPACITY_KG, le=MAX_KG, allow_inf_nan=False)
+]
+WaitHours = Annotated[float, Strict(), Field(ge=MIN_MAX_WAIT_H, le=MAX_HOURS, allow_inf_nan=False)]
 ClosuresPerYear = Annotated[
     float, Strict(), Field(ge=0, le=MAX_CLOSURES_PER_YEAR, allow_inf_nan=False)
 ]
@@ -122,8 +129,8 @@ class FullOrTimeoutDispatch(Frozen):
     min_load_kg: Kg
     """A free vehicle leaves as soon as this many kg of cargo for the leg wait at the
     origin (``vehicle_capacity_kg`` if that is smaller); at most 1e12."""
-    max_wait_h: PositiveHours
-    """Hours the earliest waiting lot may wait in the origin's store, h (> 0, at most
+    max_wait_h: WaitHours
+    """Hours the earliest waiting lot may wait in the origin's store, h (0.001 to
     8784): when it has waited that long, a free vehicle leaves with whatever waits."""
 
 
@@ -181,8 +188,9 @@ class Leg(Frozen):
     fleet: Annotated[int, Strict(), Field(ge=1, le=MAX_COUNT)] = 1
     """Number of vehicles (1 to 10000). A vehicle carries one load at a time and is away for
     loading, the trip and the empty return."""
-    vehicle_capacity_kg: Kg
-    """Kg one vehicle carries per trip (at most 1e12)."""
+    vehicle_capacity_kg: VehicleKg
+    """Kg one vehicle carries per trip (10 to 1e12: a courier's insulated box holds
+    10-30 kg, a reefer truck about 15,000)."""
     dispatch: Dispatch
     """When vehicles leave: at fixed hours (``policy: scheduled``), or when a load is
     ready or the earliest cargo has waited long enough (``policy: full_or_timeout``)."""

@@ -12,7 +12,9 @@ that do not fit in memory:
   :data:`~.limits.MAX_CUSTOMERS_PER_DAY` (each customer's kg is one array entry);
 * ambient tables: the model tabulates the shelf-life rate of every product in every
   climate region for every hour of the horizon; at most
-  :data:`MAX_AMBIENT_TABLE_ENTRIES` entries.
+  :data:`MAX_AMBIENT_TABLE_ENTRIES` entries;
+* work: the events, customers, daily series and routes a run would take, estimated
+  by :mod:`.work`, within its limits (a run of minutes, not hours).
 
 :func:`size_problems` returns what is wrong as ``(loc, message, value)`` triples; the
 :class:`~fieldtotable.scenario.schema.Scenario` model reports each one at its field.
@@ -25,6 +27,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fieldtotable.scenario.limits import MAX_CUSTOMERS_PER_DAY
+from fieldtotable.scenario.work import work_problems
 
 __all__ = [
     "CALENDAR_MARGIN_DAYS",
@@ -137,4 +140,6 @@ def size_problems(scenario: Any) -> list[tuple[Loc, str, Any]]:
                 entries,
             )
         )
+    if not problems:
+        problems += work_problems(scenario)
     return problems

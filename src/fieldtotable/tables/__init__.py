@@ -13,7 +13,10 @@ about the channel beyond simple ratios of numbers already in the results::
 :mod:`~fieldtotable.tables.format` formats numbers and units and aligns columns,
 :mod:`~fieldtotable.tables.run` tabulates one run (its places and markets:
 :mod:`~fieldtotable.tables.breakdowns`) and
-:mod:`~fieldtotable.tables.experiments` replications, comparisons and sweeps.
+:mod:`~fieldtotable.tables.experiments` replications, comparisons and sweeps,
+:mod:`~fieldtotable.tables.listing` the scenario library and a scenario's summary.
+Each takes ``width``, the columns to fit (the command line passes
+:data:`~fieldtotable.tables.format.TERMINAL_WIDTH` unless ``--wide``).
 """
 
 from fieldtotable.tables.breakdowns import (
@@ -37,6 +40,7 @@ from fieldtotable.tables.format import (
     format_table,
     text_width,
 )
+from fieldtotable.tables.listing import format_library, format_summary
 from fieldtotable.tables.run import (
     format_by_leg,
     format_by_product,
@@ -57,9 +61,11 @@ __all__ = [
     "format_estimate",
     "format_experiment",
     "format_interval",
+    "format_library",
     "format_number",
     "format_run",
     "format_spoilage_by_stage",
+    "format_summary",
     "format_sweep",
     "format_table",
     "format_totals",

@@ -2,7 +2,13 @@
 
 Presentation only. Every interval is shown as ``mean ± half-width`` and
 ``[low, high]``, in the KPI's display unit (rates as percentages); units are in the
-headers; a significant difference is marked ``*``::
+headers; a significant difference is marked ``*``. With ``width`` (the command line
+passes :data:`~fieldtotable.tables.format.TERMINAL_WIDTH` unless ``--wide``) the
+tables fit that many columns: prose lines wrap, headers break, a table of
+replications leaves out its ``[low, high]`` column and a comparison its intervals
+(``mean ± half-width`` says the same), the configurations' half-widths and its
+separate ``*`` column, only where needed; a sweep too wide is split into parts that
+repeat the point's values. Every KPI keeps its row and every point its numbers::
 
     from fieldtotable.experiment import replicate
     from fieldtotable.tables import format_experiment
@@ -28,6 +34,9 @@ from fieldtotable.tables.format import (
     format_change,
     format_number,
     format_table,
+    split_columns,
+    widest,
+    wrap_text,
 )
 
 __all__ = [
@@ -120,7 +129,9 @@ def _unit(key: str) -> str:
     return display_unit(key, kpi_unit(key) or None)
 
 
-def format_experiment(result: ExperimentResult, kpis: Sequence[str] | None = None) -> str:
+def format_experiment(
+    result: ExperimentResult, kpis: Sequence[str] | None = None, *, width: int | None = None
+) -> str:
     """Tabulate the estimates of a :func:`~fieldtotable.experiment.replicate` result.
 
     Parameters
@@ -129,6 +140,10 @@ def format_experiment(result: ExperimentResult, kpis: Sequence[str] | None = Non
         The replications.
     kpis
         KPIs to show, in order (default: all of the result's).
+    width
+        Columns to fit (``None``: no limit). Lines of prose wrap; when the table does
+        not fit, its interval column ``[low, high]`` is left out (``mean ±
+        half-width`` says the same) and a line says so.
 
     Returns
     -------
@@ -164,13 +179,21 @@ def format_experiment(result: ExperimentResult, kpis: Sequence[str] | None = Non
             ]
         )
     headers = ["KPI", "unit", "mean ± half-width", f"{level} CI [low, high]", "sd"]
-    lines += ["", format_table(headers, rows, align="llrrr")]
+    table = format_table(headers, rows, align="llrrr", width=width)
+    if width is not None and widest(table) > width:
+        # The interval is mean ± half-width written out: the column to leave out.
+        narrow = [[key, unit, estimate, sd] for key, unit, estimate, _, sd in rows]
+        table = format_table([*headers[:3], headers[4]], narrow, align="llrr", width=width)
+        lines.append(f"  --wide adds the column {level} CI [low, high]")
+    lines = [wrap_text(line, width, indent="    ") for line in lines]
+    lines += ["", table]
     return "\n".join(lines)
 
 
 def _comparison_table(
     result: ComparisonResult, name: str, keys: Sequence[str]
 ) -> tuple[str, list[list[str]]]:
+    """Return a comparison's title and its rows, the wide table's cells."""
     base = result.results[result.baseline]
     other = result.results[name]
     rows = []
@@ -193,7 +216,43 @@ def _comparison_table(
     return f"{name} - {result.baseline}", rows
 
 
-def format_comparison(result: ComparisonResult, kpis: Sequence[str] | None = None) -> str:
+def _narrow_comparison(result: ComparisonResult, name: str, keys: Sequence[str], width: int) -> str:
+    """Return the comparison table without intervals, half-widths of means and ``*`` column.
+
+    The two configurations' columns hold their means, headed by their names.
+    """
+    base = result.results[result.baseline]
+    other = result.results[name]
+    rows = []
+    for key in keys:
+        unit = _unit(key)
+        diff = result.differences[name][key]
+        mark = f" {SIGNIFICANT}" if diff.significant else "  "
+        rows.append(
+            [
+                key,
+                unit,
+                format_number(base.kpis[key].mean, unit),
+                format_number(other.kpis[key].mean, unit),
+                format_estimate(diff, unit),
+                format_change(diff.relative) + mark,
+            ]
+        )
+    headers = [
+        "KPI",
+        "unit",
+        # The names alone: a long name breaks after its "_" into up to three lines.
+        result.baseline,
+        name,
+        "difference\n± half-width",
+        "change  ",
+    ]
+    return format_table(headers, rows, align="llrrrr", width=width)
+
+
+def format_comparison(
+    result: ComparisonResult, kpis: Sequence[str] | None = None, *, width: int | None = None
+) -> str:
     """Tabulate a :func:`~fieldtotable.experiment.compare` result.
 
     One table per configuration other than the baseline: per KPI its unit, both
@@ -206,6 +265,11 @@ def format_comparison(result: ComparisonResult, kpis: Sequence[str] | None = Non
         The comparison.
     kpis
         KPIs to show, in order (default: all of the result's).
+    width
+        Columns to fit (``None``: no limit). Lines of prose wrap; a table that does
+        not fit shows the two means without their half-widths, the difference ``±
+        half-width`` without its interval (which says the same) and ``*`` after the
+        change, and a line says what ``--wide`` adds.
 
     Returns
     -------
@@ -217,9 +281,14 @@ def format_comparison(result: ComparisonResult, kpis: Sequence[str] | None = Non
     keys = _keys(list(base.kpis), kpis)
     lines = [
         _title(f"Comparison with {result.baseline}"),
-        f"  n = {result.n} replications per configuration, seed {result.seed}, common "
-        f"random numbers; {level} confidence intervals (Student t) of paired differences",
+        wrap_text(
+            f"  n = {result.n} replications per configuration, seed {result.seed}, common "
+            f"random numbers; {level} confidence intervals (Student t) of paired differences",
+            width,
+            indent="    ",
+        ),
     ]
+    narrowed = False
     for name in result.names:
         if name == result.baseline:
             continue
@@ -234,12 +303,20 @@ def format_comparison(result: ComparisonResult, kpis: Sequence[str] | None = Non
             "change",
             "",
         ]
-        lines += ["", f"  {title}", format_table(headers, rows, align="llrrrrrl")]
-    lines += [
-        "",
+        table = format_table(headers, rows, align="llrrrrrl", width=width)
+        if width is not None and widest(table) > width:
+            table = _narrow_comparison(result, name, keys, width)
+            narrowed = True
+        lines += ["", wrap_text(f"  {title}", width, indent="    "), table]
+    legend = [
         f"  {SIGNIFICANT} the {level} confidence interval of the difference excludes 0 "
-        "(no adjustment for the number of KPIs compared)",
+        "(no adjustment for the number of KPIs compared)"
     ]
+    if narrowed:
+        legend.append(
+            f"  --wide adds the half-widths of the means and the {level} CI of each difference"
+        )
+    lines += ["", *(wrap_text(line, width, indent="    ") for line in legend)]
     return "\n".join(lines)
 
 
@@ -247,7 +324,9 @@ def _value(path: str, value: Any) -> str:
     return override_label(path, value).removeprefix(f"{SET_LABEL} {path}=")
 
 
-def format_sweep(result: SweepResult, kpis: Sequence[str] | None = None) -> str:
+def format_sweep(
+    result: SweepResult, kpis: Sequence[str] | None = None, *, width: int | None = None
+) -> str:
     """Tabulate a :func:`~fieldtotable.experiment.sweep` result, one row per point.
 
     Parameters
@@ -257,6 +336,10 @@ def format_sweep(result: SweepResult, kpis: Sequence[str] | None = None) -> str:
     kpis
         KPIs to show (default: the registry's sweep KPIs,
         :func:`~fieldtotable.results.fields.sweep_kpis`, that the result holds).
+    width
+        Columns to fit (``None``: no limit). Lines of prose wrap, headers break (KPI
+        keys and field paths after a ``_`` or ``.``), and a table still too wide is
+        split into parts, each repeating the point and its values.
 
     Returns
     -------
@@ -268,8 +351,13 @@ def format_sweep(result: SweepResult, kpis: Sequence[str] | None = None) -> str:
     keys = _keys(result.kpis, sweep_kpis() if kpis is None else kpis)
     lines = [
         _title(f"Sweep: {result.scenario_name}"),
-        f"  {len(result.points)} points x {result.n} replications, seed {result.seed}, common "
-        f"random numbers; mean ± half-width of {level} confidence intervals (Student t)",
+        wrap_text(
+            f"  {len(result.points)} points x {result.n} replications, seed {result.seed}, "
+            f"common random numbers; mean ± half-width of {level} confidence intervals "
+            "(Student t)",
+            width,
+            indent="    ",
+        ),
     ]
     headers = ["point", *result.parameters, *(f"{key}\n({_unit(key)})" for key in keys)]
     rows = [
@@ -284,5 +372,7 @@ def format_sweep(result: SweepResult, kpis: Sequence[str] | None = None) -> str:
         for point in result.points
     ]
     align = "r" + "l" * len(result.parameters) + "r" * len(keys)
-    lines += ["", format_table(headers, rows, align=align)]
+    parts = split_columns(headers, rows, keep=1 + len(result.parameters), width=width, align=align)
+    for part_headers, part_rows, part_align in parts:
+        lines += ["", format_table(part_headers, part_rows, align=part_align, width=width)]
     return "\n".join(lines)

@@ -8,6 +8,7 @@ with one decimal, yuan whole, undefined values as ``n/a``.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -22,7 +23,10 @@ __all__ = [
     "format_table",
     "no_negative_zero",
     "share",
+    "split_columns",
     "text_width",
+    "widest",
+    "wrap_text",
 ]
 
 MISSING = "n/a"
@@ -190,7 +194,8 @@ def format_table(
         numbers); by default the first column is left-aligned and the others right.
     width
         Columns the table should fit (``None``: no limit). Headers wider than their
-        column's cells are first broken at spaces (into at most three lines), then
+        column's cells are first broken at spaces, or after the ``_`` and ``.`` of a
+        key or field path (into at most three lines), then
         the cells of the ``wrap`` columns are wrapped onto more lines (down to 12
         columns); a table that still does not fit is laid out as narrow as it goes.
     wrap
@@ -265,19 +270,38 @@ def _table_width(widths: Sequence[int]) -> int:
     return len(_INDENT) + sum(widths) + len(_GAP) * (len(widths) - 1)
 
 
-def _wrapped(lines: Sequence[str], size: int) -> list[str]:
+#: A piece of a key or field path: up to and including its next ``_`` or ``.``.
+_KEY_PIECE = re.compile(r"[^_.]*[_.]|[^_.]+")
+
+
+def _pieces(line: str, keys: bool) -> list[tuple[str, str]]:
+    """Split a line into (glue, piece): words, and with ``keys`` the pieces of each word.
+
+    ``glue`` is what joins the piece to the one before it on the same line: a space
+    between words, nothing inside a key (``sold_`` + ``kg``).
+    """
+    out: list[tuple[str, str]] = []
+    for word in line.split():
+        parts = _KEY_PIECE.findall(word) if keys else [word]
+        out += [(" " if index == 0 else "", part) for index, part in enumerate(parts)]
+    return out
+
+
+def _wrapped(lines: Sequence[str], size: int, *, keys: bool = False) -> list[str]:
     """Break each line at spaces into lines of at most ``size`` columns (:func:`text_width`).
 
-    A word wider than ``size`` stays whole on a line of its own.
+    With ``keys``, a word also breaks after its ``_`` and ``.`` (a KPI key or a field
+    path in a header). A word (or piece) wider than ``size`` stays whole on a line of
+    its own.
     """
     out: list[str] = []
     for line in lines:
         current = ""
-        for word in line.split():
-            joined = f"{current} {word}" if current else word
+        for glue, piece in _pieces(line, keys):
+            joined = f"{current}{glue}{piece}" if current else piece
             if current and text_width(joined) > size:
                 out.append(current)
-                current = word
+                current = piece
             else:
                 current = joined
         out.append(current)
@@ -297,7 +321,9 @@ def _fit(
     savings = []
     for column, lines in enumerate(headers):
         data = max((text_width(t) for row in cells for t in row[column]), default=0)
-        words = max((text_width(w) for line in lines for w in line.split()), default=0)
+        words = max(
+            (text_width(p) for line in lines for _, p in _pieces(line, keys=True)), default=0
+        )
         narrow = max(data, words)
         if narrow < widths[column]:
             savings.append((widths[column] - narrow, column, narrow))
@@ -305,9 +331,9 @@ def _fit(
         if excess <= 0:
             break
         target = max(narrow, widths[column] - excess)
-        while len(_wrapped(headers[column], target)) > _MAX_HEADER_LINES:
+        while len(_wrapped(headers[column], target, keys=True)) > _MAX_HEADER_LINES:
             target += 1
-        headers[column] = _wrapped(headers[column], target)
+        headers[column] = _wrapped(headers[column], target, keys=True)
         new = _widths(headers, cells)[column]
         excess -= widths[column] - new
         widths[column] = new
@@ -323,6 +349,119 @@ def _fit(
         excess -= widths[column] - new
         widths[column] = new
     return headers, cells
+
+
+def split_columns(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    keep: int,
+    width: int | None,
+    align: str | None = None,
+) -> list[tuple[list[str], list[list[str]], str]]:
+    """Split a table too wide for ``width`` into tables that each repeat its first columns.
+
+    Every cell stays: the columns after the first ``keep`` are dealt, in order, to as
+    few tables as fit ``width`` (each table at least one of them), and each table
+    repeats the ``keep`` label columns, so that a row reads across every part.
+
+    Parameters
+    ----------
+    headers
+        One header per column.
+    rows
+        Rows of formatted cells.
+    keep
+        How many leading columns label a row (repeated in every part).
+    width
+        Columns each part should fit (headers broken as :func:`format_table` breaks
+        them); ``None``: one part, the whole table.
+    align
+        As for :func:`format_table` (default: first column left, the others right).
+
+    Returns
+    -------
+    list of (headers, rows, align)
+        The parts, ready for :func:`format_table`; the whole table alone when it fits.
+    """
+    columns = len(headers)
+    if align is None:
+        align = "l" + "r" * (columns - 1)
+    whole = (list(headers), [list(row) for row in rows], align)
+    if width is None or columns <= keep + 1:
+        return [whole]
+    if widest(format_table(headers, rows, align=align, width=width)) <= width:
+        return [whole]
+
+    def part(chosen: Sequence[int]) -> tuple[list[str], list[list[str]], str]:
+        picked = [*range(keep), *chosen]
+        return (
+            [headers[i] for i in picked],
+            [[row[i] for i in picked] for row in rows],
+            "".join(align[i] for i in picked),
+        )
+
+    parts: list[tuple[list[str], list[list[str]], str]] = []
+    current: list[int] = []
+    for column in range(keep, columns):
+        trial = part([*current, column])
+        if current and widest(format_table(*trial[:2], align=trial[2], width=width)) > width:
+            parts.append(part(current))
+            current = [column]
+        else:
+            current.append(column)
+    parts.append(part(current))
+    return parts
+
+
+def wrap_text(text: str, width: int | None, *, indent: str = "  ") -> str:
+    """Break a line of prose at spaces to fit ``width`` columns (:func:`text_width`).
+
+    Parameters
+    ----------
+    text
+        One line; its own leading spaces are kept on the first line.
+    width
+        Columns to fit; ``None`` leaves the line as it is.
+    indent
+        Put before every continuation line.
+
+    Returns
+    -------
+    str
+        The line, or its lines joined by newlines (a word wider than ``width`` stays
+        whole).
+    """
+    if width is None or text_width(text) <= width:
+        return text
+    lead = text[: len(text) - len(text.lstrip(" "))]
+    lines: list[str] = []
+    current = lead
+    for word in text.split():
+        joined = f"{current} {word}" if current.strip() else current + word
+        if current.strip() and text_width(joined) > width:
+            lines.append(current)
+            current = indent + word
+        else:
+            current = joined
+    lines.append(current)
+    return "\n".join(lines)
+
+
+def widest(text: str) -> int:
+    """Return the columns the widest line of ``text`` takes (:func:`text_width`).
+
+    Parameters
+    ----------
+    text
+        Any text, of one or more lines.
+
+    Returns
+    -------
+    int
+        The widest line's terminal columns; 0 for empty text.
+    """
+    return max((text_width(line) for line in text.splitlines()), default=0)
 
 
 def text_width(text: str) -> int:

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 from fieldtotable.results.fields import KPIS
 from fieldtotable.results.run import RunResult
 from fieldtotable.tables.breakdowns import format_by_market, format_by_node
-from fieldtotable.tables.format import display_unit, format_number, format_table, share, text_width
+from fieldtotable.tables.format import (
+    display_unit,
+    format_number,
+    format_table,
+    share,
+    text_width,
+    widest,
+)
 from fieldtotable.tables.pnl import format_pnl
 
 if TYPE_CHECKING:
@@ -186,13 +193,9 @@ def format_by_leg(
         # Only where a road closed: the table of a channel without closures stays narrow.
         columns.insert(4, ("closed\nh", "closed_h", "h"))
     table = _leg_table(result, scenario, columns, route=True, width=width)
-    if width is not None and scenario is not None and _widest(table) > width:
+    if width is not None and scenario is not None and widest(table) > width:
         table = _leg_table(result, scenario, columns, route=False, width=width)
     return table
-
-
-def _widest(text: str) -> int:
-    return max(text_width(line) for line in text.splitlines())
 
 
 def _leg_table(
