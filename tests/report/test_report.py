@@ -36,7 +36,7 @@ from fieldtotable.scenario import parse_scenario
 from fieldtotable.tables import display_unit, format_comparison, format_estimate, format_number
 
 QUESTION = "Does the small channel keep matsutake spoilage under 20 % in July?"
-RUN_FIGURES = 4  # network map, spoilage waterfall, shelf life at sale, daily series
+RUN_FIGURES = 5  # network map, spoilage waterfall, P&L waterfall, shelf life at sale, daily series
 
 
 @pytest.fixture(scope="module")
@@ -240,6 +240,7 @@ def test_a_failing_figure_leaves_a_note_and_a_warning(
         save_svg=real.save_svg,
         network_map=real.network_map,
         spoilage_waterfall=broken,
+        pnl_waterfall=real.pnl_waterfall,
         shelf_life_at_sale=real.shelf_life_at_sale,
         daily_series=real.daily_series,
     )
@@ -249,7 +250,7 @@ def test_a_failing_figure_leaves_a_note_and_a_warning(
     assert "spoilage_waterfall() failed (ValueError: no bars today)" in page
     assert page.count("<svg") == RUN_FIGURES - 1
     numbers = re.findall(r"<strong>Figure (\d+)\.", page)
-    assert numbers == ["1", "2", "3"]
+    assert numbers == ["1", "2", "3", "4"]
     assert_standalone(page)
 
 
@@ -266,7 +267,7 @@ def test_experiment_report(experiment_page: str, experiment: ExperimentResult) -
     for key, found in experiment.kpis.items():
         assert html.escape(format_estimate(found, display_unit(key))) in table, key
     assert f"{experiment.n} independent replications" in section(experiment_page, "assumptions")
-    assert_every_figure_embedded(experiment_page, 2)
+    assert_every_figure_embedded(experiment_page, 3)  # P&L waterfall of the means added
     assert_standalone(experiment_page)
 
 

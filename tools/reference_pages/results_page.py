@@ -32,6 +32,7 @@ from fieldtotable.export.tables import LABEL_COLUMNS, RUN_TABLE_ROWS, Table, run
 from fieldtotable.model.lot import STAGES
 from fieldtotable.results import REMAINING_BINS, STAGE_DEFINITIONS, RunResult
 from fieldtotable.results.fields import KPIS, SECTIONS, ResultField, section
+from fieldtotable.results.money_stages import COST_STAGE_DEFINITIONS, COST_STAGES
 
 __all__ = [
     "PAGE_PATH",
@@ -453,6 +454,25 @@ def _export_section() -> list[str]:
     return lines
 
 
+def _stage_cost_section() -> list[str]:
+    rows = [[f"`{stage}`", inline(COST_STAGE_DEFINITIONS[stage])] for stage in COST_STAGES]
+    return [
+        "### Cost per kg sold by stage",
+        "",
+        wrap(
+            "Reports split `total_cost_cny` into stages along the channel "
+            "(`fieldtotable.results.money_stages.cost_by_stage(result, scenario)`); each "
+            "stage divided by `sold_kg` gives its cost per kg sold, and the stages add up "
+            "to `total_cost_cny` and `total_cost_per_kg_sold_cny`. Yearly amounts (capital "
+            "annuities, fixed costs) are charged pro rata over the measured days, in full "
+            "whatever the activity, so the scenario says which stage they belong to."
+        ),
+        "",
+        *table(["stage", "holds"], rows),
+        "",
+    ]
+
+
 def results_markdown() -> str:
     """Return the results reference, as Markdown.
 
@@ -463,6 +483,6 @@ def results_markdown() -> str:
         :class:`~fieldtotable.RunResult` and the keys of its breakdowns, the
         experiment results and the columns of the exported tables.
     """
-    lines = [_INTRO, *_kpi_section(), *_run_section(), *_experiment_section()]
-    lines += _export_section()
+    lines = [_INTRO, *_kpi_section(), *_stage_cost_section(), *_run_section()]
+    lines += [*_experiment_section(), *_export_section()]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -13,7 +13,8 @@
     result.to_pandas("all")             # every table, as a dict of DataFrames
 
 A run has the tables ``kpis``, ``by_product``, ``by_stage``, ``by_leg``, ``by_node``,
-``by_market``, ``daily`` and ``remaining_at_sale`` (see
+``by_market``, ``pnl_by_market``, ``pnl_by_product``, ``daily`` and
+``remaining_at_sale`` (see
 :func:`~fieldtotable.export.tables.run_table_set` for their columns); replications
 ``summary`` (every KPI with its confidence interval) and ``replications`` (one row
 per replication); comparisons also ``differences``; sweeps also ``points``. Column
@@ -95,7 +96,8 @@ def run_tables(result: RunResult) -> dict[str, list[dict[str, Any]]]:
     -------
     dict of str to list of dict
         ``kpis`` (with a ``unit`` column), ``by_product``, ``by_stage``, ``by_leg``,
-        ``by_node``, ``by_market``, ``daily`` and ``remaining_at_sale``; see
+        ``by_node``, ``by_market``, ``pnl_by_market``, ``pnl_by_product``, ``daily`` and
+        ``remaining_at_sale``; see
         :func:`~fieldtotable.export.tables.run_table_set` for the columns.
     """
     return {name: table.rows for name, table in run_table_set(result).items()}

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from fieldtotable.results.fields import KPIS, REMAINING_BINS, section
+from fieldtotable.results.money import MARKET_MONEY_FIELDS
 from fieldtotable.results.run import RunResult
 
 __all__ = [
     "LABEL_COLUMNS",
+    "PNL_COLUMNS",
     "RUN_TABLES",
     "RUN_TABLE_ROWS",
     "ColumnType",
@@ -41,6 +43,8 @@ RUN_TABLES = (
     "by_leg",
     "by_node",
     "by_market",
+    "pnl_by_market",
+    "pnl_by_product",
     "daily",
     "remaining_at_sale",
 )
@@ -53,6 +57,8 @@ RUN_TABLE_ROWS: dict[str, str] = {
     "by_leg": "leg",
     "by_node": "collection point or hub",
     "by_market": "market",
+    "pnl_by_market": "market: its profit and loss (the rows add up to the channel's KPIs)",
+    "pnl_by_product": "product: its profit and loss (the rows add up to the channel's KPIs)",
     "daily": "day of the horizon (warm-up included)",
     "remaining_at_sale": "product and bin of remaining shelf life",
 }
@@ -215,6 +221,19 @@ def _stage_table(result: RunResult) -> Table:
     return make_table("by_stage", columns, rows)
 
 
+PNL_COLUMNS = tuple(found.key for found in MARKET_MONEY_FIELDS)
+"""The money columns of the P&L tables: revenue, the seven cost lines, total cost,
+profit and margin (the keys of the KPIs of the same names)."""
+
+
+def _pnl_table(name: str, label: str, data: Mapping[str, Mapping[str, float]]) -> Table:
+    rows = [
+        {label: entity, **{key: values.get(key, math.nan) for key in PNL_COLUMNS}}
+        for entity, values in data.items()
+    ]
+    return make_table(name, [(label, "str"), *float_columns(PNL_COLUMNS)], rows)
+
+
 def _daily_table(result: RunResult) -> Table:
     keys = list(result.daily)
     days = max((len(series) for series in result.daily.values()), default=0)
@@ -285,7 +304,10 @@ def run_table_set(result: RunResult) -> dict[str, Table]:
         points ``precooled_lots`` and ``mean_precooling_wait_h``; NaN for hubs),
         ``by_market`` (``market``, ``demand_kg``, ``sold_kg``, ``lost_sales_kg``,
         ``fill_rate``, ``sold_value_cny``, and for stores ``peak_shelf_kg`` and
-        ``shelf_capacity_kg``), ``daily`` (``day`` from 0, ``date``, ``measured``: after the
+        ``shelf_capacity_kg``), ``pnl_by_market`` and ``pnl_by_product`` (``market``
+        or ``product``, then ``revenue_cny``, the seven cost lines, ``total_cost_cny``,
+        ``profit_cny``, ``margin_rate``: the rows of each add up to the channel's
+        KPIs, the margin aside), ``daily`` (``day`` from 0, ``date``, ``measured``: after the
         warm-up, then every daily series) and ``remaining_at_sale`` (``product``,
         ``bin``, its ``remaining_fraction_low`` / ``_high`` bounds, ``sold_kg``).
     """
@@ -300,6 +322,8 @@ def run_table_set(result: RunResult) -> dict[str, Table]:
         _entity_table("by_leg", "leg", result.by_leg, list(section("by_leg"))),
         _entity_table("by_node", "node", result.by_node, list(section("by_node"))),
         _entity_table("by_market", "market", result.by_market, list(section("by_market"))),
+        _pnl_table("pnl_by_market", "market", result.by_market),
+        _pnl_table("pnl_by_product", "product", result.by_product),
         _daily_table(result),
         _remaining_table(result),
     ]

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from fieldtotable.scenario.schema import Scenario
     from fieldtotable.scenario.schema_money import Capital
 
-__all__ = ["COST_LINES", "DAYS_PER_YEAR", "Money", "money"]
+__all__ = ["COST_LINES", "DAYS_PER_YEAR", "Money", "annual_charge", "money"]
 
 COST_LINES = (
     "purchase_cost_cny",
@@ -98,8 +98,23 @@ def _shares(weights: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     return np.full(len(weights), 1.0 / len(weights))
 
 
-def _annual(capital: Capital | None, units: float, rate: float) -> float:
-    """Yearly charge of ``units`` of a capacity (0 without capital)."""
+def annual_charge(capital: Capital | None, units: float, rate: float) -> float:
+    """Return the yearly charge of ``units`` of a capacity (0 without capital).
+
+    Parameters
+    ----------
+    capital
+        The capacity's purchase price per unit and life, or ``None``.
+    units
+        Units of capacity (kg of a room, vehicles, pre-cooling units).
+    rate
+        The discount rate of the annuity.
+
+    Returns
+    -------
+    float
+        ``units x price x capital_recovery_factor(rate, life)``, CNY per year.
+    """
     if capital is None:
         return 0.0
     return units * capital.price_cny_per_unit * capital_recovery_factor(rate, capital.life_years)
@@ -172,7 +187,7 @@ def money(world: World) -> Money:
         carried = window(ledger.leg_product_kg[index])
         cost = float(sum(ledger.leg_daily["cost_cny"][index][warmup:]))
         book.charge("transport_cost_cny", cost, carried)
-        annual = _annual(leg.vehicle_capital, float(leg.fleet), rate)
+        annual = annual_charge(leg.vehicle_capital, float(leg.fleet), rate)
         book.charge("capital_cost_cny", annual * years, carried)
     packaging = np.asarray([product.packaging_cny_per_kg for product in scenario.products.values()])
     book.upstream["packaging_cost_cny"] += received_at_cps * packaging
@@ -182,7 +197,7 @@ def money(world: World) -> Money:
         sold = window(ledger.market_product_table(market_id)[0])
         sold_by_market[market_id] = sold
         shelf_kg = getattr(config, "shelf_capacity_kg", 0.0)
-        annual = _annual(getattr(config, "shelf_capital", None), shelf_kg, rate)
+        annual = annual_charge(getattr(config, "shelf_capital", None), shelf_kg, rate)
         book.charge_market(market_id, "capital_cost_cny", annual * years, sold)
         book.charge_market(market_id, "fixed_cost_cny", config.fixed_cny_per_year * years, sold)
 
@@ -247,11 +262,13 @@ def _places(world: World, window: Any, measured: slice, years: float, book: _Boo
         rent = getattr(config, "rent_cny_per_kg_year", 0.0) * capacity_kg * years
         book.charge("storage_cost_cny", rent, held)
         for name in ("cold_room_capital", "storage_capital"):
-            annual = _annual(getattr(config, name, None), capacity_kg, finance.discount_rate)
+            annual = annual_charge(getattr(config, name, None), capacity_kg, finance.discount_rate)
             book.charge("capital_cost_cny", annual * years, held)
         precooling = getattr(config, "precooling", None)
         if precooling is not None:
-            annual = _annual(precooling.capital, float(precooling.units), finance.discount_rate)
+            annual = annual_charge(
+                precooling.capital, float(precooling.units), finance.discount_rate
+            )
             book.charge("capital_cost_cny", annual * years, received)
         book.charge("fixed_cost_cny", getattr(config, "fixed_cny_per_year", 0.0) * years, received)
     return received_at_cps

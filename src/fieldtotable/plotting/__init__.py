@@ -17,7 +17,8 @@ Every figure of a run takes the run first and its scenario second,
 map needs it); figures of experiments take their result first.
 
 Figures of one run: :func:`spoilage_waterfall`, :func:`daily_series`,
-:func:`shelf_life_at_sale`, :func:`network_map`. Figures of experiments:
+:func:`shelf_life_at_sale`, :func:`network_map`, :func:`pnl_waterfall` (also of
+replications' means). Figures of experiments:
 :func:`comparison_chart`, :func:`sweep_chart`. Output: :func:`save_png`,
 :func:`save_svg`, :func:`save_pdf` (each returns the content and writes it to a path
 when one is given). Product names: :func:`product_label` (the Chinese part is dropped
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from fieldtotable.plotting._style import product_label
     from fieldtotable.plotting.experiments import comparison_chart
     from fieldtotable.plotting.network import network_map
+    from fieldtotable.plotting.pnl import pnl_waterfall
     from fieldtotable.plotting.series import daily_series
     from fieldtotable.plotting.shelf_life import shelf_life_at_sale
     from fieldtotable.plotting.sweeps import sweep_chart
@@ -45,6 +47,7 @@ __all__ = [
     "comparison_chart",
     "daily_series",
     "network_map",
+    "pnl_waterfall",
     "product_label",
     "save_pdf",
     "save_png",
@@ -58,6 +61,7 @@ _HOMES = {
     "comparison_chart": "experiments",
     "daily_series": "series",
     "network_map": "network",
+    "pnl_waterfall": "pnl",
     "product_label": "_style",
     "save_pdf": "_save",
     "save_png": "_save",

@@ -1,8 +1,9 @@
-"""The spoilage waterfall: where the harvested kilograms went."""
+"""Waterfalls: where the harvested kilograms went, and the drawing every waterfall shares."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from fieldtotable.results import RunResult
     from fieldtotable.scenario.schema import Scenario
 
-__all__ = ["WaterfallStep", "spoilage_waterfall", "waterfall_steps"]
+__all__ = ["Bar", "WaterfallStep", "draw_bars", "spoilage_waterfall", "waterfall_steps"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,106 @@ def waterfall_steps(result: RunResult, product: str | None = None) -> list[Water
     return steps
 
 
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a drawn waterfall, whatever it measures.
+
+    Attributes
+    ----------
+    key
+        The bar's key; its patch gets the gid ``waterfall:<key>``.
+    label
+        Its label under the axis.
+    value
+        Its size (kg, CNY); the first bar is a total, the others take away from it.
+    colour
+        Its fill colour.
+    text
+        The label written at its end (above it, or under it when it points down).
+    """
+
+    key: str
+    label: str
+    value: float
+    colour: str
+    text: str
+
+
+def draw_bars(ax: Axes, bars: Sequence[Bar], *, residual: bool) -> None:
+    """Draw a waterfall: a total, then each part taken from it, then what is left.
+
+    The first bar stands on 0 at the height of the total; each next bar hangs from
+    the level the previous one left, down by its value (a negative value goes up);
+    with ``residual`` the last bar stands on 0 again and is what is left (a
+    negative residual points down from 0). Dashed lines carry each level to the
+    next bar. The y-axis gets the shared tick formatter and limits that hold every
+    bar and its label; the caller sets the labels of the axes and the title.
+
+    Parameters
+    ----------
+    ax
+        Axes to draw into.
+    bars
+        The bars, in order.
+    residual
+        The last bar is the remainder, drawn from 0.
+    """
+    level = 0.0
+    ends: list[float] = [0.0]
+    last = len(bars) - 1
+    for index, bar in enumerate(bars):
+        if index == 0 or (residual and index == last):
+            bottom = 0.0
+            level = bar.value if index == 0 else level
+        else:
+            bottom = level - bar.value
+            level = bottom
+        drawn = ax.bar(
+            index,
+            bar.value,
+            bottom=bottom,
+            width=0.62,
+            color=bar.colour,
+            edgecolor="white",
+            linewidth=0.8,
+        )
+        drawn.patches[0].set_gid(f"waterfall:{bar.key}")
+        low, high = sorted((bottom, bottom + bar.value))
+        # A bar that ends below where it started (a negative residual) is labelled under it.
+        down = (index == 0 or (residual and index == last)) and bar.value < 0
+        ends += [low, high]
+        ax.annotate(
+            bar.text,
+            xy=(index, low if down else high),
+            xytext=(0, -3 if down else 3),
+            textcoords="offset points",
+            ha="center",
+            va="top" if down else "bottom",
+            fontsize=_style.NOTE_SIZE + 0.5,
+            color=_style.COLOURS["text"],
+        )
+    # Dashed connectors: the level after each bar carries to the next one.
+    level = 0.0
+    for index, bar in enumerate(bars[:-1]):
+        level = bar.value if index == 0 else level - bar.value
+        ax.plot(
+            [index + 0.31, index + 0.69],
+            [level, level],
+            color=_style.COLOURS["muted"],
+            linewidth=0.8,
+            linestyle=(0, (2, 2)),
+        )
+    ax.set_xticks(range(len(bars)), [bar.label for bar in bars], fontsize=_style.TICK_SIZE)
+    ax.set_xlim(-0.6, len(bars) - 0.4)
+    top, bottom = max([*ends, 1.0]), min(ends)
+    span = top - bottom
+    ax.set_ylim(bottom - (0.12 * span if bottom < 0 else 0.0), top + 0.12 * span)
+    if bottom < 0:  # a line at 0 where bars go below it
+        ax.axhline(0.0, color=_style.COLOURS["muted"], linewidth=0.8)
+    ax.yaxis.set_major_formatter(_style.compact_formatter())
+    _style.style_axes(ax)
+
+
 def _colour(key: str) -> str:
     return _style.COLOURS.get(key.removeprefix("spoiled_"), _style.COLOURS["spoiled"])
 
@@ -120,58 +221,21 @@ def spoilage_waterfall(
     harvested = steps[0].kg
     share = 100.0 / harvested if harvested > 0 else 0.0
 
-    level = harvested
-    tops: list[float] = []
-    for index, step in enumerate(steps):
-        if index == 0 or step.key == "in_system":
-            bottom = 0.0
-        else:
-            bottom = level - step.kg
-            level = bottom
-        bars = ax.bar(
-            index,
-            step.kg,
-            bottom=bottom,
-            width=0.62,
-            color=_colour(step.key),
-            edgecolor="white",
-            linewidth=0.8,
-        )
-        bars.patches[0].set_gid(f"waterfall:{step.key}")
-        top = bottom + max(step.kg, 0.0)
-        tops.append(top)
-        text = _style.kg_text(step.kg, harvested)
+    def text(index: int, step: WaterfallStep) -> str:
+        label = _style.kg_text(step.kg, harvested)
         if harvested > 0 and index > 0:
-            text += f"\n{no_negative_zero(step.kg * share, 1):.1f} %"
-        ax.annotate(
-            text,
-            xy=(index, top),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=_style.NOTE_SIZE + 0.5,
-            color=_style.COLOURS["text"],
-        )
-    # Dashed connectors: the level after each bar carries to the next one.
-    level = harvested
-    for index, step in enumerate(steps[:-1]):
-        if index > 0:
-            level -= step.kg
-        ax.plot(
-            [index + 0.31, index + 0.69],
-            [level, level],
-            color=_style.COLOURS["muted"],
-            linewidth=0.8,
-            linestyle=(0, (2, 2)),
-        )
+            label += f"\n{no_negative_zero(step.kg * share, 1):.1f} %"
+        return label
 
-    ax.set_xticks(range(len(steps)), [step.label for step in steps], fontsize=_style.TICK_SIZE)
-    ax.set_xlim(-0.6, len(steps) - 0.4)
-    ax.set_ylim(0, max([*tops, 1.0]) * 1.12)
-    ax.yaxis.set_major_formatter(_style.compact_formatter())
+    draw_bars(
+        ax,
+        [
+            Bar(step.key, step.label, step.kg, _colour(step.key), text(index, step))
+            for index, step in enumerate(steps)
+        ],
+        residual=True,
+    )
     ax.set_ylabel("mass [kg]", fontsize=_style.LABEL_SIZE)
-    _style.style_axes(ax)
     if harvested > 0:
 
         def to_share(kg: Any) -> Any:

@@ -30,6 +30,7 @@ from fieldtotable.report.common import (
     reproduce,
     version,
 )
+from fieldtotable.report.money import comparison_money
 from fieldtotable.report.page import FigureFormat, Figures, FigureSpec, Section, page, scroll
 from fieldtotable.report.scenario_html import scenario_differences, scenario_summary
 from fieldtotable.results.fields import KPIS, field_of, headline_kpis, sweep_kpis
@@ -180,7 +181,8 @@ def comparison_report(
     str
         One HTML document: the differences that matter against the baseline, what
         each configuration changes, every KPI side by side with confidence intervals,
-        the comparison chart, spoilage by stage, assumptions and how to reproduce.
+        the comparison chart, the money KPIs' paired differences, spoilage by stage,
+        assumptions and how to reproduce.
     """
     missing = [name for name in comparison.names if name not in scenarios]
     if missing:
@@ -242,6 +244,7 @@ def comparison_report(
             "difference to the baseline, <strong>*</strong> where its interval excludes 0. "
             "Differences of rates are in percentage points (pp).</p>" + table + chart + details,
         ),
+        *([Section("money", "Money", money)] if (money := comparison_money(comparison)) else []),
         Section("spoilage", "Where spoilage happens", _stage_table(comparison)),
         Section(
             "assumptions",

@@ -22,6 +22,7 @@ from fieldtotable.report.common import (
     reproduce,
     version,
 )
+from fieldtotable.report.money import replications_money
 from fieldtotable.report.page import FigureFormat, Figures, FigureSpec, Section, page, scroll
 from fieldtotable.report.run import default_question
 from fieldtotable.report.scenario_html import product_name, scenario_summary
@@ -66,9 +67,10 @@ def experiment_report(
     Returns
     -------
     str
-        One HTML document: every KPI with its confidence interval, spoilage by stage
-        and KPIs by product over the replications, the scenario, figures of
-        replication 0, assumptions and how to reproduce the numbers.
+        One HTML document: every KPI with its confidence interval, spoilage by stage,
+        the profit and loss (waterfall of the means, profit by market, cost per kg sold
+        by stage, with intervals) and KPIs by product over the replications, the
+        scenario, figures of replication 0, assumptions and how to reproduce the numbers.
     """
     fig = Figures(figures)
     level = f"{result.confidence * 100:g}%"
@@ -84,6 +86,7 @@ def experiment_report(
             "replications.",
         )
     )
+    money = replications_money(result, scenario, fig)  # its figure comes before the map
     network = fig(
         FigureSpec(
             "network_map",
@@ -146,6 +149,7 @@ def experiment_report(
         Section("headline", "Key figures", headline_cards(cards)),
         Section("kpis", "All KPIs", kpis),
         Section("spoilage", "Where spoilage happens", stages + waterfall),
+        Section("money", "Profit and loss", money),
         Section("products", "By product", products),
         Section("scenario", "The scenario", network + scenario_summary(scenario)),
         Section(

@@ -14,6 +14,7 @@ from fieldtotable.report.common import (
     value_text,
     version,
 )
+from fieldtotable.report.money import run_money
 from fieldtotable.report.page import FigureFormat, Figures, FigureSpec, Section, page, scroll
 from fieldtotable.report.scenario_html import product_name, scenario_summary
 from fieldtotable.results.fields import KPIS, headline_kpis
@@ -81,6 +82,10 @@ def _headline(result: RunResult, scenario: Scenario) -> str:
             f"{value_text('transport_cost_cny', k['transport_cost_cny'])} CNY transport in all"
         ),
         "co2_kg": f"{value_text('trips', k['trips'])} vehicle trips",
+        "profit_cny": (
+            f"margin {value_text('margin_rate', k.get('margin_rate'))}; producers received "
+            f"{value_text('producer_income_cny', k.get('producer_income_cny'))} CNY"
+        ),
     }
     cards = {key: (value_text(key, k.get(key)), notes.get(key, "")) for key in headline_kpis()}
     return headline_cards(cards) + _summary_sentence(result, scenario)
@@ -179,7 +184,7 @@ def default_question(scenario: Scenario) -> str:
     """Return the question a report of one scenario answers when none is given."""
     return (
         f"How much does the channel “{scenario.name}” sell, how much spoils and where, "
-        f"what does transport cost, and how fresh are the goods at sale over "
+        f"what does it cost and earn, and how fresh are the goods at sale over "
         f"{scenario.horizon_days} days?"
     )
 
@@ -211,9 +216,10 @@ def run_report(
     -------
     str
         One HTML document: the question, headline figures, the scenario, every KPI,
-        spoilage by stage, breakdowns by product, leg, node and market, the figures
-        (network map, spoilage waterfall, remaining shelf life at sale, daily series),
-        the assumptions and how to reproduce the numbers.
+        spoilage by stage, the profit and loss (by market, by product, cost per kg sold
+        by stage), breakdowns by product, leg, node and market, the figures (network
+        map, spoilage waterfall, P&L waterfall, remaining shelf life at sale, daily
+        series), the assumptions and how to reproduce the numbers.
     """
     digest = scenario_hash(scenario)
     fig = Figures(figures)
@@ -237,6 +243,7 @@ def run_report(
             "the channel at the end of the horizon.",
         )
     )
+    money = run_money(result, scenario, fig)
     freshness = fig(
         FigureSpec(
             "shelf_life_at_sale",
@@ -269,6 +276,7 @@ def run_report(
             "warm-up. Rates are shares of kg.</p>" + _kpi_table(result),
         ),
         Section("spoilage", "Where spoilage happens", _stage_table(result) + waterfall),
+        Section("money", "Profit and loss", money),
         Section("products", "By product", _product_table(result, scenario) + freshness),
         Section(
             "legs",
