@@ -7,8 +7,19 @@ from collections.abc import Iterator
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 UNIT = re.compile(r"\[[^\]]+\]|\([^)]+\)")
+
+
+def waterfall_bars(figure: Figure) -> dict[str, Rectangle]:
+    """The bars of a waterfall by key (patches with gid ``waterfall:<key>``), in order."""
+    found = {}
+    for patch in figure.axes[0].patches:
+        gid = patch.get_gid() or ""
+        if gid.startswith("waterfall:") and isinstance(patch, Rectangle):
+            found[gid.removeprefix("waterfall:")] = patch
+    return found
 
 
 def axes_of(figure: Figure) -> Iterator[Axes]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from plotting_checks import check_labels
+from plotting_checks import check_labels, waterfall_bars
 
 from fieldtotable import RunResult, Scenario, load_scenario, replicate, simulate
 from fieldtotable.model.money import COST_LINES
@@ -24,13 +24,7 @@ def small() -> Scenario:
     return load_scenario(SMALL).with_horizon(20)
 
 
-def bars(figure: Figure) -> dict[str, Rectangle]:
-    found = {}
-    for patch in figure.axes[0].patches:
-        gid = patch.get_gid() or ""
-        if gid.startswith("waterfall:") and isinstance(patch, Rectangle):
-            found[gid.removeprefix("waterfall:")] = patch
-    return found
+bars = waterfall_bars
 
 
 def tick_labels(figure: Figure) -> list[str]:

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import pytest
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-from plotting_checks import check_labels
+from plotting_checks import check_labels, waterfall_bars
 
 from fieldtotable import RunResult, Scenario, simulate
 from fieldtotable.plotting import spoilage_waterfall
 from fieldtotable.plotting.waterfall import waterfall_steps
 
-
-def bars(figure: Figure) -> dict[str, Rectangle]:
-    found = {}
-    for patch in figure.axes[0].patches:
-        gid = patch.get_gid() or ""
-        if gid.startswith("waterfall:") and isinstance(patch, Rectangle):
-            found[gid.removeprefix("waterfall:")] = patch
-    return found
+bars = waterfall_bars
 
 
 def test_outcome_bars_sum_to_the_harvest(run: RunResult, baseline: Scenario) -> None:

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from fieldtotable.model.money import COST_LINES
 from fieldtotable.plotting import _style
-from fieldtotable.plotting.waterfall import Bar, draw_bars
+from fieldtotable.plotting.waterfall import Bar, draw_bars, share_axis
 from fieldtotable.tables.format import no_negative_zero
 
 if TYPE_CHECKING:
@@ -197,16 +197,7 @@ def pnl_waterfall(
     draw_bars(ax, bars, residual=True)
     ax.set_ylabel("money [CNY]", fontsize=_style.LABEL_SIZE)
     if revenue > 0:
-
-        def to_share(cny: Any) -> Any:
-            return cny * share
-
-        def to_cny(percent: Any) -> Any:
-            return percent / share
-
-        right = ax.secondary_yaxis("right", functions=(to_share, to_cny))
-        right.set_ylabel("share of revenue [%]", fontsize=_style.LABEL_SIZE)
-        right.tick_params(labelsize=_style.TICK_SIZE)
+        share_axis(ax, revenue, "share of revenue [%]")
     if left_out:
         names = ", ".join(_LABELS[key].split("\n")[0] for key in left_out)
         _style.note(ax, f"Cost lines at 0 in this scenario, not drawn: {names}.", y=-0.2)

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
     from fieldtotable.results import RunResult
     from fieldtotable.scenario.schema import Scenario
 
-__all__ = ["Bar", "WaterfallStep", "draw_bars", "spoilage_waterfall", "waterfall_steps"]
+__all__ = [
+    "Bar",
+    "WaterfallStep",
+    "draw_bars",
+    "share_axis",
+    "spoilage_waterfall",
+    "waterfall_steps",
+]
 
 
 @dataclass(frozen=True)
@@ -185,6 +192,21 @@ def draw_bars(ax: Axes, bars: Sequence[Bar], *, residual: bool) -> None:
     _style.style_axes(ax)
 
 
+def share_axis(ax: Axes, whole: float, label: str) -> None:
+    """Add a right-hand axis giving the left axis's values as percent of ``whole`` (> 0)."""
+    share = 100.0 / whole
+
+    def to_share(value: Any) -> Any:
+        return value * share
+
+    def to_value(percent: Any) -> Any:
+        return percent / share
+
+    right = ax.secondary_yaxis("right", functions=(to_share, to_value))
+    right.set_ylabel(label, fontsize=_style.LABEL_SIZE)
+    right.tick_params(labelsize=_style.TICK_SIZE)
+
+
 def _colour(key: str) -> str:
     return _style.COLOURS.get(key.removeprefix("spoiled_"), _style.COLOURS["spoiled"])
 
@@ -237,16 +259,7 @@ def spoilage_waterfall(
     )
     ax.set_ylabel("mass [kg]", fontsize=_style.LABEL_SIZE)
     if harvested > 0:
-
-        def to_share(kg: Any) -> Any:
-            return kg * share
-
-        def to_kg(percent: Any) -> Any:
-            return percent / share
-
-        right = ax.secondary_yaxis("right", functions=(to_share, to_kg))
-        right.set_ylabel("share of the harvest [%]", fontsize=_style.LABEL_SIZE)
-        right.tick_params(labelsize=_style.TICK_SIZE)
+        share_axis(ax, harvested, "share of the harvest [%]")
     else:
         _style.note(ax, "nothing was harvested in the measured period", y=0.5)
 
