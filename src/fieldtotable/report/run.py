@@ -66,6 +66,15 @@ def _worst_product(result: RunResult, scenario: Scenario) -> str:
     )
 
 
+def _profit_note(k: dict[str, float]) -> str:
+    """Margin, and what producers received when the scenario pays them at all."""
+    note = f"margin {value_text('margin_rate', k.get('margin_rate'))}"
+    income = k.get("producer_income_cny", 0.0)
+    if income > 0:
+        note += f"; producers received {value_text('producer_income_cny', income)} CNY"
+    return note
+
+
 def _headline(result: RunResult, scenario: Scenario) -> str:
     k = result.kpis
     days_left = k.get("mean_remaining_shelf_life_at_sale_d")
@@ -82,10 +91,7 @@ def _headline(result: RunResult, scenario: Scenario) -> str:
             f"{value_text('transport_cost_cny', k['transport_cost_cny'])} CNY transport in all"
         ),
         "co2_kg": f"{value_text('trips', k['trips'])} vehicle trips",
-        "profit_cny": (
-            f"margin {value_text('margin_rate', k.get('margin_rate'))}; producers received "
-            f"{value_text('producer_income_cny', k.get('producer_income_cny'))} CNY"
-        ),
+        "profit_cny": _profit_note(k),
     }
     cards = {key: (value_text(key, k.get(key)), notes.get(key, "")) for key in headline_kpis()}
     return headline_cards(cards) + _summary_sentence(result, scenario)
