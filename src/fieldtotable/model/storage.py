@@ -288,7 +288,9 @@ class Storage:
         tables = self.context.ledger.place_table(self.node_id)
         held, received = tables["held_kg_h"], tables["received_kg"]
         for product, kg_h in enumerate(self._held_kg_h):
-            held[product][day] += kg_h
+            # A stock emptied by subtraction can sit a rounding error below 0 kg; it
+            # held nothing, and must not price as a negative cost.
+            held[product][day] += max(kg_h, 0.0)
             received[product][day] += self._received_kg[product]
         count = len(self._held_kg_h)
         self._held_kg_h = [0.0] * count
