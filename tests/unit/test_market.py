@@ -13,7 +13,8 @@ from fieldtotable.kinetics import Kinetics
 from fieldtotable.model.context import Calendar, Context
 from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import HUB, MARKET, Lot
-from fieldtotable.model.market import OrdersProcess, Seller, StoreProcess
+from fieldtotable.model.market import Seller, StoreProcess
+from fieldtotable.model.orders import OrdersProcess
 from fieldtotable.model.storage import Storage, issue_order_key
 from fieldtotable.model.thermal import Ambient
 from fieldtotable.scenario.schema import Markdown, Orders, Store

@@ -1,4 +1,7 @@
-"""The Shanghai end: a direct-sale store with walk-in customers, and order streams."""
+"""The Shanghai end: the direct-sale store, and the seller that books every market's sales.
+
+Order streams are in :mod:`.orders`.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,6 @@ from fieldtotable.scenario.schema import (
     FreshnessStep,
     Markdown,
     Market,
-    Orders,
     OrderUpTo,
     Product,
     Store,
@@ -420,111 +422,3 @@ class StoreProcess:
     def held_kg(self) -> float:
         """Kg on the shelf and on the way to it."""
         return sum(self.shelf_kg) + sum(self.in_transit_kg)
-
-
-class OrdersProcess:
-    """Recurring orders filled from the supplying hub's stock; the unmet part is lost.
-
-    Parameters
-    ----------
-    context
-        Shared run state.
-    market_id, config
-        The market's id and scenario entry.
-    supplier
-        The supplying hub's storage.
-    product_index
-        Product id to index.
-    seller
-        Books the sales.
-    scale
-        The scenario's supply and demand scale.
-    seed
-        The replication's seed.
-    """
-
-    holds_stock = False  # no stock of its own: no daily stock series
-
-    def __init__(
-        self,
-        context: Context,
-        market_id: str,
-        config: Orders,
-        supplier: Storage,
-        product_index: dict[str, int],
-        seller: Seller,
-        scale: float,
-        seed: Seed,
-    ) -> None:
-        self.context = context
-        self.market_id = market_id
-        self.node_id = market_id
-        self.supplier = supplier
-        self.seller = seller
-        self.issuing = config.issuing
-        for product_id, order in config.orders.items():
-            rng = stream(seed, "market", market_id, product_id)
-            context.env.process(
-                self._stream(
-                    product_index[product_id],
-                    make_sampler(order.kg, rng),
-                    order.first_day * 24 + order.at_hour,
-                    order.every_days * 24,
-                    tuple(factor * scale for factor in order.season),
-                )
-            )
-
-    @classmethod
-    def build(cls, node_id: str, config: Orders, setup: BuildSetup) -> Self:
-        """Build an order market supplied by its place (see :class:`~.kinds.NodeProcess`)."""
-        context, scenario = setup.context, setup.scenario
-        supplier = setup.places[config.supplied_by].storage
-        seller = Seller(
-            context,
-            node_id,
-            market_prices(config, scenario.products),
-            [product.markdown for product in scenario.products.values()],
-            supplier.cold_for,
-            config.freshness_prices,
-        )
-        return cls(
-            context, node_id, config, supplier, setup.product_index, seller, scenario.scale,
-            setup.seed,
-        )  # fmt: skip
-
-    def stats(self) -> dict[str, float]:
-        """Return nothing beyond the market's sales (orders hold no stock)."""
-        return {}
-
-    def end_of_day(self) -> None:
-        """Do nothing: orders are filled straight from the supplier's stock."""
-
-    def _stream(
-        self,
-        product: int,
-        kg: Callable[[], float],
-        first_h: float,
-        every_h: float,
-        season: tuple[float, ...],
-    ) -> Generator[simpy.Event, Any, None]:
-        context = self.context
-        env = context.env
-        ledger = context.ledger
-        at = first_h
-        while at < context.horizon_h:
-            yield env.timeout(at - env.now)
-            wanted = kg() * season[context.calendar.month_at(env.now) - 1]
-            at += every_h
-            if wanted <= 0:
-                continue
-            ledger.demand(env.now, product, wanted, self.market_id)
-            sold = 0.0
-            for lot in self.supplier.take(product, wanted, self.issuing):
-                ledger.deliver(
-                    env.now, product, lot.kg, env.now - lot.harvested_h, self.market_id, lot.id
-                )
-                self.seller.sell(lot, lot.kg)
-                sold += lot.kg
-                context.remove(lot)
-            if wanted - sold > EPSILON_KG:
-                ledger.lost_sale(env.now, product, wanted - sold, self.market_id)

@@ -24,7 +24,8 @@ from collections.abc import Mapping
 from fieldtotable.model.collection import CollectionPointProcess, SourceProcess
 from fieldtotable.model.hub import HubProcess
 from fieldtotable.model.kinds import Metric, NodeKind, add_kind, registered, remove_kind
-from fieldtotable.model.market import OrdersProcess, StoreProcess
+from fieldtotable.model.market import StoreProcess
+from fieldtotable.model.orders import OrdersProcess
 from fieldtotable.scenario.kinds import (
     BUILTIN_KINDS,
     NODES_SECTION,
