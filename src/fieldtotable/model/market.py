@@ -77,6 +77,42 @@ class Seller:
         self.freshness_bounds = [step.remaining_at_least for step in freshness]
         self.freshness_factors = [1.0, *(step.factor for step in freshness)]
 
+    @classmethod
+    def for_market(
+        cls,
+        context: Context,
+        market_id: str,
+        config: Market,
+        products: Mapping[str, Product],
+        display: ConstantTemperature | Sequence[ConstantTemperature],
+    ) -> Self:
+        """Make the seller of a market: its prices, the products' markdowns, its freshness prices.
+
+        Parameters
+        ----------
+        context
+            Shared run state.
+        market_id, config
+            The market's id and scenario entry.
+        products
+            The scenario's products, in product index order.
+        display
+            Where the remaining shelf life at sale is measured (see the class).
+
+        Returns
+        -------
+        Seller
+            The market's seller.
+        """
+        return cls(
+            context,
+            market_id,
+            market_prices(config, products),
+            [product.markdown for product in products.values()],
+            display,
+            config.freshness_prices,
+        )
+
     def sell(self, lot: Lot, kg: float) -> None:
         """Sell ``kg`` of ``lot`` now (the lot has been brought up to date)."""
         product = lot.product
@@ -226,14 +262,8 @@ class StoreProcess:
     def build(cls, node_id: str, config: Store, setup: BuildSetup) -> Self:
         """Build a store supplied by its place (see :class:`~.kinds.NodeProcess`)."""
         context, scenario = setup.context, setup.scenario
-        seller = Seller(
-            context,
-            node_id,
-            market_prices(config, scenario.products),
-            [product.markdown for product in scenario.products.values()],
-            context.held_at(config.setpoint_c, config.class_setpoints_c),
-            config.freshness_prices,
-        )
+        display = context.held_at(config.setpoint_c, config.class_setpoints_c)
+        seller = Seller.for_market(context, node_id, config, scenario.products, display)
         supplier = setup.places[config.supplied_by].storage
         return cls(
             context, node_id, config, supplier, setup.product_index, seller, scenario.scale,

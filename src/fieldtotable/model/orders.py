@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 import simpy
 
 from fieldtotable.model.context import Context, Seed, stream
-from fieldtotable.model.market import Seller, market_prices
+from fieldtotable.model.market import Seller
 from fieldtotable.model.storage import EPSILON_KG, Storage
 from fieldtotable.scenario.distributions import make_sampler
 from fieldtotable.scenario.schema import Orders
@@ -76,14 +76,7 @@ class OrdersProcess:
         """Build an order market supplied by its place (see :class:`~.kinds.NodeProcess`)."""
         context, scenario = setup.context, setup.scenario
         supplier = setup.places[config.supplied_by].storage
-        seller = Seller(
-            context,
-            node_id,
-            market_prices(config, scenario.products),
-            [product.markdown for product in scenario.products.values()],
-            supplier.cold_for,
-            config.freshness_prices,
-        )
+        seller = Seller.for_market(context, node_id, config, scenario.products, supplier.cold_for)
         return cls(
             context, node_id, config, supplier, setup.product_index, seller, scenario.scale,
             setup.seed,
