@@ -118,14 +118,13 @@ def factors(scenario: ft.Scenario) -> tuple[Factor, ...]:
         Factor(
             "long_haul_per_km",
             "Kunming -> Shanghai truck cost per km (CNY/km)",
-            "10",
-            "5.5",
-            "14.5",
-            {"legs.kunming_shanghai.cost_cny_per_km": 5.5},
-            {"legs.kunming_shanghai.cost_cny_per_km": 14.5},
-            '"Reefer FTL Kunming->Shanghai": 11,000-15,000 CNY per truck, 4.5-6.5 CNY/km '
-            "(hire price, vehicle included) against section 8's 10 CNY/km plus the trucks' "
-            "capital; high: the same distance above the base",
+            "5.3",
+            "4.45",
+            "6.15",
+            {"legs.kunming_shanghai.cost_cny_per_km": 4.45},
+            {"legs.kunming_shanghai.cost_cny_per_km": 6.15},
+            '"Reefer FTL Kunming->Shanghai": 11,000-15,000 CNY per truck (diesel, tolls, '
+            "two drivers; ESTIMATE): with 500 CNY per trip over 2,356 km, 4.45-6.15 CNY/km",
         ),
         Factor(
             "shop_counter_capital",
