@@ -29,7 +29,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from fieldtotable.results.run import RunResult
+from fieldtotable.results.run import Loss, RunResult
 from fieldtotable.scenario.hashing import canonical_json
 
 __all__ = [
@@ -102,6 +102,10 @@ def run_to_data(result: RunResult) -> dict[str, Any]:
             key: [_encode(v) for v in counts] for key, counts in result.remaining_at_sale.items()
         },
         "events_processed": result.events_processed,
+        "losses": [
+            [loss.fate, loss.stage, loss.node, loss.reason, loss.product, _encode(loss.kg)]
+            for loss in result.losses
+        ],
         "wall_time_s": result.wall_time_s,
     }
 
@@ -145,6 +149,11 @@ def run_from_data(data: Mapping[str, Any]) -> RunResult:
         # Stores written before the field existed have no start date.
         start_date=(
             None if data.get("start_date") is None else dt.date.fromisoformat(data["start_date"])
+        ),
+        # Stores written before the field existed have no losses.
+        losses=tuple(
+            Loss(str(fate), str(stage), str(node), str(reason), str(product), _decode(kg))
+            for fate, stage, node, reason, product, kg in data.get("losses", ())
         ),
         wall_time_s=float(data["wall_time_s"]),
     )

@@ -47,6 +47,7 @@ RUN_TABLES = (
     "pnl_by_product",
     "daily",
     "remaining_at_sale",
+    "losses",
 )
 """The tables of a run, in order (see :func:`run_table_set`)."""
 
@@ -61,6 +62,7 @@ RUN_TABLE_ROWS: dict[str, str] = {
     "pnl_by_product": "product: its profit and loss (the rows add up to the channel's KPIs)",
     "daily": "day of the horizon (warm-up included)",
     "remaining_at_sale": "product and bin of remaining shelf life",
+    "losses": "fate, stage, node, reason and product of kg that left the channel unsold",
 }
 """What one row of each run table stands for."""
 
@@ -74,7 +76,11 @@ LABEL_COLUMNS: dict[str, tuple[str, str]] = {
     "spoiled_kg": ("kg", "kg spoiled at the stage (after the warm-up)"),
     "share_of_spoiled": ("fraction", "the stage's share of all spoiled kg"),
     "leg": ("", "leg id"),
-    "node": ("", "collection point or hub id"),
+    "node": (
+        "",
+        "collection point or hub id (by_node); in losses, the source, collection point,"
+        " hub, leg or market where the kg were lost",
+    ),
     "market": ("", "market id"),
     "day": ("d", "day index from 0 (day 0 starts at the scenario's start_date)"),
     "date": ("", "the day's calendar date, ISO 8601 (start_date + day); empty if unknown"),
@@ -83,6 +89,9 @@ LABEL_COLUMNS: dict[str, tuple[str, str]] = {
     "remaining_fraction_low": ("fraction", "lower bound of the bin (included)"),
     "remaining_fraction_high": ("fraction", "upper bound of the bin (excluded but for the last)"),
     "sold_kg": ("kg", "kg sold after the warm-up with a remaining fraction in the bin"),
+    "fate": ("", "how the kg left the channel unsold: rejected, refused or spoiled"),
+    "reason": ("", "why (graded_out, store_full, or what a spoiled lot was undergoing)"),
+    "kg": ("kg", "kg lost that way after the warm-up"),
 }
 """Unit and meaning of the columns of run tables that are not KPIs or breakdown keys
 (in ``by_stage`` and ``remaining_at_sale``, ``spoiled_kg`` and ``sold_kg`` have the
@@ -283,6 +292,29 @@ def _remaining_table(result: RunResult) -> Table:
     return make_table("remaining_at_sale", columns, rows)
 
 
+def _losses_table(result: RunResult) -> Table:
+    columns: list[tuple[str, ColumnType]] = [
+        ("fate", "str"),
+        ("stage", "str"),
+        ("node", "str"),
+        ("reason", "str"),
+        ("product", "str"),
+        ("kg", "float"),
+    ]
+    rows = [
+        {
+            "fate": loss.fate,
+            "stage": loss.stage,
+            "node": loss.node,
+            "reason": loss.reason,
+            "product": loss.product,
+            "kg": loss.kg,
+        }
+        for loss in result.losses
+    ]
+    return make_table("losses", columns, rows)
+
+
 def run_table_set(result: RunResult) -> dict[str, Table]:
     """Return every table of a run, keyed by name, in the order of :data:`RUN_TABLES`.
 
@@ -309,7 +341,9 @@ def run_table_set(result: RunResult) -> dict[str, Table]:
         ``profit_cny``, ``margin_rate``: the rows of each add up to the channel's
         KPIs, the margin aside), ``daily`` (``day`` from 0, ``date``, ``measured``: after the
         warm-up, then every daily series) and ``remaining_at_sale`` (``product``,
-        ``bin``, its ``remaining_fraction_low`` / ``_high`` bounds, ``sold_kg``).
+        ``bin``, its ``remaining_fraction_low`` / ``_high`` bounds, ``sold_kg``) and
+        ``losses`` (``fate``, ``stage``, ``node``, ``reason``, ``product``, ``kg``:
+        :attr:`RunResult.losses`).
     """
     product_metrics = [
         *(key for key in section("by_product") if key != "spoiled_kg_<stage>"),
@@ -326,5 +360,6 @@ def run_table_set(result: RunResult) -> dict[str, Table]:
         _pnl_table("pnl_by_product", "product", result.by_product),
         _daily_table(result),
         _remaining_table(result),
+        _losses_table(result),
     ]
     return {table.name: table for table in tables}

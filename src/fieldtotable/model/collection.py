@@ -143,7 +143,10 @@ class SourceProcess:
                 limit = float(rng.lognormal(-sigma * sigma / 2, sigma)) if sigma else 1.0
                 if kg <= 0:
                     continue
-                lot = context.new_lot(product, self.index, kg, limit, self.ambient, COLLECTION)
+                lot = context.new_lot(
+                    product, self.index, kg, limit, self.ambient, COLLECTION,
+                    self.source_id, "field_to_collection",
+                )  # fmt: skip
                 ledger.harvest(env.now, product, kg, self.source_id, lot.id)
                 lots.append(lot)
             if lots:
@@ -243,8 +246,10 @@ class CollectionPointProcess:
                 if lot.kg <= 0:
                     context.remove(lot)
                     continue
-            lot.place(self.ambient, now, COLLECTION)
-            if self.needs_precooling and self.precooled[lot.product]:
+            precooled = self.needs_precooling and self.precooled[lot.product]
+            activity = "waiting_for_precooling" if precooled else "receiving"
+            lot.place(self.ambient, now, COLLECTION, self.node_id, activity)
+            if precooled:
                 context.env.process(self._precool(lot))
             else:
                 self.storage.receive(lot)
@@ -265,7 +270,10 @@ class CollectionPointProcess:
             mean_c = (
                 self.ambient.temperature_at(env.now) + self.storage.cold_for[lot.product].temp_c
             ) / 2
-            lot.place(context.at_temperature(round(mean_c, 1)), env.now, COLLECTION)
+            lot.place(
+                context.at_temperature(round(mean_c, 1)), env.now, COLLECTION, self.node_id,
+                "precooling",
+            )  # fmt: skip
             yield env.timeout(hours)
         if not context.spoil_if_expired(lot, self.node_id):
             self.storage.receive(lot)

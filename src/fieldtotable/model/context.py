@@ -152,9 +152,14 @@ class Context:
         limit: float,
         environment: ThermalEnvironment,
         stage: int,
+        node: str = "",
+        activity: str = "",
     ) -> Lot:
-        """Create a lot at the current time and register it as live."""
-        lot = Lot(self._next_id, product, source, kg, limit, environment, self.env.now, stage)
+        """Create a lot at the current time at ``node``, doing ``activity``; register it as live."""
+        lot = Lot(
+            self._next_id, product, source, kg, limit, environment, self.env.now, stage,
+            node, activity,
+        )  # fmt: skip
         self._next_id += 1
         self.live[lot.id] = lot
         return lot
@@ -193,6 +198,8 @@ class Context:
             lot.kg,
             place,
             lot.id,
+            node=lot.node,
+            reason=lot.activity,
         )
         self.remove(lot)
         return True

@@ -80,7 +80,7 @@ class HubProcess:
         context = self.context
         now = context.env.now
         for lot in lots:
-            lot.place(self.ambient, now, HUB)
+            lot.place(self.ambient, now, HUB, self.node_id, "dock")
             if lot.product in self.final_products:
                 context.ledger.add("arrived_at_market_hub", now, lot.product, lot.kg)
         if self.dock_h + self.handling_h <= 0:
@@ -92,8 +92,7 @@ class HubProcess:
     def _store(self, lots: Sequence[Lot], dock_end_h: float) -> None:
         context = self.context
         for lot in lots:
-            lot.place(
-                self.cold_for[lot.product], dock_end_h, HUB
-            )  # handled inside, at the setpoint
+            # Handled inside, at the setpoint.
+            lot.place(self.cold_for[lot.product], dock_end_h, HUB, self.node_id, "handling")
             if not context.spoil_if_expired(lot, self.node_id):
                 self.storage.receive(lot)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from fieldtotable.errors import MassBalanceError
-from fieldtotable.model.lot import STAGES
+from fieldtotable.model.lot import COLLECTION, STAGES
 
 #: Per-product daily quantities in the ledger (all kg unless the name says otherwise).
 DAILY_QUANTITIES = (
@@ -33,6 +33,13 @@ DAILY_QUANTITIES = (
     "remaining_fraction_kg",
     "arrived_at_market_hub",
 )
+
+#: The fates by which kg leave the channel unsold, each booked in :attr:`Ledger.losses`
+#: by stage, node and reason.
+LOSS_FATES = ("rejected", "refused", "spoiled")
+
+#: The key of one entry of :attr:`Ledger.losses`: fate, stage index, node, reason.
+LossKey = tuple[str, int, str, str]
 
 #: Per-market daily quantities.
 MARKET_QUANTITIES = ("demand", "sold", "lost_sales", "sold_value_cny")
@@ -156,6 +163,13 @@ class Ledger:
         """Per (source id, product index) that harvested, kg by day."""
         self.market_product_daily: dict[str, tuple[list[list[float]], list[list[float]]]] = {}
         """Per market id, (kg sold, sales value CNY), each by product and day."""
+        self.losses: dict[LossKey, list[float]] = {}
+        """Kg lost after the warm-up, by product index, per (fate, stage index, node,
+        reason): the fate is one of :data:`LOSS_FATES`; the node is the id of the
+        source, collection point, hub, leg or market where the loss happened; the
+        reason says why (``graded_out``, ``store_full``, or for spoilage what the lot
+        was undergoing when its shelf life ran out: ``cold_store``,
+        ``waiting_outside``, ``in_transit`` ...)."""
 
     def market_table(self, market: str) -> dict[str, list[float]]:
         """Return the daily table of one market (each of :data:`MARKET_QUANTITIES`)."""
@@ -225,23 +239,66 @@ class Ledger:
         """Add ``amount`` to a per-product daily quantity."""
         self.daily[quantity][product][self.day(time_h)] += amount
 
+    def lose(
+        self, time_h: float, fate: str, stage: int, node: str, reason: str, product: int, kg: float
+    ) -> None:
+        """Book kg lost at ``time_h`` in :attr:`losses` (nothing during the warm-up).
+
+        The fate's own daily table is written by :meth:`reject`, :meth:`refuse` and
+        :meth:`spoil`, which call this; a new fate adds its table and calls this.
+        """
+        if time_h < self.warmup_h:
+            return
+        key = (fate, stage, node, reason)
+        row = self.losses.get(key)
+        if row is None:
+            row = self.losses[key] = [0.0] * len(self.products)
+        row[product] += kg
+
     def reject(self, time_h: float, product: int, kg: float, place: str, lot: int) -> None:
         """Record kg removed at grading."""
         self.daily["rejected"][product][self.day(time_h)] += kg
+        self.lose(time_h, "rejected", COLLECTION, place, "graded_out", product, kg)
         if self.record_flows:
             self._log(time_h, "reject", product, kg, place, lot)
 
-    def refuse(self, time_h: float, product: int, kg: float, place: str, lot: int) -> None:
-        """Record kg turned away because storage was full (``on_full: refuse``)."""
+    def refuse(
+        self,
+        time_h: float,
+        product: int,
+        kg: float,
+        place: str,
+        lot: int,
+        *,
+        stage: int = COLLECTION,
+        reason: str = "store_full",
+    ) -> None:
+        """Record kg turned away at ``place`` (a full store set to refuse, by default)."""
         self.daily["refused"][product][self.day(time_h)] += kg
+        self.lose(time_h, "refused", stage, place, reason, product, kg)
         if self.record_flows:
             self._log(time_h, "refuse", product, kg, place, lot)
 
     def spoil(
-        self, time_h: float, stage: int, product: int, kg: float, place: str, lot: int
+        self,
+        time_h: float,
+        stage: int,
+        product: int,
+        kg: float,
+        place: str,
+        lot: int,
+        *,
+        node: str = "",
+        reason: str = "",
     ) -> None:
-        """Record kg discarded because its shelf life ran out."""
+        """Record kg discarded because its shelf life ran out.
+
+        ``place`` is where the spoilage was found (the flow log's place); ``node``
+        and ``reason``, where it happened and what the lot was undergoing
+        (:attr:`losses`; ``place`` and ``unknown`` when not given).
+        """
         self.spoiled[stage][product][self.day(time_h)] += kg
+        self.lose(time_h, "spoiled", stage, node or place, reason or "unknown", product, kg)
         if self.record_flows:
             self._log(time_h, "spoil", product, kg, place, lot)
 

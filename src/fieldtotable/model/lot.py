@@ -26,9 +26,16 @@ class Lot:
         Clock time at which the lot entered its current place (FIFO/LIFO order).
     stage
         Index into :data:`STAGES` of the stage the lot is in.
+    node
+        Id of the node, leg or market the lot is at (where a loss is booked).
+    activity
+        What happens to the lot there (``cold_store``, ``waiting_outside``,
+        ``in_transit`` ...): the reason a spoilage is booked under
+        (:data:`~fieldtotable.model.ledger.LOSS_FATES`).
     """
 
     __slots__ = (
+        "activity",
         "arrived_h",
         "consumed",
         "environment",
@@ -37,6 +44,7 @@ class Lot:
         "id",
         "kg",
         "limit",
+        "node",
         "product",
         "source",
         "stage",
@@ -53,6 +61,8 @@ class Lot:
         environment: ThermalEnvironment,
         time_h: float,
         stage: int,
+        node: str = "",
+        activity: str = "",
     ) -> None:
         self.id = lot_id
         self.product = product
@@ -65,6 +75,8 @@ class Lot:
         self.harvested_h = time_h
         self.arrived_h = time_h
         self.stage = stage
+        self.node = node
+        self.activity = activity
         self.expires_at_h = environment.time_to_consume(product, time_h, limit)
 
     def advance(self, time_h: float) -> None:
@@ -73,11 +85,19 @@ class Lot:
             self.consumed += self.environment.consumed(self.product, self.updated_h, time_h)
             self.updated_h = time_h
 
-    def place(self, environment: ThermalEnvironment, time_h: float, stage: int) -> None:
+    def place(
+        self,
+        environment: ThermalEnvironment,
+        time_h: float,
+        stage: int,
+        node: str | None = None,
+        activity: str | None = None,
+    ) -> None:
         """Move the lot into ``environment`` at ``time_h`` (settling the time before).
 
-        A lot that ran out of shelf life before the move keeps the stage and the
-        time at which that happened, so its spoilage is booked where it occurred.
+        A lot that ran out of shelf life before the move keeps the stage, node,
+        activity and the time at which that happened, so its spoilage is booked
+        where it occurred. ``node`` and ``activity`` left out keep their values.
         """
         if time_h > self.updated_h:  # advance(), inlined: the hottest call of a run
             self.consumed += self.environment.consumed(self.product, self.updated_h, time_h)
@@ -87,6 +107,10 @@ class Lot:
         if self.consumed >= self.limit:
             return
         self.stage = stage
+        if node is not None:
+            self.node = node
+        if activity is not None:
+            self.activity = activity
         self.expires_at_h = environment.time_to_consume(
             self.product, time_h, self.limit - self.consumed
         )
@@ -126,6 +150,8 @@ class Lot:
         part.harvested_h = self.harvested_h
         part.arrived_h = self.arrived_h
         part.stage = self.stage
+        part.node = self.node
+        part.activity = self.activity
         part.expires_at_h = self.expires_at_h
         self.kg -= kg
         return part

@@ -317,9 +317,10 @@ class StoreProcess:
                 if not lots:
                     continue
                 for lot in lots:
+                    # The van runs at shop temperature.
                     lot.place(
-                        self.chiller_for[product], env.now, MARKET
-                    )  # the van runs at shop temperature
+                        self.chiller_for[product], env.now, MARKET, self.market_id, "delivery_van"
+                    )
                     self.in_transit_kg[product] += lot.kg
                 delivery = env.timeout(replenishment.lead_time_h)
                 delivery.callbacks.append(functools.partial(self._receive, lots))
@@ -332,7 +333,7 @@ class StoreProcess:
             self.in_transit_kg[lot.product] -= lot.kg
             if context.spoil_if_expired(lot, self.market_id):
                 continue
-            lot.place(self.chiller_for[lot.product], now, MARKET)
+            lot.place(self.chiller_for[lot.product], now, MARKET, self.market_id, "on_shelf")
             context.ledger.deliver(
                 now, lot.product, lot.kg, now - lot.harvested_h, self.market_id, lot.id
             )

@@ -121,7 +121,7 @@ class Storage:
         self._received_kg[lot.product] += lot.kg
         part = context.split(lot, free) if not self.waiting and free > EPSILON_KG else None
         context.ledger.overflow(self.node_id, lot.kg)
-        lot.place(self.ambient, context.env.now, self.stage)
+        lot.place(self.ambient, context.env.now, self.stage, self.node_id, "waiting_outside")
         # Queue the rest before admitting the part that fits: admitting can re-enter
         # (a vehicle loads at once) and the space that frees must go to this lot.
         self.waiting.append(lot)
@@ -131,7 +131,7 @@ class Storage:
     def _admit(self, lot: Lot) -> None:
         now = self.context.env.now
         product = lot.product
-        lot.place(self.cold_for[product], now, self.stage)
+        lot.place(self.cold_for[product], now, self.stage, self.node_id, "cold_store")
         self.stock[product].append(lot)
         stock_kg = self.stock_kg
         self._held_kg_h[product] += stock_kg[product] * (now - self._held_since[product])

@@ -271,7 +271,7 @@ class LegProcess:
         day = ledger.day(loaded_at)
         carried = ledger.leg_product_kg[self.index]
         for lot in lots:
-            lot.place(self.origin_ambient, loaded_at, TRANSIT)
+            lot.place(self.origin_ambient, loaded_at, TRANSIT, self.leg_id, "loading")
             kg += lot.kg
             carried[lot.product][day] += lot.kg
             ledger.movement(loaded_at, "depart", lot.product, lot.kg, self.leg_id, lot.id)
@@ -292,9 +292,8 @@ class LegProcess:
             yield env.timeout(config.loading_h)
         depart = open_after(self.closures, self.closure_starts, env.now)
         for lot in lots:
-            lot.place(
-                self.reefer_for[lot.product], env.now, TRANSIT
-            )  # held departures wait in the reefer
+            # Held departures wait in the reefer.
+            lot.place(self.reefer_for[lot.product], env.now, TRANSIT, self.leg_id, "in_transit")
         arrival = travel_end(self.closures, self.closure_starts, depart, self.transit_hours())
         failure = self._failure(depart, arrival)
         yield env.timeout(arrival - env.now)
@@ -303,7 +302,10 @@ class LegProcess:
             lot.advance(arrival)
             if failure is not None:
                 start, end, ambient = failure
+                spoiled_before = lot.is_spoiled
                 lot.add_exposure(ambient, start, end)
+                if lot.is_spoiled and not spoiled_before:
+                    lot.activity = "reefer_failure"
             if not context.spoil_if_expired(lot, self.leg_id):
                 ledger.movement(arrival, "arrive", lot.product, lot.kg, self.leg_id, lot.id)
                 arrived.append(lot)

@@ -288,7 +288,10 @@ class World:
             lot.advance(horizon_h)
             if lot.is_spoiled:
                 at = min(max(lot.expires_at_h, lot.harvested_h), horizon_h)
-                self.ledger.spoil(at, lot.stage, lot.product, lot.kg, "end", lot.id)
+                self.ledger.spoil(
+                    at, lot.stage, lot.product, lot.kg, "end", lot.id,
+                    node=lot.node, reason=lot.activity,
+                )  # fmt: skip
                 context.remove(lot)
 
     @property

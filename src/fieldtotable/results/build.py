@@ -11,16 +11,16 @@ import datetime as dt
 import math
 
 from fieldtotable.errors import SimulationError
-from fieldtotable.model.ledger import Ledger
+from fieldtotable.model.ledger import LOSS_FATES, Ledger
 from fieldtotable.model.lot import STAGES
 from fieldtotable.model.money import COST_LINES
 from fieldtotable.model.outcome import Outcome
 from fieldtotable.results.fields import KPIS, kpi_computation
 from fieldtotable.results.measure import MeasuredRun
 from fieldtotable.results.money import total_cost
-from fieldtotable.results.run import RunResult
+from fieldtotable.results.run import Loss, RunResult
 
-__all__ = ["build_result", "remaining_histogram"]
+__all__ = ["build_result", "losses", "remaining_histogram"]
 
 #: The ledger's quantities of the mass balance (read over the warm-up days too).
 _BALANCE_QUANTITIES = ("harvested", "rejected", "refused", "spoiled", "sold")
@@ -32,6 +32,22 @@ def remaining_histogram(ledger: Ledger) -> dict[str, list[float]]:
         product: list(counts)
         for product, counts in zip(ledger.products, ledger.remaining_at_sale, strict=True)
     }
+
+
+def losses(ledger: Ledger) -> tuple[Loss, ...]:
+    """Return the ledger's losses after the warm-up as :class:`Loss` records.
+
+    Sorted by fate (in :data:`LOSS_FATES` order, added fates after), stage (in
+    :data:`STAGES` order), node, reason and product index.
+    """
+    fates = {fate: index for index, fate in enumerate(LOSS_FATES)}
+    keys = sorted(ledger.losses, key=lambda key: (fates.get(key[0], len(fates)), key[0], *key[1:]))
+    return tuple(
+        Loss(fate, STAGES[stage], node, reason, ledger.products[product], kg)
+        for fate, stage, node, reason in keys
+        for product, kg in enumerate(ledger.losses[fate, stage, node, reason])
+        if kg > 0
+    )
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -189,5 +205,6 @@ def build_result(
         remaining_at_sale=remaining_histogram(ledger),
         events_processed=outcome.events_processed,
         flows=tuple(ledger.flows) if ledger.record_flows else None,
+        losses=losses(ledger),
         wall_time_s=wall_time_s,
     )

@@ -16,7 +16,40 @@ from typing import Any, ClassVar
 from fieldtotable.model.ledger import Flow
 from fieldtotable.results import presenters
 
-__all__ = ["RunResult"]
+__all__ = ["Loss", "RunResult"]
+
+
+@dataclass(frozen=True, slots=True)
+class Loss:
+    """Kg of one product that left the channel unsold one way, at one place, for one reason.
+
+    Attributes
+    ----------
+    fate
+        ``rejected`` (graded out), ``refused`` (turned away) or ``spoiled`` (shelf life
+        ran out): :data:`~fieldtotable.model.ledger.LOSS_FATES`.
+    stage
+        ``collection``, ``transit``, ``hub`` or ``market``.
+    node
+        Id of the source, collection point, hub, leg or market where it happened.
+    reason
+        Why: ``graded_out``; ``store_full`` for a refusal; for spoilage, what the lot
+        was undergoing when its shelf life ran out (``field_to_collection``,
+        ``waiting_for_precooling``, ``receiving``, ``precooling``, ``cold_store``,
+        ``waiting_outside`` a full store, ``loading``, ``in_transit``,
+        ``reefer_failure``, ``dock``, ``handling``, ``delivery_van``, ``on_shelf``).
+    product
+        Product id.
+    kg
+        Kg lost after the warm-up.
+    """
+
+    fate: str
+    stage: str
+    node: str
+    reason: str
+    product: str
+    kg: float
 
 
 def _same(left: Any, right: Any) -> bool:
@@ -84,6 +117,10 @@ class RunResult:
         ``lost_sales_kg``, ``arrived_at_market_hub_kg``, ``transport_cost_cny``,
         ``co2_kg``, ``in_transit_kg`` and ``stock_<node>_kg`` (end-of-day stock of
         every place and store).
+    losses
+        Every kg that left the channel unsold after the warm-up, as :class:`Loss`
+        records by fate, stage, node, reason and product (sorted in that order). Per
+        fate they add up to ``rejected_kg``, ``refused_kg`` and ``spoiled_kg``.
     events_processed
         SimPy events processed (a measure of the run's work).
     flows
@@ -114,6 +151,7 @@ class RunResult:
     events_processed: int
     flows: tuple[Flow, ...] | None = None
     start_date: dt.date | None = None
+    losses: tuple[Loss, ...] = ()
     wall_time_s: float = field(default=0.0, compare=False)
 
     def __eq__(self, other: object) -> bool:
@@ -151,6 +189,9 @@ class RunResult:
                 "remaining_at_sale": self.remaining_at_sale,
                 "events_processed": self.events_processed,
                 "start_date": None if self.start_date is None else self.start_date.isoformat(),
+                "losses": [
+                    {name: getattr(loss, name) for name in Loss.__slots__} for loss in self.losses
+                ],
                 "wall_time_s": self.wall_time_s,
             }
         )
