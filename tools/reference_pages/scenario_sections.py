@@ -29,6 +29,7 @@ from fieldtotable.scenario.schema import (
     RegionClimate,
     ReorderLevels,
     ReorderPoint,
+    RouteSwitch,
     Routing,
     Scenario,
     ScheduledDispatch,
@@ -182,8 +183,9 @@ SECTIONS: tuple[Section, ...] = (
         "`routing`",
         "Which leg a lot takes next. Lots are routed hop by hop when they leave a "
         "node, towards a hub that supplies a market selling the product, month by "
-        "month: a seasonal leg takes over when its season starts.",
-        (Routing,),
+        "month: a seasonal leg takes over when its season starts. Route switches "
+        "(`RouteSwitch`) send a product over another leg while its usual leg is backed up.",
+        (Routing, RouteSwitch),
     ),
     Section(
         "distributions",

@@ -49,7 +49,7 @@ MARKET_QUANTITIES = ("demand", "sold", "lost_sales", "sold_value_cny")
 REMAINING_BINS = 20
 
 #: Per-leg daily quantities.
-LEG_QUANTITIES = ("trips", "kg_carried", "tonne_km", "cost_cny", "co2_kg")
+LEG_QUANTITIES = ("trips", "kg_carried", "tonne_km", "cost_cny", "co2_kg", "rerouted_kg")
 
 #: Per-place daily quantities, by product, that the money KPIs price
 #: (:mod:`fieldtotable.model.money`): kg-hours held in the place's store and kg
@@ -364,9 +364,20 @@ class Ledger:
             self._log(time_h, "deliver", product, kg, place, lot)
 
     def trip(
-        self, time_h: float, leg: int, kg: float, tonne_km: float, cost_cny: float, co2_kg: float
+        self,
+        time_h: float,
+        leg: int,
+        kg: float,
+        tonne_km: float,
+        cost_cny: float,
+        co2_kg: float,
+        *,
+        rerouted_kg: float = 0.0,
     ) -> None:
-        """Record one vehicle trip on a leg."""
+        """Record one vehicle trip on a leg.
+
+        ``rerouted_kg`` is the part of its kg that a route switch sent over it.
+        """
         day = self.day(time_h)
         daily = self.leg_daily
         daily["trips"][leg][day] += 1
@@ -374,6 +385,8 @@ class Ledger:
         daily["tonne_km"][leg][day] += tonne_km
         daily["cost_cny"][leg][day] += cost_cny
         daily["co2_kg"][leg][day] += co2_kg
+        if rerouted_kg:
+            daily["rerouted_kg"][leg][day] += rerouted_kg
 
     def movement(
         self, time_h: float, kind: str, product: int, kg: float, place: str, lot: int

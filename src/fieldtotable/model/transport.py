@@ -13,6 +13,7 @@ import simpy
 from fieldtotable.model.context import Context, Seed, stream
 from fieldtotable.model.lot import TRANSIT, Lot
 from fieldtotable.model.storage import EPSILON_KG, Storage
+from fieldtotable.model.switching import RouteSwitchRule, clearing_rate_kg_per_h
 from fieldtotable.model.thermal import Ambient
 from fieldtotable.scenario.distributions import make_sampler
 from fieldtotable.scenario.schema import Closures, FullOrTimeoutDispatch, Leg
@@ -162,6 +163,10 @@ class LegProcess:
         self.active_months = frozenset(config.active_months)
         self.products_by_month: dict[int, tuple[int, ...]] = {}
         """Products routed over this leg from its origin, per month (set by the world)."""
+        self.switches: list[RouteSwitchRule] = []
+        """Route switches that make this leg the alternative (set by the world)."""
+        self.clearing_rate_kg_per_h = clearing_rate_kg_per_h(config)
+        """Kg per hour this leg can carry away at most (route switches' backlog)."""
         self.timeout_pending = False
         self.trips = 0
         self.busy_hours = 0.0
@@ -179,8 +184,19 @@ class LegProcess:
 
     # -- dispatch ---------------------------------------------------------------
     def products_now(self) -> tuple[int, ...]:
-        """Products this leg carries from its origin in the current month."""
-        return self.products_by_month.get(self.context.calendar.month_at(self.context.env.now), ())
+        """Products this leg carries from its origin now: this month's, and switched ones."""
+        routed = self.products_by_month.get(
+            self.context.calendar.month_at(self.context.env.now), ()
+        )
+        if not self.switches:
+            return routed
+        return routed + self.switched_products(routed)
+
+    def switched_products(self, routed: tuple[int, ...]) -> tuple[int, ...]:
+        """Products not routed over this leg that a route switch sends over it now."""
+        return tuple(
+            rule.product for rule in self.switches if rule.product not in routed and rule.active()
+        )
 
     def _schedule(self, departures_h: Sequence[float]) -> Generator[simpy.Event, Any, None]:
         env = self.context.env
@@ -227,10 +243,19 @@ class LegProcess:
             if not lots:
                 self.available += 1
                 break
-            env.process(self._trip(lots))
+            env.process(self._trip(lots, self._rerouted(products)))
             force = force and self.min_load_kg is None
         if self.min_load_kg is not None and self.origin.kg_of(products) > EPSILON_KG:
             self._arm_timeout(products)
+
+    def _rerouted(self, products: tuple[int, ...]) -> frozenset[int]:
+        """Of ``products``, those a route switch sends over this leg (not routed over it)."""
+        if not self.switches:
+            return frozenset()
+        routed = self.products_by_month.get(
+            self.context.calendar.month_at(self.context.env.now), ()
+        )
+        return frozenset(products).difference(routed)
 
     def _arm_timeout(self, products: Sequence[int]) -> None:
         # With every vehicle away the returning vehicle dispatches; a timer now would
@@ -261,7 +286,9 @@ class LegProcess:
         return self.busy_hours + sum(time_h - start for start in self.out_since.values())
 
     # -- the trip ---------------------------------------------------------------
-    def _trip(self, lots: list[Lot]) -> Generator[simpy.Event, Any, None]:
+    def _trip(
+        self, lots: list[Lot], rerouted: frozenset[int] = frozenset()
+    ) -> Generator[simpy.Event, Any, None]:
         context = self.context
         env = context.env
         config = self.config
@@ -284,7 +311,10 @@ class LegProcess:
             + config.cost_cny_per_kg * kg
         )
         co2 = tonne_km * config.co2_kg_per_tonne_km + config.distance_km * config.co2_kg_per_km
-        ledger.trip(loaded_at, self.index, kg, tonne_km, cost, co2)
+        ledger.trip(
+            loaded_at, self.index, kg, tonne_km, cost, co2,
+            rerouted_kg=sum(lot.kg for lot in lots if lot.product in rerouted),
+        )  # fmt: skip
         self.trips += 1
         trip = self.trips
         self.out_since[trip] = loaded_at

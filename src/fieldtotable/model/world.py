@@ -21,6 +21,7 @@ from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.nodes import node_kind
 from fieldtotable.model.routing import market_hubs, routing_table
 from fieldtotable.model.storage import Storage
+from fieldtotable.model.switching import RouteSwitchRule
 from fieldtotable.model.thermal import Ambient, hourly_temperatures
 from fieldtotable.model.transport import LegProcess
 from fieldtotable.scenario.nodes import markets, places
@@ -194,6 +195,7 @@ class World:
                 )
                 for month in table
             }  # fmt: skip
+        rules = self._wire_switches(table)
         for node_id, place in self.places.items():
             storage = place.storage
             # Only legs that wait for loads react to cargo (cargo_arrived); a node with
@@ -207,14 +209,53 @@ class World:
                 for month, nodes in table.items()
                 for choices in [nodes.get(node_id, {})]
             }
-            if any(by_product.values()):
-                storage.on_stock = functools.partial(self._cargo_arrived, by_product)
+            waiting_switches = [
+                rule
+                for rule in rules
+                if rule.origin is storage and rule.alternative.min_load_kg is not None
+            ]
+            if any(by_product.values()) or waiting_switches:
+                storage.on_stock = functools.partial(
+                    self._cargo_arrived, by_product, waiting_switches
+                )
 
-    def _cargo_arrived(self, by_product: dict[int, dict[int, LegProcess]], product: int) -> None:
-        """Tell the leg that carries ``product`` onward this month that cargo is waiting."""
+    def _wire_switches(self, table: dict[int, dict[str, dict[str, str]]]) -> list[RouteSwitchRule]:
+        """Make the scenario's route switches live; give each to its alternative leg."""
+        rules = []
+        for switch in self.scenario.routing.switches:
+            alternative = self.legs[switch.leg]
+            origin = alternative.config.from_
+            usual = {
+                month: self.legs[leg_id]
+                for month, nodes in table.items()
+                if (leg_id := nodes.get(origin, {}).get(switch.product)) is not None
+                and leg_id != switch.leg
+            }
+            rule = RouteSwitchRule(
+                self.context, self.product_index[switch.product], alternative.origin, usual,
+                switch.backlog_over_h, alternative,
+            )  # fmt: skip
+            alternative.switches.append(rule)
+            rules.append(rule)
+        return rules
+
+    def _cargo_arrived(
+        self,
+        by_product: dict[int, dict[int, LegProcess]],
+        switches: list[RouteSwitchRule],
+        product: int,
+    ) -> None:
+        """Tell the leg that carries ``product`` onward this month that cargo is waiting.
+
+        A waiting alternative leg of a route switch for ``product`` is told too while the
+        switch is on.
+        """
         leg = by_product[self.context.calendar.month_at(self.env.now)].get(product)
         if leg is not None:
             leg.cargo_arrived(product)
+        for rule in switches:
+            if rule.product == product and rule.active():
+                rule.alternative.cargo_arrived(product)
 
     def _month_starts(self) -> Generator[simpy.Event, Any, None]:
         """Wake legs that wait for loads at each new month.

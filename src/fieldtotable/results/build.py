@@ -153,6 +153,7 @@ def build_result(
             "co2_kg": float(sums["leg_co2_kg"][index].sum()),
             "utilisation": float(outcome.by_leg[leg]["utilisation"]),
             "closed_h": float(outcome.by_leg[leg]["closed_h"]),
+            "rerouted_kg": float(sums["leg_rerouted_kg"][index].sum()),
         }
 
     by_market: dict[str, dict[str, float]] = {}

@@ -202,6 +202,14 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
         ResultField("trips", "count", "vehicle trips on all legs", label="Vehicle trips"),
         lambda run: run.legs("trips"),
     ),
+    (
+        ResultField(
+            "rerouted_kg", "kg",
+            "kg carried by an alternative leg because a route switch (routing.switches) was on",
+            label="Rerouted by route switches",
+        ),
+        lambda run: run.legs("rerouted_kg"),
+    ),
     *MONEY_KPIS,
 )  # fmt: skip
 
@@ -235,6 +243,11 @@ LEG_FIELDS = (
         "hours the leg was closed (its closures, merged) after the warm-up: departures"
         " wait, trips under way stop",
         label="Closed",
+    ),
+    ResultField(
+        "rerouted_kg", "kg",
+        "kg the leg carried because a route switch sent them over it (routing.switches)",
+        label="Rerouted onto it",
     ),
 )  # fmt: skip
 

@@ -157,7 +157,7 @@ class MeasuredRun:
         Parameters
         ----------
         quantity
-            ``trips``, ``kg_carried``, ``tonne_km``, ``cost_cny`` or ``co2_kg``
+            ``trips``, ``kg_carried``, ``tonne_km``, ``cost_cny``, ``co2_kg`` or ``rerouted_kg``
             (:data:`~fieldtotable.model.ledger.LEG_QUANTITIES`).
 
         Returns

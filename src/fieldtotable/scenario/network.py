@@ -179,6 +179,14 @@ def _check_names(scenario: Scenario) -> list[NetworkProblem]:
             problems.append(
                 (("legs", leg_id, "to"), f"unknown hub {leg.to!r} (known: {_known(ends)})")
             )
+    for index, switch in enumerate(scenario.routing.switches):
+        if switch.leg not in scenario.legs:
+            problems.append(
+                (
+                    ("routing", "switches", index, "leg"),
+                    f"unknown leg {switch.leg!r} (known: {_known(scenario.legs)})",
+                )
+            )
     for name in scenario.finance.electricity_cny_per_kwh_by_region:
         region(("finance", "electricity_cny_per_kwh_by_region", name), name)
     for market_id, market in scenario.markets.items():
@@ -233,6 +241,14 @@ def _check_products(scenario: Scenario) -> list[NetworkProblem]:
             check(("markets", market_id, "orders"), market.orders)
         check(("markets", market_id, "prices_cny_per_kg"), market.prices_cny_per_kg)
     check(("routing", "prefer_modes"), scenario.routing.prefer_modes)
+    for index, switch in enumerate(scenario.routing.switches):
+        if switch.product not in products:
+            problems.append(
+                (
+                    ("routing", "switches", index, "product"),
+                    f"unknown product {switch.product!r} (known: {_known(products)})",
+                )
+            )
     for leg_id, leg in scenario.legs.items():
         check(("legs", leg_id, "products"), leg.products or ())
     for cp_id, point in scenario.collection_points.items():
@@ -331,6 +347,7 @@ def _check_flows(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProb
                 )
 
     sellers = _sellers(scenario)
+    problems += _check_switches(scenario, graph, sellers)
     for source_id, source in scenario.sources.items():
         point = source.collection_point
         if point not in reach:
@@ -350,4 +367,39 @@ def _check_flows(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProb
                         f"point {point!r} (markets are supplied by {_known(set(targets))})",
                     )
                 )
+    return problems
+
+
+def _check_switches(
+    scenario: Scenario, graph: nx.MultiDiGraph, sellers: Mapping[str, Iterable[str]]
+) -> list[NetworkProblem]:
+    """Check that each route switch's leg can carry its product on to a market."""
+    problems: list[NetworkProblem] = []
+    for index, switch in enumerate(scenario.routing.switches):
+        leg = scenario.legs[switch.leg]
+        path: Path = ("routing", "switches", index)
+        if leg.products is not None and switch.product not in leg.products:
+            problems.append(
+                (
+                    (*path, "leg"),
+                    f"leg {switch.leg!r} does not carry {switch.product!r} (its products: "
+                    f"{', '.join(leg.products)})",
+                )
+            )
+            continue
+        view = nx.subgraph_view(
+            graph,
+            filter_edge=lambda _u, _v, key, product=switch.product: (
+                product in (scenario.legs[key].products or [product])
+            ),
+        )
+        onward = {leg.to} | (set(nx.descendants(view, leg.to)) if leg.to in view else set())
+        if not onward & set(sellers.get(switch.product, [])):
+            problems.append(
+                (
+                    (*path, "leg"),
+                    f"{switch.product!r} cannot reach a market selling it from {leg.to!r}, "
+                    f"where leg {switch.leg!r} ends",
+                )
+            )
     return problems

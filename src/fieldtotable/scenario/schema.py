@@ -30,7 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from fieldtotable.scenario.limits import MAX_DAILY_RANGE_C, MAX_DAYS, MAX_SCALE
+from fieldtotable.scenario.limits import MAX_DAILY_RANGE_C, MAX_DAYS, MAX_HOURS, MAX_SCALE
 from fieldtotable.scenario.schema_markets import (
     Market,
     Orders,
@@ -122,6 +122,7 @@ __all__ = [
     "ReorderLevels",
     "ReorderPoint",
     "Replenishment",
+    "RouteSwitch",
     "Routing",
     "Scenario",
     "ScheduledDispatch",
@@ -156,6 +157,31 @@ class RegionClimate(Frozen):
         return data
 
 
+class RouteSwitch(Frozen):
+    """Send a product over another leg while the leg it usually takes is backed up.
+
+    At the alternative leg's origin, the product is usually routed over another leg
+    (the fastest, or the preferred mode's). While that usual leg's **backlog** -- the
+    kg waiting at the origin for it, divided by the kg per hour it can carry away
+    (``fleet x vehicle_capacity_kg`` per round trip of twice its expected transit
+    time plus loading; for scheduled legs no more than a full vehicle per
+    departure) -- exceeds ``backlog_over_h`` hours, the alternative leg loads the
+    product too, as it would its own cargo. The rule is checked whenever the
+    alternative leg dispatches and whenever the product arrives at the origin; the kg
+    it moves are counted in the results (``rerouted_kg``; ``by_leg.rerouted_kg`` of
+    the alternative leg).
+    """
+
+    product: str
+    """Product id."""
+    leg: str
+    """The alternative leg (it must be able to carry the product, and its destination
+    must lead on to a market selling it)."""
+    backlog_over_h: Annotated[float, Field(gt=0, le=MAX_HOURS)]
+    """Hours of backlog on the usual leg above which the alternative leg takes the
+    product (h)."""
+
+
 class Routing(Frozen):
     """How each lot picks its path from collection point to market hub."""
 
@@ -168,6 +194,10 @@ class Routing(Frozen):
     prefer_modes: dict[str, tuple[Mode, ...]] = Field(default_factory=dict)
     """Product id -> transport modes: a path using any of them wins over every path
     that does not, whatever the hours (e.g. ``matsutake: [air]``)."""
+    switches: tuple[RouteSwitch, ...] = ()
+    """Capacity-aware alternatives: each moves a product to another leg while its
+    usual leg is backed up (e.g. matsutake by air when the road's backlog exceeds 24
+    h; rail when the trucks' exceeds 48 h). None by default."""
 
 
 class Scenario(Frozen):
