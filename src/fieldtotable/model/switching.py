@@ -10,15 +10,33 @@ never by a timer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Protocol
 
 from fieldtotable.scenario.schema import FullOrTimeoutDispatch, Leg
 
 if TYPE_CHECKING:
     from fieldtotable.model.context import Context
-    from fieldtotable.model.storage import Storage
-    from fieldtotable.model.transport import LegProcess
+
+
+class SwitchedLeg(Protocol):
+    """What a rule needs of a leg (:class:`~fieldtotable.model.transport.LegProcess`)."""
+
+    clearing_rate_kg_per_h: float
+    min_load_kg: float | None
+
+    def products_now(self) -> tuple[int, ...]:
+        """Products the leg carries from its origin now."""
+
+    def cargo_arrived(self, product: int) -> None:
+        """React to cargo for the leg admitted at its origin."""
+
+
+class WaitingStock(Protocol):
+    """What a rule needs of the origin's storage (:class:`~fieldtotable.model.storage.Storage`)."""
+
+    def kg_of(self, products: Iterable[int]) -> float:
+        """Kg in stock of ``products``."""
 
 
 def clearing_rate_kg_per_h(leg: Leg) -> float:
@@ -69,10 +87,10 @@ class RouteSwitchRule:
         self,
         context: Context,
         product: int,
-        origin: Storage,
-        usual_by_month: Mapping[int, LegProcess],
+        origin: WaitingStock,
+        usual_by_month: Mapping[int, SwitchedLeg],
         backlog_over_h: float,
-        alternative: LegProcess,
+        alternative: SwitchedLeg,
     ) -> None:
         self.context = context
         self.product = product

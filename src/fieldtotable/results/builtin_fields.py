@@ -205,7 +205,8 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     (
         ResultField(
             "rerouted_kg", "kg",
-            "kg carried by an alternative leg because a route switch (routing.switches) was on",
+            "kg that routing.switches sent over an alternative leg while the usual one was"
+            " backed up",
             label="Rerouted by route switches",
         ),
         lambda run: run.legs("rerouted_kg"),
@@ -246,7 +247,7 @@ LEG_FIELDS = (
     ),
     ResultField(
         "rerouted_kg", "kg",
-        "kg the leg carried because a route switch sent them over it (routing.switches)",
+        "kg that routing.switches sent over this leg while their usual leg was backed up",
         label="Rerouted onto it",
     ),
 )  # fmt: skip
