@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from fieldtotable.experiment.statistics import estimate
 from fieldtotable.export.tables import (
     RUN_TABLES,
     ColumnType,
@@ -21,7 +22,6 @@ from fieldtotable.export.tables import (
     make_table,
     run_table_set,
 )
-from fieldtotable.experiment.statistics import estimate
 from fieldtotable.results.money_stages import COST_STAGES, stage_costs_per_kg
 from fieldtotable.results.paths import kpi_unit
 
