@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from test_report import section
 
-from fieldtotable import ComparisonResult, RunResult, Scenario, SweepResult, simulate
+from fieldtotable import ComparisonResult, RunResult, Scenario, SweepResult, compare, simulate
 from fieldtotable.experiment.records import run_from_data, run_to_data
 from fieldtotable.experiment.statistics import estimate
 from fieldtotable.export import (
@@ -273,3 +273,15 @@ def test_sweep_report_reads_old_runs_through_the_scenario(
     again = table_after(sweep_money(old_sweep, money_scenario, Figures()), heading)
     assert again == fresh
     assert all(cell != format_number(math.nan, "CNY/kg") for cell in again[0])
+
+
+def test_comparison_of_other_kpis_still_shows_where_the_money_goes(
+    money_configurations: dict[str, Scenario],
+) -> None:
+    """The waterfalls and stages come from the runs, whatever KPIs were summarised."""
+    comparison = compare(money_configurations, n=2, seed=0, kpis=["sold_kg"], executor="serial")
+    money = section(comparison_report(comparison, money_configurations), "money")
+    assert "Paired differences" not in money  # no money KPI was summarised
+    assert money.count("waterfall:revenue_cny") == len(comparison.names)
+    rows = table_after(money, "Cost per kg sold, by stage")
+    assert len(rows) == len(COST_STAGES) + 1

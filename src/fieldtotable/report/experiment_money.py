@@ -176,25 +176,28 @@ def comparison_money(
         :data:`MONEY_SUMMARY_KPIS`: both means and the paired difference with its
         interval (``*`` where it excludes 0); a P&L waterfall of every configuration's
         means, side by side; and the cost per kg sold by stage of every configuration
-        (mean ± half-width) with the paired difference of each to the baseline.
-        Empty when the comparison summarised none of the money KPIs.
+        (mean ± half-width) with the paired difference of each to the baseline. The
+        waterfalls and the stages come from the runs, so they are there even when
+        the comparison summarised none of the money KPIs (``--kpi``); the first
+        tables are then left out.
     """
     level = f"{comparison.confidence * 100:g}%"
-    tables = [
+    tables = "".join(
         _differences_table(comparison, name, level)
         for name in comparison.names
         if name != comparison.baseline
-    ]
-    if not any(tables):
-        return ""
+    )
+    if tables:
+        tables += (
+            '<p class="note">Paired differences on common random numbers; <strong>*</strong> '
+            f"where the {level} interval excludes 0.</p>"
+        )
     waterfalls = "".join(
         waterfall_figure(fig, comparison.results[name], scenarios[name], name)
         for name in comparison.names
     )
     return (
-        "".join(tables)
-        + '<p class="note">Paired differences on common random numbers; <strong>*</strong> '
-        f"where the {level} interval excludes 0.</p>"
+        tables
         + "<h3>From revenue to profit, configuration by configuration</h3>"
         + f'<div class="grid">{waterfalls}</div>'
         + "<h3>Cost per kg sold, by stage</h3>"

@@ -246,11 +246,7 @@ def comparison_report(
             "difference to the baseline, <strong>*</strong> where its interval excludes 0. "
             "Differences of rates are in percentage points (pp).</p>" + table + chart + details,
         ),
-        *(
-            [Section("money", "Money", money)]
-            if (money := comparison_money(comparison, scenarios, draw))
-            else []
-        ),
+        Section("money", "Money", comparison_money(comparison, scenarios, draw)),
         Section("spoilage", "Where spoilage happens", _stage_table(comparison)),
         Section(
             "assumptions",
