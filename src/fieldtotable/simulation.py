@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from fieldtotable.model.outcome import outcome
 from fieldtotable.model.world import World
 from fieldtotable.results.build import build_result
+from fieldtotable.results.money_stages import cost_by_stage
 from fieldtotable.results.run import RunResult
 from fieldtotable.scenario.schema import Scenario
 
@@ -53,7 +55,7 @@ def simulate(
         raise ValueError(f"replication must be a non-negative integer or None, not {replication!r}")
     world = World(scenario, seed, replication=replication, record_flows=record_flows)
     world.run()
-    return build_result(
+    result = build_result(
         scenario_name=scenario.name,
         seed=seed,
         replication=replication,
@@ -62,3 +64,6 @@ def simulate(
         outcome=outcome(world),
         wall_time_s=time.perf_counter() - started,
     )
+    # The stage split reads the scenario's capacities and yearly costs, which the
+    # ledger does not keep; done here, the result carries it wherever it goes.
+    return dataclasses.replace(result, cost_cny_by_stage=cost_by_stage(result, scenario))

@@ -225,7 +225,7 @@ def test_unknown_format_is_refused() -> None:
 
 def test_experiment_tables(experiment: ExperimentResult, tmp_path: Path) -> None:
     tables = experiment_table_set(experiment)
-    assert set(tables) == {"summary", "replications"}
+    assert set(tables) == {"summary", "replications", "cost_by_stage"}
     summary = {row["kpi"]: row for row in tables["summary"].rows}
     assert list(summary) == list(experiment.kpis)
     for key, found in experiment.kpis.items():

@@ -79,7 +79,7 @@ def test_experiment_frames(experiment: ExperimentResult) -> None:
         assert summary.loc[key, "n"] == found.n
     daily = experiment.to_pandas("runs_daily")
     assert len(daily) == experiment.n * experiment.runs[0].horizon_days
-    assert set(experiment.to_pandas("all")) == {"summary", "replications"}
+    assert set(experiment.to_pandas("all")) == {"summary", "replications", "cost_by_stage"}
 
 
 def test_run_repr_html_shows_every_kpi(run: RunResult) -> None:
@@ -144,7 +144,12 @@ def test_comparison_frames(comparison: ComparisonResult) -> None:
     sold = differences.set_index("kpi").loc["sold_kg"]
     assert sold["mean"] == comparison.differences["more trucks"]["sold_kg"].mean
     assert str(differences["significant"].dtype) == "bool"
-    assert set(comparison.to_pandas("all")) == {"summary", "differences", "replications"}
+    assert set(comparison.to_pandas("all")) == {
+        "summary",
+        "differences",
+        "replications",
+        "cost_by_stage",
+    }
     replications = comparison.to_pandas("replications")
     assert len(replications) == comparison.n * len(comparison.names)
     daily = comparison.to_pandas("runs_daily")
@@ -159,6 +164,6 @@ def test_sweep_frames(swept: SweepResult) -> None:
     summary = swept.to_pandas("summary")
     assert len(summary) == len(swept.points) * len(swept.kpis)
     assert list(swept.to_pandas("points")["point"]) == [p.index for p in swept.points]
-    assert set(swept.to_pandas("all")) == {"points", "summary", "replications"}
+    assert set(swept.to_pandas("all")) == {"points", "summary", "replications", "cost_by_stage"}
     with pytest.raises(TypeError):
         swept.to_pandas(summary=True)  # type: ignore[call-arg]

@@ -296,7 +296,7 @@ def test_comparison_report_shows_what_differs(comparison_page: str) -> None:
 
 
 def test_comparison_report_embeds_its_chart(comparison_page: str) -> None:
-    assert_every_figure_embedded(comparison_page, 1)
+    assert_every_figure_embedded(comparison_page, 3)  # the chart, a P&L waterfall per configuration
     assert_standalone(comparison_page)
 
 

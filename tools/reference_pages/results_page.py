@@ -425,7 +425,7 @@ def _export_section() -> list[str]:
         "compare": comparison_table_set(comparison),
         "sweep": sweep_table_set(sweep),
     }
-    statistics = {"summary": Estimate, "differences": Difference}
+    statistics = {"summary": Estimate, "differences": Difference, "cost_by_stage": Estimate}
     rows = [
         [kind, f"`{name}`", _experiment_columns(tab, statistics.get(name))]
         for kind, tables in sets.items()
@@ -460,12 +460,16 @@ def _stage_cost_section() -> list[str]:
         "### Cost per kg sold by stage",
         "",
         wrap(
-            "Reports split `total_cost_cny` into stages along the channel "
-            "(`fieldtotable.results.money_stages.cost_by_stage(result, scenario)`); each "
+            "`RunResult.cost_cny_by_stage` splits `total_cost_cny` into stages along the "
+            "channel (`fieldtotable.simulate` computes it with "
+            "`fieldtotable.results.money_stages.cost_by_stage(result, scenario)`); each "
             "stage divided by `sold_kg` gives its cost per kg sold, and the stages add up "
             "to `total_cost_cny` and `total_cost_per_kg_sold_cny`. Yearly amounts (capital "
             "annuities, fixed costs) are charged pro rata over the measured days, in full "
-            "whatever the activity, so the scenario says which stage they belong to."
+            "whatever the activity, so the scenario says which stage they belong to. The "
+            "run table `cost_by_stage` and the experiment tables `cost_by_stage` (the cost "
+            "per kg sold of each stage with its confidence interval) export it; the run, "
+            "replications, comparison and sweep reports show it."
         ),
         "",
         *table(["stage", "holds"], rows),

@@ -106,6 +106,7 @@ def run_to_data(result: RunResult) -> dict[str, Any]:
             [loss.fate, loss.stage, loss.node, loss.reason, loss.product, _encode(loss.kg)]
             for loss in result.losses
         ],
+        "cost_cny_by_stage": {k: _encode(v) for k, v in result.cost_cny_by_stage.items()},
         "wall_time_s": result.wall_time_s,
     }
 
@@ -155,6 +156,8 @@ def run_from_data(data: Mapping[str, Any]) -> RunResult:
             Loss(str(fate), str(stage), str(node), str(reason), str(product), _decode(kg))
             for fate, stage, node, reason, product, kg in data.get("losses", ())
         ),
+        # Stores written before the field existed have no stage split of the cost.
+        cost_cny_by_stage={k: _decode(v) for k, v in data.get("cost_cny_by_stage", {}).items()},
         wall_time_s=float(data["wall_time_s"]),
     )
 

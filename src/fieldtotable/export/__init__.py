@@ -13,11 +13,12 @@
     result.to_pandas("all")             # every table, as a dict of DataFrames
 
 A run has the tables ``kpis``, ``by_product``, ``by_stage``, ``by_leg``, ``by_node``,
-``by_market``, ``pnl_by_market``, ``pnl_by_product``, ``daily`` and
-``remaining_at_sale`` (see
+``by_market``, ``pnl_by_market``, ``pnl_by_product``, ``cost_by_stage``, ``daily``,
+``remaining_at_sale`` and ``losses`` (see
 :func:`~fieldtotable.export.tables.run_table_set` for their columns); replications
-``summary`` (every KPI with its confidence interval) and ``replications`` (one row
-per replication); comparisons also ``differences``; sweeps also ``points``. Column
+``summary`` (every KPI with its confidence interval), ``replications`` (one row
+per replication) and ``cost_by_stage`` (each stage's cost per kg sold with its
+interval); comparisons also ``differences``; sweeps also ``points``. Column
 names carry units (``sold_kg``, ``sold_value_cny``, ``mean_field_to_market_h``); rates
 are fractions. CSV numbers are exact (``repr``): reading a file back gives the same
 floats to the last bit (:func:`read_csv_table`).
@@ -96,8 +97,8 @@ def run_tables(result: RunResult) -> dict[str, list[dict[str, Any]]]:
     -------
     dict of str to list of dict
         ``kpis`` (with a ``unit`` column), ``by_product``, ``by_stage``, ``by_leg``,
-        ``by_node``, ``by_market``, ``pnl_by_market``, ``pnl_by_product``, ``daily`` and
-        ``remaining_at_sale``; see
+        ``by_node``, ``by_market``, ``pnl_by_market``, ``pnl_by_product``,
+        ``cost_by_stage``, ``daily``, ``remaining_at_sale`` and ``losses``; see
         :func:`~fieldtotable.export.tables.run_table_set` for the columns.
     """
     return {name: table.rows for name, table in run_table_set(result).items()}
@@ -179,7 +180,7 @@ def write_experiment(
     runs: bool = False,
     scenario: Scenario | None = None,
 ) -> list[Path]:
-    """Write replications' tables (``summary``, ``replications``) to ``directory``.
+    """Write replications' tables (``summary``, ``replications``, ``cost_by_stage``).
 
     Parameters
     ----------
@@ -225,7 +226,7 @@ def write_comparison(
     formats: Sequence[str] = ("csv", "json"),
     runs: bool = False,
 ) -> list[Path]:
-    """Write a comparison's tables (``summary``, ``differences``, ``replications``).
+    """Write a comparison's tables (``summary``, ``differences``, ``replications``, ...).
 
     Parameters
     ----------
@@ -266,7 +267,7 @@ def write_sweep(
     formats: Sequence[str] = ("csv", "json"),
     runs: bool = False,
 ) -> list[Path]:
-    """Write a sweep's tables (``points``, ``summary``, ``replications``).
+    """Write a sweep's tables (``points``, ``summary``, ``replications``, ``cost_by_stage``).
 
     Parameters
     ----------

@@ -3,7 +3,8 @@
 Each builder returns named :class:`~fieldtotable.export.tables.Table` objects: the
 summary of every KPI with its confidence interval (long: one row per KPI, with a
 ``unit`` column), the per-replication values (wide: one column per KPI, whose key
-carries the unit), and optionally every run's own tables stacked.
+carries the unit), the cost per kg sold by stage with its confidence interval, and
+optionally every run's own tables stacked.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from fieldtotable.experiment.statistics import estimate
 from fieldtotable.export.tables import (
     RUN_TABLES,
     ColumnType,
@@ -20,6 +22,7 @@ from fieldtotable.export.tables import (
     make_table,
     run_table_set,
 )
+from fieldtotable.results.money_stages import COST_STAGES, stage_costs_per_kg
 from fieldtotable.results.paths import kpi_unit
 
 if TYPE_CHECKING:
@@ -60,6 +63,9 @@ EXPERIMENT_LABEL_COLUMNS: dict[str, str] = {
     "baseline": "the name of the configuration it is compared with",
     "point": "sweep point index from 0",
     "label": "the point's overrides in words (``legs.a.fleet=2, scale=5``)",
+    "stage": "stage of the channel's cost (``farm_gate``, ``collection``, ``transport``,"
+    " ``hubs``, ``market``); its rows estimate the stage's cost per kg sold, whose means"
+    " add up to the mean of ``total_cost_per_kg_sold_cny``",
 }
 """Meaning of the columns of experiment tables that are not statistics or KPIs."""
 
@@ -96,6 +102,33 @@ def _replication_rows(result: ExperimentResult) -> list[dict[str, Any]]:
         }
         for index in range(result.n)
     ]
+
+
+_STAGE_UNIT = "CNY/kg"
+
+
+def _stage_rows(result: ExperimentResult) -> list[dict[str, Any]]:
+    """Per stage of the cost, the estimate of its cost per kg sold over the replications."""
+    per_kg = [stage_costs_per_kg(run) for run in result.runs]
+    return [
+        {
+            "stage": stage,
+            "unit": _STAGE_UNIT,
+            **_estimate_row(
+                estimate([values[stage] for values in per_kg], result.confidence),
+                _ESTIMATE_COLUMNS,
+            ),
+        }
+        for stage in COST_STAGES
+    ]
+
+
+def _stage_table(prefix: Sequence[tuple[str, ColumnType]], rows: list[dict[str, Any]]) -> Table:
+    return make_table(
+        "cost_by_stage",
+        [*prefix, ("stage", "str"), ("unit", "str"), *_stat_columns(_ESTIMATE_COLUMNS)],
+        rows,
+    )
 
 
 def _stacked(
@@ -141,8 +174,10 @@ def experiment_table_set(result: ExperimentResult, *, runs: bool = False) -> dic
         ``summary`` (``kpi``, ``unit``, ``n``, ``mean``, ``sd``, ``half_width``,
         ``low``, ``high``, ``confidence``, ``missing``: one row per KPI) and
         ``replications`` (``replication``, then one column per KPI: one row per
-        replication), then with ``runs`` the stacked run tables ``runs_<name>``
-        for every name of :data:`RUN_TABLES`.
+        replication) and ``cost_by_stage`` (``stage``, ``unit``: CNY/kg, and the
+        estimate of the stage's cost per kg sold: one row per stage of
+        :data:`~fieldtotable.results.money_stages.COST_STAGES`), then with ``runs``
+        the stacked run tables ``runs_<name>`` for every name of :data:`RUN_TABLES`.
     """
     tables = {
         "summary": make_table(
@@ -155,6 +190,7 @@ def experiment_table_set(result: ExperimentResult, *, runs: bool = False) -> dic
             [("replication", "int"), *float_columns(result.values)],
             _replication_rows(result),
         ),
+        "cost_by_stage": _stage_table([], _stage_rows(result)),
     }
     if runs:
         for name, parts in _run_parts([({}, result)]).items():
@@ -181,8 +217,9 @@ def comparison_table_set(comparison: ComparisonResult, *, runs: bool = False) ->
         ``baseline``, ``kpi``, ``unit``, ``n``, ``mean``, ``sd``, ``half_width``,
         ``low``, ``high``, ``confidence``, ``baseline_mean``, ``relative``,
         ``p_value``, ``significant``, ``missing``: the paired difference
-        ``configuration - baseline``) and ``replications`` (``configuration``,
-        ``replication``, one column per KPI).
+        ``configuration - baseline``), ``replications`` (``configuration``,
+        ``replication``, one column per KPI) and ``cost_by_stage``
+        (``configuration``, then as for :func:`experiment_table_set`).
     """
     summary = [
         {"configuration": name, **row}
@@ -226,6 +263,14 @@ def comparison_table_set(comparison: ComparisonResult, *, runs: bool = False) ->
         ),
         "replications": make_table(
             "replications", [*label, ("replication", "int"), *float_columns(keys)], replications
+        ),
+        "cost_by_stage": _stage_table(
+            label,
+            [
+                {"configuration": name, **row}
+                for name, result in comparison.results.items()
+                for row in _stage_rows(result)
+            ],
         ),
     }
     if runs:
@@ -272,8 +317,9 @@ def sweep_table_set(sweep: SweepResult, *, runs: bool = False) -> dict[str, Tabl
     dict of str to Table
         ``points`` (``point``, ``label``, one column per parameter), ``summary``
         (``point``, each parameter, ``kpi``, ``unit`` and the estimate: one row per
-        point and KPI) and ``replications`` (``point``, each parameter,
-        ``replication``, one column per KPI). Parameter values that are lists or
+        point and KPI), ``replications`` (``point``, each parameter,
+        ``replication``, one column per KPI) and ``cost_by_stage`` (``point``, each
+        parameter, then as for :func:`experiment_table_set`). Parameter values that are lists or
         mappings are written as JSON text.
     """
     params = {
@@ -308,6 +354,14 @@ def sweep_table_set(sweep: SweepResult, *, runs: bool = False) -> dict[str, Tabl
             "replications",
             [*prefix, ("replication", "int"), *float_columns(sweep.kpis)],
             replications,
+        ),
+        "cost_by_stage": _stage_table(
+            prefix,
+            [
+                {**keys(i), **row}
+                for i, point in enumerate(sweep.points)
+                for row in _stage_rows(point.result)
+            ],
         ),
     }
     if runs:

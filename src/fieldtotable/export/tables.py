@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from fieldtotable.results.fields import KPIS, REMAINING_BINS, section
 from fieldtotable.results.money import MARKET_MONEY_FIELDS
+from fieldtotable.results.money_stages import COST_STAGES, stage_costs
 from fieldtotable.results.run import RunResult
 
 __all__ = [
@@ -45,6 +46,7 @@ RUN_TABLES = (
     "by_market",
     "pnl_by_market",
     "pnl_by_product",
+    "cost_by_stage",
     "daily",
     "remaining_at_sale",
     "losses",
@@ -60,6 +62,8 @@ RUN_TABLE_ROWS: dict[str, str] = {
     "by_market": "market",
     "pnl_by_market": "market: its profit and loss (the rows add up to the channel's KPIs)",
     "pnl_by_product": "product: its profit and loss (the rows add up to the channel's KPIs)",
+    "cost_by_stage": "stage of the channel's cost, from farm gate to market (the rows add up"
+    " to total_cost_cny)",
     "daily": "day of the horizon (warm-up included)",
     "remaining_at_sale": "product and bin of remaining shelf life",
     "losses": "fate, stage, node, reason and product of kg that left the channel unsold",
@@ -72,7 +76,12 @@ LABEL_COLUMNS: dict[str, tuple[str, str]] = {
     "unit": ("", "the unit of the row's value"),
     "meaning": ("", "what the KPI measures"),
     "product": ("", "product id"),
-    "stage": ("", "stage of the channel"),
+    "stage": (
+        "",
+        "stage of the channel: where kg spoiled (collection, transit, hub, market; by_stage,"
+        " losses) or where money was spent (farm_gate, collection, transport, hubs, market;"
+        " cost_by_stage)",
+    ),
     "spoiled_kg": ("kg", "kg spoiled at the stage (after the warm-up)"),
     "share_of_spoiled": ("fraction", "the stage's share of all spoiled kg"),
     "leg": ("", "leg id"),
@@ -92,10 +101,13 @@ LABEL_COLUMNS: dict[str, tuple[str, str]] = {
     "fate": ("", "how the kg left the channel unsold: rejected, refused or spoiled"),
     "reason": ("", "why (graded_out, store_full, or what a spoiled lot was undergoing)"),
     "kg": ("kg", "kg lost that way after the warm-up"),
+    "cost_cny": ("CNY", "in cost_by_stage, the stage's cost after the warm-up"),
+    "per_kg_sold_cny": ("CNY/kg", "the stage's cost per kg sold (NaN when nothing was sold)"),
+    "share_of_total": ("fraction", "the stage's share of total_cost_cny"),
 }
 """Unit and meaning of the columns of run tables that are not KPIs or breakdown keys
 (in ``by_stage`` and ``remaining_at_sale``, ``spoiled_kg`` and ``sold_kg`` have the
-meaning given here)."""
+meaning given here; in ``cost_by_stage``, ``cost_cny``)."""
 
 
 @dataclass(frozen=True)
@@ -243,6 +255,27 @@ def _pnl_table(name: str, label: str, data: Mapping[str, Mapping[str, float]]) -
     return make_table(name, [(label, "str"), *float_columns(PNL_COLUMNS)], rows)
 
 
+def _cost_stage_table(result: RunResult) -> Table:
+    """Where the money went: the run's total cost by stage, per kg sold and as a share."""
+    costs = stage_costs(result)
+    total = result.kpis.get("total_cost_cny", math.nan)
+    sold = result.kpis.get("sold_kg", math.nan)
+    rows = [
+        {
+            "stage": stage,
+            "cost_cny": costs[stage],
+            "per_kg_sold_cny": costs[stage] / sold if sold > 0 else math.nan,
+            "share_of_total": costs[stage] / total if total > 0 else math.nan,
+        }
+        for stage in COST_STAGES
+    ]
+    columns: list[tuple[str, ColumnType]] = [
+        ("stage", "str"),
+        *float_columns(("cost_cny", "per_kg_sold_cny", "share_of_total")),
+    ]
+    return make_table("cost_by_stage", columns, rows)
+
+
 def _daily_table(result: RunResult) -> Table:
     keys = list(result.daily)
     days = max((len(series) for series in result.daily.values()), default=0)
@@ -339,7 +372,10 @@ def run_table_set(result: RunResult) -> dict[str, Table]:
         ``shelf_capacity_kg``), ``pnl_by_market`` and ``pnl_by_product`` (``market``
         or ``product``, then ``revenue_cny``, the seven cost lines, ``total_cost_cny``,
         ``profit_cny``, ``margin_rate``: the rows of each add up to the channel's
-        KPIs, the margin aside), ``daily`` (``day`` from 0, ``date``, ``measured``: after the
+        KPIs, the margin aside), ``cost_by_stage`` (``stage``, ``cost_cny``,
+        ``per_kg_sold_cny``, ``share_of_total``: :attr:`RunResult.cost_cny_by_stage`,
+        whose rows add up to ``total_cost_cny``; NaN for a run stored before it was
+        kept), ``daily`` (``day`` from 0, ``date``, ``measured``: after the
         warm-up, then every daily series) and ``remaining_at_sale`` (``product``,
         ``bin``, its ``remaining_fraction_low`` / ``_high`` bounds, ``sold_kg``) and
         ``losses`` (``fate``, ``stage``, ``node``, ``reason``, ``product``, ``kg``:
@@ -358,6 +394,7 @@ def run_table_set(result: RunResult) -> dict[str, Table]:
         _entity_table("by_market", "market", result.by_market, list(section("by_market"))),
         _pnl_table("pnl_by_market", "market", result.by_market),
         _pnl_table("pnl_by_product", "product", result.by_product),
+        _cost_stage_table(result),
         _daily_table(result),
         _remaining_table(result),
         _losses_table(result),

@@ -132,6 +132,7 @@ def pnl_waterfall(
     *,
     product: str | None = None,
     market: str | None = None,
+    label: str | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Draw the P&L: revenue, then each cost line taken from it, then profit (or loss).
@@ -145,6 +146,9 @@ def pnl_waterfall(
         The run's scenario, for the product's display name.
     product, market
         A product's or a market's P&L instead of the channel's.
+    label
+        What the P&L is of, for the title (a compared configuration's name, a sweep
+        point); by default the product, the market or "whole channel".
     ax
         Axes to draw into; a new figure when omitted.
 
@@ -202,7 +206,9 @@ def pnl_waterfall(
         names = ", ".join(_LABELS[key].split("\n")[0] for key in left_out)
         _style.note(ax, f"Cost lines at 0 in this scenario, not drawn: {names}.", y=-0.2)
 
-    if product is not None:
+    if label is not None:
+        what = label
+    elif product is not None:
         what = _style.product_label(product, scenario)
     elif market is not None:
         what = _style.node_label(market)

@@ -30,7 +30,7 @@ from fieldtotable.report.common import (
     reproduce,
     version,
 )
-from fieldtotable.report.money import comparison_money
+from fieldtotable.report.experiment_money import comparison_money, sweep_money
 from fieldtotable.report.page import FigureFormat, Figures, FigureSpec, Section, page, scroll
 from fieldtotable.report.scenario_html import scenario_differences, scenario_summary
 from fieldtotable.results.fields import KPIS, field_of, headline_kpis, sweep_kpis
@@ -181,15 +181,17 @@ def comparison_report(
     str
         One HTML document: the differences that matter against the baseline, what
         each configuration changes, every KPI side by side with confidence intervals,
-        the comparison chart, the money KPIs' paired differences, spoilage by stage,
-        assumptions and how to reproduce.
+        the comparison chart, money (the money KPIs' paired differences, a P&L
+        waterfall per configuration, the cost per kg sold by stage with paired
+        differences), spoilage by stage, assumptions and how to reproduce.
     """
     missing = [name for name in comparison.names if name not in scenarios]
     if missing:
         raise ValueError(f"no scenario given for configuration(s): {', '.join(missing)}")
     level = _level(comparison.confidence)
     others = [name for name in comparison.names if name != comparison.baseline]
-    chart = Figures(figures)(
+    draw = Figures(figures)
+    chart = draw(
         FigureSpec(
             "comparison_chart",
             (comparison,),
@@ -244,7 +246,7 @@ def comparison_report(
             "difference to the baseline, <strong>*</strong> where its interval excludes 0. "
             "Differences of rates are in percentage points (pp).</p>" + table + chart + details,
         ),
-        *([Section("money", "Money", money)] if (money := comparison_money(comparison)) else []),
+        Section("money", "Money", comparison_money(comparison, scenarios, draw)),
         Section("spoilage", "Where spoilage happens", _stage_table(comparison)),
         Section(
             "assumptions",
@@ -361,8 +363,10 @@ def sweep_report(
     -------
     str
         One HTML document: the best point per KPI, a table of the points, a chart
-        per KPI, every KPI of every point, the base scenario, assumptions and how to
-        reproduce.
+        per KPI, money (profit per point, the P&L waterfalls of the most profitable
+        and the base point, the cost per kg sold by stage per point; left out when
+        the scenario prices nothing but transport), every KPI of every point, the
+        base scenario, assumptions and how to reproduce.
     """
     keys = [k for k in (kpis or sweep_kpis()) if k in sweep.kpis] or list(sweep.kpis)[:5]
     level = _level(sweep.confidence)
@@ -421,6 +425,11 @@ def sweep_report(
     sections = [
         Section("findings", "Key figures", _best(sweep, keys) + table),
         Section("charts", "Charts", charts),
+        *(
+            [Section("money", "Money", money)]
+            if (money := sweep_money(sweep, scenario, draw, keys))
+            else []
+        ),
         Section("points", "Every KPI of every point", every),
         Section("scenario", "The base scenario", grid_html + scenario_summary(scenario)),
         Section(

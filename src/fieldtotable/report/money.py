@@ -1,8 +1,10 @@
-"""The money sections of the reports: P&L waterfall and tables, cost per kg sold by stage.
+"""The money sections of the run and replications reports, and what the others share.
 
 The run and replications reports get the P&L waterfall, the P&L by market and by
-product and the cost per kg sold by stage; the comparison report the paired
-differences of the money KPIs.
+product and the cost per kg sold by stage; the comparison and sweep reports build
+theirs in :mod:`fieldtotable.report.experiment_money` from the pieces here (the
+waterfall figure, the stages' note, the test for a scenario that prices only
+transport).
 
 Presentation only: every amount is a KPI or breakdown of the result, or a sum of them
 (the stages, :mod:`fieldtotable.results.money_stages`).
@@ -13,42 +15,31 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 
-from fieldtotable.experiment.compare import ComparisonResult
 from fieldtotable.experiment.results import ExperimentResult
 from fieldtotable.experiment.statistics import estimate
-from fieldtotable.export.html import esc, estimate_text, html_table, interval_text, kpi_label
+from fieldtotable.export.html import esc, estimate_text, html_table, interval_text
 from fieldtotable.model.money import COST_LINES
 from fieldtotable.report.common import value_text
 from fieldtotable.report.page import Figures, FigureSpec, scroll
 from fieldtotable.report.scenario_html import product_name
 from fieldtotable.results.money import MARKET_MONEY_FIELDS
-from fieldtotable.results.money_stages import COST_STAGE_LABELS, COST_STAGES, cost_by_stage
+from fieldtotable.results.money_stages import COST_STAGE_LABELS, COST_STAGES, stage_costs
 from fieldtotable.results.run import RunResult
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.tables import display_unit, format_number
 
 __all__ = [
-    "MONEY_SUMMARY_KPIS",
-    "comparison_money",
+    "STAGES_NOTE",
+    "prices_only_transport",
     "replications_money",
     "run_money",
+    "waterfall_figure",
 ]
 
 PNL_KEYS = tuple(found.key for found in MARKET_MONEY_FIELDS)
 """The columns of the P&L tables: revenue, the cost lines, total cost, profit, margin."""
 
-MONEY_SUMMARY_KPIS = (
-    "revenue_cny",
-    "total_cost_cny",
-    "profit_cny",
-    "margin_rate",
-    "total_cost_per_kg_sold_cny",
-    "producer_income_cny",
-    "spoilage_loss_cny",
-)
-"""The money KPIs a comparison's money section sets side by side."""
-
-_STAGES_NOTE = (
+STAGES_NOTE = (
     '<p class="note">Stages: <strong>farm gate</strong> is what producers are paid for every '
     "kg harvested; <strong>collection</strong> handling (grading, pre-cooling; the hubs' "
     "small receiving cost is booked with it), packaging and the collection points' cold "
@@ -58,6 +49,7 @@ _STAGES_NOTE = (
     "staff; <strong>market</strong> the shops' shelves and the markets' fixed costs. "
     "Yearly amounts are charged pro rata over the measured days.</p>"
 )
+"""What each stage of the cost per kg sold holds, as a note under its table."""
 
 
 _SHORT = {
@@ -116,6 +108,23 @@ def pnl_table(
     return scroll(html_table(headers, rows, align="l" + "r" * len(PNL_KEYS), raw=True))
 
 
+def prices_only_transport(kpis: Mapping[str, float]) -> bool:
+    """Tell whether a run (or means of runs) has no cost line but transport.
+
+    Parameters
+    ----------
+    kpis
+        The KPIs of a run, or their means.
+
+    Returns
+    -------
+    bool
+        ``True`` when every cost line but ``transport_cost_cny`` is 0 (or absent): the
+        scenario prices nothing but transport.
+    """
+    return all(kpis.get(line, 0.0) == 0 for line in COST_LINES if line != "transport_cost_cny")
+
+
 def _summary(k: Mapping[str, float]) -> str:
     revenue = k.get("revenue_cny", math.nan)
     profit = k.get("profit_cny", math.nan)
@@ -130,7 +139,7 @@ def _summary(k: Mapping[str, float]) -> str:
         f"{esc(value_text('total_cost_per_kg_sold_cny', k.get('total_cost_per_kg_sold_cny')))}"
         " CNY to bring to market. "
     )
-    if all(k.get(line, 0.0) == 0 for line in COST_LINES if line != "transport_cost_cny"):
+    if prices_only_transport(k):
         return text + (
             "The scenario prices nothing but transport (no farm-gate prices, handling, "
             "packaging, storage, capital or fixed costs), so its cost is the transport cost "
@@ -146,7 +155,7 @@ def _summary(k: Mapping[str, float]) -> str:
 
 
 def _stage_table_run(result: RunResult, scenario: Scenario) -> str:
-    stages = cost_by_stage(result, scenario)
+    stages = stage_costs(result, scenario)
     total = result.kpis["total_cost_cny"]
     sold = result.kpis["sold_kg"]
 
@@ -167,14 +176,39 @@ def _stage_table_run(result: RunResult, scenario: Scenario) -> str:
     return scroll(html_table(headers, rows))
 
 
-def _waterfall(fig: Figures, source: RunResult | ExperimentResult, scenario: Scenario) -> str:
+def waterfall_figure(
+    fig: Figures,
+    source: RunResult | ExperimentResult,
+    scenario: Scenario,
+    label: str | None = None,
+) -> str:
+    """Return the P&L waterfall of a run or of replications' means as a report figure.
+
+    Parameters
+    ----------
+    fig
+        The report's figure counter.
+    source
+        A run, or replications (the bars are their means).
+    scenario
+        Its scenario (for display names).
+    label
+        What the P&L is of (a configuration's name, a sweep point), for the title and
+        caption; the whole channel when omitted.
+
+    Returns
+    -------
+    str
+        The ``<figure>`` (or the note that stands in for it).
+    """
     means = "" if isinstance(source, RunResult) else " (means over the replications)"
+    of = "" if label is None else f": {label}"
     return fig(
         FigureSpec(
             "pnl_waterfall",
             (source,),
-            {"scenario": scenario},
-            f"From revenue to profit{means}",
+            {"scenario": scenario, **({} if label is None else {"label": label})},
+            f"From revenue to profit{of}{means}",
             "Revenue, then each cost line taken from it, and what is left: the profit (a "
             "loss points below 0). Labels give each amount and its share of revenue.",
         )
@@ -201,7 +235,7 @@ def run_money(result: RunResult, scenario: Scenario, fig: Figures) -> str:
     """
     return (
         _summary(result.kpis)
-        + _waterfall(fig, result, scenario)
+        + waterfall_figure(fig, result, scenario)
         + "<h3>By market</h3>"
         + pnl_table(result.by_market, result.kpis, "market")
         + '<p class="note">Each product\'s costs go to the markets by the kg of it each sold; a '
@@ -214,7 +248,7 @@ def run_money(result: RunResult, scenario: Scenario, fig: Figures) -> str:
         "or sold.</p>"
         + "<h3>Cost per kg sold, by stage</h3>"
         + _stage_table_run(result, scenario)
-        + _STAGES_NOTE
+        + STAGES_NOTE
     )
 
 
@@ -265,7 +299,7 @@ def replications_money(result: ExperimentResult, scenario: Scenario, fig: Figure
     market_table = scroll(
         html_table(["market", "profit\nCNY", f"{level} interval\nCNY", "margin\n%"], market_rows)
     )
-    stages = [cost_by_stage(run, scenario) for run in runs]
+    stages = [stage_costs(run, scenario) for run in runs]
     stage_rows = _estimate_rows(
         [
             (
@@ -289,67 +323,7 @@ def replications_money(result: ExperimentResult, scenario: Scenario, fig: Figure
     )
     return (
         _summary(means)
-        + _waterfall(fig, result, scenario)
+        + waterfall_figure(fig, result, scenario)
         + f"<h3>Profit by market</h3>{market_table}"
-        + f"<h3>Cost per kg sold, by stage</h3>{stage_table}{_STAGES_NOTE}"
-    )
-
-
-def comparison_money(comparison: ComparisonResult) -> str:
-    """Return the body of a comparison report's section "Money".
-
-    Parameters
-    ----------
-    comparison
-        The comparison.
-
-    Returns
-    -------
-    str
-        Per configuration other than the baseline, a table of the money KPIs of
-        :data:`MONEY_SUMMARY_KPIS`: both means and the paired difference with its
-        interval (``*`` where it excludes 0).
-    """
-    level = f"{comparison.confidence * 100:g}%"
-    base = comparison.results[comparison.baseline]
-    parts = []
-    for name in comparison.names:
-        if name == comparison.baseline:
-            continue
-        rows = []
-        for key in MONEY_SUMMARY_KPIS:
-            diff = comparison.differences[name].get(key)
-            if diff is None or key not in base.kpis:
-                continue
-            unit = display_unit(key)
-            mark = " *" if diff.significant else ""
-            rows.append(
-                [
-                    kpi_label(key),
-                    unit,
-                    format_number(base.kpis[key].mean, unit),
-                    format_number(comparison.results[name].kpis[key].mean, unit),
-                    estimate_text(diff, unit) + mark,
-                    interval_text(diff, unit),
-                ]
-            )
-        if not rows:
-            continue
-        headers = [
-            "KPI",
-            "unit",
-            f"{comparison.baseline}\nmean",
-            f"{name}\nmean",
-            "difference\n± half-width",
-            f"{level} interval",
-        ]
-        parts.append(
-            f"<h3>{esc(name)} against {esc(comparison.baseline)}</h3>"
-            + scroll(html_table(headers, rows, align="llrrrr"))
-        )
-    if not parts:
-        return ""
-    return "".join(parts) + (
-        '<p class="note">Paired differences on common random numbers; <strong>*</strong> '
-        f"where the {level} interval excludes 0.</p>"
+        + f"<h3>Cost per kg sold, by stage</h3>{stage_table}{STAGES_NOTE}"
     )

@@ -28,6 +28,11 @@ divided by ``sold_kg`` to ``total_cost_per_kg_sold_cny`` (to rounding). The coll
 points' capital and fixed costs are what is left of those lines after the other
 stages' parts, so the sum is exact even where a scenario's capacities are not what
 the run was built with.
+
+:func:`fieldtotable.simulate` keeps the split in
+:attr:`~fieldtotable.RunResult.cost_cny_by_stage`, so that exports and experiments
+have it without the scenario; :func:`stage_costs` reads it there, or computes it for a
+run stored before the field existed.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ __all__ = [
     "COST_STAGE_LABELS",
     "cost_by_stage",
     "cost_per_kg_by_stage",
+    "stage_costs",
+    "stage_costs_per_kg",
 ]
 
 COST_STAGES = ("farm_gate", "collection", "transport", "hubs", "market")
@@ -151,8 +158,50 @@ def cost_per_kg_by_stage(result: RunResult, scenario: Scenario) -> dict[str, flo
         CNY per kg sold per stage; they add up to
         ``result.kpis["total_cost_per_kg_sold_cny"]`` to rounding.
     """
+    return _per_kg_sold(result, cost_by_stage(result, scenario))
+
+
+def stage_costs(result: RunResult, scenario: Scenario | None = None) -> dict[str, float]:
+    """Return the run's cost by stage as it carries it, or computed from its scenario.
+
+    Parameters
+    ----------
+    result
+        A finished run.
+    scenario
+        The scenario it ran, used only when the run has no
+        :attr:`~fieldtotable.RunResult.cost_cny_by_stage` (stored before the field
+        existed).
+
+    Returns
+    -------
+    dict of str to float
+        CNY per stage of :data:`COST_STAGES`, in that order; NaN for every stage when
+        the run has no split and no scenario is given.
+    """
+    if result.cost_cny_by_stage:
+        return {stage: result.cost_cny_by_stage.get(stage, math.nan) for stage in COST_STAGES}
+    if scenario is not None:
+        return cost_by_stage(result, scenario)
+    return dict.fromkeys(COST_STAGES, math.nan)
+
+
+def stage_costs_per_kg(result: RunResult, scenario: Scenario | None = None) -> dict[str, float]:
+    """Return :func:`stage_costs` per kg sold (NaN when nothing was sold).
+
+    Parameters
+    ----------
+    result, scenario
+        As for :func:`stage_costs`.
+
+    Returns
+    -------
+    dict of str to float
+        CNY per kg sold per stage of :data:`COST_STAGES`.
+    """
+    return _per_kg_sold(result, stage_costs(result, scenario))
+
+
+def _per_kg_sold(result: RunResult, costs: Mapping[str, float]) -> dict[str, float]:
     sold = result.kpis["sold_kg"]
-    return {
-        stage: cost / sold if sold > 0 else math.nan
-        for stage, cost in cost_by_stage(result, scenario).items()
-    }
+    return {stage: cost / sold if sold > 0 else math.nan for stage, cost in costs.items()}

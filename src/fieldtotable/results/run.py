@@ -121,6 +121,13 @@ class RunResult:
         Every kg that left the channel unsold after the warm-up, as :class:`Loss`
         records by fate, stage, node, reason and product (sorted in that order). Per
         fate they add up to ``rejected_kg``, ``refused_kg`` and ``spoiled_kg``.
+    cost_cny_by_stage
+        The channel's total cost split by where along the channel it was spent, CNY
+        per stage (:data:`~fieldtotable.results.money_stages.COST_STAGES`:
+        ``farm_gate``, ``collection``, ``transport``, ``hubs``, ``market``); the
+        stages add up to ``total_cost_cny`` (see
+        :mod:`fieldtotable.results.money_stages`). Empty for runs stored before the
+        field existed.
     events_processed
         SimPy events processed (a measure of the run's work).
     flows
@@ -152,6 +159,7 @@ class RunResult:
     flows: tuple[Flow, ...] | None = None
     start_date: dt.date | None = None
     losses: tuple[Loss, ...] = ()
+    cost_cny_by_stage: dict[str, float] = field(default_factory=dict)
     wall_time_s: float = field(default=0.0, compare=False)
 
     def __eq__(self, other: object) -> bool:
@@ -192,6 +200,7 @@ class RunResult:
                 "losses": [
                     {name: getattr(loss, name) for name in Loss.__slots__} for loss in self.losses
                 ],
+                "cost_cny_by_stage": self.cost_cny_by_stage,
                 "wall_time_s": self.wall_time_s,
             }
         )
@@ -228,7 +237,8 @@ class RunResult:
             ``None`` for the main table, ``"kpis"`` (columns ``kpi``, ``value``,
             ``unit``, ``meaning``, one row per KPI); ``"by_product"``,
             ``"by_stage"``, ``"by_leg"``, ``"by_node"``, ``"by_market"``,
-            ``"daily"``, ``"remaining_at_sale"``; or ``"all"`` for a dict of every
+            ``"pnl_by_market"``, ``"pnl_by_product"``, ``"cost_by_stage"``,
+            ``"daily"``, ``"remaining_at_sale"``, ``"losses"``; or ``"all"`` for a dict of every
             table's frame. Columns are typed and carry units in their names.
 
         Returns
