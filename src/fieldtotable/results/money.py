@@ -144,11 +144,12 @@ MONEY_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     (
         ResultField(
             "producer_income_cny", "CNY",
-            "what Diqing's producers receive: purchase_cost_cny (every kg harvested, at the"
-            " farm-gate price)",
+            "what Diqing's producers receive: purchase_cost_cny (every kg the channel buys,"
+            " at the farm-gate price) plus local_sales_value_cny (kg a full collection point"
+            " refused, sold locally)",
             label="Producer income", better="higher", per_product=True,
         ),
-        lambda run: run.kpi("purchase_cost_cny"),
+        lambda run: run.kpi("purchase_cost_cny") + run.kpi("local_sales_value_cny"),
     ),
 )  # fmt: skip
 
