@@ -427,7 +427,7 @@ class Ledger:
         """Raise :class:`MassBalanceError` unless every kg harvested is accounted for.
 
         ``harvested = rejected + refused + spoiled + sold + in_system`` over the whole
-        horizon (``refused`` is zero unless a storage is set to ``on_full: refuse``). A
+        horizon (``refused`` is zero unless a store refuses: its ``overload`` policy). A
         NaN or an infinity in any of them fails the check.
         """
         arrays = self.arrays()

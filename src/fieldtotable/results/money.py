@@ -57,7 +57,8 @@ def _line(line: str) -> KpiComputation:
 _LINE_DEFINITIONS = {
     "purchase_cost_cny": (
         "Purchase at the farm gate",
-        "kg harvested x farm-gate price (the source's, else the product's)",
+        "kg harvested x farm-gate price (the source's, else the product's), less the kg"
+        " producers kept (refused at a collection point's gate)",
     ),
     "handling_cost_cny": (
         "Handling",
