@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from fieldtotable import RunResult, simulate
+from fieldtotable.tables.breakdowns import node_rows
 from scenario_builders import build_scenario
 
 DAYS = 5
@@ -226,3 +227,13 @@ def test_a_full_or_timeout_leg_is_woken_when_the_dc_frees_space() -> None:
     assert result.by_node["dc"]["peak_stock_kg"] <= 150.0 + 1e-9
     assert result.by_node["dc"]["overflow_kg"] == 0.0
     assert result.by_market["orders"]["fill_rate"] == pytest.approx(1.0)
+
+
+def test_the_node_table_shows_overload_columns_only_when_a_store_uses_them() -> None:
+    overload_headers = {"refused\nkg", "overflowed\nkg", "peak in overflow\nkg"}
+    quiet, _ = node_rows(run({}))
+    overload = {**OVERFLOW, "then": "refuse_upstream"}
+    busy, rows = node_rows(run({"collection_points.cp.overload": overload}))
+    assert not overload_headers & set(quiet)
+    assert overload_headers <= set(busy)
+    assert rows[0][busy.index("refused\nkg")] == "150.0"

@@ -37,7 +37,7 @@ OVERLOAD_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
             "local_sales_value_cny", "CNY",
             "sold_locally_kg x the product's local_price_cny_per_kg: part of"
             " producer_income_cny, not of revenue_cny",
-            label="Producers' local sales", better="higher", per_product=True,
+            label="Local sales by producers", better="higher", per_product=True,
         ),
         lambda run: run.total("local_sales_value_cny"),
     ),
