@@ -46,7 +46,7 @@ def make_point(ctx: Context, **config: Any) -> tuple[CollectionPointProcess, Sto
     data = {"region": "here", "cold_room_kg": 1e6, "setpoint_c": 0.0, **config}
     cp = CollectionPoint.model_validate(data)
     storage = Storage(
-        ctx, "cp", ctx.ambient["here"], cp.setpoint_c, cp.cold_room_kg, cp.on_full, COLLECTION, 1
+        ctx, "cp", ctx.ambient["here"], cp.setpoint_c, cp.cold_room_kg, cp.overload, COLLECTION, 1
     )
     return CollectionPointProcess(ctx, "cp", cp, storage, 0), storage
 

@@ -51,7 +51,7 @@ def make_hub(
         ctx.ambient["city"],
         hub.setpoint_c,
         hub.storage_kg,
-        hub.on_full,
+        hub.overload,
         HUB,
         2,
         hub.class_setpoints_c,

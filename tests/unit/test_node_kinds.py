@@ -217,7 +217,8 @@ def test_the_built_in_kinds_are_registered_in_build_order() -> None:
     assert node_kind("hub").schema.supplies_markets
     assert not node_kind("collection_point").schema.receives_legs
     assert list(section("by_node")) == [
-        "peak_stock_kg", "capacity_kg", "overflow_kg", "precooled_lots", "mean_precooling_wait_h",
+        "peak_stock_kg", "capacity_kg", "overflow_kg", "refused_kg", "overflow_store_kg",
+        "peak_overflow_store_kg", "precooled_lots", "mean_precooling_wait_h",
     ]  # fmt: skip
 
 

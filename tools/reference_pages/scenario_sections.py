@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from fieldtotable.scenario.distributions import Distribution
 from fieldtotable.scenario.schema import (
+    ArrivalPriority,
     Capital,
     Closures,
     CollectionPoint,
@@ -16,6 +17,7 @@ from fieldtotable.scenario.schema import (
     FreshnessStep,
     FullOrTimeoutDispatch,
     Hub,
+    LeastShelfLifePriority,
     Leg,
     Location,
     Markdown,
@@ -23,9 +25,12 @@ from fieldtotable.scenario.schema import (
     Orders,
     OrderStream,
     OrderUpTo,
+    Overflow,
     Precooling,
     Product,
+    ProductPriority,
     ReeferFailure,
+    RefuseUpstream,
     RegionClimate,
     ReorderLevels,
     ReorderPoint,
@@ -37,6 +42,7 @@ from fieldtotable.scenario.schema import (
     Store,
     StoreDemand,
     Supply,
+    WaitAmbient,
 )
 
 
@@ -120,6 +126,25 @@ SECTIONS: tuple[Section, ...] = (
         "(`handling_time_h`, at the setpoint) and stored until a leg or a market takes "
         "it.",
         (Hub,),
+    ),
+    Section(
+        "overload",
+        "`overload` and `priority` of collection points and hubs",
+        "What a full cold room or hub store does (`overload`, discriminated on "
+        "`policy`) and in which order a node's pre-coolers and departing vehicles "
+        "serve its lots (`priority`, discriminated on `order`). Every built-in "
+        "scenario states its overload policies. The older `on_full: wait` reads as "
+        "`{policy: wait_ambient}` and `on_full: refuse` as `{policy: refuse_upstream, "
+        "back_pressure: false}`; `on_full` is deprecated. The how-to *Choose an "
+        "overload policy* compares them.",
+        (
+            WaitAmbient,
+            RefuseUpstream,
+            Overflow,
+            ArrivalPriority,
+            LeastShelfLifePriority,
+            ProductPriority,
+        ),
     ),
     Section(
         "nodes",

@@ -13,7 +13,8 @@ import simpy
 from fieldtotable.errors import SimulationError
 from fieldtotable.model.context import Context, Seed, stream
 from fieldtotable.model.lot import COLLECTION, Lot
-from fieldtotable.model.storage import Storage
+from fieldtotable.model.overload import PriorityKey, node_priority
+from fieldtotable.model.storage import EPSILON_KG, Storage
 from fieldtotable.model.thermal import Ambient
 from fieldtotable.scenario.distributions import make_sampler
 from fieldtotable.scenario.schema import CollectionPoint, Source
@@ -168,6 +169,12 @@ class CollectionPointProcess:
         Its cold room.
     seed
         The replication's seed.
+    source_ids
+        Source ids in index order (whose producers keep what the gate refuses).
+    local_prices
+        Per product index, the producers' local price of refused kg, CNY/kg (0: lost).
+    priority
+        Order in which the pre-coolers take queued lots (``None``: arrival order).
     """
 
     holds_stock = True  # places and stores keep a daily stock series
@@ -179,6 +186,9 @@ class CollectionPointProcess:
         config: CollectionPoint,
         storage: Storage,
         seed: Seed,
+        source_ids: Sequence[str] = (),
+        local_prices: Sequence[float] = (),
+        priority: PriorityKey | None = None,
     ) -> None:
         self.context = context
         self.node_id = node_id
@@ -202,26 +212,36 @@ class CollectionPointProcess:
         )
         self.precooler = simpy.Resource(context.env, capacity=precooling.units)
         self.wait_key = f"{node_id}.precooling"
+        self.source_ids = tuple(source_ids)
+        self.local_prices = tuple(local_prices) or (0.0,) * len(context.ledger.products)
+        self.priority = priority
+        self.free_units = precooling.units
+        """Idle pre-coolers (priority order only; arrival order queues on ``precooler``)."""
+        self.queue: list[tuple[Lot, float]] = []
+        """Lots waiting for a pre-cooler and when they began (priority order only)."""
 
     @classmethod
     def build(cls, node_id: str, config: CollectionPoint, setup: BuildSetup) -> Self:
         """Build a collection point and its cold room (see :class:`~.kinds.NodeProcess`)."""
         context = setup.context
+        priority = node_priority(config, context, setup.product_index)
         storage = Storage(
             context, node_id, context.ambient[config.region], config.setpoint_c,
-            config.cold_room_kg, config.on_full, COLLECTION, len(setup.product_index),
-            config.class_setpoints_c,
+            config.cold_room_kg, config.overload, COLLECTION, len(setup.product_index),
+            config.class_setpoints_c, priority,
         )  # fmt: skip
-        return cls(context, node_id, config, storage, setup.seed)
+        products = setup.scenario.products.values()
+        return cls(
+            context, node_id, config, storage, setup.seed, list(setup.scenario.sources),
+            [product.local_price_cny_per_kg or 0.0 for product in products], priority,
+        )  # fmt: skip
 
     def stats(self) -> dict[str, float]:
-        """Return peak stock, capacity, overflow and the pre-cooling queue's statistics."""
+        """Return the storage's statistics and the pre-cooling queue's."""
         ledger = self.context.ledger
         waits = ledger.waits.get(self.wait_key, [])
         return {
-            "peak_stock_kg": self.storage.peak_occupied_kg,
-            "capacity_kg": self.storage.capacity_kg,
-            "overflow_kg": ledger.overflow_kg.get(self.node_id, 0.0),
+            **self.storage.stats(),
             "precooled_lots": float(len(waits)),
             "mean_precooling_wait_h": float(np.mean(waits)) if waits else 0.0,
         }
@@ -235,10 +255,15 @@ class CollectionPointProcess:
         """Lots arrive from the field now."""
         context = self.context
         now = context.env.now
-        for lot in lots:
-            if context.spoil_if_expired(lot, self.node_id):
+        for delivered in lots:
+            if context.spoil_if_expired(delivered, self.node_id):
                 continue
-            reject_fraction = self.reject_fraction[lot.product]
+            reject_fraction = self.reject_fraction[delivered.product]
+            lot = (
+                self._gate(delivered, reject_fraction) if self.storage.back_pressure else delivered
+            )
+            if lot is None:
+                continue
             if reject_fraction:
                 rejected = lot.kg * reject_fraction
                 lot.kg -= rejected
@@ -249,10 +274,98 @@ class CollectionPointProcess:
             precooled = self.needs_precooling and self.precooled[lot.product]
             activity = "waiting_for_precooling" if precooled else "receiving"
             lot.place(self.ambient, now, COLLECTION, self.node_id, activity)
-            if precooled:
+            if precooled and self.storage.back_pressure:
+                self.storage.expect(lot)  # its cold-room space is taken from now on
+            if precooled and self.priority is not None:
+                self.queue.append((lot, now))
+                self._start_precooling()
+            elif precooled:
                 context.env.process(self._precool(lot))
             else:
                 self.storage.receive(lot)
+
+    def _gate(self, lot: Lot, reject_fraction: float) -> Lot | None:
+        """Refuse the part of a producer's delivery that will not fit (back pressure).
+
+        The cold room (and its overflow store) can take :meth:`~.storage.Storage.room_kg`
+        more kg, counting what is queued for or in pre-cooling; of a delivery, the gate
+        accepts as much as will fit after grading. The producers keep the rest: they
+        sell it locally at the product's local price, or lose it.
+
+        Returns
+        -------
+        Lot or None
+            The accepted part (``None`` if nothing is accepted).
+        """
+        context = self.context
+        kept_share = 1.0 - reject_fraction
+        room = self.storage.room_kg()
+        accepted_kg = room / kept_share if kept_share > 0 else lot.kg
+        if lot.kg <= accepted_kg + EPSILON_KG:
+            return lot
+        accepted = context.split(lot, accepted_kg) if accepted_kg > EPSILON_KG else None
+        now = context.env.now
+        ledger = context.ledger
+        ledger.refuse(
+            now, lot.product, lot.kg, self.node_id, lot.id,
+            stage=COLLECTION, reason=self.storage.rules.reason,
+        )  # fmt: skip
+        ledger.keep(
+            now, self.source_ids[lot.source], lot.product, lot.kg, self.local_prices[lot.product]
+        )
+        self.storage.refused_kg += lot.kg
+        context.remove(lot)
+        return accepted
+
+    # -- pre-cooling in priority order ----------------------------------------------
+    def _start_precooling(self) -> None:
+        """Give idle pre-coolers the queued lots that come first in the priority order."""
+        priority = self.priority
+        assert priority is not None
+        context = self.context
+        while self.free_units > 0 and self.queue:
+            now = context.env.now
+            position = min(
+                range(len(self.queue)), key=lambda index: priority(self.queue[index][0], now)
+            )
+            lot, queued_at = self.queue.pop(position)
+            context.ledger.wait(self.wait_key, now - queued_at)
+            if context.spoil_if_expired(lot, self.node_id):
+                self.storage.forget(lot)
+                continue
+            self.free_units -= 1
+            context.env.process(self._cool(lot))
+
+    def _cool(self, lot: Lot) -> Generator[simpy.Event, Any, None]:
+        """Pre-cool one lot on a unit taken by :meth:`_start_precooling`; free it after."""
+        yield from self._treat(lot)
+        self.free_units += 1
+        self._finish(lot)
+        self._start_precooling()
+
+    def _treat(self, lot: Lot) -> Generator[simpy.Event, Any, None]:
+        """Hold ``lot`` in a pre-cooler for its treatment time."""
+        context = self.context
+        env = context.env
+        hours = self.precool_hours()
+        if self.precool_rate is not None:
+            hours += lot.kg / self.precool_rate
+        # While it cools, the product sits half-way between field and setpoint.
+        mean_c = (
+            self.ambient.temperature_at(env.now) + self.storage.cold_for[lot.product].temp_c
+        ) / 2
+        lot.place(
+            context.at_temperature(round(mean_c, 1)), env.now, COLLECTION, self.node_id,
+            "precooling",
+        )  # fmt: skip
+        yield env.timeout(hours)
+
+    def _finish(self, lot: Lot) -> None:
+        """Put a pre-cooled lot into the cold room (unless it spoiled meanwhile)."""
+        if self.context.spoil_if_expired(lot, self.node_id):
+            self.storage.forget(lot)
+        else:
+            self.storage.receive(lot)
 
     def _precool(self, lot: Lot) -> Generator[simpy.Event, Any, None]:
         context = self.context
@@ -262,18 +375,7 @@ class CollectionPointProcess:
             yield request
             context.ledger.wait(self.wait_key, env.now - queued_at)
             if context.spoil_if_expired(lot, self.node_id):
+                self.storage.forget(lot)
                 return
-            hours = self.precool_hours()
-            if self.precool_rate is not None:
-                hours += lot.kg / self.precool_rate
-            # While it cools, the product sits half-way between field and setpoint.
-            mean_c = (
-                self.ambient.temperature_at(env.now) + self.storage.cold_for[lot.product].temp_c
-            ) / 2
-            lot.place(
-                context.at_temperature(round(mean_c, 1)), env.now, COLLECTION, self.node_id,
-                "precooling",
-            )  # fmt: skip
-            yield env.timeout(hours)
-        if not context.spoil_if_expired(lot, self.node_id):
-            self.storage.receive(lot)
+            yield from self._treat(lot)
+        self._finish(lot)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Self
 
 from fieldtotable.model.context import Context
 from fieldtotable.model.lot import HUB, Lot
+from fieldtotable.model.overload import node_priority
 from fieldtotable.model.storage import Storage
 from fieldtotable.scenario.schema import Hub
 
@@ -55,20 +56,16 @@ class HubProcess:
         context = setup.context
         storage = Storage(
             context, node_id, context.ambient[config.region], config.setpoint_c,
-            config.storage_kg, config.on_full, HUB, len(setup.product_index),
-            config.class_setpoints_c,
+            config.storage_kg, config.overload, HUB, len(setup.product_index),
+            config.class_setpoints_c, node_priority(config, context, setup.product_index),
         )  # fmt: skip
         return cls(
             context, node_id, config, storage, setup.market_products.get(node_id, frozenset())
         )
 
     def stats(self) -> dict[str, float]:
-        """Return peak stock, capacity and the kg that found the store full."""
-        return {
-            "peak_stock_kg": self.storage.peak_occupied_kg,
-            "capacity_kg": self.storage.capacity_kg,
-            "overflow_kg": self.context.ledger.overflow_kg.get(self.node_id, 0.0),
-        }
+        """Return peak stock, capacity, the kg that found the store full and their fate."""
+        return self.storage.stats()
 
     def end_of_day(self) -> float:
         """Inspect the store for expired lots; return the kg held."""
@@ -96,3 +93,5 @@ class HubProcess:
             lot.place(self.cold_for[lot.product], dock_end_h, HUB, self.node_id, "handling")
             if not context.spoil_if_expired(lot, self.node_id):
                 self.storage.receive(lot)
+            else:
+                self.storage.forget(lot)

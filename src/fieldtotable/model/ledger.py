@@ -32,6 +32,10 @@ DAILY_QUANTITIES = (
     "remaining_shelf_life_kg_d",
     "remaining_fraction_kg",
     "arrived_at_market_hub",
+    "kept_by_producers",
+    "sold_locally",
+    "local_sales_value_cny",
+    "overflow_in",
 )
 
 #: The fates by which kg leave the channel unsold, each booked in :attr:`Ledger.losses`
@@ -53,8 +57,8 @@ LEG_QUANTITIES = ("trips", "kg_carried", "tonne_km", "cost_cny", "co2_kg", "rero
 
 #: Per-place daily quantities, by product, that the money KPIs price
 #: (:mod:`fieldtotable.model.money`): kg-hours held in the place's store and kg
-#: received into it.
-PLACE_QUANTITIES = ("held_kg_h", "received_kg")
+#: received into it, and the same for its rented overflow store.
+PLACE_QUANTITIES = ("held_kg_h", "received_kg", "overflow_held_kg_h", "overflow_received_kg")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +165,9 @@ class Ledger:
         """Per place id, each of :data:`PLACE_QUANTITIES` by product and day."""
         self.harvested_by_source: dict[tuple[str, int], list[float]] = {}
         """Per (source id, product index) that harvested, kg by day."""
+        self.kept_by_source: dict[tuple[str, int], list[float]] = {}
+        """Per (source id, product index), kg by day that a collection point refused at
+        its gate and the producers kept (not bought by the channel)."""
         self.market_product_daily: dict[str, tuple[list[list[float]], list[list[float]]]] = {}
         """Per market id, (kg sold, sales value CNY), each by product and day."""
         self.losses: dict[LossKey, list[float]] = {}
@@ -278,6 +285,24 @@ class Ledger:
         self.lose(time_h, "refused", stage, place, reason, product, kg)
         if self.record_flows:
             self._log(time_h, "refuse", product, kg, place, lot)
+
+    def keep(
+        self, time_h: float, source: str, product: int, kg: float, local_price_cny_per_kg: float
+    ) -> None:
+        """Record kg refused at a collection point's gate that the producers keep.
+
+        Book the refusal itself with :meth:`refuse`. The producers sell the kg locally at
+        ``local_price_cny_per_kg`` (0: they are lost to them).
+        """
+        day = self.day(time_h)
+        self.daily["kept_by_producers"][product][day] += kg
+        if local_price_cny_per_kg > 0:
+            self.daily["sold_locally"][product][day] += kg
+            self.daily["local_sales_value_cny"][product][day] += kg * local_price_cny_per_kg
+        kept = self.kept_by_source.get((source, product))
+        if kept is None:
+            kept = self.kept_by_source[source, product] = [0.0] * self.horizon_days
+        kept[day] += kg
 
     def spoil(
         self,
@@ -415,7 +440,7 @@ class Ledger:
         """Raise :class:`MassBalanceError` unless every kg harvested is accounted for.
 
         ``harvested = rejected + refused + spoiled + sold + in_system`` over the whole
-        horizon (``refused`` is zero unless a storage is set to ``on_full: refuse``). A
+        horizon (``refused`` is zero unless a store refuses: its ``overload`` policy). A
         NaN or an infinity in any of them fails the check.
         """
         arrays = self.arrays()

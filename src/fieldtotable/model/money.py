@@ -8,15 +8,20 @@ measured days (after ``warmup_days``), so that the hot loop carries no money.
 Cost lines and how each reaches the products (activity-based allocation):
 
 ``purchase_cost_cny``
-    kg harvested x farm-gate price (the source's, else the product's).
+    kg harvested x farm-gate price (the source's, else the product's), less the kg a
+    collection point refused at its gate, which the producers keep (``overload:
+    {policy: refuse_upstream}``): the channel does not buy them.
 ``handling_cost_cny``
-    kg received into a place's store x its handling cost of the product.
+    kg received into a place's store x its handling cost of the product; plus kg moved
+    into a rented overflow store x its extra handling cost.
 ``packaging_cost_cny``
     kg received into collection points' stores x the product's packaging cost.
 ``storage_cost_cny``
     electricity: kg-days held x the cooling-load law at the chamber's setpoint and
     the region's monthly mean x the region's electricity price, per product; rent
-    (per kg of capacity and year) by kg-days held at that place.
+    (per kg of capacity and year) by kg-days held at that place; a rented overflow
+    store's rent, kg-days held there x its price per kg and day (which includes its
+    energy), per product.
 ``capital_cost_cny``
     annuity of each capacity, pro rata over the measured days: a cold room or store
     by kg-days held there, pre-cooling units by kg received at the collection point,
@@ -49,6 +54,7 @@ import numpy as np
 from fieldtotable.model.lot import STAGES
 from fieldtotable.scenario.nodes import markets, places
 from fieldtotable.scenario.schema_money import capital_recovery_factor, per_product
+from fieldtotable.scenario.schema_overload import Overflow
 
 if TYPE_CHECKING:
     from fieldtotable.model.world import World
@@ -79,8 +85,9 @@ class Money:
     Attributes
     ----------
     by_product
-        Per cost line of :data:`COST_LINES` and ``spoilage_loss_cny``, CNY per
-        product index.
+        Per cost line of :data:`COST_LINES`, ``spoilage_loss_cny`` and
+        ``overflow_cost_cny`` (the part of the storage and handling lines paid for
+        overflow stores), CNY per product index.
     by_market
         Per market id, each cost line of :data:`COST_LINES` (CNY) allocated to it.
     """
@@ -140,6 +147,8 @@ class _Book:
             market: {line: np.zeros(products) for line in COST_LINES} for market in market_ids
         }
         self.fallback = fallback
+        self.overflow_cost = np.zeros(products)
+        """Rent and extra handling of overflow stores per product (inside the lines)."""
 
     def charge(self, line: str, amount: float, weights: np.ndarray) -> None:
         """Charge ``amount`` to the products by ``weights`` (fallback if all zero)."""
@@ -182,6 +191,7 @@ def money(world: World) -> Money:
     book = _Book(count, market_ids, harvested)
 
     _purchase(scenario, ledger.harvested_by_source, measured, book)
+    _purchase(scenario, ledger.kept_by_source, measured, book, sign=-1.0)
     received_at_cps = _places(world, window, measured, years, book)
     for index, leg in enumerate(scenario.legs.values()):
         carried = window(ledger.leg_product_kg[index])
@@ -208,6 +218,7 @@ def money(world: World) -> Money:
     by_product["spoilage_loss_cny"] = _spoilage_loss(
         world, window, by_product, harvested, received_at_cps
     )
+    by_product["overflow_cost_cny"] = book.overflow_cost.tolist()
     return Money(by_product, _by_market(book, sold_by_market))
 
 
@@ -216,8 +227,10 @@ def _purchase(
     harvested_by_source: Mapping[tuple[str, int], list[float]],
     measured: slice,
     book: _Book,
+    *,
+    sign: float = 1.0,
 ) -> None:
-    """Charge kg harvested at each source's farm-gate price."""
+    """Charge kg harvested at each source's farm-gate price (``sign`` -1: credit kg kept)."""
     product_ids = list(scenario.products)
     for (source_id, product), kg_by_day in harvested_by_source.items():
         product_id = product_ids[product]
@@ -225,7 +238,9 @@ def _purchase(
         price = supply.farm_gate_price_cny_per_kg
         if price is None:
             price = scenario.products[product_id].farm_gate_price_cny_per_kg
-        book.upstream["purchase_cost_cny"][product] += price * float(sum(kg_by_day[measured]))
+        book.upstream["purchase_cost_cny"][product] += (
+            sign * price * float(sum(kg_by_day[measured]))
+        )
 
 
 def _places(world: World, window: Any, measured: slice, years: float, book: _Book) -> np.ndarray:
@@ -271,6 +286,15 @@ def _places(world: World, window: Any, measured: slice, years: float, book: _Boo
             )
             book.charge("capital_cost_cny", annual * years, received)
         book.charge("fixed_cost_cny", getattr(config, "fixed_cny_per_year", 0.0) * years, received)
+        overflow = getattr(config, "overload", None)
+        if isinstance(overflow, Overflow):
+            held_overflow_kg_h = window(tables["overflow_held_kg_h"])
+            moved_in = window(tables["overflow_received_kg"])
+            rent = held_overflow_kg_h / 24.0 * overflow.rent_cny_per_kg_day
+            handling = moved_in * overflow.handling_cny_per_kg
+            book.upstream["storage_cost_cny"] += rent
+            book.upstream["handling_cost_cny"] += handling
+            book.overflow_cost += rent + handling
     return received_at_cps
 
 

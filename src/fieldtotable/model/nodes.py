@@ -57,6 +57,20 @@ _STORAGE_METRICS = {
     "overflow_kg": Metric(
         "kg", "kg that found the node's storage full (whole horizon)", "Found it full"
     ),
+    "refused_kg": Metric(
+        "kg",
+        "kg the node refused because it was full, at its gate or door (whole horizon)",
+        "Refused",
+    ),
+    "overflow_store_kg": Metric(
+        "kg", "kg moved into the node's rented overflow store (whole horizon)", "Overflowed"
+    ),
+    "peak_overflow_store_kg": Metric(
+        "kg",
+        "highest kg in the node's overflow store (whole horizon)",
+        "Peak in overflow",
+        "max",
+    ),
 }
 
 

@@ -1,9 +1,11 @@
 """Refrigerated storage with a capacity: cold rooms at collection points, hub stores.
 
-Stock is kept per product in arrival order. What does not fit waits outside at
-ambient temperature (``on_full: wait``, first come first served) or is turned away
-(``on_full: refuse``). Lots leave by being loaded onto a leg or picked for a market;
-expired lots are removed when met and by a daily inspection.
+Stock is kept per product in arrival order. What does not fit follows the node's
+overload policy (:mod:`.overload`): it waits outside at ambient temperature, first
+come first served; or it is turned away, and with back pressure legs into the node
+load only what it can take (:meth:`Storage.room_kg`); or it goes to a rented overflow
+store, whose lots are part of the stock. Lots leave by being loaded onto a leg or
+picked for a market; expired lots are removed when met and by a daily inspection.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from fieldtotable.model.context import Context
 from fieldtotable.model.lot import Lot
+from fieldtotable.model.overload import OverflowStore, OverloadRules, PriorityKey
+from fieldtotable.model.storage_overload import EPSILON_KG, OverloadHandling
 from fieldtotable.model.thermal import Ambient, ConstantTemperature
 from fieldtotable.scenario.schema import TemperatureClass
+from fieldtotable.scenario.schema_overload import Overload
 
-#: Stock below this many kg is treated as empty (guards float residue of splits).
-EPSILON_KG = 1e-9
+# EPSILON_KG (stock below it is treated as empty) is defined with the overload handling,
+# which needs it too; it stays part of this module's interface.
+__all__ = ["EPSILON_KG", "Storage", "issue_order_key"]
 
 
 def issue_order_key(
@@ -46,7 +52,12 @@ def _arrival(lot: Lot) -> float:
     return lot.arrived_h
 
 
-class Storage:
+def _consumed_now_order(now: float) -> Callable[[Lot], float]:
+    """FEFO order of lots held at different temperatures: largest consumed fraction now."""
+    return lambda lot: -lot.consumed - lot.environment.consumed(lot.product, lot.updated_h, now)
+
+
+class Storage(OverloadHandling):
     """A refrigerated store with a capacity in kg.
 
     Parameters
@@ -61,14 +72,18 @@ class Storage:
         Storage temperature.
     capacity_kg
         Storage capacity.
-    on_full
-        ``"wait"`` or ``"refuse"``.
+    overload
+        The node's overload policy (``overload`` entry), or the older words
+        ``"wait"`` / ``"refuse"``.
     stage
         Stage index for spoilage attribution.
     products
         Number of products.
     class_setpoints_c
         Setpoints of class chambers (``frozen: -18``); others at ``setpoint_c``.
+    priority
+        Order in which vehicles load lots (:func:`~.overload.priority_key`); ``None``:
+        earliest arrival first.
     """
 
     def __init__(
@@ -78,10 +93,11 @@ class Storage:
         ambient: Ambient,
         setpoint_c: float,
         capacity_kg: float,
-        on_full: str,
+        overload: Overload | str,
         stage: int,
         products: int,
         class_setpoints_c: Mapping[TemperatureClass, float] | None = None,
+        priority: PriorityKey | None = None,
     ) -> None:
         self.context = context
         self.node_id = node_id
@@ -89,7 +105,25 @@ class Storage:
         self.cold = context.at_temperature(setpoint_c)
         self.cold_for = context.held_at(setpoint_c, class_setpoints_c)[:products]
         self.capacity_kg = capacity_kg
-        self.refuse_when_full = on_full == "refuse"
+        self.rules = rules = OverloadRules.of(overload)
+        self.refuse_when_full = rules.refuse_at_door
+        self.back_pressure = rules.back_pressure
+        self.overflow = (
+            None
+            if rules.overflow is None
+            else OverflowStore(
+                rules.overflow, context.at_temperature(rules.overflow.setpoint_c), products
+            )
+        )
+        self.priority = priority
+        self.incoming_kg = 0.0
+        """Kg on their way into the store (loaded for it, or accepted at a collection
+        point's gate and not yet cooled): the space they will take (back pressure only)."""
+        self._expected: dict[int, float] = {}
+        self.refused_kg = 0.0
+        """Kg turned away at the door (whole horizon)."""
+        self.on_space: Callable[[], None] = lambda: None
+        """Called when space frees in a store with back pressure (legs into it load)."""
         self.stage = stage
         self.stock: list[list[Lot]] = [[] for _ in range(products)]
         self.stock_kg = [0.0] * products
@@ -108,15 +142,19 @@ class Storage:
     # -- arrivals ---------------------------------------------------------------
     def receive(self, lot: Lot) -> None:
         """Take in a lot arriving at the door now."""
+        if self._expected:
+            self._settle(lot)
         free = self.capacity_kg - self.occupied_kg
         if not self.waiting and lot.kg <= free + EPSILON_KG:
             self._received_kg[lot.product] += lot.kg
             self._admit(lot)
             return
         context = self.context
-        if self.refuse_when_full:
-            context.ledger.refuse(context.env.now, lot.product, lot.kg, self.node_id, lot.id)
-            context.remove(lot)
+        if self.rules.whole_lot:
+            self._refuse(lot)
+            return
+        if self.overflow is not None or self.refuse_when_full:
+            self._receive_overloaded(lot, free)
             return
         self._received_kg[lot.product] += lot.kg
         part = context.split(lot, free) if not self.waiting and free > EPSILON_KG else None
@@ -128,21 +166,39 @@ class Storage:
         if part is not None:
             self._admit(part)
 
-    def _admit(self, lot: Lot) -> None:
+    def _admit(self, lot: Lot, *, overflow: bool = False) -> None:
         now = self.context.env.now
         product = lot.product
+        if overflow:
+            store = self.overflow
+            assert store is not None
+            lot.place(store.environment, now, self.stage, self.node_id, "overflow_store")
+            self._hold(product, now)
+            store.lot_ids.add(lot.id)
+            store.stock_kg[product] += lot.kg
+            self.stock[product].append(lot)
+            self.stock_kg[product] += lot.kg
+            self.on_stock(product)
+            return
         lot.place(self.cold_for[product], now, self.stage, self.node_id, "cold_store")
         self.stock[product].append(lot)
         stock_kg = self.stock_kg
-        self._held_kg_h[product] += stock_kg[product] * (now - self._held_since[product])
-        self._held_since[product] = now
+        if self.overflow is None:
+            self._held_kg_h[product] += stock_kg[product] * (now - self._held_since[product])
+            self._held_since[product] = now
+        else:
+            self._hold(product, now)
         stock_kg[product] += lot.kg
         self.occupied_kg += lot.kg
         self.peak_occupied_kg = max(self.peak_occupied_kg, self.occupied_kg)
         self.on_stock(lot.product)
 
-    def _released(self, kg: float) -> None:
+    def _released(self, kg: float, overflow_kg: float = 0.0) -> None:
+        """Free ``kg`` of the store and ``overflow_kg`` of the overflow store; let lots in."""
         self.occupied_kg = max(self.occupied_kg - kg, 0.0)
+        overflow = self.overflow
+        if overflow is not None:
+            overflow.occupied_kg = max(overflow.occupied_kg - overflow_kg, 0.0)
         waiting = self.waiting
         context = self.context
         while waiting:
@@ -154,10 +210,18 @@ class Storage:
             if lot.kg <= free + EPSILON_KG:
                 waiting.popleft()
                 self._admit(lot)
-            else:
-                if free > EPSILON_KG:
-                    self._admit(context.split(lot, free))
+                continue
+            if free > EPSILON_KG:
+                self._admit(context.split(lot, free))
+            if overflow is None or overflow.free_kg <= EPSILON_KG:
                 break
+            if lot.kg <= overflow.free_kg + EPSILON_KG:
+                waiting.popleft()
+                self._to_overflow(lot)
+            else:
+                self._to_overflow(context.split(lot, overflow.free_kg))
+        if self.back_pressure and (kg > 0 or overflow_kg > 0):
+            self.on_space()
 
     # -- departures -------------------------------------------------------------
     def take(self, product: int, kg: float, issuing: str) -> list[Lot]:
@@ -170,6 +234,9 @@ class Storage:
         key = self._order_keys.get(issuing)
         if key is None:
             key = self._order_keys[issuing] = issue_order_key(issuing, self.cold_for)
+        if self.overflow is not None and issuing == "FEFO":
+            # Lots in the overflow store age at another temperature: compare them now.
+            key = _consumed_now_order(self.context.env.now)
         lots.sort(key=key)
         picked = self._take_front(lots, kg)
         # Back to arrival order, which loading vehicles (take_oldest) relies on.
@@ -180,38 +247,66 @@ class Storage:
         """Take up to ``kg`` from the front of one product's stock list."""
         context = self.context
         product = lots[0].product
+        overflow = self.overflow
+        in_overflow = overflow.lot_ids if overflow is not None else None
         picked: list[Lot] = []
         wanted = kg
         removed_kg = 0.0
+        removed_overflow_kg = 0.0
         index = 0
         while index < len(lots) and wanted > EPSILON_KG:
             lot = lots[index]
+            from_overflow = in_overflow is not None and lot.id in in_overflow
             if context.spoil_if_expired(lot, self.node_id):
                 removed_kg += lot.kg
+                if from_overflow:
+                    removed_overflow_kg += lot.kg
                 index += 1
                 continue
             if lot.kg <= wanted + EPSILON_KG:
                 picked.append(lot)
                 wanted -= lot.kg
                 removed_kg += lot.kg
+                if from_overflow:
+                    removed_overflow_kg += lot.kg
                 index += 1
             else:
                 picked.append(context.split(lot, wanted))
                 removed_kg += wanted
+                if from_overflow:
+                    removed_overflow_kg += wanted
                 wanted = 0.0
+        if in_overflow:
+            in_overflow.difference_update(lot.id for lot in lots[:index])
         del lots[:index]
         now = context.env.now
         for lot in picked:
             lot.advance(now)
         if removed_kg:
-            self._held_kg_h[product] += self.stock_kg[product] * (now - self._held_since[product])
-            self._held_since[product] = now
-            self.stock_kg[product] -= removed_kg
-            self._released(removed_kg)
+            self._remove_kg(product, removed_kg, removed_overflow_kg, now)
         return picked
 
+    def _remove_kg(self, product: int, kg: float, overflow_kg: float, now: float) -> None:
+        """Book ``kg`` of ``product`` gone from stock (``overflow_kg`` of them from overflow)."""
+        overflow = self.overflow
+        if overflow is None:
+            self._held_kg_h[product] += self.stock_kg[product] * (now - self._held_since[product])
+            self._held_since[product] = now
+            self.stock_kg[product] -= kg
+            self._released(kg)
+            return
+        self._hold(product, now)
+        self.stock_kg[product] -= kg
+        overflow.stock_kg[product] -= overflow_kg
+        self._released(kg - overflow_kg, overflow_kg)
+
     def take_oldest(self, products: Iterable[int], kg: float) -> list[Lot]:
-        """Pick up to ``kg`` across ``products``, earliest arrival first (loading a vehicle)."""
+        """Pick up to ``kg`` across ``products`` for a vehicle: earliest arrival first.
+
+        A node with a ``priority`` loads in that order instead (:meth:`_take_by_priority`).
+        """
+        if self.priority is not None:
+            return self._take_by_priority(products, kg, self.priority)
         picked: list[Lot] = []
         wanted = kg
         candidates = [p for p in products if self.stock[p]]
@@ -250,7 +345,9 @@ class Storage:
         """Daily inspection: remove every expired lot in stock or waiting."""
         context = self.context
         self._hold_until(context.env.now)
+        overflow = self.overflow
         freed = 0.0
+        freed_overflow = 0.0
         for lots in self.stock:
             if not lots:
                 continue
@@ -258,19 +355,28 @@ class Storage:
             for lot in lots:
                 if context.spoil_if_expired(lot, self.node_id):
                     self.stock_kg[lot.product] -= lot.kg
-                    freed += lot.kg
+                    if overflow is not None and lot.id in overflow.lot_ids:
+                        overflow.lot_ids.discard(lot.id)
+                        overflow.stock_kg[lot.product] -= lot.kg
+                        freed_overflow += lot.kg
+                    else:
+                        freed += lot.kg
                 else:
                     kept.append(lot)
             lots[:] = kept
         self.waiting = deque(
             lot for lot in self.waiting if not context.spoil_if_expired(lot, self.node_id)
         )
-        if freed:
-            self._released(freed)
+        if freed or freed_overflow:
+            self._released(freed, freed_overflow)
 
     # -- what the money KPIs price ------------------------------------------------
     def _hold_until(self, now: float) -> None:
         """Bring the kg-hours held of every product up to ``now``."""
+        if self.overflow is not None:
+            for product in range(len(self.stock_kg)):
+                self._hold(product, now)
+            return
         held, since, stock_kg = self._held_kg_h, self._held_since, self.stock_kg
         for product, kg in enumerate(stock_kg):
             held[product] += kg * (now - since[product])
@@ -295,8 +401,40 @@ class Storage:
         count = len(self._held_kg_h)
         self._held_kg_h = [0.0] * count
         self._received_kg = [0.0] * count
+        overflow = self.overflow
+        if overflow is not None:
+            held, received = tables["overflow_held_kg_h"], tables["overflow_received_kg"]
+            for product, kg_h in enumerate(overflow.held_kg_h):
+                held[product][day] += max(kg_h, 0.0)
+                received[product][day] += overflow.received_kg[product]
+            overflow.held_kg_h = [0.0] * count
+            overflow.received_kg = [0.0] * count
+
+    def stats(self) -> dict[str, float]:
+        """Return the store's ``by_node`` statistics (whole horizon).
+
+        Returns
+        -------
+        dict of str to float
+            ``peak_stock_kg``, ``capacity_kg``, ``overflow_kg`` (kg that found the
+            store full), ``refused_kg`` (turned away at the door, or at a collection
+            point's gate), ``overflow_store_kg`` (moved into the rented overflow store)
+            and ``peak_overflow_store_kg``.
+        """
+        overflow = self.overflow
+        return {
+            "peak_stock_kg": self.peak_occupied_kg,
+            "capacity_kg": self.capacity_kg,
+            "overflow_kg": self.context.ledger.overflow_kg.get(self.node_id, 0.0),
+            "refused_kg": self.refused_kg,
+            "overflow_store_kg": overflow.moved_in_kg if overflow is not None else 0.0,
+            "peak_overflow_store_kg": overflow.peak_occupied_kg if overflow is not None else 0.0,
+        }
 
     @property
     def held_kg(self) -> float:
-        """Kg at this node: in storage plus waiting outside."""
-        return self.occupied_kg + sum(lot.kg for lot in self.waiting)
+        """Kg at this node: in storage (and its overflow store) plus waiting outside."""
+        held = self.occupied_kg + sum(lot.kg for lot in self.waiting)
+        if self.overflow is not None:
+            held += self.overflow.occupied_kg
+        return held

@@ -118,6 +118,10 @@ class LegProcess:
         Called with the lots at arrival.
     seed
         The replication's seed.
+    destination
+        The destination's storage, when it takes only what fits (back pressure): the
+        leg then loads no more than :meth:`~.storage.Storage.room_kg` and reserves
+        the space of what it loads.
     """
 
     def __init__(
@@ -131,6 +135,7 @@ class LegProcess:
         destination_ambient: Ambient,
         deliver: Callable[[list[Lot]], None],
         seed: Seed,
+        destination: Storage | None = None,
     ) -> None:
         self.context = context
         self.leg_id = leg_id
@@ -140,6 +145,9 @@ class LegProcess:
         self.origin_ambient = origin_ambient
         self.destination_ambient = destination_ambient
         self.deliver = deliver
+        self.destination = (
+            destination if destination is not None and destination.back_pressure else None
+        )
         self.reefer_for = context.held_at(config.setpoint_c, config.class_setpoints_c)
         self.available = config.fleet
         self.capacity_kg = config.vehicle_capacity_kg
@@ -229,23 +237,42 @@ class LegProcess:
         products = self.products_now()
         if not products:
             return
+        destination = self.destination
+        blocked = False
         while self.available > 0:
             waiting = self.origin.kg_of(products)
             if waiting <= EPSILON_KG:
                 break
+            load_kg = self.capacity_kg
+            if destination is not None:
+                # Back pressure: load only what the destination can take; the rest stays
+                # here, and the destination's freed space wakes the leg (destination_freed).
+                room = destination.room_kg()
+                blocked = room <= EPSILON_KG
+                if blocked:
+                    break
+                waiting = min(waiting, room)
+                load_kg = min(load_kg, room)
             if not force and waiting < min(self.min_load_kg or 0.0, self.capacity_kg):
                 self._arm_timeout(products)
                 break
             # Reserve the vehicle before loading: loading frees cold-room space, which
             # admits waiting lots and can re-enter dispatch() through on_stock.
             self.available -= 1
-            lots = self.origin.take_oldest(products, self.capacity_kg)
+            lots = self.origin.take_oldest(products, load_kg)
             if not lots:
                 self.available += 1
                 break
+            if destination is not None:
+                for lot in lots:
+                    destination.expect(lot)
             env.process(self._trip(lots, self._rerouted(products)))
             force = force and self.min_load_kg is None
-        if self.min_load_kg is not None and self.origin.kg_of(products) > EPSILON_KG:
+        if (
+            self.min_load_kg is not None
+            and not blocked
+            and self.origin.kg_of(products) > EPSILON_KG
+        ):
             self._arm_timeout(products)
 
     def _rerouted(self, products: tuple[int, ...]) -> frozenset[int]:
@@ -256,6 +283,16 @@ class LegProcess:
             self.context.calendar.month_at(self.context.env.now), ()
         )
         return frozenset(products).difference(routed)
+
+    def destination_freed(self) -> None:
+        """React to space freed at a destination with back pressure (full-or-timeout legs).
+
+        A scheduled leg waits for its next departure.
+        """
+        if self.min_load_kg is None or self.available <= 0:
+            return
+        oldest = self.origin.oldest_arrival_h(self.products_now())
+        self.dispatch(force=oldest + self.max_wait_h <= self.context.env.now + 1e-9)
 
     def _arm_timeout(self, products: Sequence[int]) -> None:
         # With every vehicle away the returning vehicle dispatches; a timer now would
@@ -339,6 +376,8 @@ class LegProcess:
             if not context.spoil_if_expired(lot, self.leg_id):
                 ledger.movement(arrival, "arrive", lot.product, lot.kg, self.leg_id, lot.id)
                 arrived.append(lot)
+            elif self.destination is not None:
+                self.destination.forget(lot)
         if arrived:
             self.deliver(arrived)
         # The vehicle returns empty; closures hold it too.

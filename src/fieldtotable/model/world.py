@@ -72,6 +72,12 @@ def events_processed(env: simpy.Environment) -> int:
     return scheduled - len(env._queue)
 
 
+def _wake(legs: tuple[LegProcess, ...]) -> None:
+    """Tell legs into a store with back pressure that it has space again."""
+    for leg in legs:
+        leg.destination_freed()
+
+
 class World:
     """All components of one replication, wired together.
 
@@ -157,8 +163,9 @@ class World:
             origin, destination = self.places[leg.from_], self.places[leg.to]
             self.legs[leg_id] = LegProcess(
                 context, leg_id, leg, index, origin.storage, origin.ambient,
-                destination.ambient, destination.receive, self.seed,
+                destination.ambient, destination.receive, self.seed, destination.storage,
             )  # fmt: skip
+        self._wire_back_pressure()
         self._wire_routing()
         setup.source_index = {source_id: i for i, source_id in enumerate(scenario.sources)}
         source = node_kind("source").process
@@ -183,6 +190,15 @@ class World:
     def storages(self) -> dict[str, Storage]:
         """The storage of every place, by id."""
         return {node_id: place.storage for node_id, place in self.places.items()}
+
+    def _wire_back_pressure(self) -> None:
+        """Let a store that takes only what fits wake the legs into it when space frees."""
+        inbound: dict[str, list[LegProcess]] = {}
+        for leg in self.legs.values():
+            if leg.destination is not None:
+                inbound.setdefault(leg.config.to, []).append(leg)
+        for node_id, legs in inbound.items():
+            self.places[node_id].storage.on_space = functools.partial(_wake, tuple(legs))
 
     def _wire_routing(self) -> None:
         table = routing_table(self.scenario)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from fieldtotable.results.field import KpiComputation, ResultField
 from fieldtotable.results.measure import MeasuredRun
 from fieldtotable.results.money import MARKET_MONEY_FIELDS, MONEY_KPIS
+from fieldtotable.results.overload_fields import OVERLOAD_KPIS
 
 __all__ = ["BUILTIN_KPIS", "DAILY_FIELDS", "LEG_FIELDS", "MARKET_FIELDS", "STAGE_DEFINITIONS"]
 
@@ -53,7 +54,9 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     ),
     (
         ResultField(
-            "refused_kg", "kg", "turned away by a full store set to on_full: refuse",
+            "refused_kg", "kg",
+            "turned away by a full store (overload: refuse_upstream, or an overflow store"
+            " full too): at a collection point's gate, or at a store's door",
             label="Refused by full stores", better="lower", per_product=True,
         ),
         lambda run: run.total("refused"),
@@ -211,6 +214,7 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
         ),
         lambda run: run.legs("rerouted_kg"),
     ),
+    *OVERLOAD_KPIS,
     *MONEY_KPIS,
 )  # fmt: skip
 

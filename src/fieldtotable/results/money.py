@@ -57,7 +57,8 @@ def _line(line: str) -> KpiComputation:
 _LINE_DEFINITIONS = {
     "purchase_cost_cny": (
         "Purchase at the farm gate",
-        "kg harvested x farm-gate price (the source's, else the product's)",
+        "kg harvested x farm-gate price (the source's, else the product's), less the kg"
+        " producers kept (refused at a collection point's gate)",
     ),
     "handling_cost_cny": (
         "Handling",
@@ -144,11 +145,12 @@ MONEY_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     (
         ResultField(
             "producer_income_cny", "CNY",
-            "what Diqing's producers receive: purchase_cost_cny (every kg harvested, at the"
-            " farm-gate price)",
+            "what Diqing's producers receive: purchase_cost_cny (every kg the channel buys,"
+            " at the farm-gate price) plus local_sales_value_cny (kg a full collection point"
+            " refused, sold locally)",
             label="Producer income", better="higher", per_product=True,
         ),
-        lambda run: run.kpi("purchase_cost_cny"),
+        lambda run: run.kpi("purchase_cost_cny") + run.kpi("local_sales_value_cny"),
     ),
 )  # fmt: skip
 

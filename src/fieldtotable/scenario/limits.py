@@ -60,6 +60,7 @@ __all__ = [
     "MAX_FACTOR",
     "MAX_HOURS",
     "MAX_KG",
+    "MAX_OVERFLOW_RENT_CNY_PER_KG_DAY",
     "MAX_PRICE_CNY_PER_KG",
     "MAX_Q10",
     "MAX_SCALE",
@@ -123,6 +124,10 @@ MAX_CAPACITY_KG_PER_H = 1e12
 """Fastest pre-cooling throughput, kg/h."""
 MAX_PRICE_CNY_PER_KG = 1e6
 """Highest sale price, CNY/kg (matsutake early in the season: 800-1,600 CNY/kg)."""
+MAX_OVERFLOW_RENT_CNY_PER_KG_DAY = 1e4
+"""Highest rent of an overflow cold store, CNY per kg and day (a pallet of ~500 kg at
+2-3 CNY a day is about 0.005 CNY/kg/day): with the largest capacity and horizon the
+rent stays below 1e20 CNY."""
 MAX_COST_CNY_PER_TRIP = 1e8
 """Highest fixed cost of one trip, CNY (a chartered freighter is about 1e6)."""
 MAX_COST_CNY_PER_KM = 1e5

@@ -261,6 +261,13 @@ def _check_products(scenario: Scenario) -> list[NetworkProblem]:
         for node_id, node in getattr(scenario, section).items():
             if isinstance(node.handling_cny_per_kg, dict):
                 check((section, node_id, "handling_cny_per_kg"), node.handling_cny_per_kg)
+            listed = getattr(node.priority, "products", ())
+            check((section, node_id, "priority", "products"), listed)
+            problems.extend(
+                ((section, node_id, "priority", "products", index), f"{name!r} is listed twice")
+                for index, name in enumerate(listed)
+                if name in listed[:index]
+            )
     return problems
 
 

@@ -44,6 +44,16 @@ from fieldtotable.scenario.schema_markets import (
 )
 from fieldtotable.scenario.schema_money import Capital, CoolingLaw, Finance, FreshnessStep
 from fieldtotable.scenario.schema_nodes import NodeConfig, NodeEntry
+from fieldtotable.scenario.schema_overload import (
+    ArrivalPriority,
+    LeastShelfLifePriority,
+    Overflow,
+    Overload,
+    Priority,
+    ProductPriority,
+    RefuseUpstream,
+    WaitAmbient,
+)
 from fieldtotable.scenario.schema_products import (
     Markdown,
     Product,
@@ -85,6 +95,7 @@ from fieldtotable.scenario.sizes import date_problem, size_problems
 
 __all__ = [
     "MAX_DAYS",
+    "ArrivalPriority",
     "Capital",
     "Closures",
     "CollectionPoint",
@@ -99,6 +110,7 @@ __all__ = [
     "HourOfDay",
     "Hub",
     "IssuingPolicy",
+    "LeastShelfLifePriority",
     "Leg",
     "Location",
     "Markdown",
@@ -114,10 +126,15 @@ __all__ = [
     "OrderStream",
     "OrderUpTo",
     "Orders",
+    "Overflow",
+    "Overload",
     "PositiveFloat",
     "Precooling",
+    "Priority",
     "Product",
+    "ProductPriority",
     "ReeferFailure",
+    "RefuseUpstream",
     "RegionClimate",
     "ReorderLevels",
     "ReorderPoint",
@@ -132,6 +149,7 @@ __all__ = [
     "Supply",
     "TemperatureC",
     "TemperatureClass",
+    "WaitAmbient",
     "WeekdayFactors",
 ]
 

@@ -92,6 +92,11 @@ class Product(Frozen):
     """Price the channel pays producers, CNY/kg (0 to 1e6), for every kg harvested
     (``purchase_cost_cny``, ``producer_income_cny``), unless a source's supply entry
     gives its own. 0 by default: no purchase cost."""
+    local_price_cny_per_kg: Price | None = None
+    """Price at which producers sell locally the kg a collection point refuses
+    (``overload: {policy: refuse_upstream}``), CNY/kg (> 0, at most 1e6): their local
+    sales (``sold_locally_kg``, ``local_sales_value_cny``, part of
+    ``producer_income_cny``). When omitted, refused kg are lost to the producers."""
     packaging_cny_per_kg: CnyPerKg = 0.0
     """Packaging (boxes, liners, ice packs), CNY/kg (0 to 1e6), per kg received into a
     collection point's store (after grading): ``packaging_cost_cny``. 0 by default."""

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Discriminator, Field, Strict, Tag
+from pydantic import Discriminator, Field, Strict, Tag, model_validator
 
 from fieldtotable.scenario.distributions import Distribution
 from fieldtotable.scenario.limits import MAX_CAPACITY_KG_PER_H, MAX_COUNT, MIN_CAPACITY_KG_PER_H
 from fieldtotable.scenario.schema_money import Capital, CnyPerKg, CnyPerKgByProduct, CnyPerYear
+from fieldtotable.scenario.schema_overload import (
+    ArrivalPriority,
+    Overload,
+    Priority,
+    WaitAmbient,
+    overload_from_on_full,
+)
 from fieldtotable.scenario.schema_types import (
     _ONES_12,
     Fraction,
@@ -132,20 +139,29 @@ class CollectionPoint(Frozen):
     """Pre-cooling units. The default (one unit, no throughput term, ``time_h`` 0)
     means no pre-cooling: lots go straight to the cold room."""
     cold_room_kg: Kg
-    """Cold-room capacity, kg (at most 1e12), shared by all chambers. Lots that do not fit wait
-    outside at the region's air temperature and enter, first come first served, as
-    space frees (``on_full: wait``; a lot that partly fits is split), or are turned
-    away (``on_full: refuse``)."""
+    """Cold-room capacity, kg (at most 1e12), shared by all chambers. What happens to
+    lots that do not fit is the ``overload`` policy."""
     setpoint_c: TemperatureC
     """Cold-room temperature, °C, for products whose temperature class has no entry
     in ``class_setpoints_c``."""
     class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
     """Setpoints of separate chambers per temperature class, °C (e.g.
     ``frozen: -18``); products of a class not listed are held at ``setpoint_c``."""
-    on_full: OnFull = "wait"
-    """What happens to a lot that does not fit in the cold room: ``wait`` outside at
-    the region's air temperature until space frees, or ``refuse``: the whole lot is
-    turned away and counted as ``refused_kg``."""
+    overload: Overload = WaitAmbient(policy="wait_ambient")
+    """What happens when the cold room is full: ``{policy: wait_ambient}`` (lots wait
+    outside, first come first served), ``{policy: refuse_upstream}`` (producers'
+    deliveries that do not fit are refused at the gate, counting the kg queued for
+    pre-cooling; legs into the point load only what fits) or ``{policy: overflow,
+    ...}`` (a rented overflow cold store). See the how-to *Choose an overload
+    policy*."""
+    priority: Priority = ArrivalPriority(order="arrival")
+    """Order in which the pre-coolers take queued lots and departing vehicles load the
+    cold room's lots: ``{order: arrival}`` (earliest first, the default),
+    ``{order: least_shelf_life}`` or ``{order: products, products: [...]}``."""
+    on_full: OnFull | None = Field(default=None, json_schema_extra={"deprecated": True})
+    """Deprecated: use ``overload``. ``wait`` reads as ``overload: {policy:
+    wait_ambient}``, ``refuse`` as ``overload: {policy: refuse_upstream,
+    back_pressure: false}`` (the whole lot turned away at the door)."""
     handling_cny_per_kg: CnyPerKgByProduct = 0.0
     """Handling (grading, pre-cooling, packing labour and energy), CNY/kg (0 to 1e6),
     per kg received into the cold room (after grading): one number for every
@@ -159,3 +175,8 @@ class CollectionPoint(Frozen):
     fixed_cny_per_year: CnyPerYear = 0.0
     """Fixed cost (staff, upkeep), CNY/year (0 to 1e12), pro rata over the measured
     days (``fixed_cost_cny``). 0 by default."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _on_full_is_an_overload(cls, data: Any) -> Any:
+        return overload_from_on_full(data)

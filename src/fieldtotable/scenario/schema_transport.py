@@ -21,6 +21,13 @@ from fieldtotable.scenario.limits import (
     MIN_VEHICLE_CAPACITY_KG,
 )
 from fieldtotable.scenario.schema_money import Capital, CnyPerKg, CnyPerKgByProduct, CnyPerYear
+from fieldtotable.scenario.schema_overload import (
+    ArrivalPriority,
+    Overload,
+    Priority,
+    WaitAmbient,
+    overload_from_on_full,
+)
 from fieldtotable.scenario.schema_types import (
     Fraction,
     Frozen,
@@ -70,8 +77,8 @@ class Hub(Frozen):
     most 8784); the lot is held at its chamber's setpoint meanwhile and takes no store
     capacity."""
     storage_kg: Kg
-    """Storage capacity, kg (at most 1e12), shared by all chambers; what does not fit waits outside
-    or is refused (``on_full``), as at a collection point."""
+    """Storage capacity, kg (at most 1e12), shared by all chambers; what happens to lots
+    that do not fit is the ``overload`` policy."""
     setpoint_c: TemperatureC
     """Store temperature, °C, for products whose temperature class has no entry in
     ``class_setpoints_c``."""
@@ -81,10 +88,26 @@ class Hub(Frozen):
     dock_exposure_h: Hours = 0.5
     """Hours each unloaded lot stands on the dock at the region's air temperature
     before handling, h (at most 8784)."""
-    on_full: OnFull = "wait"
-    """What happens to a lot that does not fit in the store: ``wait`` outside at the
-    region's air temperature until space frees, or ``refuse``: the whole lot is
-    turned away and counted as ``refused_kg``."""
+    overload: Overload = WaitAmbient(policy="wait_ambient")
+    """What happens when the store is full: ``{policy: wait_ambient}`` (lots wait
+    outside, first come first served), ``{policy: refuse_upstream}`` (legs into the
+    hub load only what fits, counting the kg already on their way; goods stay upstream)
+    or ``{policy: overflow, ...}`` (a rented overflow cold store). See the how-to
+    *Choose an overload policy*."""
+    priority: Priority = ArrivalPriority(order="arrival")
+    """Order in which departing vehicles load the store's lots: ``{order: arrival}``
+    (earliest first, the default), ``{order: least_shelf_life}`` or ``{order:
+    products, products: [...]}``."""
+    on_full: OnFull | None = Field(default=None, json_schema_extra={"deprecated": True})
+    """Deprecated: use ``overload``. ``wait`` reads as ``overload: {policy:
+    wait_ambient}``, ``refuse`` as ``overload: {policy: refuse_upstream,
+    back_pressure: false}`` (the whole lot turned away at the door)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _on_full_is_an_overload(cls, data: Any) -> Any:
+        return overload_from_on_full(data)
+
     handling_cny_per_kg: CnyPerKgByProduct = 0.0
     """Handling (unloading, put-away, picking labour), CNY/kg (0 to 1e6), per kg
     received into the store: one number for every product, or a mapping product ->

@@ -16,6 +16,7 @@ NO_UNIT = "—"
 SUFFIX_UNITS: tuple[tuple[str, str], ...] = (
     ("_kg_per_h", "kg/h"),
     ("_cny_per_kg_year", "CNY/(kg·year)"),
+    ("_cny_per_kg_day", "CNY/(kg·day)"),
     ("_cny_per_year", "CNY/year"),
     ("_cny_per_kwh", "CNY/kWh"),
     ("_cny_per_unit", "CNY/unit"),

@@ -93,6 +93,11 @@ def _cell(values: Mapping[str, float], key: str, unit: str) -> str:
     return format_number(values[key], unit) if key in values else ""
 
 
+#: ``by_node`` statistics of overload policies, shown only when some place has one
+#: (a channel whose stores all wait outside refuses and overflows nothing).
+_SHOWN_WHEN_USED = frozenset({"refused_kg", "overflow_store_kg", "peak_overflow_store_kg"})
+
+
 def _capacity_share(values: Mapping[str, float]) -> float:
     return share(values.get("peak_stock_kg"), values.get("capacity_kg"))
 
@@ -114,10 +119,16 @@ def node_rows(
     tuple of (list of str, list of list of str)
         Headers (a name and, after a newline, a unit) and rows: node, kind and every
         statistic of the registry's ``by_node`` section that some place reports (a
-        blank where a kind does not report it), with the peak stock as a share of
-        the capacity after the capacity.
+        blank where a kind does not report it; the overload statistics only when
+        some place's is not 0), with the peak stock as a share of the capacity after
+        the capacity.
     """
-    columns = breakdown_columns("by_node", result.by_node)
+    columns = [
+        column
+        for column in breakdown_columns("by_node", result.by_node)
+        if column[0] not in _SHOWN_WHEN_USED
+        or any(values.get(column[0]) for values in result.by_node.values())
+    ]
     headers = ["node", "kind"]
     for key, header, _ in columns:
         headers.append(header)
