@@ -44,6 +44,7 @@ from fieldtotable.scenario.schema_markets import (
 )
 from fieldtotable.scenario.schema_money import Capital, CoolingLaw, Finance, FreshnessStep
 from fieldtotable.scenario.schema_nodes import NodeConfig, NodeEntry
+from fieldtotable.scenario.schema_parcel import ParcelDelivery
 from fieldtotable.scenario.schema_products import (
     Markdown,
     Product,
@@ -114,6 +115,7 @@ __all__ = [
     "OrderStream",
     "OrderUpTo",
     "Orders",
+    "ParcelDelivery",
     "PositiveFloat",
     "Precooling",
     "Product",
