@@ -96,4 +96,3 @@ class ParcelBox:
             f"ParcelBox(packed_h={self.packed_h:g}, delivered_h={self.delivered_h:g}, "
             f"box={self.box!r})"
         )
-

@@ -284,7 +284,7 @@ def _sellers(scenario: Scenario) -> dict[str, list[str]]:
 
 
 def _check_passing_stock(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProblem]:
-    """A market taking from passing stock needs a market beyond its hub for each product.
+    """Find passing-stock markets with no market beyond their hub selling a product.
 
     Otherwise the product's lots would stop at the hub with nowhere to go on to.
     """
@@ -297,7 +297,7 @@ def _check_passing_stock(scenario: Scenario, graph: nx.MultiDiGraph) -> list[Net
     for market_id, market in scenario.markets.items():
         if not getattr(market, "passing_stock", False) or market.supplied_by not in graph:
             continue
-        section, sold = market.demand_by_product()
+        _section, sold = market.demand_by_product()
         for product in sold:
             view = nx.subgraph_view(
                 graph,

@@ -81,8 +81,8 @@ MAX_DAILY_SERIES_ENTRIES = 10_000_000
 :data:`DAILY_ROWS_PER_PRODUCT` + legs x :data:`DAILY_ROWS_PER_LEG` + markets x
 :data:`DAILY_ROWS_PER_MARKET` + nodes holding stock); up to 32 bytes each while the
 run lasts, so at most about 320 MB. The baseline over ten years: 800,000."""
-DAILY_ROWS_PER_PRODUCT = 17
-"""Daily series per product: the ledger's 13 quantities and spoilage at 4 stages."""
+DAILY_ROWS_PER_PRODUCT = 22
+"""Daily series per product: the ledger's 18 quantities and spoilage at 4 stages."""
 DAILY_ROWS_PER_LEG = 5
 """Daily series per leg: trips, kg carried, tonne-km, cost, CO2."""
 DAILY_ROWS_PER_MARKET = 4
