@@ -281,6 +281,14 @@ def estimate_work(scenario: Any) -> WorkEstimate | None:
                         count / stream.every_days,
                         f"an order every {stream.every_days:g} days",
                     )
+                    if market.delivery is not None:  # one courier event per parcel
+                        kg = stream.kg.expected * stream.season[month - 1] * scale
+                        parcels = math.ceil(kg / market.delivery.parcel_kg)
+                        estimate.add(
+                            ("markets", market_id, "delivery", "parcel_kg"),
+                            parcels * count / stream.every_days,
+                            f"{parcels:,} parcels an order",
+                        )
     return estimate
 
 
