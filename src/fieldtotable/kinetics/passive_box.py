@@ -308,7 +308,7 @@ def box_consumed(
 
     >>> round(box_consumed(48, packing_temp_c=0, outdoor_temp_c=30, time_constant_h=10,
     ...                    ice_hold_h=6.5, shelf_life_ref_days=5, ref_temp_c=2, q10=2), 3)
-    2.438
+    1.689
     """
     values = np.asarray(hours, dtype=np.float64)
     if not np.all(values >= 0.0):

@@ -234,7 +234,7 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     ),
     (
         ResultField(
-            "mean_remaining_shelf_life_at_delivery_d", "d",
+            "mean_remaining_shelf_life_at_door_d", "d",
             "kg-weighted mean remaining shelf life of parcels at the customer's door, at the"
             " customer's refrigerator temperature",
             label="Shelf life left at the door, mean", better="higher", aggregation="ratio",
