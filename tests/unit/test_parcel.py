@@ -157,10 +157,7 @@ def test_a_colder_courier_network_refunds_less() -> None:
     cold = ft.simulate(_parcel_scenario(courier_network_temp_c=4.0), seed=0).kpis
     hot = ft.simulate(_parcel_scenario(courier_network_temp_c=30.0), seed=0).kpis
     assert cold["refunded_kg"] < hot["refunded_kg"]
-    assert (
-        cold["mean_remaining_shelf_life_at_door_d"]
-        > hot["mean_remaining_shelf_life_at_door_d"]
-    )
+    assert cold["mean_remaining_shelf_life_at_door_d"] > hot["mean_remaining_shelf_life_at_door_d"]
 
 
 # -- direct procurement at origin -----------------------------------------------------
