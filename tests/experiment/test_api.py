@@ -19,6 +19,7 @@ from fieldtotable.experiment import (
 )
 from fieldtotable.experiment import runs as runs_module
 from fieldtotable.experiment.statistics import estimate, stopping_n
+from nan_aware import same
 
 
 def test_replicate_estimates_every_kpi_from_the_replications(small_scenario: Scenario) -> None:
@@ -32,7 +33,7 @@ def test_replicate_estimates_every_kpi_from_the_replications(small_scenario: Sce
         assert result.values[key] == tuple(run.kpis[key] for run in result.runs) or any(
             math.isnan(v) for v in result.values[key]
         )
-        assert found == estimate(result.values[key])
+        assert same(found, estimate(result.values[key]))
     assert result.unit("sold_kg") == "kg"
     assert result.stopping is None
 

@@ -15,6 +15,7 @@ import pytest
 from fieldtotable import RunResult, Scenario
 from fieldtotable.experiment import runs as runs_module
 from fieldtotable.experiment import sweep
+from nan_aware import same
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GRID = {"scale": [1, 2]}
@@ -135,5 +136,5 @@ def test_resume_after_sigkill_reruns_only_the_missing_runs(
 
     uninterrupted = sweep(small_scenario, GRID, n=N, seed=SEED, executor="serial")
     assert resumed == uninterrupted
-    assert resumed.rows() == uninterrupted.rows()
+    assert same(resumed.rows(), uninterrupted.rows())
     assert os.listdir(out)  # the directory stays for later reruns

@@ -16,6 +16,7 @@ from fieldtotable.cli import main
 from fieldtotable.export import RUN_TABLES, read_csv_table
 from fieldtotable.export import files as files_module
 from fieldtotable.tables import display_unit, format_number
+from nan_aware import same
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 EXPERIMENT = ["-n", "2", "--days", "8", "--executor", "serial", "-q"]
@@ -74,7 +75,7 @@ def test_run_writes_report_and_tables(workdir: Path, capsys: pytest.CaptureFixtu
     assert "Enough trucks?" in page
     result = simulate(load_scenario("small.yaml").with_horizon(8), seed=0)
     kpis = read_csv_table(workdir / "tables" / "kpis.csv")
-    assert {row["kpi"]: row["value"] for row in kpis.rows} == result.kpis
+    assert same({row["kpi"]: row["value"] for row in kpis.rows}, result.kpis)
     assert [p.name for p in (workdir / "tables").glob("*.json")] == ["metadata.json"]
     meta = json.loads((workdir / "tables" / "metadata.json").read_text("utf-8"))
     assert meta["formats"] == ["csv"]

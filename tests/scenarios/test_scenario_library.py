@@ -41,6 +41,9 @@ EXPECTED_FILES = {
     "winter_closures.yaml",
     "monsoon_landslides.yaml",
     "minimal.yaml",
+    "online_parcel.yaml",
+    "origin_direct.yaml",
+    "two_shops.yaml",
 }
 
 #: Days every file runs for in the smoke test (the whole module stays well under 30 s).
@@ -244,6 +247,44 @@ def test_fifo_store_changes_only_the_issuing_policies() -> None:
     diff = differing_paths("fifo_store.yaml")
     markets = ("shanghai_store", "institutional_buyers", "online_orders")
     assert diff == {f"markets.{market}.issuing": ("FEFO", "FIFO") for market in markets}
+
+
+def test_online_parcel_adds_only_the_online_delivery() -> None:
+    diff = differing_paths("online_parcel.yaml")
+    assert diff
+    assert all(path.startswith("markets.online_orders.delivery.") for path in diff)
+    delivery = load("online_parcel.yaml").markets["online_orders"].delivery
+    assert delivery is not None
+    # cost-facts.md section 5: thick EPS with 2 kg ice holds ~24 h; 7-14 h without ice.
+    assert delivery.ice_hold_h == 24
+    assert 7 <= delivery.time_constant_h <= 14
+    assert (delivery.courier_time_h.low, delivery.courier_time_h.high) == (24, 72)
+
+
+def test_origin_direct_moves_only_the_online_matsutake_to_shangrila() -> None:
+    diff = differing_paths("origin_direct.yaml")
+    moved = "markets.online_orders.orders.matsutake.season"
+    assert all(
+        path.startswith(("markets.online_orders.delivery.", "markets.online_matsutake_direct."))
+        or path == moved
+        for path in diff
+    )
+    scenario = load("origin_direct.yaml")
+    direct = scenario.markets["online_matsutake_direct"]
+    assert (direct.supplied_by, direct.passing_stock) == ("shangrila_hub", True)
+    assert set(scenario.markets["online_orders"].orders["matsutake"].season) == {0}
+
+
+def test_two_shops_adds_one_store_and_runs_the_same_twice() -> None:
+    diff = differing_paths("two_shops.yaml")
+    assert all(path.startswith("markets.pudong_community_shop.") for path in diff)
+    scenario = load("two_shops.yaml").with_horizon(SHORT_DAYS)
+    scenario = scenario.model_copy(update={"start_date": dt.date(2023, 8, 1)})
+    first, second = ft.simulate(scenario, seed=3), ft.simulate(scenario, seed=3)
+    assert first.by_market == second.by_market
+    for shop in ("shanghai_store", "pudong_community_shop"):
+        assert first.by_market[shop]["sold_kg"] > 0
+        assert first.by_product["matsutake"]["sold_kg"] > 0
 
 
 def _closures(name: str, leg: str) -> list[dict[str, Any]]:

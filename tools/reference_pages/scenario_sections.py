@@ -26,6 +26,7 @@ from fieldtotable.scenario.schema import (
     OrderStream,
     OrderUpTo,
     Overflow,
+    ParcelDelivery,
     Precooling,
     Product,
     ProductPriority,
@@ -174,7 +175,9 @@ SECTIONS: tuple[Section, ...] = (
         "store (`kind: store`) replenishes its shelf from the hub once a day and sells "
         "to walk-in customers in its opening hours; expired stock is removed before "
         "each sale and each order. An order market (`kind: orders`) fills recurring "
-        "orders straight from the hub's stock. Demand the stock cannot meet is lost "
+        "orders straight from the hub's stock, or ships them to the door in passive parcel "
+        "boxes (`delivery`; spoiled parcels are refunded), possibly from stock passing "
+        "through a hub at origin (`passing_stock`). Demand the stock cannot meet is lost "
         "(`lost_sales_kg`). Every sale is booked at the market's price of the product "
         "(`prices_cny_per_kg`, else the product's `price_cny_per_kg`), marked down when "
         "the lot is close to expiry, times the factor of its freshness step if the "
@@ -187,6 +190,7 @@ SECTIONS: tuple[Section, ...] = (
             ReorderLevels,
             Orders,
             OrderStream,
+            ParcelDelivery,
             FreshnessStep,
         ),
     ),

@@ -36,6 +36,13 @@ DAILY_QUANTITIES = (
     "sold_locally",
     "local_sales_value_cny",
     "overflow_in",
+    # The parcel cold chain (model/parcel.py): kg and value of parcels refunded because
+    # they spoiled on the way, kg delivered and their remaining shelf life, courier fees.
+    "refunded",
+    "refunds_cny",
+    "parcel_delivered",
+    "parcel_remaining_kg_d",
+    "courier_cost_cny",
 )
 
 #: The fates by which kg leave the channel unsold, each booked in :attr:`Ledger.losses`
@@ -170,6 +177,9 @@ class Ledger:
         its gate and the producers kept (not bought by the channel)."""
         self.market_product_daily: dict[str, tuple[list[list[float]], list[list[float]]]] = {}
         """Per market id, (kg sold, sales value CNY), each by product and day."""
+        self.market_costs: dict[str, dict[str, list[list[float]]]] = {}
+        """Per market id and cost line, the market's own costs paid during the run
+        (:meth:`charge_market`), CNY by product and day."""
         self.losses: dict[LossKey, list[float]] = {}
         """Kg lost after the warm-up, by product index, per (fate, stage index, node,
         reason): the fate is one of :data:`LOSS_FATES`; the node is the id of the
@@ -177,6 +187,32 @@ class Ledger:
         reason says why (``graded_out``, ``store_full``, or for spoilage what the lot
         was undergoing when its shelf life ran out: ``cold_store``,
         ``waiting_outside``, ``in_transit`` ...)."""
+
+    def charge_market(
+        self, market: str, line: str, time_h: float, product: int, cny: float
+    ) -> None:
+        """Book a market's own cost of one product (a parcel's courier fee and box).
+
+        Parameters
+        ----------
+        market
+            The market's id.
+        line
+            The cost line (:data:`fieldtotable.model.money.COST_LINES`).
+        time_h
+            When it was paid.
+        product
+            The product index it was paid for.
+        cny
+            The amount, CNY.
+        """
+        lines = self.market_costs.get(market)
+        if lines is None:
+            lines = self.market_costs[market] = {}
+        table = lines.get(line)
+        if table is None:
+            table = lines[line] = [[0.0] * self.horizon_days for _ in self.products]
+        table[product][self.day(time_h)] += cny
 
     def market_table(self, market: str) -> dict[str, list[float]]:
         """Return the daily table of one market (each of :data:`MARKET_QUANTITIES`)."""

@@ -113,6 +113,24 @@ class Seller:
             config.freshness_prices,
         )
 
+    def quote(self, lot: Lot) -> tuple[float, bool]:
+        """Return the price per kg of ``lot`` now, and whether it is marked down.
+
+        The rule of :meth:`sell` (the market's price, the product's markdown, the
+        freshness factor of the labelled remaining fraction), for a sale booked later
+        at the price of now: a parcel is paid when it is ordered.
+        """
+        product = lot.product
+        price = self.prices[product]
+        markdown = self.markdowns[product]
+        labelled = lot.remaining_fraction()
+        marked_down = markdown is not None and labelled < markdown.below_remaining_fraction
+        if marked_down and markdown is not None:
+            price *= 1.0 - markdown.discount
+        if self.freshness_bounds:
+            price *= self.freshness_factors[bisect.bisect_right(self.freshness_bounds, labelled)]
+        return price, marked_down
+
     def sell(self, lot: Lot, kg: float) -> None:
         """Sell ``kg`` of ``lot`` now (the lot has been brought up to date)."""
         product = lot.product

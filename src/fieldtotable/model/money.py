@@ -15,7 +15,8 @@ Cost lines and how each reaches the products (activity-based allocation):
     kg received into a place's store x its handling cost of the product; plus kg moved
     into a rented overflow store x its extra handling cost.
 ``packaging_cost_cny``
-    kg received into collection points' stores x the product's packaging cost.
+    kg received into collection points' stores x the product's packaging cost; a
+    parcel market's boxes (booked per product as they are packed) to that market.
 ``storage_cost_cny``
     electricity: kg-days held x the cooling-load law at the chamber's setpoint and
     the region's monthly mean x the region's electricity price, per product; rent
@@ -30,7 +31,8 @@ Cost lines and how each reaches the products (activity-based allocation):
 ``fixed_cost_cny``
     per year, pro rata: a place's by kg received there, a market's by kg sold there.
 ``transport_cost_cny``
-    each leg's trip costs by kg carried on the leg.
+    each leg's trip costs by kg carried on the leg; a parcel market's courier fees
+    (booked per product as they are paid) to that market.
 
 An amount whose activity is zero over the measured days (a cold room that held
 nothing) goes to the products in proportion to their kg harvested (equally if none
@@ -210,6 +212,9 @@ def money(world: World) -> Money:
         annual = annual_charge(getattr(config, "shelf_capital", None), shelf_kg, rate)
         book.charge_market(market_id, "capital_cost_cny", annual * years, sold)
         book.charge_market(market_id, "fixed_cost_cny", config.fixed_cny_per_year * years, sold)
+        # Costs the market paid per product during the run (parcels' courier and box).
+        for line, table in ledger.market_costs.get(market_id, {}).items():
+            book.own[market_id][line] += window(table)
 
     by_product = {
         line: (book.upstream[line] + sum(own[line] for own in book.own.values())).tolist()

@@ -9,6 +9,7 @@ import simpy
 
 from fieldtotable.model.context import Context, Seed, stream
 from fieldtotable.model.market import Seller
+from fieldtotable.model.parcel import ParcelCourier
 from fieldtotable.model.storage import EPSILON_KG, Storage
 from fieldtotable.scenario.distributions import make_sampler
 from fieldtotable.scenario.schema import Orders
@@ -59,6 +60,8 @@ class OrdersProcess:
         self.supplier = supplier
         self.seller = seller
         self.issuing = config.issuing
+        self.courier: ParcelCourier | None = None
+        """Delivers the orders in parcels (``delivery``); ``None``: handed over at the hub."""
         for product_id, order in config.orders.items():
             rng = stream(seed, "market", market_id, product_id)
             context.env.process(
@@ -76,11 +79,24 @@ class OrdersProcess:
         """Build an order market supplied by its place (see :class:`~.kinds.NodeProcess`)."""
         context, scenario = setup.context, setup.scenario
         supplier = setup.places[config.supplied_by].storage
-        seller = Seller.for_market(context, node_id, config, scenario.products, supplier.cold_for)
-        return cls(
+        delivery = config.delivery
+        # Shelf life left at sale: at the hub, or at the customer's refrigerator.
+        display = (
+            supplier.cold_for if delivery is None else context.at_temperature(delivery.home_temp_c)
+        )
+        seller = Seller.for_market(context, node_id, config, scenario.products, display)
+        process = cls(
             context, node_id, config, supplier, setup.product_index, seller, scenario.scale,
             setup.seed,
         )  # fmt: skip
+        if delivery is not None:
+            region = delivery.outdoor_region or config.region
+            assert region is not None  # the network check requires one
+            process.courier = ParcelCourier(
+                context, node_id, delivery, seller, supplier.cold_for,
+                scenario.climate[region].monthly_mean_c, list(scenario.products), setup.seed,
+            )  # fmt: skip
+        return process
 
     def stats(self) -> dict[str, float]:
         """Return nothing beyond the market's sales (orders hold no stock)."""
@@ -109,7 +125,11 @@ class OrdersProcess:
                 continue
             ledger.demand(env.now, product, wanted, self.market_id)
             sold = 0.0
-            for lot in self.supplier.take(product, wanted, self.issuing):
+            lots = self.supplier.take(product, wanted, self.issuing)
+            if self.courier is not None:
+                sold = self.courier.ship(product, lots)
+                lots = []
+            for lot in lots:
                 ledger.deliver(
                     env.now, product, lot.kg, env.now - lot.harvested_h, self.market_id, lot.id
                 )

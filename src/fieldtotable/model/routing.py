@@ -24,9 +24,16 @@ RoutingTable = dict[int, dict[str, dict[str, str]]]
 
 
 def market_hubs(scenario: Scenario) -> dict[str, set[str]]:
-    """Hubs that supply a market selling each product."""
+    """Hubs that supply a market selling each product: each product's last stops.
+
+    A market that takes from the stock passing through its hub (``passing_stock``,
+    direct procurement at origin) does not make the hub a last stop: lots go on past
+    it to the other markets, and the market picks from them while they wait there.
+    """
     hubs: dict[str, set[str]] = {product: set() for product in scenario.products}
     for market in scenario.markets.values():
+        if getattr(market, "passing_stock", False):
+            continue
         for product in market.demand_by_product()[1]:
             hubs[product].add(market.supplied_by)
     return hubs

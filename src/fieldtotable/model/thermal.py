@@ -1,7 +1,7 @@
 """Thermal environments: where a lot is, at what temperature, and how fast it ages there.
 
 A lot's consumed fraction of shelf life changes only with time spent in an
-environment. Two kinds exist:
+environment. Three kinds exist:
 
 * :class:`ConstantTemperature` -- a setpoint (cold room, reefer, shop chiller);
   the rate is one number per product.
@@ -9,6 +9,8 @@ environment. Two kinds exist:
   optional daily cycle, piecewise constant per hour. Its integral is tabulated once
   per product (a cumulative sum over the horizon's hours), so the consumed fraction
   over any interval is exact and costs two lookups, with no time-stepping.
+* :class:`~fieldtotable.model.parcel_box.ParcelBox` -- a courier's passive box, from
+  packing to the customer's door (:mod:`.parcel_box`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from fieldtotable.kinetics import Kinetics
+from fieldtotable.model.parcel_box import ParcelBox
 
 #: Hour of the day at which the daily temperature cycle peaks.
 PEAK_HOUR = 15.0
@@ -133,7 +136,8 @@ class Ambient:
         return float(self.hourly_temp_c[hour])
 
 
-ThermalEnvironment = ConstantTemperature | Ambient
+ThermalEnvironment = ConstantTemperature | Ambient | ParcelBox
+"""Where a lot can be: a setpoint, the outdoor air, or a courier's passive box."""
 
 
 def hourly_temperatures(

@@ -24,7 +24,8 @@ STAGE_DEFINITIONS: dict[str, str] = {
     "transit": "loading and on a leg (reefer failures and closures included); unloading"
     " counts to the hub",
     "hub": "at a consolidation hub or DC, dock exposure included",
-    "market": "in a store: on its delivery van from the DC, on the shelf",
+    "market": "in a store: on its delivery van from the DC, on the shelf; in a parcel on"
+    " its way to an online customer (reason parcel: refunded)",
 }
 
 
@@ -33,8 +34,10 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def _transport_cost(run: MeasuredRun) -> float:
-    """Return the legs' trip costs; a product's share of them by kg carried on each leg."""
-    return run.legs("cost_cny") if run.is_channel else run.money("transport_cost_cny")
+    """Return the legs' trip costs and the parcels' courier fees; a product's by activity."""
+    if run.is_channel:
+        return run.legs("cost_cny") + run.total("courier_cost_cny")
+    return run.money("transport_cost_cny")
 
 
 BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
@@ -180,8 +183,8 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     (
         ResultField(
             "transport_cost_cny", "CNY",
-            "cost of all trips (per trip, per km, per kg); a product's: each leg's by kg"
-            " carried",
+            "cost of all trips (per trip, per km, per kg) and parcel courier fees; a"
+            " product's: each leg's by kg carried, its parcels' fees",
             label="Transport cost", better="lower", per_product=True,
         ),
         _transport_cost,
@@ -216,6 +219,42 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     ),
     *OVERLOAD_KPIS,
     *MONEY_KPIS,
+    (
+        ResultField(
+            "parcel_delivered_kg", "kg",
+            "kg delivered in parcels to online customers (refunded parcels not included)",
+            label="Delivered in parcels", better="higher", per_product=True,
+        ),
+        lambda run: run.total("parcel_delivered"),
+    ),
+    (
+        ResultField(
+            "refunded_kg", "kg",
+            "kg of parcels that spoiled on the way and were refunded (part of spoiled_kg,"
+            " stage market, reason parcel)",
+            label="Refunded parcels", better="lower", per_product=True,
+        ),
+        lambda run: run.total("refunded"),
+    ),
+    (
+        ResultField(
+            "refunds_cny", "CNY",
+            "price paid back for refunded parcels (never part of revenue_cny; the courier"
+            " and box stay paid)",
+            label="Refunds", better="lower", per_product=True,
+        ),
+        lambda run: run.total("refunds_cny"),
+    ),
+    (
+        ResultField(
+            "mean_remaining_shelf_life_at_door_d", "d",
+            "kg-weighted mean remaining shelf life of parcels at the customer's door, at the"
+            " customer's refrigerator temperature",
+            label="Shelf life left at the door, mean", better="higher", aggregation="ratio",
+            per_product=True,
+        ),
+        lambda run: _ratio(run.total("parcel_remaining_kg_d"), run.kpi("parcel_delivered_kg")),
+    ),
 )  # fmt: skip
 
 LEG_FIELDS = (

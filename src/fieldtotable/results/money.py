@@ -71,7 +71,8 @@ _LINE_DEFINITIONS = {
     ),
     "packaging_cost_cny": (
         "Packaging",
-        "kg received into collection points' stores x the product's packaging cost per kg",
+        "kg received into collection points' stores x the product's packaging cost per kg;"
+        " parcel boxes",
     ),
     "capital_cost_cny": (
         "Capital (annualised)",
@@ -171,7 +172,7 @@ MARKET_MONEY_FIELDS = (
     ResultField(
         "transport_cost_cny", "CNY",
         "transport cost allocated to the market: each product's by the market's share of"
-        " its kg sold",
+        " its kg sold, plus its parcels' courier fees",
         label="Transport cost", better="lower",
     ),
     ResultField(

@@ -61,6 +61,8 @@ __all__ = [
     "MAX_HOURS",
     "MAX_KG",
     "MAX_OVERFLOW_RENT_CNY_PER_KG_DAY",
+    "MAX_PARCELS_PER_ORDER",
+    "MAX_PARCEL_KG",
     "MAX_PRICE_CNY_PER_KG",
     "MAX_Q10",
     "MAX_SCALE",
@@ -72,9 +74,11 @@ __all__ = [
     "MIN_CAPACITY_KG_PER_H",
     "MIN_MAX_WAIT_H",
     "MIN_ORDER_EVERY_DAYS",
+    "MIN_PARCEL_KG",
     "MIN_Q10",
     "MIN_SHELF_LIFE_DAYS",
     "MIN_TEMP_C",
+    "MIN_TIME_CONSTANT_H",
     "MIN_VEHICLE_CAPACITY_KG",
 ]
 
@@ -153,10 +157,22 @@ hours): no dispatcher reacts faster, and a shorter wait only means "leave at onc
 which 0.001 h says as well."""
 MIN_ORDER_EVERY_DAYS = 0.04
 """Shortest time between two orders of one stream, days (about an hour)."""
+MIN_TIME_CONSTANT_H = 0.01
+"""Shortest time constant of a parcel box, h (36 s: a box that is no box; real EPS
+boxes: 7-14 h)."""
 MAX_TARGET_DAYS = 366.0
 """Most days of demand a store may order up to, d."""
 MAX_CLOSURES_PER_YEAR = 366.0
 """Most closures per year of one process: one starting every day."""
+
+MIN_PARCEL_KG = 0.1
+"""Smallest parcel, kg: each parcel is a lot piece and a courier event, so an order is
+at most its kg over this many parcels."""
+MAX_PARCEL_KG = 1000.0
+"""Largest parcel, kg (couriers take up to 20 kg a piece; a pallet is about 500)."""
+MAX_PARCELS_PER_ORDER = 100_000
+"""Most parcels one order may be packed into (a heavy-tailed draw of kg far above the
+expected); more stops the run with an error instead of exhausting memory."""
 
 # -- factors, counts, distributions --------------------------------------------------------
 MAX_FACTOR = 1000.0

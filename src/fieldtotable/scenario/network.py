@@ -191,6 +191,12 @@ def _check_names(scenario: Scenario) -> list[NetworkProblem]:
         region(("finance", "electricity_cny_per_kwh_by_region", name), name)
     for market_id, market in scenario.markets.items():
         region(("markets", market_id, "region"), market.region)
+        delivery = getattr(market, "delivery", None)
+        if delivery is not None:
+            path = ("markets", market_id, "delivery", "outdoor_region")
+            region(path, delivery.outdoor_region)
+            if delivery.outdoor_region is None and market.region is None:
+                problems.append((path, "give the region of the air around the parcels"))
         if market.supplied_by not in suppliers:
             problems.append(
                 (
@@ -300,6 +306,40 @@ def _sellers(scenario: Scenario) -> dict[str, list[str]]:
     return sellers
 
 
+def _check_passing_stock(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProblem]:
+    """Find passing-stock markets with no market beyond their hub selling a product.
+
+    Otherwise the product's lots would stop at the hub with nowhere to go on to.
+    """
+    problems: list[NetworkProblem] = []
+    last_stops: dict[str, set[str]] = {}
+    for market in scenario.markets.values():
+        if not getattr(market, "passing_stock", False):
+            for product in market.demand_by_product()[1]:
+                last_stops.setdefault(product, set()).add(market.supplied_by)
+    for market_id, market in scenario.markets.items():
+        if not getattr(market, "passing_stock", False) or market.supplied_by not in graph:
+            continue
+        _section, sold = market.demand_by_product()
+        for product in sold:
+            view = nx.subgraph_view(
+                graph,
+                filter_edge=lambda _u, _v, key, p=product: (
+                    p in (scenario.legs[key].products or [p])
+                ),
+            )
+            beyond = nx.descendants(view, market.supplied_by)
+            if not beyond & last_stops.get(product, set()):
+                problems.append(
+                    (
+                        ("markets", market_id, "passing_stock"),
+                        f"no market beyond {market.supplied_by!r} sells {product!r}: the "
+                        "stock would never pass on (set passing_stock: false)",
+                    )
+                )
+    return problems
+
+
 def _check_flows(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProblem]:
     problems: list[NetworkProblem] = []
     reach: dict[str, set[str]] = {
@@ -355,6 +395,7 @@ def _check_flows(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProb
 
     sellers = _sellers(scenario)
     problems += _check_switches(scenario, graph, sellers)
+    problems.extend(_check_passing_stock(scenario, graph))
     for source_id, source in scenario.sources.items():
         point = source.collection_point
         if point not in reach:

@@ -54,6 +54,7 @@ from fieldtotable.scenario.schema_overload import (
     RefuseUpstream,
     WaitAmbient,
 )
+from fieldtotable.scenario.schema_parcel import ParcelDelivery
 from fieldtotable.scenario.schema_products import (
     Markdown,
     Product,
@@ -128,6 +129,7 @@ __all__ = [
     "Orders",
     "Overflow",
     "Overload",
+    "ParcelDelivery",
     "PositiveFloat",
     "Precooling",
     "Priority",

@@ -19,6 +19,7 @@ from fieldtotable.scenario.schema_money import (
     FreshnessStep,
     check_freshness_steps,
 )
+from fieldtotable.scenario.schema_parcel import ParcelDelivery
 from fieldtotable.scenario.schema_types import (
     _ONES_7,
     _ONES_12,
@@ -253,6 +254,16 @@ class Orders(MarketMoney):
     first) or ``LIFO`` (latest arrival first)."""
     orders: dict[str, OrderStream] = Field(min_length=1)
     """Product id -> order stream of that product; at least one."""
+    delivery: ParcelDelivery | None = None
+    """Delivery of each order to the customer's door by a parcel cold chain (courier
+    time, passive box, prices); without it an order is handed over at the supplying
+    hub. Spoiled parcels are refunded."""
+    passing_stock: bool = False
+    """Take the orders from the stock passing through the supplying hub on its way on
+    (direct procurement at origin): the hub stays a waypoint, routing sends the rest of
+    each product on to the markets beyond it, and orders are served first from what is
+    in its store when they come. ``false`` (the default): the supplying hub is the last
+    stop of the products the market buys."""
 
     def demand_by_product(self) -> tuple[str, Mapping[str, OrderStream]]:
         """Return the field that holds the market's demand and its products' entries.

@@ -23,6 +23,8 @@ SUFFIX_UNITS: tuple[tuple[str, str], ...] = (
     ("_w_per_kg_k", "W/(kg·K)"),
     ("_w_per_kg", "W/kg"),
     ("_years", "years"),
+    ("_cny_per_extra_kg", "CNY/kg"),
+    ("_cny_per_parcel", "CNY/parcel"),
     ("_cny_per_kg", "CNY/kg"),
     ("_cny_per_km", "CNY/km"),
     ("_cny_per_trip", "CNY/trip"),

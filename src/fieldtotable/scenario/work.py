@@ -81,8 +81,8 @@ MAX_DAILY_SERIES_ENTRIES = 10_000_000
 :data:`DAILY_ROWS_PER_PRODUCT` + legs x :data:`DAILY_ROWS_PER_LEG` + markets x
 :data:`DAILY_ROWS_PER_MARKET` + nodes holding stock); up to 32 bytes each while the
 run lasts, so at most about 320 MB. The baseline over ten years: 800,000."""
-DAILY_ROWS_PER_PRODUCT = 21
-"""Daily series per product: the ledger's 17 quantities and spoilage at 4 stages."""
+DAILY_ROWS_PER_PRODUCT = 26
+"""Daily series per product: the ledger's 22 quantities and spoilage at 4 stages."""
 DAILY_ROWS_PER_LEG = 6
 """Daily series per leg: trips, kg carried, tonne-km, cost, CO2, kg rerouted onto it."""
 DAILY_ROWS_PER_MARKET = 4
@@ -281,6 +281,14 @@ def estimate_work(scenario: Any) -> WorkEstimate | None:
                         count / stream.every_days,
                         f"an order every {stream.every_days:g} days",
                     )
+                    if market.delivery is not None:  # one courier event per parcel
+                        kg = stream.kg.expected * stream.season[month - 1] * scale
+                        parcels = math.ceil(kg / market.delivery.parcel_kg)
+                        estimate.add(
+                            ("markets", market_id, "delivery", "parcel_kg"),
+                            parcels * count / stream.every_days,
+                            f"{parcels:,} parcels an order",
+                        )
     return estimate
 
 
