@@ -161,19 +161,25 @@ class Storage:
 
     # -- departures -------------------------------------------------------------
     def take(self, product: int, kg: float, issuing: str) -> list[Lot]:
-        """Pick up to ``kg`` of ``product`` in ``issuing`` order (splitting the last lot)."""
+        """Pick up to ``kg`` of ``product`` in ``issuing`` order (splitting the last lot).
+
+        The lots picked lose the weight they lost in store and what picking breaks
+        (:meth:`~fieldtotable.model.handling.Handling.pick`): they bring a little less.
+        """
         lots = self.stock[product]
         if not lots or kg <= EPSILON_KG:
             return []
         if issuing == "FIFO":
-            return self._take_front(lots, kg)
-        key = self._order_keys.get(issuing)
-        if key is None:
-            key = self._order_keys[issuing] = issue_order_key(issuing, self.cold_for)
-        lots.sort(key=key)
-        picked = self._take_front(lots, kg)
-        # Back to arrival order, which loading vehicles (take_oldest) relies on.
-        lots.sort(key=_arrival)
+            picked = self._take_front(lots, kg)
+        else:
+            key = self._order_keys.get(issuing)
+            if key is None:
+                key = self._order_keys[issuing] = issue_order_key(issuing, self.cold_for)
+            lots.sort(key=key)
+            picked = self._take_front(lots, kg)
+            # Back to arrival order, which loading vehicles (take_oldest) relies on.
+            lots.sort(key=_arrival)
+        self.context.handling.pick(picked, self.context.env.now)
         return picked
 
     def _take_front(self, lots: list[Lot], kg: float) -> list[Lot]:

@@ -45,8 +45,10 @@ from fieldtotable.scenario.schema_markets import (
 from fieldtotable.scenario.schema_money import Capital, CoolingLaw, Finance, FreshnessStep
 from fieldtotable.scenario.schema_nodes import NodeConfig, NodeEntry
 from fieldtotable.scenario.schema_products import (
+    Breakage,
     Markdown,
     Product,
+    WeightLoss,
 )
 from fieldtotable.scenario.schema_sources import (
     CollectionPoint,
@@ -85,6 +87,7 @@ from fieldtotable.scenario.sizes import date_problem, size_problems
 
 __all__ = [
     "MAX_DAYS",
+    "Breakage",
     "Capital",
     "Closures",
     "CollectionPoint",
@@ -133,6 +136,7 @@ __all__ = [
     "TemperatureC",
     "TemperatureClass",
     "WeekdayFactors",
+    "WeightLoss",
 ]
 
 
