@@ -112,6 +112,17 @@ class Lot:
             self.consumed += self.environment.consumed(self.product, self.updated_h, time_h)
             self.updated_h = time_h
 
+    def settle_weight(self, time_h: float) -> None:
+        """Bring a lot that loses weight up to ``time_h`` and take the weight lost off its kg.
+
+        For a place that is about to count the lot's kg (and split it to fit): the kg
+        then do not change when it is placed. Lots of products without weight loss are
+        left as they are.
+        """
+        if self.shrinkage is not None:
+            self.advance(time_h)
+            self.shrinkage.settle(self, time_h)
+
     def place(
         self,
         environment: ThermalEnvironment,
