@@ -221,7 +221,7 @@ class Scenario(Frozen):
     """Days at the start left out of the KPIs, d (fewer than ``horizon_days``). The
     kg in the system when the warm-up ends are reported (``in_system_kg_warmup_end``),
     so that the measured days balance: that stock plus ``harvested_kg`` equals
-    rejected + refused + spoiled + sold + ``in_system_kg_end``."""
+    rejected + refused + damaged + spoiled + sold + ``in_system_kg_end``."""
     scale: Annotated[float, Strict(), Field(gt=0, le=MAX_SCALE, allow_inf_nan=False)] = 1.0
     """Factor (dimensionless, > 0 and at most 1000) on supply and demand:
     ``kg_per_day``, customers per day, order kg, order-up-to targets and (s, S) levels.
