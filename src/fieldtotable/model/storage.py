@@ -108,7 +108,8 @@ class Storage:
     # -- arrivals ---------------------------------------------------------------
     def receive(self, lot: Lot) -> None:
         """Take in a lot arriving at the door now."""
-        lot.settle_weight(self.context.env.now)  # its kg as they are now decide what fits
+        if lot.shrinkage is not None:  # its kg as they are now decide what fits
+            lot.settle_weight(self.context.env.now)
         free = self.capacity_kg - self.occupied_kg
         if not self.waiting and lot.kg <= free + EPSILON_KG:
             self._received_kg[lot.product] += lot.kg
@@ -151,7 +152,8 @@ class Storage:
             if context.spoil_if_expired(lot, self.node_id):
                 waiting.popleft()
                 continue
-            lot.settle_weight(context.env.now)
+            if lot.shrinkage is not None:
+                lot.settle_weight(context.env.now)
             free = self.capacity_kg - self.occupied_kg
             if lot.kg <= free + EPSILON_KG:
                 waiting.popleft()
