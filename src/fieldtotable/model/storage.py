@@ -174,17 +174,20 @@ class Storage:
         if not lots or kg <= EPSILON_KG:
             return []
         if issuing == "FIFO":
-            picked = self._take_front(lots, kg)
-        else:
-            key = self._order_keys.get(issuing)
-            if key is None:
-                key = self._order_keys[issuing] = issue_order_key(issuing, self.cold_for)
-            lots.sort(key=key)
-            picked = self._take_front(lots, kg)
-            # Back to arrival order, which loading vehicles (take_oldest) relies on.
-            lots.sort(key=_arrival)
-        self.context.handling.pick(picked, self.context.env.now)
-        return picked
+            return self._picked(self._take_front(lots, kg))
+        key = self._order_keys.get(issuing)
+        if key is None:
+            key = self._order_keys[issuing] = issue_order_key(issuing, self.cold_for)
+        lots.sort(key=key)
+        picked = self._take_front(lots, kg)
+        # Back to arrival order, which loading vehicles (take_oldest) relies on.
+        lots.sort(key=_arrival)
+        return self._picked(picked)
+
+    def _picked(self, lots: list[Lot]) -> list[Lot]:
+        """Return lots picked for a market, less what they lost in store and in picking."""
+        self.context.handling.pick(lots, self.context.env.now)
+        return lots
 
     def _take_front(self, lots: list[Lot], kg: float) -> list[Lot]:
         """Take up to ``kg`` from the front of one product's stock list."""
