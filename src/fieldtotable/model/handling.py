@@ -126,7 +126,13 @@ class Shrinkage:
         float
             Kg lost (the lot's kg went down by as much).
         """
-        lost = self._lost(lot)
+        # self._lost(lot), inlined: this runs on every move of a lot that loses weight.
+        consumed = lot.consumed if lot.consumed < lot.limit else lot.limit
+        used = consumed - lot.weighed
+        if used <= 0.0:
+            return 0.0
+        lot.weighed = consumed
+        lost = lot.kg * -math.expm1(-self.exponent * used)
         if lost > 0.0:
             lot.kg -= lost
             self.ledger.damage(time_h, lot.stage, lot.node, WEIGHT_LOSS, lot.product, lost, lot.id)

@@ -299,8 +299,18 @@ class Ledger:
         ``reason`` is one of the reasons of :mod:`fieldtotable.model.handling`
         (``breakage_loading``, ``weight_loss`` ...).
         """
-        self.damaged[stage][product][self.day(time_h)] += kg
-        self.lose(time_h, "damaged", stage, node, reason, product, kg)
+        # self.day() and self.lose(), inlined: lots of products that lose weight book
+        # damage each time they move.
+        day = int(time_h // 24)
+        if day >= self.horizon_days:
+            day = self.horizon_days - 1
+        self.damaged[stage][product][day] += kg
+        if time_h >= self.warmup_h:
+            key = ("damaged", stage, node, reason)
+            row = self.losses.get(key)
+            if row is None:
+                row = self.losses[key] = [0.0] * len(self.products)
+            row[product] += kg
         if self.record_flows:
             self._log(time_h, "damage", product, kg, node, lot)
 
