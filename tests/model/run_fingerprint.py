@@ -26,7 +26,7 @@ RUNS = (("baseline_2023.yaml", 7), ("minimal.yaml", 7), ("scale_10x.yaml", 7))
 ADDED_SINCE: dict[str, frozenset[str]] = {
     "by_leg": frozenset({"rerouted_kg"}),
     "by_market": frozenset(),
-    "daily": frozenset(),
+    "daily": frozenset({"damaged_kg"}),
 }
 
 

@@ -127,7 +127,13 @@ def test_runs_with_a_shortened_horizon(path: Path) -> None:
     kpis = result.kpis
     assert kpis["harvested_kg"] > 0
     assert kpis["sold_kg"] > 0
-    accounted = kpis["rejected_kg"] + kpis["spoiled_kg"] + kpis["sold_kg"]
+    accounted = (
+        kpis["rejected_kg"]
+        + kpis["refused_kg"]
+        + kpis["damaged_kg"]
+        + kpis["spoiled_kg"]
+        + kpis["sold_kg"]
+    )
     assert accounted + kpis["in_system_kg_end"] == pytest.approx(kpis["harvested_kg"], rel=1e-6)
 
 

@@ -125,7 +125,8 @@ def test_routing_paths_are_counted_and_bounded() -> None:
 
 
 def test_daily_series_rows_match_the_ledger() -> None:
-    assert len(DAILY_QUANTITIES) + len(lot.STAGES) == work.DAILY_ROWS_PER_PRODUCT
+    # Spoiled and damaged kg are each kept by stage.
+    assert len(DAILY_QUANTITIES) + 2 * len(lot.STAGES) == work.DAILY_ROWS_PER_PRODUCT
     assert len(LEG_QUANTITIES) == work.DAILY_ROWS_PER_LEG
     assert len(MARKET_QUANTITIES) == work.DAILY_ROWS_PER_MARKET
 

@@ -10,7 +10,8 @@ observers of one hub's store (by default the Shanghai DC):
   the ledger's flow log (``arrive`` records), divided by the horizon;
 * the **sojourn** ``W``: for every piece of a lot that leaves the store -- picked for
   a market (``Storage.take``), loaded onto a vehicle (``Storage.take_oldest``) or
-  discarded as spoiled -- its kg and the hours since it was admitted (the lot's own
+  discarded as spoiled -- its kg as the store counted them (the weight a lot lost in
+  store is settled as it leaves) and the hours since it was admitted (the lot's own
   ``arrived_h`` stamp, which split parts keep), kg-weighted.
 
 The observers only read: the run's kg harvested, sold and spoiled are those of
@@ -20,6 +21,7 @@ The observers only read: the run's kg harvested, sold and spoiled are those of
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -115,7 +117,7 @@ def observe_hub(
     admitted: set[int] = set()
     departures: list[tuple[float, float]] = []  # (kg, hours in the store)
 
-    admit, take, take_oldest = storage._admit, storage.take, storage.take_oldest
+    admit, take_front = storage._admit, storage._take_front
     spoil_if_expired = context.spoil_if_expired
 
     def record(lots: Iterable[Lot]) -> None:
@@ -125,15 +127,12 @@ def observe_hub(
         admitted.add(lot.id)  # split parts that stay keep their id; parts taken leave
         admit(lot)
 
-    def observed_take(product: int, kg: float, issuing: str) -> list[Lot]:
-        lots = take(product, kg, issuing)
-        record(lots)
-        return lots
-
-    def observed_take_oldest(products: Iterable[int], kg: float) -> list[Lot]:
-        lots = take_oldest(products, kg)
-        record(lots)
-        return lots
+    def observed_take_front(lots: list[Lot], kg: float) -> list[Lot]:
+        # Every pick (Storage.take) and load (Storage.take_oldest) goes through here; the
+        # kg are those the store counted, before the weight lost in store is settled.
+        picked = take_front(lots, kg)
+        record(picked)
+        return picked
 
     def observed_spoil(lot: Lot, place: str) -> bool:
         kg, admitted_at = lot.kg, lot.arrived_h
@@ -143,8 +142,7 @@ def observe_hub(
         return spoiled
 
     storage._admit = observed_admit  # type: ignore[method-assign]
-    storage.take = observed_take  # type: ignore[method-assign]
-    storage.take_oldest = observed_take_oldest  # type: ignore[method-assign]
+    storage._take_front = observed_take_front  # type: ignore[method-assign]
     context.spoil_if_expired = observed_spoil  # type: ignore[method-assign]
 
     horizon_h = context.horizon_h
@@ -167,6 +165,12 @@ def observe_hub(
         flow.kg for flow in world.ledger.flows if flow.kind == "arrive" and flow.place in inbound
     )
     held = [lot for lots in storage.stock for lot in lots] + list(storage.waiting)
+    # The run's end settles the weight the lots still held had lost (booked at the
+    # horizon); the store counts them as admitted, and so does the end term.
+    lost_at_end: dict[int, float] = collections.defaultdict(float)
+    for flow in world.ledger.flows:
+        if flow.kind == "damage" and flow.time_h == horizon_h:
+            lost_at_end[flow.lot] += flow.kg
     kg = np.array([kg for kg, _hours in departures])
     hours = np.array([hours for _kg, hours in departures])
     return HubObservation(
@@ -177,6 +181,8 @@ def observe_hub(
         departed_kg=float(np.sum(kg)),
         arrived_kg=arrived_kg,
         stock_end_kg=storage.held_kg,
-        stock_end_age_kg_h=sum(lot.kg * (horizon_h - lot.arrived_h) for lot in held),
+        stock_end_age_kg_h=sum(
+            (lot.kg + lost_at_end[lot.id]) * (horizon_h - lot.arrived_h) for lot in held
+        ),
         totals_kg={name: float(arrays[name].sum()) for name in ("harvested", "sold", "spoiled")},
     )

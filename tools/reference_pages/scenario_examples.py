@@ -26,6 +26,8 @@ products:
     shelf_life_cv: 0.15
     price_cny_per_kg: 500
     markdown: {below_remaining_fraction: 0.3, discount: 0.4}
+    weight_loss: {per_day: 0.0075, temp_c: 2}   # 0.75 %/day at 2 degC, by the q10 elsewhere
+    breakage: {loading: 0.002, unloading: 0.001, picking: 0.001}
   yak_meat_frozen:
     temperature_class: frozen
     shelf_life_days: 270

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from fieldtotable.scenario.distributions import Distribution
 from fieldtotable.scenario.schema import (
     ArrivalPriority,
+    Breakage,
     Capital,
     Closures,
     CollectionPoint,
@@ -44,6 +45,7 @@ from fieldtotable.scenario.schema import (
     StoreDemand,
     Supply,
     WaitAmbient,
+    WeightLoss,
 )
 
 
@@ -98,8 +100,11 @@ SECTIONS: tuple[Section, ...] = (
         "`dt / (24 * SL(T))`. The lot spoils when `f` reaches its variability factor "
         "(1 for a nominal lot); it is then discarded where it is found (when it moves, "
         "is picked, or at the daily inspection of stores), and its kg count as "
-        "spoiled at the stage where its shelf life ran out.",
-        (Product, Markdown),
+        "spoiled at the stage where its shelf life ran out. Handling losses are their "
+        "own fate, `damaged`: each loading, unloading and picking destroys the share "
+        "`breakage` gives, and lots lose weight (`weight_loss`) in proportion to the "
+        "shelf life they use up.",
+        (Product, Markdown, Breakage, WeightLoss),
     ),
     Section(
         "sources",

@@ -98,8 +98,12 @@ LABEL_COLUMNS: dict[str, tuple[str, str]] = {
     "remaining_fraction_low": ("fraction", "lower bound of the bin (included)"),
     "remaining_fraction_high": ("fraction", "upper bound of the bin (excluded but for the last)"),
     "sold_kg": ("kg", "kg sold after the warm-up with a remaining fraction in the bin"),
-    "fate": ("", "how the kg left the channel unsold: rejected, refused or spoiled"),
-    "reason": ("", "why (graded_out, store_full, or what a spoiled lot was undergoing)"),
+    "fate": ("", "how the kg left the channel unsold: rejected, refused, damaged or spoiled"),
+    "reason": (
+        "",
+        "why (graded_out, store_full, breakage_loading, breakage_unloading, breakage_picking,"
+        " weight_loss, or what a spoiled lot was undergoing)",
+    ),
     "kg": ("kg", "kg lost that way after the warm-up"),
     "cost_cny": ("CNY", "in cost_by_stage, the stage's cost after the warm-up"),
     "per_kg_sold_cny": ("CNY/kg", "the stage's cost per kg sold (NaN when nothing was sold)"),

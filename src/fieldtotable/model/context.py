@@ -10,6 +10,7 @@ import numpy as np
 import simpy
 
 from fieldtotable.kinetics import Kinetics
+from fieldtotable.model.handling import Handling
 from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import Lot
 from fieldtotable.model.thermal import Ambient, ConstantTemperature, ThermalEnvironment
@@ -93,6 +94,8 @@ class Context:
         End of the run, hours.
     temperature_classes
         Temperature class of each product index (all ``chilled`` when omitted).
+    handling
+        Breakage and weight loss of each product index (none when omitted).
     """
 
     def __init__(
@@ -104,6 +107,7 @@ class Context:
         ambient: dict[str, Ambient],
         horizon_h: float,
         temperature_classes: Sequence[TemperatureClass] | None = None,
+        handling: Handling | None = None,
     ) -> None:
         self.env = env
         self.ledger = ledger
@@ -121,6 +125,8 @@ class Context:
             if temperature_classes is not None
             else (chilled,) * len(kinetics)
         )
+        self.handling = handling if handling is not None else Handling.none(ledger, len(kinetics))
+        """What handling destroys and the weight lots lose (:mod:`.handling`)."""
 
     def at_temperature(self, temp_c: float) -> ConstantTemperature:
         """Return the (shared) environment held at ``temp_c``."""
@@ -158,7 +164,7 @@ class Context:
         """Create a lot at the current time at ``node``, doing ``activity``; register it as live."""
         lot = Lot(
             self._next_id, product, source, kg, limit, environment, self.env.now, stage,
-            node, activity,
+            node, activity, self.handling.shrinkage[product],
         )  # fmt: skip
         self._next_id += 1
         self.live[lot.id] = lot
@@ -191,15 +197,19 @@ class Context:
                 lot.product, now, lot.limit - lot.consumed
             )
             return False
+        self.discard_spoiled(lot, max(min(lot.expires_at_h, now), lot.harvested_h), place)
+        return True
+
+    def discard_spoiled(self, lot: Lot, time_h: float, place: str) -> None:
+        """Book a spoiled lot at ``time_h`` (found at ``place``) and take it out of the system.
+
+        The weight it lost before it spoiled is booked as damaged, the rest as spoiled,
+        to the stage, node and activity where its shelf life ran out.
+        """
+        kg = lot.kg
+        if lot.shrinkage is not None:
+            kg -= lot.shrinkage.settle_spoiled(lot, time_h)
         self.ledger.spoil(
-            max(min(lot.expires_at_h, now), lot.harvested_h),
-            lot.stage,
-            lot.product,
-            lot.kg,
-            place,
-            lot.id,
-            node=lot.node,
-            reason=lot.activity,
+            time_h, lot.stage, lot.product, kg, place, lot.id, node=lot.node, reason=lot.activity
         )
         self.remove(lot)
-        return True

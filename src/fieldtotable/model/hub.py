@@ -76,8 +76,10 @@ class HubProcess:
         """Unload ``lots`` from a vehicle now."""
         context = self.context
         now = context.env.now
+        unload = context.handling.unload
         for lot in lots:
             lot.place(self.ambient, now, HUB, self.node_id, "dock")
+            unload(lot, now)
             if lot.product in self.final_products:
                 context.ledger.add("arrived_at_market_hub", now, lot.product, lot.kg)
         if self.dock_h + self.handling_h <= 0:

@@ -46,8 +46,9 @@ DAILY_QUANTITIES = (
 )
 
 #: The fates by which kg leave the channel unsold, each booked in :attr:`Ledger.losses`
-#: by stage, node and reason.
-LOSS_FATES = ("rejected", "refused", "spoiled")
+#: by stage, node and reason: graded out, turned away by a full store, destroyed by
+#: handling or lost as weight (:mod:`fieldtotable.model.handling`), or spoiled.
+LOSS_FATES = ("rejected", "refused", "damaged", "spoiled")
 
 #: The key of one entry of :attr:`Ledger.losses`: fate, stage index, node, reason.
 LossKey = tuple[str, int, str, str]
@@ -77,8 +78,8 @@ class Flow:
     time_h
         Clock time of the movement, hours since the start.
     kind
-        ``harvest``, ``reject``, ``refuse``, ``spoil``, ``depart``, ``arrive``,
-        ``deliver`` or ``sell``.
+        ``harvest``, ``reject``, ``refuse``, ``damage``, ``spoil``, ``depart``,
+        ``arrive``, ``deliver`` or ``sell``.
     product
         Product id.
     kg
@@ -136,6 +137,8 @@ class Ledger:
             name: table(len(products)) for name in DAILY_QUANTITIES
         }
         self.spoiled = [table(len(products)) for _ in STAGES]
+        self.damaged = [table(len(products)) for _ in STAGES]
+        """Kg destroyed by handling or lost as weight, by stage, product and day."""
         self.leg_daily: dict[str, list[list[float]]] = {
             name: table(len(legs)) for name in LEG_QUANTITIES
         }
@@ -184,9 +187,10 @@ class Ledger:
         """Kg lost after the warm-up, by product index, per (fate, stage index, node,
         reason): the fate is one of :data:`LOSS_FATES`; the node is the id of the
         source, collection point, hub, leg or market where the loss happened; the
-        reason says why (``graded_out``, ``store_full``, or for spoilage what the lot
-        was undergoing when its shelf life ran out: ``cold_store``,
-        ``waiting_outside``, ``in_transit`` ...)."""
+        reason says why (``graded_out``, ``store_full``, ``breakage_loading``,
+        ``breakage_unloading``, ``breakage_picking``, ``weight_loss``, or for
+        spoilage what the lot was undergoing when its shelf life ran out:
+        ``cold_store``, ``waiting_outside``, ``in_transit`` ...)."""
 
     def charge_market(
         self, market: str, line: str, time_h: float, product: int, cny: float
@@ -287,8 +291,9 @@ class Ledger:
     ) -> None:
         """Book kg lost at ``time_h`` in :attr:`losses` (nothing during the warm-up).
 
-        The fate's own daily table is written by :meth:`reject`, :meth:`refuse` and
-        :meth:`spoil`, which call this; a new fate adds its table and calls this.
+        The fate's own daily table is written by :meth:`reject`, :meth:`refuse`,
+        :meth:`damage` and :meth:`spoil`, which call this; a new fate adds its table
+        and calls this.
         """
         if time_h < self.warmup_h:
             return
@@ -339,6 +344,36 @@ class Ledger:
         if kept is None:
             kept = self.kept_by_source[source, product] = [0.0] * self.horizon_days
         kept[day] += kg
+
+    def damage(
+        self,
+        time_h: float,
+        stage: int,
+        node: str,
+        reason: str,
+        product: int,
+        kg: float,
+        lot: int,
+    ) -> None:
+        """Record kg destroyed by handling or lost as weight at ``node``, at stage ``stage``.
+
+        ``reason`` is one of the reasons of :mod:`fieldtotable.model.handling`
+        (``breakage_loading``, ``weight_loss`` ...).
+        """
+        # self.day() and self.lose(), inlined: lots of products that lose weight book
+        # damage each time they move.
+        day = int(time_h // 24)
+        if day >= self.horizon_days:
+            day = self.horizon_days - 1
+        self.damaged[stage][product][day] += kg
+        if time_h >= self.warmup_h:
+            key = ("damaged", stage, node, reason)
+            row = self.losses.get(key)
+            if row is None:
+                row = self.losses[key] = [0.0] * len(self.products)
+            row[product] += kg
+        if self.record_flows:
+            self._log(time_h, "damage", product, kg, node, lot)
 
     def spoil(
         self,
@@ -468,6 +503,7 @@ class Ledger:
         """Every daily table as a numpy array (product x day, or stage x product x day)."""
         out = {name: np.asarray(values, dtype=float) for name, values in self.daily.items()}
         out["spoiled"] = np.asarray(self.spoiled, dtype=float)
+        out["damaged"] = np.asarray(self.damaged, dtype=float)
         for name, values in self.leg_daily.items():
             out[f"leg_{name}"] = np.asarray(values, dtype=float).reshape(len(self.legs), -1)
         return out
@@ -475,15 +511,17 @@ class Ledger:
     def check_mass_balance(self, in_system_kg: float, *, rtol: float = 1e-6) -> None:
         """Raise :class:`MassBalanceError` unless every kg harvested is accounted for.
 
-        ``harvested = rejected + refused + spoiled + sold + in_system`` over the whole
-        horizon (``refused`` is zero unless a store refuses: its ``overload`` policy). A
-        NaN or an infinity in any of them fails the check.
+        ``harvested = rejected + refused + damaged + spoiled + sold + in_system`` over
+        the whole horizon (``refused`` is zero unless a store refuses: its ``overload``
+        policy; ``damaged`` unless products have handling losses). A NaN or an infinity
+        in any of them fails the check.
         """
         arrays = self.arrays()
         harvested = float(arrays["harvested"].sum())
         accounted = (
             float(arrays["rejected"].sum())
             + float(arrays["refused"].sum())
+            + float(arrays["damaged"].sum())
             + float(arrays["spoiled"].sum())
             + float(arrays["sold"].sum())
             + in_system_kg
@@ -492,5 +530,5 @@ class Ledger:
         if not abs(harvested - accounted) <= rtol * max(harvested, 1.0):
             raise MassBalanceError(
                 f"mass balance violated: harvested {harvested:.6f} kg but rejected + refused"
-                f" + spoiled + sold + in system = {accounted:.6f} kg"
+                f" + damaged + spoiled + sold + in system = {accounted:.6f} kg"
             )

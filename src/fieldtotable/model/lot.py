@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from fieldtotable.model.thermal import ThermalEnvironment
 
 #: Stages to which spoilage is attributed (DESIGN.md section 5).
 STAGES = ("collection", "transit", "hub", "market")
 COLLECTION, TRANSIT, HUB, MARKET = range(4)
+
+
+class Shrinkage(Protocol):
+    """A product's weight loss as a lot sees it (:class:`~.handling.Shrinkage`)."""
+
+    def settle(self, lot: Lot, time_h: float) -> float:
+        """Take the weight lost since the last settlement off the lot's kg; return the kg."""
+        ...
+
+    def settle_spoiled(self, lot: Lot, time_h: float) -> float:
+        """Book the weight a spoiled lot lost before it spoiled; return the kg."""
+        ...
 
 
 class Lot:
@@ -32,6 +46,10 @@ class Lot:
         What happens to the lot there (``cold_store``, ``waiting_outside``,
         ``in_transit`` ...): the reason a spoilage is booked under
         (:data:`~fieldtotable.model.ledger.LOSS_FATES`).
+    shrinkage
+        The product's weight loss (``None``: it loses none), settled by :meth:`place`.
+    weighed
+        The consumed fraction at which the weight loss was last settled.
     """
 
     __slots__ = (
@@ -46,9 +64,11 @@ class Lot:
         "limit",
         "node",
         "product",
+        "shrinkage",
         "source",
         "stage",
         "updated_h",
+        "weighed",
     )
 
     def __init__(
@@ -63,6 +83,7 @@ class Lot:
         stage: int,
         node: str = "",
         activity: str = "",
+        shrinkage: Shrinkage | None = None,
     ) -> None:
         self.id = lot_id
         self.product = product
@@ -77,13 +98,30 @@ class Lot:
         self.stage = stage
         self.node = node
         self.activity = activity
+        self.shrinkage = shrinkage
+        self.weighed = 0.0
         self.expires_at_h = environment.time_to_consume(product, time_h, limit)
 
     def advance(self, time_h: float) -> None:
-        """Bring the quality state forward to ``time_h`` in the current environment."""
+        """Bring the quality state forward to ``time_h`` in the current environment.
+
+        The kg stay as they are (a store counting them must not see them change): the
+        weight lost is settled when the lot moves, is picked or sold, or spoils.
+        """
         if time_h > self.updated_h:
             self.consumed += self.environment.consumed(self.product, self.updated_h, time_h)
             self.updated_h = time_h
+
+    def settle_weight(self, time_h: float) -> None:
+        """Bring a lot that loses weight up to ``time_h`` and take the weight lost off its kg.
+
+        For a place that is about to count the lot's kg (and split it to fit): the kg
+        then do not change when it is placed. Lots of products without weight loss are
+        left as they are.
+        """
+        if self.shrinkage is not None:
+            self.advance(time_h)
+            self.shrinkage.settle(self, time_h)
 
     def place(
         self,
@@ -97,11 +135,14 @@ class Lot:
 
         A lot that ran out of shelf life before the move keeps the stage, node,
         activity and the time at which that happened, so its spoilage is booked
-        where it occurred. ``node`` and ``activity`` left out keep their values.
+        where it occurred. ``node`` and ``activity`` left out keep their values. The
+        weight lost where the lot was is settled (booked there) before it moves.
         """
         if time_h > self.updated_h:  # advance(), inlined: the hottest call of a run
             self.consumed += self.environment.consumed(self.product, self.updated_h, time_h)
             self.updated_h = time_h
+        if self.shrinkage is not None:
+            self.shrinkage.settle(self, time_h)
         self.environment = environment
         self.arrived_h = time_h
         if self.consumed >= self.limit:
@@ -152,6 +193,8 @@ class Lot:
         part.stage = self.stage
         part.node = self.node
         part.activity = self.activity
+        part.shrinkage = self.shrinkage
+        part.weighed = self.weighed
         part.expires_at_h = self.expires_at_h
         self.kg -= kg
         return part

@@ -455,6 +455,9 @@ class StoreProcess:
             if now > lot.updated_h:  # lot.advance(now), inlined
                 lot.consumed += lot.environment.consumed(lot.product, lot.updated_h, now)
                 lot.updated_h = now
+            if lot.shrinkage is not None:  # the weight lost on the shelf, before it is sold
+                self.shelf_kg[product] -= lot.shrinkage.settle(lot, now)
+                take = rest if rest < lot.kg else lot.kg
             sell(lot, take)
             sold += take
             lot.kg -= take

@@ -41,7 +41,9 @@ each sold (a product nobody sold: to the markets by their kg sold of everything,
 equally if nothing was sold); a market's own capital and fixed cost go to that
 market. So spoiled, unsold and lost kg are paid by the product they belong to and
 the markets that sell it. ``spoilage_loss_cny`` values each spoiled kg at the
-product's mean variable cost per kg sunk by the stage where it spoiled.
+product's mean variable cost per kg sunk by the stage where it spoiled;
+``damage_loss_cny`` values each damaged kg (breakage, weight loss) alike, by the
+stage where it was damaged.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ class Money:
     by_product
         Per cost line of :data:`COST_LINES`, ``spoilage_loss_cny`` and
         ``overflow_cost_cny`` (the part of the storage and handling lines paid for
-        overflow stores), CNY per product index.
+        overflow stores), ``damage_loss_cny``, CNY per product index.
     by_market
         Per market id, each cost line of :data:`COST_LINES` (CNY) allocated to it.
     """
@@ -220,9 +222,9 @@ def money(world: World) -> Money:
         line: (book.upstream[line] + sum(own[line] for own in book.own.values())).tolist()
         for line in COST_LINES
     }
-    by_product["spoilage_loss_cny"] = _spoilage_loss(
-        world, window, by_product, harvested, received_at_cps
-    )
+    sunk = _sunk_cost_per_kg(world, window, by_product, harvested, received_at_cps)
+    by_product["spoilage_loss_cny"] = _loss(world.ledger.spoiled, warmup, sunk)
+    by_product["damage_loss_cny"] = _loss(world.ledger.damaged, warmup, sunk)
     by_product["overflow_cost_cny"] = book.overflow_cost.tolist()
     return Money(by_product, _by_market(book, sold_by_market))
 
@@ -303,14 +305,14 @@ def _places(world: World, window: Any, measured: slice, years: float, book: _Boo
     return received_at_cps
 
 
-def _spoilage_loss(
+def _sunk_cost_per_kg(
     world: World,
     window: Any,
     by_product: Mapping[str, list[float]],
     harvested: np.ndarray,
     received_at_cps: np.ndarray,
-) -> list[float]:
-    """Value each spoiled kg at the mean variable cost sunk by the stage where it spoiled.
+) -> dict[str, np.ndarray]:
+    """Return, per stage, the mean variable cost a kg lost there has sunk, per product.
 
     Per product: the purchase price per kg harvested in the field and at the
     collection point; plus handling and packaging per kg received at collection
@@ -318,7 +320,6 @@ def _spoilage_loss(
     the market hub at hubs and markets.
     """
     ledger = world.ledger
-    warmup = world.scenario.warmup_days
 
     def per_kg(amount: np.ndarray, kg: np.ndarray) -> np.ndarray:
         return np.asarray(np.divide(amount, kg, out=np.zeros_like(amount), where=kg > 0))
@@ -329,16 +330,22 @@ def _spoilage_loss(
     hub_handling = np.asarray(by_product["handling_cost_cny"]) - cp_handling
     arrived = window(ledger.daily["arrived_at_market_hub"])
     downstream = per_kg(np.asarray(by_product["transport_cost_cny"]) + hub_handling, arrived)
-    unit = {
+    return {
         "collection": purchase,
         "transit": purchase + cp_share,
         "hub": purchase + cp_share + downstream,
         "market": purchase + cp_share + downstream,
     }
-    spoiled = np.asarray(ledger.spoiled, dtype=float)[:, :, warmup:].sum(axis=2)
-    loss = np.zeros(len(harvested))
+
+
+def _loss(
+    lost_kg: Sequence[Sequence[Sequence[float]]], warmup: int, sunk: Mapping[str, np.ndarray]
+) -> list[float]:
+    """Value kg lost (stage x product x day) after the warm-up at the cost sunk by their stage."""
+    by_stage = np.asarray(lost_kg, dtype=float)[:, :, warmup:].sum(axis=2)
+    loss = np.zeros(by_stage.shape[1])
     for index, stage in enumerate(STAGES):
-        loss += spoiled[index] * unit[stage]
+        loss += by_stage[index] * sunk[stage]
     return [float(value) for value in loss]
 
 

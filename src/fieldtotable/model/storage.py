@@ -142,6 +142,8 @@ class Storage(OverloadHandling):
     # -- arrivals ---------------------------------------------------------------
     def receive(self, lot: Lot) -> None:
         """Take in a lot arriving at the door now."""
+        if lot.shrinkage is not None:  # its kg as they are now decide what fits
+            lot.settle_weight(self.context.env.now)
         if self._expected:
             self._settle(lot)
         free = self.capacity_kg - self.occupied_kg
@@ -206,6 +208,8 @@ class Storage(OverloadHandling):
             if context.spoil_if_expired(lot, self.node_id):
                 waiting.popleft()
                 continue
+            if lot.shrinkage is not None:
+                lot.settle_weight(context.env.now)
             free = self.capacity_kg - self.occupied_kg
             if lot.kg <= free + EPSILON_KG:
                 waiting.popleft()
@@ -225,12 +229,16 @@ class Storage(OverloadHandling):
 
     # -- departures -------------------------------------------------------------
     def take(self, product: int, kg: float, issuing: str) -> list[Lot]:
-        """Pick up to ``kg`` of ``product`` in ``issuing`` order (splitting the last lot)."""
+        """Pick up to ``kg`` of ``product`` in ``issuing`` order (splitting the last lot).
+
+        The lots picked lose the weight they lost in store and what picking breaks
+        (:meth:`~fieldtotable.model.handling.Handling.pick`): they bring a little less.
+        """
         lots = self.stock[product]
         if not lots or kg <= EPSILON_KG:
             return []
         if issuing == "FIFO":
-            return self._take_front(lots, kg)
+            return self._picked(self._take_front(lots, kg))
         key = self._order_keys.get(issuing)
         if key is None:
             key = self._order_keys[issuing] = issue_order_key(issuing, self.cold_for)
@@ -241,7 +249,12 @@ class Storage(OverloadHandling):
         picked = self._take_front(lots, kg)
         # Back to arrival order, which loading vehicles (take_oldest) relies on.
         lots.sort(key=_arrival)
-        return picked
+        return self._picked(picked)
+
+    def _picked(self, lots: list[Lot]) -> list[Lot]:
+        """Return lots picked for a market, less what they lost in store and in picking."""
+        self.context.handling.pick(lots, self.context.env.now)
+        return lots
 
     def _take_front(self, lots: list[Lot], kg: float) -> list[Lot]:
         """Take up to ``kg`` from the front of one product's stock list."""

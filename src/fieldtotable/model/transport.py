@@ -334,8 +334,10 @@ class LegProcess:
         kg = 0.0
         day = ledger.day(loaded_at)
         carried = ledger.leg_product_kg[self.index]
+        load = context.handling.load
         for lot in lots:
             lot.place(self.origin_ambient, loaded_at, TRANSIT, self.leg_id, "loading")
+            load(lot, loaded_at)  # what loading breaks does not travel
             kg += lot.kg
             carried[lot.product][day] += lot.kg
             ledger.movement(loaded_at, "depart", lot.product, lot.kg, self.leg_id, lot.id)

@@ -16,6 +16,7 @@ import simpy
 from fieldtotable.kinetics import Kinetics
 from fieldtotable.model.budget import overrun_error, run_until
 from fieldtotable.model.context import Calendar, Context, replication_seed
+from fieldtotable.model.handling import Handling
 from fieldtotable.model.kinds import BuildSetup, NodeProcess, PlaceProcess
 from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.nodes import node_kind
@@ -139,6 +140,7 @@ class World:
             ambient,
             days * 24.0,
             [p.temperature_class for p in scenario.products.values()],
+            Handling.for_products(self.ledger, list(scenario.products.values()), kinetics),
         )
         self._build()
 
@@ -313,6 +315,9 @@ class World:
     def run(self) -> None:
         """Run to the end of the horizon, then age every live lot to the end.
 
+        A lot whose shelf life ran out is booked as spoiled; the others have the weight
+        they lost settled (:mod:`~fieldtotable.model.handling`) and stay in the system.
+
         Full garbage collections are spaced out while SimPy runs (the young
         generations are collected as usual; the setting is restored afterwards): a
         full collection scans every live lot, event and process, and a large run --
@@ -345,11 +350,10 @@ class World:
             lot.advance(horizon_h)
             if lot.is_spoiled:
                 at = min(max(lot.expires_at_h, lot.harvested_h), horizon_h)
-                self.ledger.spoil(
-                    at, lot.stage, lot.product, lot.kg, "end", lot.id,
-                    node=lot.node, reason=lot.activity,
-                )  # fmt: skip
-                context.remove(lot)
+                context.discard_spoiled(lot, at, "end")
+            elif lot.shrinkage is not None:
+                # The weight lost where the lot is now: the kg left are in the system.
+                lot.shrinkage.settle(lot, horizon_h)
 
     @property
     def in_system_kg(self) -> float:

@@ -60,6 +60,7 @@ COLOURS = {
     "harvested": "#0072B2",
     "rejected": "#999999",
     "refused": "#882255",
+    "damaged": "#332288",
     "collection": "#E69F00",
     "transit": "#D55E00",
     "hub": "#A6361C",

@@ -35,8 +35,8 @@ class WaterfallStep:
     Attributes
     ----------
     key
-        ``harvested``, ``rejected``, ``refused``, ``spoiled_<stage>``, ``sold`` or
-        ``in_system`` (the artist's gid is ``waterfall:<key>``).
+        ``harvested``, ``rejected``, ``refused``, ``damaged``, ``spoiled_<stage>``,
+        ``sold`` or ``in_system`` (the artist's gid is ``waterfall:<key>``).
     label
         The bar's label under the axis.
     kg
@@ -52,8 +52,8 @@ def waterfall_steps(result: RunResult, product: str | None = None) -> list[Water
     """Return the bars of the waterfall: harvested, then every outcome in the order met.
 
     The outcomes (all bars but the first) add up to the harvested kg: rejected,
-    refused (only when non-zero), spoiled at each stage, sold, and left in the
-    system at the end. With a warm-up, the last bar is what the measured harvest
+    refused and damaged (each only when non-zero), spoiled at each stage, sold, and
+    left in the system at the end. With a warm-up, the last bar is what the measured harvest
     leaves after the other outcomes (the change of stock since the warm-up).
 
     Raises
@@ -77,6 +77,8 @@ def waterfall_steps(result: RunResult, product: str | None = None) -> list[Water
     ]
     if values.get("refused_kg", 0.0) > 0:
         steps.append(WaterfallStep("refused", "refused\n(store full)", values["refused_kg"]))
+    if values.get("damaged_kg", 0.0) > 0:
+        steps.append(WaterfallStep("damaged", "damaged\n(handling)", values["damaged_kg"]))
     steps += [
         WaterfallStep(f"spoiled_{stage}", f"spoiled\n{_style.STAGE_LABELS[stage]}", values[key])
         for stage in STAGES

@@ -92,8 +92,8 @@ def assumptions(
         "equivalent); a lot spoils when the fraction reaches 1 (times its "
         "drawn lot-to-lot variability factor).",
         "KPIs are measured over the days after the warm-up; the mass balance harvested = "
-        "rejected + refused + spoiled + sold + still in the channel is checked over the "
-        "whole horizon after every run.",
+        "rejected + refused + damaged + spoiled + sold + still in the channel is checked "
+        "over the whole horizon after every run.",
         "Units: kg, hours (h), days (d), °C, CNY, km; rates are shares of kg.",
     ]
     items = [

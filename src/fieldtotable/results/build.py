@@ -23,7 +23,7 @@ from fieldtotable.results.run import Loss, RunResult
 __all__ = ["build_result", "losses", "remaining_histogram"]
 
 #: The ledger's quantities of the mass balance (read over the warm-up days too).
-_BALANCE_QUANTITIES = ("harvested", "rejected", "refused", "spoiled", "sold")
+_BALANCE_QUANTITIES = ("harvested", "rejected", "refused", "damaged", "spoiled", "sold")
 
 
 def remaining_histogram(ledger: Ledger) -> dict[str, list[float]]:
@@ -123,6 +123,7 @@ def build_result(
     )
 
     spoiled_by_stage_product = sums["spoiled"].sum(axis=2)
+    damaged_by_stage_product = sums["damaged"].sum(axis=2)
     spoiled_kg_by_stage = {
         stage: float(spoiled_by_stage_product[i].sum()) for i, stage in enumerate(STAGES)
     }
@@ -136,6 +137,8 @@ def build_result(
         )
         for stage_index, stage in enumerate(STAGES):
             values[f"spoiled_kg_{stage}"] = float(spoiled_by_stage_product[stage_index, index])
+        for stage_index, stage in enumerate(STAGES):
+            values[f"damaged_kg_{stage}"] = float(damaged_by_stage_product[stage_index, index])
         by_product[product] = values
 
     by_leg: dict[str, dict[str, float]] = {}
@@ -180,6 +183,7 @@ def build_result(
     }
     for stage_index, stage in enumerate(STAGES):
         daily[f"spoiled_{stage}_kg"] = arrays["spoiled"][stage_index].sum(axis=0).tolist()
+    daily["damaged_kg"] = arrays["damaged"].sum(axis=(0, 1)).tolist()
     for name in ("sold", "demand", "lost_sales", "arrived_at_market_hub"):
         daily[f"{name}_kg"] = arrays[name].sum(axis=0).tolist()
     daily["sold_value_cny"] = arrays["sold_value_cny"].sum(axis=0).tolist()

@@ -66,6 +66,15 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     ),
     (
         ResultField(
+            "damaged_kg", "kg",
+            "destroyed by handling (breakage at loading, unloading, picking) or lost as"
+            " weight (drip, moisture), all stages; never counted as spoiled",
+            label="Damaged (breakage, weight loss)", better="lower", per_product=True,
+        ),
+        lambda run: run.damaged(),
+    ),
+    (
+        ResultField(
             "spoiled_kg", "kg", "discarded because shelf life ran out (all stages)",
             label="Spoiled (all stages)", better="lower", per_product=True,
         ),
@@ -124,6 +133,13 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     ),
     (
         ResultField(
+            "damaged_rate", "fraction", "damaged_kg / harvested_kg",
+            label="Damage rate", better="lower", aggregation="ratio", per_product=True,
+        ),
+        lambda run: _ratio(run.kpi("damaged_kg"), run.kpi("harvested_kg")),
+    ),
+    (
+        ResultField(
             "throughput_kg_per_day", "kg/d", "sold_kg per measured day",
             label="Throughput", better="higher", per_product=True,
         ),
@@ -140,7 +156,7 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
         ResultField(
             "in_system_kg_warmup_end", "kg",
             "kg in the system at the end of the warm-up (0 without one); plus harvested_kg "
-            "it equals rejected + refused + spoiled + sold + in_system_kg_end",
+            "it equals rejected + refused + damaged + spoiled + sold + in_system_kg_end",
             label="In the channel at the end of the warm-up", aggregation="level",
             per_product=True,
         ),
@@ -321,6 +337,9 @@ DAILY_FIELDS = (
     ResultField("rejected_kg", "kg/d", "kg removed at grading"),
     ResultField("spoiled_kg", "kg/d", "kg discarded because shelf life ran out (all stages)"),
     ResultField("spoiled_<stage>_kg", "kg/d", "kg spoiled at one stage"),
+    ResultField(
+        "damaged_kg", "kg/d", "kg destroyed by handling or lost as weight (all stages)"
+    ),
     ResultField("sold_kg", "kg/d", "kg sold to any market"),
     ResultField("demand_kg", "kg/d", "demand of walk-in customers and orders"),
     ResultField("lost_sales_kg", "kg/d", "demand that could not be met from stock"),

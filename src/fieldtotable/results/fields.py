@@ -253,7 +253,7 @@ def section(name: str) -> dict[str, ResultField]:
     ----------
     name
         One of :data:`SECTIONS`. ``by_product`` holds the per-product KPIs and the
-        spoiled kg of each stage; ``by_node`` the statistics of every registered
+        spoiled and damaged kg of each stage; ``by_node`` the statistics of every registered
         place kind, ``by_market`` the sales of every market and the statistics of
         its kind; ``daily`` has patterns (``spoiled_<stage>_kg``, ``stock_<node>_kg``).
 
@@ -278,6 +278,9 @@ def section(name: str) -> dict[str, ResultField]:
         fields = {key: found for key, found in _KPIS.items() if found.per_product}
         fields["spoiled_kg_<stage>"] = ResultField(
             "spoiled_kg_<stage>", "kg", "spoiled_kg at one stage (after the warm-up)"
+        )
+        fields["damaged_kg_<stage>"] = ResultField(
+            "damaged_kg_<stage>", "kg", "damaged_kg at one stage (after the warm-up)"
         )
         return fields
     if name == "by_leg":
@@ -315,8 +318,11 @@ def field_of(key: str) -> ResultField | None:
         return None
     metric = rest.rpartition(".")[2]
     fields = section(part)
-    if part == "by_product" and metric.startswith("spoiled_kg_") and metric[11:] in STAGES:
-        return fields["spoiled_kg_<stage>"]
+    if part == "by_product":
+        for fate in ("spoiled", "damaged"):
+            prefix = f"{fate}_kg_"
+            if metric.startswith(prefix) and metric.removeprefix(prefix) in STAGES:
+                return fields[f"{fate}_kg_<stage>"]
     return fields.get(metric)
 
 

@@ -22,8 +22,8 @@ class MeasuredRun:
     ----------
     sums
         The ledger's tables (:meth:`~fieldtotable.model.ledger.Ledger.arrays`) cut to
-        the measured days: per-product quantities (product x day), ``spoiled``
-        (stage x product x day) and ``leg_<quantity>`` (leg x day).
+        the measured days: per-product quantities (product x day), ``spoiled`` and
+        ``damaged`` (stage x product x day) and ``leg_<quantity>`` (leg x day).
     in_system_by_product
         Kg still in the system at the end, per product index.
     index
@@ -69,8 +69,8 @@ class MeasuredRun:
         Parameters
         ----------
         line
-            A cost line of :data:`fieldtotable.model.money.COST_LINES`, or
-            ``spoilage_loss_cny``.
+            A cost line of :data:`fieldtotable.model.money.COST_LINES`,
+            ``spoilage_loss_cny`` or ``damage_loss_cny``.
 
         Returns
         -------
@@ -113,6 +113,16 @@ class MeasuredRun:
         """
         return float(np.sum(self._sums["spoiled"][:, self._index]))
 
+    def damaged(self) -> float:
+        """Return the kg damaged over the measured days (handling, weight loss), every stage.
+
+        Returns
+        -------
+        float
+            Kg damaged.
+        """
+        return float(np.sum(self._sums["damaged"][:, self._index]))
+
     def in_system(self) -> float:
         """Return the kg still in the system at the end of the horizon.
 
@@ -126,12 +136,12 @@ class MeasuredRun:
     def in_system_at_warmup_end(self) -> float:
         """Return the kg in the system at the end of the warm-up, as the ledger dates flows.
 
-        Harvested minus rejected, refused, spoiled and sold over the warm-up days,
+        Harvested minus rejected, refused, damaged, spoiled and sold over the warm-up days,
         each flow counted on the day it happened (a lot found spoiled after the
         warm-up whose shelf life ran out during it counts as spoiled during the
         warm-up, and so not in the system at its end). With it the measured days
         balance: ``in_system_at_warmup_end + harvested = rejected + refused +
-        spoiled + sold + in_system_end``, each measured after the warm-up.
+        damaged + spoiled + sold + in_system_end``, each measured after the warm-up.
 
         Returns
         -------
@@ -146,6 +156,7 @@ class MeasuredRun:
         removed = (
             float(np.sum(warmup["rejected"][index]))
             + float(np.sum(warmup["refused"][index]))
+            + float(np.sum(warmup["damaged"][:, index]))
             + float(np.sum(warmup["spoiled"][:, index]))
             + float(np.sum(warmup["sold"][index]))
         )

@@ -145,6 +145,16 @@ MONEY_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     ),
     (
         ResultField(
+            "damage_loss_cny", "CNY",
+            "money sunk into damaged kg (breakage, weight loss): each at its product's mean"
+            " purchase, handling, packaging and transport cost per kg up to the stage where"
+            " it was damaged",
+            label="Money lost to damage", better="lower", per_product=True,
+        ),
+        _line("damage_loss_cny"),
+    ),
+    (
+        ResultField(
             "producer_income_cny", "CNY",
             "what Diqing's producers receive: purchase_cost_cny (every kg the channel buys,"
             " at the farm-gate price) plus local_sales_value_cny (kg a full collection point"

@@ -26,14 +26,17 @@ class Loss:
     Attributes
     ----------
     fate
-        ``rejected`` (graded out), ``refused`` (turned away) or ``spoiled`` (shelf life
-        ran out): :data:`~fieldtotable.model.ledger.LOSS_FATES`.
+        ``rejected`` (graded out), ``refused`` (turned away), ``damaged`` (broken in
+        handling or lost as weight) or ``spoiled`` (shelf life ran out):
+        :data:`~fieldtotable.model.ledger.LOSS_FATES`.
     stage
         ``collection``, ``transit``, ``hub`` or ``market``.
     node
         Id of the source, collection point, hub, leg or market where it happened.
     reason
-        Why: ``graded_out``; ``store_full`` for a refusal; for spoilage, what the lot
+        Why: ``graded_out``; ``store_full`` for a refusal; ``breakage_loading``,
+        ``breakage_unloading``, ``breakage_picking`` or ``weight_loss`` for damage;
+        for spoilage, what the lot
         was undergoing when its shelf life ran out (``field_to_collection``,
         ``waiting_for_precooling``, ``receiving``, ``precooling``, ``cold_store``,
         ``waiting_outside`` a full store, ``loading``, ``in_transit``,
@@ -88,8 +91,8 @@ class RunResult:
         collection point), ``transit`` (loading and legs), ``hub``, ``market`` (shop
         and its delivery van).
     by_product
-        Per product id, the per-product KPIs plus ``spoiled_kg_<stage>`` (the
-        registry's section ``by_product``).
+        Per product id, the per-product KPIs plus ``spoiled_kg_<stage>`` and
+        ``damaged_kg_<stage>`` (the registry's section ``by_product``).
     by_leg
         Per leg id, the keys of the registry's section ``by_leg``: ``trips``,
         ``kg_carried``, ``mean_load_kg``, ``load_factor``, ``tonne_km``,
@@ -113,14 +116,15 @@ class RunResult:
     daily
         Daily series over the whole horizon (index = day), the keys of the registry's
         section ``daily``: ``harvested_kg``, ``rejected_kg``, ``spoiled_kg``,
-        ``spoiled_<stage>_kg``, ``sold_kg``, ``sold_value_cny``, ``demand_kg``,
+        ``spoiled_<stage>_kg``, ``damaged_kg``, ``sold_kg``, ``sold_value_cny``, ``demand_kg``,
         ``lost_sales_kg``, ``arrived_at_market_hub_kg``, ``transport_cost_cny``,
         ``co2_kg``, ``in_transit_kg`` and ``stock_<node>_kg`` (end-of-day stock of
         every place and store).
     losses
         Every kg that left the channel unsold after the warm-up, as :class:`Loss`
         records by fate, stage, node, reason and product (sorted in that order). Per
-        fate they add up to ``rejected_kg``, ``refused_kg`` and ``spoiled_kg``.
+        fate they add up to ``rejected_kg``, ``refused_kg``, ``damaged_kg`` and
+        ``spoiled_kg``.
     cost_cny_by_stage
         The channel's total cost split by where along the channel it was spent, CNY
         per stage (:data:`~fieldtotable.results.money_stages.COST_STAGES`:

@@ -42,6 +42,7 @@ from __future__ import annotations
 __all__ = [
     "MAX_ACTIVATION_ENERGY_KJ_MOL",
     "MAX_AIR_TEMP_C",
+    "MAX_BREAKAGE_FRACTION",
     "MAX_CAPACITY_KG_PER_H",
     "MAX_CLOSURES_PER_YEAR",
     "MAX_CO2_KG_PER_KM",
@@ -70,6 +71,7 @@ __all__ = [
     "MAX_SHELF_LIFE_DAYS",
     "MAX_TARGET_DAYS",
     "MAX_TEMP_C",
+    "MAX_WEIGHT_LOSS_PER_DAY",
     "MIN_AIR_TEMP_C",
     "MIN_CAPACITY_KG_PER_H",
     "MIN_MAX_WAIT_H",
@@ -112,6 +114,16 @@ MAX_SHELF_LIFE_DAYS = 36_500.0
 """Longest nominal shelf life, days (100 years; wine and honey keep for years)."""
 MAX_SHELF_LIFE_CV = 2.0
 """Largest lot-to-lot shelf-life coefficient of variation (real lots: 0.1-0.3)."""
+
+# -- handling losses ---------------------------------------------------------------------
+MAX_BREAKAGE_FRACTION = 0.5
+"""Largest share of the kg handled that one handling event (loading, unloading,
+picking) destroys (eggs in transport: 0.16-2.65 %). Below 1, so that a lot never
+breaks to nothing in one event."""
+MAX_WEIGHT_LOSS_PER_DAY = 0.5
+"""Largest share of a lot's kg lost per day at the weight loss's temperature (drip of
+chilled meat: 1-2 % in weeks; matsutake 3-5 %/day at ambient). The loss compounds, so
+a lot's kg shrink toward 0 but stay positive until float64 underflows to 0."""
 
 # -- quantities, money, distances ----------------------------------------------------------
 MAX_KG = 1e12

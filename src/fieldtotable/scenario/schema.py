@@ -56,8 +56,10 @@ from fieldtotable.scenario.schema_overload import (
 )
 from fieldtotable.scenario.schema_parcel import ParcelDelivery
 from fieldtotable.scenario.schema_products import (
+    Breakage,
     Markdown,
     Product,
+    WeightLoss,
 )
 from fieldtotable.scenario.schema_sources import (
     CollectionPoint,
@@ -97,6 +99,7 @@ from fieldtotable.scenario.sizes import date_problem, size_problems
 __all__ = [
     "MAX_DAYS",
     "ArrivalPriority",
+    "Breakage",
     "Capital",
     "Closures",
     "CollectionPoint",
@@ -153,6 +156,7 @@ __all__ = [
     "TemperatureClass",
     "WaitAmbient",
     "WeekdayFactors",
+    "WeightLoss",
 ]
 
 
@@ -237,7 +241,7 @@ class Scenario(Frozen):
     """Days at the start left out of the KPIs, d (fewer than ``horizon_days``). The
     kg in the system when the warm-up ends are reported (``in_system_kg_warmup_end``),
     so that the measured days balance: that stock plus ``harvested_kg`` equals
-    rejected + refused + spoiled + sold + ``in_system_kg_end``."""
+    rejected + refused + damaged + spoiled + sold + ``in_system_kg_end``."""
     scale: Annotated[float, Strict(), Field(gt=0, le=MAX_SCALE, allow_inf_nan=False)] = 1.0
     """Factor (dimensionless, > 0 and at most 1000) on supply and demand:
     ``kg_per_day``, customers per day, order kg, order-up-to targets and (s, S) levels.

@@ -1,4 +1,4 @@
-"""The ``products`` section of a scenario file: shelf-life kinetics, price, markdown."""
+"""The ``products`` section of a scenario file: kinetics, price, markdown, handling losses."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from pydantic import Field, Strict, model_validator
 
 from fieldtotable.scenario.limits import (
     MAX_ACTIVATION_ENERGY_KJ_MOL,
+    MAX_BREAKAGE_FRACTION,
     MAX_PRICE_CNY_PER_KG,
     MAX_Q10,
     MAX_SHELF_LIFE_CV,
     MAX_SHELF_LIFE_DAYS,
+    MAX_WEIGHT_LOSS_PER_DAY,
     MIN_Q10,
     MIN_SHELF_LIFE_DAYS,
 )
@@ -31,6 +33,12 @@ ActivationEnergy = Annotated[
 ]
 ShelfLifeCv = Annotated[float, Strict(), Field(ge=0, le=MAX_SHELF_LIFE_CV, allow_inf_nan=False)]
 Price = Annotated[float, Strict(), Field(gt=0, le=MAX_PRICE_CNY_PER_KG, allow_inf_nan=False)]
+BreakageFraction = Annotated[
+    float, Strict(), Field(ge=0, le=MAX_BREAKAGE_FRACTION, allow_inf_nan=False)
+]
+WeightLossPerDay = Annotated[
+    float, Strict(), Field(ge=0, le=MAX_WEIGHT_LOSS_PER_DAY, allow_inf_nan=False)
+]
 # The bounds keep the shelf-life rate finite and non-zero over every temperature a
 # scenario can reach (see fieldtotable.scenario.limits).
 
@@ -46,6 +54,42 @@ class Markdown(Frozen):
     discount: Annotated[float, Strict(), Field(ge=0, lt=1)]
     """Share of ``price_cny_per_kg`` taken off a marked-down sale, as a fraction: 0.4
     sells at 60 % of the price."""
+
+
+class Breakage(Frozen):
+    """Share of the kg handled that one handling event destroys (booked as ``damaged``).
+
+    Each is a fraction (dimensionless, 0 to 0.5) of the lot's kg at the event; 0 by
+    default (no breakage).
+    """
+
+    loading: BreakageFraction = 0.0
+    """Loading onto a leg's vehicle, at the leg's origin (stage ``transit``)."""
+    unloading: BreakageFraction = 0.0
+    """Unloading from a vehicle at a hub or DC, on its dock (stage ``hub``)."""
+    picking: BreakageFraction = 0.0
+    """Picking from a hub's store for a shop's shelf or an order, putting away
+    included (stage ``hub``, at the store picked from)."""
+
+
+class WeightLoss(Frozen):
+    """Weight lost while the lot waits or travels (drip, moisture), booked as ``damaged``.
+
+    The lot's kg shrink by the share ``per_day`` for every day at ``temp_c``; at other
+    temperatures the rate follows the product's own temperature law (``q10`` or
+    ``activation_energy_kj_mol``), so the kg lost over any stretch depend only on the
+    shelf life it used up: ``kg_after = kg_before x (1 - per_day) ** (SL(temp_c) x
+    consumed)``, with ``SL(temp_c)`` the shelf life at ``temp_c`` in days and
+    ``consumed`` the fraction of the nominal shelf life used up over the stretch. It
+    stops when the lot spoils.
+    """
+
+    per_day: WeightLossPerDay
+    """Share of the kg lost per day at ``temp_c`` (dimensionless, 0 to 0.5; compound:
+    two days lose ``1 - (1 - per_day) ** 2``)."""
+    temp_c: TemperatureC | None = None
+    """Temperature, °C, at which ``per_day`` was measured; the product's ``ref_temp_c``
+    when omitted."""
 
 
 class Product(Frozen):
@@ -100,6 +144,13 @@ class Product(Frozen):
     packaging_cny_per_kg: CnyPerKg = 0.0
     """Packaging (boxes, liners, ice packs), CNY/kg (0 to 1e6), per kg received into a
     collection point's store (after grading): ``packaging_cost_cny``. 0 by default."""
+    breakage: Breakage = Breakage()
+    """Share of the kg destroyed at each loading, unloading and picking (``damaged_kg``,
+    reasons ``breakage_loading``, ``breakage_unloading``, ``breakage_picking``); none
+    by default."""
+    weight_loss: WeightLoss | None = None
+    """Weight lost per day by drip or moisture loss, following the shelf-life kinetics
+    (``damaged_kg``, reason ``weight_loss``); none when omitted."""
 
     @model_validator(mode="after")
     def _one_sensitivity(self) -> Product:

@@ -71,6 +71,10 @@ NAME_UNITS: dict[str, str] = {
     "cop": "ratio (heat / electricity)",
     "remaining_at_least": "fraction (0-1)",
     "factor": "factor",
+    "loading": "fraction (0-0.5) of the kg handled",
+    "unloading": "fraction (0-0.5) of the kg handled",
+    "picking": "fraction (0-0.5) of the kg handled",
+    "per_day": "fraction (0-0.5) of the kg per day",
 }
 """Units of fields whose names carry none, or not the right one."""
 
