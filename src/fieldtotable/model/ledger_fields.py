@@ -34,6 +34,10 @@ DAILY_QUANTITIES = (
     "parcel_delivered",
     "parcel_remaining_kg_d",
     "courier_cost_cny",
+    # One-off event orders (markets.<id>.events): their demand and unmet kg, also
+    # counted in demand and lost_sales.
+    "event_demand",
+    "event_lost_sales",
 )
 
 #: The fates by which kg leave the channel unsold, each booked in :attr:`Ledger.losses`

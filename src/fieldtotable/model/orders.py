@@ -62,6 +62,10 @@ class OrdersProcess:
         self.issuing = config.issuing
         self.courier: ParcelCourier | None = None
         """Delivers the orders in parcels (``delivery``); ``None``: handed over at the hub."""
+        for event in config.events:
+            day = (event.date - context.calendar.start_date).days
+            wanted = {product_index[p]: kg * scale for p, kg in event.kg.items()}
+            context.env.process(self._event(day * 24 + event.at_hour, wanted))
         for product_id, order in config.orders.items():
             rng = stream(seed, "market", market_id, product_id)
             context.env.process(
@@ -115,7 +119,6 @@ class OrdersProcess:
     ) -> Generator[simpy.Event, Any, None]:
         context = self.context
         env = context.env
-        ledger = context.ledger
         at = first_h
         while at < context.horizon_h:
             yield env.timeout(at - env.now)
@@ -123,18 +126,40 @@ class OrdersProcess:
             at += every_h
             if wanted <= 0:
                 continue
-            ledger.demand(env.now, product, wanted, self.market_id)
-            sold = 0.0
-            lots = self.supplier.take(product, wanted, self.issuing)
-            if self.courier is not None:
-                sold = self.courier.ship(product, lots)
-                lots = []
-            for lot in lots:
-                ledger.deliver(
-                    env.now, product, lot.kg, env.now - lot.harvested_h, self.market_id, lot.id
-                )
-                self.seller.sell(lot, lot.kg)
-                sold += lot.kg
-                context.remove(lot)
-            if wanted - sold > EPSILON_KG:
-                ledger.lost_sale(env.now, product, wanted - sold, self.market_id)
+            self._fill(product, wanted)
+
+    def _event(self, at_h: float, wanted: dict[int, float]) -> Generator[simpy.Event, Any, None]:
+        """Place a one-off order (``events``) at ``at_h``; count it apart too."""
+        context = self.context
+        if at_h >= context.horizon_h:
+            return
+        yield context.env.timeout(at_h - context.env.now)
+        ledger = context.ledger
+        for product, kg in wanted.items():
+            unmet = self._fill(product, kg)
+            ledger.add("event_demand", context.env.now, product, kg)
+            if unmet > 0:
+                ledger.add("event_lost_sales", context.env.now, product, unmet)
+
+    def _fill(self, product: int, wanted: float) -> float:
+        """Fill an order of ``wanted`` kg from the hub's stock now; return the kg unmet (lost)."""
+        context = self.context
+        env = context.env
+        ledger = context.ledger
+        ledger.demand(env.now, product, wanted, self.market_id)
+        sold = 0.0
+        lots = self.supplier.take(product, wanted, self.issuing)
+        if self.courier is not None:
+            sold = self.courier.ship(product, lots)
+            lots = []
+        for lot in lots:
+            ledger.deliver(
+                env.now, product, lot.kg, env.now - lot.harvested_h, self.market_id, lot.id
+            )
+            self.seller.sell(lot, lot.kg)
+            sold += lot.kg
+            context.remove(lot)
+        if wanted - sold > EPSILON_KG:
+            ledger.lost_sale(env.now, product, wanted - sold, self.market_id)
+            return wanted - sold
+        return 0.0

@@ -226,6 +226,22 @@ BUILTIN_KPIS: tuple[tuple[ResultField, KpiComputation], ...] = (
     ),
     (
         ResultField(
+            "event_demand_kg", "kg",
+            "kg asked for by one-off event orders (markets.<id>.events); part of demand_kg",
+            label="Event orders", per_product=True,
+        ),
+        lambda run: run.total("event_demand"),
+    ),
+    (
+        ResultField(
+            "event_lost_sales_kg", "kg",
+            "kg of event orders the hub's stock could not fill; part of lost_sales_kg",
+            label="Event orders unmet", better="lower", per_product=True,
+        ),
+        lambda run: run.total("event_lost_sales"),
+    ),
+    (
+        ResultField(
             "rerouted_kg", "kg",
             "kg that routing.switches sent over an alternative leg while the usual one was"
             " backed up",

@@ -11,6 +11,7 @@ path that the loader maps back to a line of the scenario file.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 
 import networkx as nx
@@ -245,6 +246,8 @@ def _check_products(scenario: Scenario) -> list[NetworkProblem]:
             check(("markets", market_id, "replenishment", "levels"), levels)
         else:
             check(("markets", market_id, "orders"), market.orders)
+            for index, event in enumerate(market.events):
+                check(("markets", market_id, "events", index, "kg"), event.kg)
         check(("markets", market_id, "prices_cny_per_kg"), market.prices_cny_per_kg)
     check(("routing", "prefer_modes"), scenario.routing.prefer_modes)
     for index, switch in enumerate(scenario.routing.switches):
@@ -395,6 +398,7 @@ def _check_flows(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProb
 
     sellers = _sellers(scenario)
     problems += _check_switches(scenario, graph, sellers)
+    problems += _check_events(scenario, sellers)
     problems.extend(_check_passing_stock(scenario, graph))
     for source_id, source in scenario.sources.items():
         point = source.collection_point
@@ -449,5 +453,34 @@ def _check_switches(
                     f"{switch.product!r} cannot reach a market selling it from {leg.to!r}, "
                     f"where leg {switch.leg!r} ends",
                 )
+            )
+    return problems
+
+
+def _check_events(scenario: Scenario, sellers: Mapping[str, Iterable[str]]) -> list[NetworkProblem]:
+    """Check that event orders fall in the horizon and ask for goods that reach their hub."""
+    problems: list[NetworkProblem] = []
+    first = scenario.start_date
+    last = first + dt.timedelta(days=scenario.horizon_days - 1)
+    for market_id, market in scenario.markets.items():
+        for index, event in enumerate(getattr(market, "events", ())):
+            path: Path = ("markets", market_id, "events", index)
+            if not first <= event.date <= last:
+                problems.append(
+                    (
+                        (*path, "date"),
+                        f"{event.date.isoformat()} is outside the horizon "
+                        f"({first.isoformat()} to {last.isoformat()})",
+                    )
+                )
+            problems.extend(
+                (
+                    (*path, "kg", product),
+                    f"no market supplied by {market.supplied_by!r} sells {product!r}, so "
+                    "routing never brings it there; add it to a market's orders or demand",
+                )
+                for product in event.kg
+                if product in scenario.products
+                and market.supplied_by not in sellers.get(product, [])
             )
     return problems

@@ -32,6 +32,7 @@ from pydantic import (
 
 from fieldtotable.scenario.limits import MAX_DAILY_RANGE_C, MAX_DAYS, MAX_HOURS, MAX_SCALE
 from fieldtotable.scenario.schema_markets import (
+    EventOrder,
     Market,
     Orders,
     OrderStream,
@@ -105,6 +106,7 @@ __all__ = [
     "CollectionPoint",
     "CoolingLaw",
     "Dispatch",
+    "EventOrder",
     "Finance",
     "Fraction",
     "FreshnessStep",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Literal
 
@@ -233,6 +234,26 @@ class OrderStream(Frozen):
     multiplying each order's kg."""
 
 
+class EventOrder(Frozen):
+    """A one-off order on a given date: an expo, a festival, a banquet.
+
+    At ``at_hour`` of ``date`` the market asks its supplying hub for ``kg`` of each
+    product (times the scenario's ``scale``), filled at once from stock like any order
+    (by parcel if the market delivers by parcel); what the stock cannot fill is lost.
+    Its demand and lost kg also count in ``event_demand_kg`` and
+    ``event_lost_sales_kg``.
+    """
+
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    """What the event is (shown nowhere but in the scenario; for the reader)."""
+    date: dt.date
+    """Day of the order (YYYY-MM-DD), within the horizon."""
+    at_hour: HourOfDay = 10.0
+    """Hour of the day of the order, h."""
+    kg: dict[str, Kg] = Field(min_length=1)
+    """Product id -> kg ordered at ``scale`` 1."""
+
+
 class Orders(MarketMoney):
     """Order-driven demand filled from the supplying hub's stock."""
 
@@ -254,6 +275,10 @@ class Orders(MarketMoney):
     first) or ``LIFO`` (latest arrival first)."""
     orders: dict[str, OrderStream] = Field(min_length=1)
     """Product id -> order stream of that product; at least one."""
+    events: tuple[EventOrder, ...] = ()
+    """One-off orders on given dates (expos, festivals), besides the streams; none by
+    default. Their products must be ones that reach the supplying hub (sold by a market
+    it supplies)."""
     delivery: ParcelDelivery | None = None
     """Delivery of each order to the customer's door by a parcel cold chain (courier
     time, passive box, prices); without it an order is handed over at the supplying

@@ -80,9 +80,9 @@ MAX_DAILY_SERIES_ENTRIES = 10_000_000
 """Most entries of the daily series a run keeps: days x (products x
 :data:`DAILY_ROWS_PER_PRODUCT` + legs x :data:`DAILY_ROWS_PER_LEG` + markets x
 :data:`DAILY_ROWS_PER_MARKET` + nodes holding stock); up to 32 bytes each while the
-run lasts, so at most about 320 MB. The baseline over ten years: 1,190,000."""
-DAILY_ROWS_PER_PRODUCT = 30
-"""Daily series per product: the ledger's 22 quantities, spoilage and damage at 4 stages."""
+run lasts, so at most about 320 MB. The baseline over ten years: 1,250,000."""
+DAILY_ROWS_PER_PRODUCT = 32
+"""Daily series per product: the ledger's 24 quantities, spoilage and damage at 4 stages."""
 DAILY_ROWS_PER_LEG = 6
 """Daily series per leg: trips, kg carried, tonne-km, cost, CO2, kg rerouted onto it."""
 DAILY_ROWS_PER_MARKET = 4
