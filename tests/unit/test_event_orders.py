@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from scenario_builders import build_scenario
 
 from fieldtotable import simulate
 from fieldtotable.errors import ScenarioError
+from scenario_builders import build_scenario
 
 EXPO = {"name": "food expo", "date": "2023-07-20", "at_hour": 9, "kg": {"matsutake": 200}}
 
