@@ -19,6 +19,7 @@ from fieldtotable.model.lot import COLLECTION
 from fieldtotable.model.storage import Storage
 from fieldtotable.model.thermal import Ambient
 from fieldtotable.results.run import Loss
+from fieldtotable.tables.run import format_losses, format_run
 from scenario_builders import build_scenario
 
 # Shelf life 10 d at 0 °C, Q10 = 2: 240 h in the cold room (0 °C), 120 h outside (10 °C).
@@ -149,3 +150,18 @@ def test_losses_survive_the_run_record_and_make_the_losses_table() -> None:
     # Sorted: fates in LOSS_FATES order, stages in channel order.
     order = [(LOSS_FATES.index(loss.fate), loss.stage) for loss in result.losses]
     assert [fate for fate, _ in order] == sorted(fate for fate, _ in order)
+
+
+def test_the_run_text_shows_the_largest_losses_first_and_sums_the_rest() -> None:
+    result = simulate(build_scenario({"collection_points.cp.cold_room_kg": 300}), seed=1)
+    totals: dict[tuple[str, str, str, str], float] = collections.defaultdict(float)
+    for loss in result.losses:
+        totals[loss.fate, loss.stage, loss.node, loss.reason] += loss.kg
+    ranked = sorted(totals.items(), key=lambda item: -item[1])
+    assert len(ranked) > 3
+    lines = format_losses(result, rows=3).splitlines()[3:]  # after the header and rule
+    assert [line.split()[:4] for line in lines[:3]] == [list(key) for key, _ in ranked[:3]]
+    rest = sum(kg for _key, kg in ranked[3:])
+    assert lines[3].split()[:2] == [str(len(ranked) - 3), "more"]
+    assert float(lines[3].split()[2].replace(",", "")) == pytest.approx(rest, abs=0.05)
+    assert "Where the unsold kg went" in format_run(result)

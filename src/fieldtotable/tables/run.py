@@ -109,6 +109,65 @@ def format_spoilage_by_stage(result: RunResult) -> str:
     return format_table(["stage", "spoiled\nkg", "of harvested\n%", "of spoiled\n%"], rows)
 
 
+#: Rows of the losses table before the rest is summed into one row.
+LOSS_ROWS = 12
+
+
+def format_losses(result: RunResult, *, rows: int = LOSS_ROWS) -> str:
+    """Tabulate where the unsold kg left the channel: fate, stage, node and reason.
+
+    Parameters
+    ----------
+    result
+        A finished run.
+    rows
+        How many of the largest (fate, stage, node, reason) entries to show; the rest
+        are summed into one row.
+
+    Returns
+    -------
+    str
+        One row per entry of :attr:`RunResult.losses` summed over the products, the
+        largest first, with kg and their share of the harvested kg; ``(none)`` when
+        nothing was lost.
+    """
+    harvested = result.kpis.get("harvested_kg")
+    totals: dict[tuple[str, str, str, str], float] = {}
+    for loss in result.losses:
+        key = (loss.fate, loss.stage, loss.node, loss.reason)
+        totals[key] = totals.get(key, 0.0) + loss.kg
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    shown, rest = ranked[:rows], ranked[rows:]
+    table = [
+        [
+            fate,
+            stage,
+            node,
+            reason,
+            format_number(kg, "kg"),
+            format_number(share(kg, harvested), "%"),
+        ]
+        for (fate, stage, node, reason), kg in shown
+    ]
+    if rest:
+        kg = sum(value for _key, value in rest)
+        table.append(
+            [
+                f"{len(rest)} more",
+                "",
+                "",
+                "",
+                format_number(kg, "kg"),
+                format_number(share(kg, harvested), "%"),
+            ]
+        )
+    if not table:
+        return "(none)"
+    return format_table(
+        ["fate", "stage", "node", "reason", "kg", "of harvested\n%"], table, align="llllrr"
+    )
+
+
 def _product_label(product_id: str, scenario: Scenario | None) -> str:
     if scenario is None:
         return product_id
@@ -249,7 +308,8 @@ def format_run(
     -------
     str
         A heading line, then the sections *Totals* (every KPI with value, unit and
-        meaning), *Spoilage by stage*, *By product*, *By leg*, *By node*, *By market*
+        meaning), *Spoilage by stage*, *Where the unsold kg went* (the largest losses by
+        fate, stage, node and reason), *By product*, *By leg*, *By node*, *By market*
         and *Profit and loss*, separated by blank lines, without a trailing newline.
         Every KPI is measured after the warm-up, as in the result.
     """
@@ -264,6 +324,7 @@ def format_run(
         heading,
         _section("Totals", format_totals(result, width=width)),
         _section("Spoilage by stage", format_spoilage_by_stage(result)),
+        _section("Where the unsold kg went", format_losses(result)),
         _section("By product", format_by_product(result, scenario, width=width)),
         _section("By leg", format_by_leg(result, scenario, width=width)),
         _section("By node", format_by_node(result, scenario, width=width)),
