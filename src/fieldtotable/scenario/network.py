@@ -300,6 +300,14 @@ def _check_cycles(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkPro
     return problems
 
 
+def _carrying(scenario: Scenario, graph: nx.MultiDiGraph, product: str) -> nx.MultiDiGraph:
+    """Return a view of ``graph`` with only the legs that may carry ``product``."""
+    return nx.subgraph_view(
+        graph,
+        filter_edge=lambda _u, _v, key: product in (scenario.legs[key].products or [product]),
+    )
+
+
 def _sellers(scenario: Scenario) -> dict[str, list[str]]:
     """Product -> the hubs that supply a market selling it."""
     sellers: dict[str, list[str]] = {}
@@ -325,13 +333,7 @@ def _check_passing_stock(scenario: Scenario, graph: nx.MultiDiGraph) -> list[Net
             continue
         _section, sold = market.demand_by_product()
         for product in sold:
-            view = nx.subgraph_view(
-                graph,
-                filter_edge=lambda _u, _v, key, p=product: (
-                    p in (scenario.legs[key].products or [p])
-                ),
-            )
-            beyond = nx.descendants(view, market.supplied_by)
+            beyond = nx.descendants(_carrying(scenario, graph, product), market.supplied_by)
             if not beyond & last_stops.get(product, set()):
                 problems.append(
                     (
@@ -355,12 +357,7 @@ def _check_flows(scenario: Scenario, graph: nx.MultiDiGraph) -> list[NetworkProb
     def product_reach(product: str) -> dict[str, set[str]]:
         """Nodes reachable from each collection point over legs that carry ``product``."""
         if product not in by_product:
-            view = nx.subgraph_view(
-                graph,
-                filter_edge=lambda _u, _v, key: (
-                    product in (scenario.legs[key].products or [product])
-                ),
-            )
+            view = _carrying(scenario, graph, product)
             by_product[product] = {cp: set(nx.descendants(view, cp)) for cp in reach}
         return by_product[product]
 
@@ -439,12 +436,7 @@ def _check_switches(
                 )
             )
             continue
-        view = nx.subgraph_view(
-            graph,
-            filter_edge=lambda _u, _v, key, product=switch.product: (
-                product in (scenario.legs[key].products or [product])
-            ),
-        )
+        view = _carrying(scenario, graph, switch.product)
         onward = {leg.to} | (set(nx.descendants(view, leg.to)) if leg.to in view else set())
         if not onward & set(sellers.get(switch.product, [])):
             problems.append(
