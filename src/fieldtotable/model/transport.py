@@ -238,6 +238,7 @@ class LegProcess:
         if not products:
             return
         destination = self.destination
+        rerouted = self._rerouted(products)
         blocked = False
         while self.available > 0:
             waiting = self.origin.kg_of(products)
@@ -266,7 +267,7 @@ class LegProcess:
             if destination is not None:
                 for lot in lots:
                     destination.expect(lot)
-            env.process(self._trip(lots, self._rerouted(products)))
+            env.process(self._trip(lots, rerouted))
             force = force and self.min_load_kg is None
         if (
             self.min_load_kg is not None
