@@ -75,7 +75,7 @@ def test_clearing_rate_of_a_leg() -> None:
 
 def test_the_rule_compares_the_usual_legs_backlog_with_its_threshold() -> None:
     waiting = {0: 300.0, 1: 500.0}
-    usual = SimpleNamespace(products_now=lambda: (0, 1), clearing_rate_kg_per_h=40.0)
+    usual = SimpleNamespace(routed_products_now=lambda: (0, 1), clearing_rate_kg_per_h=40.0)
     origin = SimpleNamespace(kg_of=lambda products: sum(waiting[p] for p in products))
     context = SimpleNamespace(
         env=SimpleNamespace(now=0.0), calendar=SimpleNamespace(month_at=lambda _t: 7)
@@ -148,3 +148,26 @@ def test_a_switch_to_a_leg_that_leads_nowhere_is_an_error() -> None:
             }
         )
     assert "'matsutake' cannot reach a market selling it from 'dead_end'" in str(caught.value)
+
+
+def test_two_legs_that_are_each_others_alternative_run() -> None:
+    # Yak goes by the (slow) rail leg it prefers, matsutake by the road; each may take
+    # the other's product when that one's leg is backed up. A rule reads the backlog of
+    # the products routed over the usual leg, so the two rules never ask each other.
+    rail = dict(SLOW_ROAD, mode="rail_reefer", products=None)
+    scenario = build_scenario(
+        {
+            "legs.cp_shanghai.fleet": 1,
+            "legs.cp_shanghai.vehicle_capacity_kg": 150,
+            "legs.slow_road": {key: value for key, value in rail.items() if value is not None},
+            "routing": {
+                "prefer_modes": {"yak_meat_chilled": ["rail_reefer"]},
+                "switches": [
+                    switch(24),
+                    {"product": "yak_meat_chilled", "leg": "cp_shanghai", "backlog_over_h": 24},
+                ],
+            },
+        }
+    )
+    result = simulate(scenario, seed=0)
+    assert result.by_leg["slow_road"]["rerouted_kg"] > 0.0

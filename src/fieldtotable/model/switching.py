@@ -25,8 +25,8 @@ class SwitchedLeg(Protocol):
     clearing_rate_kg_per_h: float
     min_load_kg: float | None
 
-    def products_now(self) -> tuple[int, ...]:
-        """Products the leg carries from its origin now."""
+    def routed_products_now(self) -> tuple[int, ...]:
+        """Products routed over the leg from its origin this month (switches aside)."""
 
     def cargo_arrived(self, product: int) -> None:
         """React to cargo for the leg admitted at its origin."""
@@ -100,12 +100,17 @@ class RouteSwitchRule:
         self.alternative = alternative
 
     def backlog_h(self) -> float:
-        """Return the usual leg's backlog now: kg waiting for it / its clearing rate (h)."""
+        """Return the usual leg's backlog now: kg waiting for it / its clearing rate (h).
+
+        The kg waiting are those of the products routed over it, not of any switched
+        onto it: two legs that are each other's alternative then do not ask each other
+        in turn.
+        """
         context = self.context
         usual = self.usual_by_month.get(context.calendar.month_at(context.env.now))
         if usual is None:
             return 0.0
-        return self.origin.kg_of(usual.products_now()) / usual.clearing_rate_kg_per_h
+        return self.origin.kg_of(usual.routed_products_now()) / usual.clearing_rate_kg_per_h
 
     def active(self) -> bool:
         """Tell whether the alternative leg takes the product now."""

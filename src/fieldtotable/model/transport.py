@@ -191,11 +191,13 @@ class LegProcess:
             context.env.process(self._schedule(dispatch.departures_h))
 
     # -- dispatch ---------------------------------------------------------------
+    def routed_products_now(self) -> tuple[int, ...]:
+        """Products routed over this leg from its origin this month (switches aside)."""
+        return self.products_by_month.get(self.context.calendar.month_at(self.context.env.now), ())
+
     def products_now(self) -> tuple[int, ...]:
         """Products this leg carries from its origin now: this month's, and switched ones."""
-        routed = self.products_by_month.get(
-            self.context.calendar.month_at(self.context.env.now), ()
-        )
+        routed = self.routed_products_now()
         if not self.switches:
             return routed
         return routed + self.switched_products(routed)
@@ -280,10 +282,7 @@ class LegProcess:
         """Of ``products``, those a route switch sends over this leg (not routed over it)."""
         if not self.switches:
             return frozenset()
-        routed = self.products_by_month.get(
-            self.context.calendar.month_at(self.context.env.now), ()
-        )
-        return frozenset(products).difference(routed)
+        return frozenset(products).difference(self.routed_products_now())
 
     def destination_freed(self) -> None:
         """React to space freed at a destination with back pressure (full-or-timeout legs).
