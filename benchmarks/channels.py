@@ -1,14 +1,17 @@
-"""The canonical channel study: scale x mode x issuing, with replications and CRN.
+"""The canonical channel study: scale x mode x overload policy, with replications and CRN.
 
 Usage (the same options as ``fieldtotable bench channels``)::
 
-    python benchmarks/channels.py [-n 30] [--out bench-channels] [--store DIR] [--quick]
-                                  [--workers 2]
+    python benchmarks/channels.py [-n 20] [--out bench-channels] [--store DIR] [--quick]
+                                  [--scales 1,2,5,10] [--issuing FIFO,FEFO] [--workers 2]
 
-Scale 1x, 2x, 5x, 10x of 2023 x {road (2023 dispatch), road full truckload, rail for
-the long leg, air for matsutake} x {FIFO, FEFO}, every configuration with the same
-replications and random streams. Writes ``channels.md``, ``channels.csv``,
-``capacity.csv`` and ``channels.png`` to ``--out`` and prints the tables. The study
+Scale 1x to 10x of 2023 x {road (2023 dispatch), road full truckload, rail for the
+long leg, air for matsutake} under realistic overload policies (full stores refuse
+upstream, most perishable lots first), and the 2023 road configuration with its own
+policy (goods wait outside full stores) for reference; FEFO issuing. Every
+configuration runs the same replications and random streams. Writes ``channels.md``,
+``channels.csv``, ``capacity.csv`` and ``channels.png`` to ``--out`` and prints the
+tables. The study
 itself lives in :mod:`fieldtotable.bench`; this script only calls it. Run it from
 the repository root (it reads ``scenarios/``, else the installed scenario library) or
 give ``--scenarios DIR``.

@@ -18,9 +18,11 @@ from fieldtotable import FieldToTableError, load_scenario
 from fieldtotable.bench import (
     ISSUING,
     METRICS,
+    OVERLOADS,
     SCALES,
     VARIANTS,
     ChannelStudyResult,
+    Variant,
     binding,
     channel_configurations,
     find_scenarios_dir,
@@ -52,32 +54,61 @@ def _comparable(scenario: object) -> dict[str, object]:
     return data
 
 
-def test_the_design_is_scale_x_mode_x_issuing() -> None:
+def test_the_design_is_scale_x_mode_with_the_reference() -> None:
     configurations = channel_configurations(SCENARIOS)
-    assert len(configurations) == len(SCALES) * len(VARIANTS) * len(ISSUING) == 32
+    assert tuple(float(k) for k in range(1, 11)) == SCALES
+    assert len(configurations) == len(SCALES) * len(VARIANTS) * len(ISSUING) == 50
     names = [c.name for c in configurations]
     assert len(set(names)) == len(names)
-    assert names[:2] == ["1x road FIFO", "1x road FEFO"]
+    assert names[:5] == [
+        f"1x {key} FEFO" for key in ("road", "road_ftl", "rail", "air", "road_wait")
+    ]
     for config in configurations:
         assert config.scenario.scale == config.scale
         assert {m.issuing for m in config.scenario.markets.values()} == {config.issuing}
+    # Both issuing policies on request, FIFO first.
+    both = channel_configurations(SCENARIOS, scales=(2.0,), issuing=("FIFO", "FEFO"))
+    assert [c.name for c in both][:2] == ["2x road FIFO", "2x road FEFO"]
+
+
+def test_the_realistic_policies_refuse_and_serve_the_most_perishable_first() -> None:
+    by_name = {c.name: c.scenario for c in channel_configurations(SCENARIOS, scales=(3.0,))}
+    for name in ("3x road FEFO", "3x road_ftl FEFO", "3x rail FEFO", "3x air FEFO"):
+        scenario = by_name[name]
+        stores = [*scenario.collection_points.values(), *scenario.hubs.values()]
+        assert {store.overload.policy for store in stores} == {"refuse_upstream"}
+        assert all(store.overload.back_pressure for store in stores)
+        assert {store.priority.order for store in stores} == {"least_shelf_life"}
+        assert scenario.products["matsutake"].local_price_cny_per_kg == 200
+        assert scenario.products["honey"].local_price_cny_per_kg is None
+    reference = by_name["3x road_wait FEFO"]
+    stores = [*reference.collection_points.values(), *reference.hubs.values()]
+    assert {store.overload.policy for store in stores} == {"wait_ambient"}
+    assert reference.products["matsutake"].local_price_cny_per_kg is None
+    with pytest.raises(FieldToTableError, match="unknown overload setting 'queue'"):
+        Variant("x", "x", "baseline_2023.yaml", "x", overload="queue")
+    assert set(OVERLOADS) == {"refuse", "as_file"}
 
 
 def test_configurations_reuse_the_scenario_files() -> None:
-    by_name = {c.name: c.scenario for c in channel_configurations(SCENARIOS)}
-    assert _comparable(by_name["1x road FIFO"]) == _comparable(
+    by_name = {
+        c.name: c.scenario
+        for c in channel_configurations(SCENARIOS, scales=(1.0, 10.0), issuing=("FIFO", "FEFO"))
+    }
+    assert _comparable(by_name["1x road_wait FIFO"]) == _comparable(
         load_scenario(SCENARIOS / "fifo_store.yaml")
     )
-    assert _comparable(by_name["10x road FEFO"]) == _comparable(
+    assert _comparable(by_name["10x road_wait FEFO"]) == _comparable(
         load_scenario(SCENARIOS / "scale_10x.yaml")
     )
-    assert _comparable(by_name["1x rail FEFO"]) == _comparable(
-        load_scenario(SCENARIOS / "rail_kunming_shanghai.yaml")
-    )
+    rail = by_name["1x rail FEFO"].model_dump()
+    expected = load_scenario(SCENARIOS / "rail_kunming_shanghai.yaml").model_dump()
+    for section in ("legs", "sources", "markets", "routing"):
+        assert rail[section] == expected[section]
 
 
 def test_every_configuration_has_every_metric(study: ChannelStudyResult) -> None:
-    assert len(study.configurations) == 16
+    assert len(study.configurations) == 10
     for config in study.configurations:
         found = study.estimates[config.name]
         assert set(found) == {m.key for m in METRICS}
@@ -91,9 +122,8 @@ def test_common_random_numbers_share_the_harvest(study: ChannelStudyResult) -> N
     results = study.comparison.results
     for scale in (1, 10):
         harvests = {
-            tuple(run.kpis["harvested_kg"] for run in results[f"{scale}x {v.key} {i}"].runs)
+            tuple(run.kpis["harvested_kg"] for run in results[f"{scale}x {v.key} FEFO"].runs)
             for v in VARIANTS
-            for i in ISSUING
         }
         assert len(harvests) == 1  # the same harvest in every configuration of a scale
 
@@ -111,9 +141,13 @@ def test_capacity_indicators_and_binding(study: ChannelStudyResult) -> None:
     indicators = study.capacity["10x road FEFO"]
     assert "store:shanghai_store:peak_shelf" in indicators
     assert "node:shanghai_dc:overflow" in indicators
+    assert "node:shangrila_cp:refused" in indicators
     assert "leg:kunming_shanghai:utilisation" in indicators
     assert binding({"leg:a:utilisation": 0.95, "leg:a:load_factor": 0.5}) == ["leg:a"]
     assert binding({"node:b:peak": 0.5, "node:b:overflow": 0.0}) == []
+    assert binding({"node:b:peak": 0.5, "node:b:overflow": 0.0, "node:b:refused": 0.02}) == [
+        "node:b"
+    ]
     assert binding({"store:s:peak_shelf": 1.0, "store:s:fill_rate": 0.5}) == ["store:s"]
     assert binding({"store:s:peak_shelf": 0.5, "store:s:fill_rate": 0.5}) == []
 
@@ -126,7 +160,7 @@ def test_write_study(study: ChannelStudyResult, tmp_path: Path) -> None:
     assert "fieldtotable bench channels --quick" in text
     with paths["csv"].open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 16
+    assert len(rows) == 10
     spoilage = float(rows[0]["spoilage_rate_mean"])
     assert math.isclose(spoilage, study.estimates[rows[0]["configuration"]]["spoilage_rate"].mean)
     assert paths["capacity_csv"].stat().st_size > 0
@@ -143,6 +177,13 @@ def test_text_cells_of_the_tables_are_never_formulas(
         configurations=(renamed, *study.configurations[1:]),
         estimates={**study.estimates, renamed.name: study.estimates[first.name]},
         capacity={**study.capacity, renamed.name: study.capacity[first.name]},
+        spoilage_vs_best={
+            scale: {
+                renamed.name if name == first.name else name: difference
+                for name, difference in differences.items()
+            }
+            for scale, differences in study.spoilage_vs_best.items()
+        },
     )
     paths = write_study(tampered, tmp_path, command="fieldtotable bench channels")
     for table in ("csv", "capacity_csv"):
@@ -215,3 +256,36 @@ def test_an_installed_wheel_finds_the_scenario_library_it_ships(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("fieldtotable.scenario.builtin.resources.files", lambda _package: library)
     assert find_scenarios_dir() == library / "library"
+
+
+def test_cli_quick_run_covers_the_two_ends_unless_scales_are_given(tmp_path: Path) -> None:
+    parser = argparse.ArgumentParser(prog="fieldtotable")
+    add_bench_commands(parser.add_subparsers(dest="command", required=True))
+    quick = parser.parse_args(["bench", "channels", "--quick"])
+    assert cli_bench._scales_argument(quick) == cli_bench.QUICK_SCALES == (1.0, 10.0)
+    chosen = parser.parse_args(["bench", "channels", "--quick", "--scales", "2,7.5"])
+    assert cli_bench._scales_argument(chosen) == (2.0, 7.5)
+    full = parser.parse_args(["bench", "channels", "--issuing", "fifo,FEFO"])
+    assert cli_bench._scales_argument(full) == SCALES
+    assert full.issuing == ("FIFO", "FEFO")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--scales", "1,x", "not a list of numbers"),
+        ("--scales", "0,2", "must be > 0"),
+        ("--scales", "2,2", "given twice"),
+        ("--issuing", "LIFO", "give FEFO, FIFO or FIFO,FEFO"),
+        ("--issuing", "FEFO,fefo", "given twice"),
+    ],
+)
+def test_cli_rejects_bad_factors_in_one_line(
+    option: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser(prog="fieldtotable")
+    add_bench_commands(parser.add_subparsers(dest="command", required=True))
+    with pytest.raises(SystemExit) as exit_info:
+        parser.parse_args(["bench", "channels", option, value])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err.splitlines()[-1]

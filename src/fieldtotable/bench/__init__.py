@@ -4,7 +4,7 @@
 
     from fieldtotable.bench import run_channel_study, write_study
 
-    study = run_channel_study(n=30)            # 32 configurations, common random numbers
+    study = run_channel_study(n=20)            # 50 configurations, common random numbers
     write_study(study, "bench-channels")       # channels.md, channels.csv, channels.png
     study.best(10.0)                           # lowest-spoilage configuration at 10x
 
@@ -18,7 +18,9 @@ the script: ``python benchmarks/channels.py``. The study reads the scenario file
 from fieldtotable.bench.channels import (
     DEFAULT_N,
     ISSUING,
+    LOCAL_PRICES_CNY_PER_KG,
     METRICS,
+    OVERLOADS,
     SCALES,
     VARIANTS,
     ChannelStudyResult,
@@ -28,6 +30,7 @@ from fieldtotable.bench.channels import (
     capacity_indicators,
     channel_configurations,
     find_scenarios_dir,
+    overload_overrides,
     run_channel_study,
 )
 from fieldtotable.bench.report import binding, format_study, plot_study, write_study
@@ -35,7 +38,9 @@ from fieldtotable.bench.report import binding, format_study, plot_study, write_s
 __all__ = [
     "DEFAULT_N",
     "ISSUING",
+    "LOCAL_PRICES_CNY_PER_KG",
     "METRICS",
+    "OVERLOADS",
     "SCALES",
     "VARIANTS",
     "ChannelStudyResult",
@@ -47,6 +52,7 @@ __all__ = [
     "channel_configurations",
     "find_scenarios_dir",
     "format_study",
+    "overload_overrides",
     "plot_study",
     "run_channel_study",
     "write_study",

@@ -1,17 +1,21 @@
-"""The canonical channel study: scale x mode x issuing, with replications and CRN.
+"""The canonical channel study: scale x mode x overload policy, with replications and CRN.
 
-Configurations: the 2023 channel at scale 1, 2, 5 and 10 (``scale``, as in
+Configurations: the 2023 channel at every scale from 1x to 10x (``scale``, as in
 ``scenarios/scale_*x.yaml``) x four ways to move the goods (:data:`VARIANTS`, each
 a scenario file of ``scenarios/``: the baseline's road legs, trucks that wait for
-full loads, rail containers on the long leg, matsutake flown direct) x FIFO or
-FEFO issuing in every Shanghai market (as ``scenarios/fifo_store.yaml``). Every
-configuration runs the same replications with the same random streams (common
-random numbers, :func:`fieldtotable.experiment.compare`), so differences between
-configurations are paired replication by replication.
+full loads, rail containers on the long leg, matsutake flown direct) under the
+realistic overload policies (full stores refuse upstream and serve the most
+perishable lots first, :data:`OVERLOADS`), plus the 2023 road configuration as its
+file has it (goods wait outside full stores) for reference; FEFO issuing in every
+Shanghai market, or FIFO and FEFO (:data:`ISSUING`). Every configuration runs the
+same replications with the same random streams (common random numbers,
+:func:`fieldtotable.experiment.compare`), so differences between configurations are
+paired replication by replication.
 
 Per configuration the study estimates (mean and Student-t interval) the metrics of
-:data:`METRICS` -- throughput, spoilage rate and its split by stage, fill rate,
-transport cost and CO2 per kg sold, remaining shelf life at sale -- and the
+:data:`METRICS` -- throughput, sales value, profit, spoilage rate and its split by
+stage, damaged and refused kg, fill rate, transport cost and CO2 per kg sold,
+remaining shelf life at sale -- and the
 capacity indicators of every store, node and leg (:func:`capacity_indicators`:
 what binds as the channel scales). :mod:`fieldtotable.bench.report` writes the
 tables and the figure.
@@ -33,12 +37,15 @@ from pathlib import Path
 from fieldtotable.bench.metrics import METRICS, Metric, capacity_indicators
 from fieldtotable.bench.variants import (
     ISSUING,
+    LOCAL_PRICES_CNY_PER_KG,
+    OVERLOADS,
     SCALES,
     VARIANTS,
     Configuration,
     Variant,
     channel_configurations,
     find_scenarios_dir,
+    overload_overrides,
 )
 from fieldtotable.experiment import ComparisonResult, compare
 from fieldtotable.experiment.engine import store_argument
@@ -49,7 +56,9 @@ from fieldtotable.results import RunResult
 __all__ = [
     "DEFAULT_N",
     "ISSUING",
+    "LOCAL_PRICES_CNY_PER_KG",
     "METRICS",
+    "OVERLOADS",
     "SCALES",
     "VARIANTS",
     "ChannelStudyResult",
@@ -59,12 +68,13 @@ __all__ = [
     "capacity_indicators",
     "channel_configurations",
     "find_scenarios_dir",
+    "overload_overrides",
     "run_channel_study",
 ]
 
-DEFAULT_N = 30
-"""Replications per configuration: the 32 configurations take about 5 minutes on
-2 cores (process executor, 2 workers), well under the 15-minute budget."""
+DEFAULT_N = 20
+"""Replications per configuration: the 50 configurations take about 10 minutes on
+2 cores (process executor, 2 workers), under the 15-minute budget."""
 
 
 @dataclass(frozen=True, eq=False)

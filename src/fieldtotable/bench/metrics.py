@@ -1,7 +1,8 @@
 """What the channel study measures: its metrics and the capacity indicators of a run.
 
-:data:`METRICS` read throughput, spoilage (overall and by stage), fill rate, transport
-cost and CO2 per kg sold and shelf life left at sale from one run;
+:data:`METRICS` read throughput, sales value, profit, spoilage (overall and by stage),
+handling damage, refused kg, fill rate, transport cost and CO2 per kg sold and shelf
+life left at sale from one run;
 :func:`capacity_indicators` says how close each store, node and leg came to its
 capacity (what binds as the channel scales).
 """
@@ -57,6 +58,13 @@ def _stage_share(stage: str) -> Callable[[RunResult], float]:
     return share
 
 
+def _share_of_harvest(kpi: str) -> Callable[[RunResult], float]:
+    def share(run: RunResult) -> float:
+        return _ratio(run.kpis[kpi], run.kpis["harvested_kg"])
+
+    return share
+
+
 METRICS: tuple[Metric, ...] = (
     Metric(
         "throughput_kg_per_day",
@@ -66,11 +74,15 @@ METRICS: tuple[Metric, ...] = (
         2,
         lambda r: r.kpis["throughput_kg_per_day"],
     ),
+    Metric("sold_value_cny", "sales value", "M CNY", 1e-6, 1, lambda r: r.kpis["sold_value_cny"]),
+    Metric("profit_cny", "profit", "M CNY", 1e-6, 1, lambda r: r.kpis["profit_cny"]),
     Metric("spoilage_rate", "spoilage", "%", 100.0, 1, lambda r: r.kpis["spoilage_rate"]),
     *(
         Metric(f"spoilage_{stage}", f"spoiled at {stage}", "%", 100.0, 1, _stage_share(stage))
         for stage in STAGES
     ),
+    Metric("damaged_share", "damaged in handling", "%", 100.0, 1, _share_of_harvest("damaged_kg")),
+    Metric("refused_share", "refused", "%", 100.0, 1, _share_of_harvest("refused_kg")),
     Metric("fill_rate", "fill rate", "%", 100.0, 1, lambda r: r.kpis["fill_rate"]),
     Metric(
         "cost_per_kg_sold_cny",
@@ -105,7 +117,9 @@ METRICS: tuple[Metric, ...] = (
         lambda r: r.kpis["mean_remaining_shelf_life_at_sale_d"],
     ),
 )
-"""The study's metrics, in table order. Spoilage by stage: share of the kg harvested.
+"""The study's metrics, in table order. Spoilage by stage, damaged and refused kg:
+shares of the kg harvested (refused: turned away by a full store, most of them kept
+by the producers at a collection point's gate).
 Shelf life left at sale: kg-weighted, as a share of each lot's shelf life (comparable
 across products) and in days at the market's temperature (dominated by the
 long-life goods: wine, honey, frozen yak)."""
@@ -124,7 +138,8 @@ def capacity_indicators(run: RunResult) -> dict[str, float]:
     dict of str to float
         ``store:<id>:peak_shelf`` (peak shelf stock / shelf capacity) and
         ``store:<id>:fill_rate``; ``node:<id>:peak`` (peak stock / capacity) and
-        ``node:<id>:overflow`` (kg that found it full, as a share of the kg harvested);
+        ``node:<id>:overflow`` (kg that found it full) and ``node:<id>:refused`` (kg it
+        turned away), both as shares of the kg harvested;
         ``leg:<id>:utilisation`` (share of the fleet's hours on trips) and
         ``leg:<id>:load_factor`` (mean load / vehicle capacity).
     """
@@ -139,6 +154,7 @@ def capacity_indicators(run: RunResult) -> dict[str, float]:
     for node_id, node in run.by_node.items():
         out[f"node:{node_id}:peak"] = _ratio(node["peak_stock_kg"], node["capacity_kg"])
         out[f"node:{node_id}:overflow"] = _ratio(node["overflow_kg"], harvested)
+        out[f"node:{node_id}:refused"] = _ratio(node.get("refused_kg", 0.0), harvested)
     for leg_id, leg in run.by_leg.items():
         out[f"leg:{leg_id}:utilisation"] = leg["utilisation"]
         out[f"leg:{leg_id}:load_factor"] = leg["load_factor"]

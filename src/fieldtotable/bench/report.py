@@ -20,6 +20,7 @@ from pathlib import Path
 
 from fieldtotable.bench.channels import (
     METRICS,
+    OVERLOADS,
     VARIANTS,
     ChannelStudyResult,
     Configuration,
@@ -40,7 +41,8 @@ STORE_SHORT = 0.90
 NODE_FULL = 0.99
 """Peak stock at or above this share of the node's capacity."""
 NODE_OVERFLOW = 0.01
-"""Kg that found the node full: at least this share of the kg harvested."""
+"""Kg that found the node full, or that it refused: at least this share of the kg
+harvested."""
 LEG_BUSY = 0.90
 """Share of the fleet's hours spent on trips."""
 
@@ -164,7 +166,7 @@ def binding(indicators: dict[str, float]) -> list[str]:
             kind == "node"
             and (
                 (measure == "peak" and value >= NODE_FULL)
-                or (measure == "overflow" and value >= NODE_OVERFLOW)
+                or (measure in ("overflow", "refused") and value >= NODE_OVERFLOW)
             )
         ) or (kind == "leg" and measure == "utilisation" and value >= LEG_BUSY):
             found.append(name)
@@ -181,6 +183,8 @@ def _cell(indicators: dict[str, float], kind: str, resource: str) -> str:
         text = f"shelf {pct(prefix + ':peak_shelf')}, fill {pct(prefix + ':fill_rate')}"
     elif kind == "node":
         text = f"peak {pct(prefix + ':peak')}, overflow {pct(prefix + ':overflow')}"
+        if f"{prefix}:refused" in indicators:
+            text += f", refused {pct(prefix + ':refused')}"
     else:
         text = f"busy {pct(prefix + ':utilisation')}, load {pct(prefix + ':load_factor')}"
     return f"**{text}**" if prefix in binding(indicators) else text
@@ -239,7 +243,7 @@ def format_study(
     """
     runs = result.n * len(result.configurations)
     lines = [
-        "# Channel study: scale x mode x issuing policy",
+        "# Channel study: scale x mode x overload and issuing policy",
         "",
         f"- {len(result.configurations)} configurations x {result.n} replications = {runs} "
         f"runs of {result.configurations[0].scenario.horizon_days} days; common random "
@@ -251,14 +255,22 @@ def format_study(
         lines.append(f"- Command: `{command}`")
     lines += [f"- Scenario files: `{result.scenarios_dir}`", "", "Modes:", ""]
     for variant in variants:
-        lines.append(f"- **{variant.label}** (`{variant.file}`): {variant.description}.")
+        lines.append(
+            f"- **{variant.label}** (`{variant.file}`, overload `{variant.overload}`): "
+            f"{variant.description}."
+        )
+    lines += ["", "Overload settings:", ""]
+    for key in dict.fromkeys(variant.overload for variant in variants):
+        lines.append(f"- `{key}`: {OVERLOADS[key]}.")
+    issuing_text = ", ".join(dict.fromkeys(c.issuing for c in result.configurations))
     lines += [
         "",
         "Scale k: every source's supply and every market's demand x k "
         "(`scale: k`, as `scale_kx.yaml`); fleets, cold rooms, hubs and the store's "
-        "shelf stay at their 2023 size. Issuing: FIFO or FEFO in the shop and both "
-        "order streams (and so at the Shanghai DC), as `fifo_store.yaml`. Spoilage by "
-        "stage: share of the kg harvested, so the four add up to the spoilage rate.",
+        f"shelf stay at their 2023 size. Issuing ({issuing_text}): in the shop and both "
+        "order streams (and so at the Shanghai DC), as `fifo_store.yaml` for FIFO. "
+        "Spoilage by stage, damaged and refused kg: shares of the kg harvested (the "
+        "four stages add up to the spoilage rate).",
         "",
         "## Results",
         "",
@@ -275,10 +287,11 @@ def format_study(
         "## What binds as the channel scales",
         "",
         f"Per resource: stores -- peak shelf stock / shelf, fill rate; nodes -- peak "
-        f"stock / capacity, kg that found it full (share of the kg harvested); legs -- "
+        f"stock / capacity, kg that found it full and kg it refused (shares of the kg "
+        f"harvested); legs -- "
         f"share of the fleet's hours on trips, mean load / vehicle. **Bold**: binding "
         f"(shelf full and store fill < {STORE_SHORT:.0%}; node peak >= "
-        f"{NODE_FULL:.0%} or overflow >= {NODE_OVERFLOW:.0%}; leg busy >= "
+        f"{NODE_FULL:.0%}, overflow or refused >= {NODE_OVERFLOW:.0%}; leg busy >= "
         f"{LEG_BUSY:.0%}). Means over the replications.",
         "",
     ]
@@ -335,10 +348,26 @@ def _write_capacity_csv(result: ChannelStudyResult, path: Path) -> None:
                 writer.writerow([*map(neutralise_csv_text, texts), _number(value)])
 
 
+PLOTTED: tuple[str, ...] = (
+    "throughput_kg_per_day",
+    "sold_value_cny",
+    "profit_cny",
+    "fill_rate",
+    "spoilage_rate",
+    "spoilage_collection",
+    "spoilage_transit",
+    "spoilage_hub",
+    "spoilage_market",
+    "refused_share",
+    "cost_per_kg_sold_cny",
+)
+"""The metrics drawn against scale, in panel order (the others are in the tables)."""
+
+
 def plot_study(
     result: ChannelStudyResult, path: str | os.PathLike[str], variants: Sequence[Variant] = VARIANTS
 ) -> None:
-    """Draw every metric but the stage split against scale, one line per mode and issuing policy.
+    """Draw the main metrics against scale: one line and interval band per mode and issuing policy.
 
     Parameters
     ----------
@@ -351,57 +380,65 @@ def plot_study(
     """
     from matplotlib.figure import Figure  # noqa: PLC0415 -- imported only to draw
 
-    shown = [m for m in METRICS if not m.key.startswith("spoilage_") or m.key == "spoilage_rate"]
-    figure = Figure(figsize=(12, 7), layout="constrained")
-    panels = figure.subplots(2, math.ceil(len(shown) / 2), squeeze=False).ravel()
+    by_key = {metric.key: metric for metric in METRICS}
+    shown = [by_key[key] for key in PLOTTED if key in by_key]
+    columns = 4
+    figure = Figure(figsize=(15, 10), layout="constrained")
+    panels = figure.subplots(math.ceil((len(shown) + 1) / columns), columns, squeeze=False).ravel()
     labels = _labels(variants)
-    colours = dict(zip(labels, ("C0", "C1", "C2", "C3", "C4", "C5"), strict=False))
-    scales = list(result.scales)
+    overloads = {variant.key: variant.overload for variant in variants}
     studied = list(dict.fromkeys(c.variant for c in result.configurations))
+    colours = {variant: f"C{index % 10}" for index, variant in enumerate(studied)}
+    scales = list(result.scales)
+    policies = list(dict.fromkeys(c.issuing for c in result.configurations))
     for panel, metric in zip(panels, shown, strict=False):
-        for index, variant in enumerate(studied):
-            # Side by side around each scale, so that equal values stay visible.
-            dodge = 1.0 + 0.04 * (index - (len(studied) - 1) / 2)
-            for issuing in dict.fromkeys(c.issuing for c in result.configurations):
+        for variant in studied:
+            for issuing in policies:
                 configs = [
                     c
                     for c in result.configurations
                     if c.variant == variant and c.issuing == issuing
                 ]
                 found = [result.estimates[c.name][metric.key] for c in configs]
-                panel.errorbar(
-                    [c.scale * dodge for c in configs],
-                    [e.mean * metric.factor for e in found],
-                    yerr=[
-                        0.0 if math.isnan(e.half_width) else e.half_width * metric.factor
-                        for e in found
-                    ],
-                    color=colours.get(variant, "C7"),
-                    linestyle="-" if issuing == "FEFO" else "--",
-                    marker="o" if issuing == "FEFO" else "s",
-                    markersize=4,
-                    capsize=2,
-                    label=f"{labels.get(variant, variant)}, {issuing}",
+                means = [e.mean * metric.factor for e in found]
+                half = [
+                    0.0 if math.isnan(e.half_width) else e.half_width * metric.factor for e in found
+                ]
+                x = [c.scale for c in configs]
+                # The reference (the file's own policy) dashed; FIFO with square markers.
+                style = "--" if overloads.get(variant) == "as_file" else "-"
+                panel.plot(
+                    x,
+                    means,
+                    color=colours[variant],
+                    linestyle=style,
+                    marker="s" if issuing == "FIFO" else "o",
+                    markersize=3,
+                    label=f"{labels.get(variant, variant)}"
+                    + (f", {issuing}" if len(policies) > 1 else ""),
                 )
-        panel.set_xscale("log")
+                panel.fill_between(
+                    x,
+                    [m - h for m, h in zip(means, half, strict=True)],
+                    [m + h for m, h in zip(means, half, strict=True)],
+                    color=colours[variant],
+                    alpha=0.2,
+                    linewidth=0,
+                )
         panel.set_xticks(scales, [f"{s:g}x" for s in scales])
-        panel.minorticks_off()
         panel.set_title(f"{metric.label} ({metric.unit})", fontsize=10)
         panel.grid(visible=True, alpha=0.3)
     handles, names = panels[0].get_legend_handles_labels()
     spare = panels[len(shown) :]
     for panel in spare:
         panel.axis("off")
-    if len(spare):  # the legend in the first empty panel, else over the first
-        spare[0].legend(handles, names, loc="center", fontsize=8, frameon=False)
-    else:
-        panels[0].legend(fontsize=7)
+    spare[0].legend(handles, names, loc="center", fontsize=8, frameon=False)
     figure.suptitle(
-        f"Channel study: mean and {result.confidence:.0%} interval over {result.n} "
-        "replications (common random numbers)",
+        f"Channel study: mean and {result.confidence:.0%} interval (band) over {result.n} "
+        "replications (common random numbers), against the volume relative to 2023",
         fontsize=11,
     )
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, dpi=100)
 
 
 def write_study(
