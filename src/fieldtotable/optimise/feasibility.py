@@ -171,9 +171,10 @@ class FeasibilityResult:
     n0
         The first-stage sample size.
     beta
-        The error allowed to each (system, constraint) check.
+        The error allowed to each (system, constraint) check (0 when there were no
+        constraints to check).
     eta
-        η = ½[(2β)^(-2/(n0-1)) - 1].
+        η = ½[(2β)^(-2/(n0-1)) - 1] (0 when there were no constraints to check).
     first_stream
         The first replication index used.
     budget_exhausted

@@ -29,7 +29,7 @@ from fieldtotable.optimise.selection_constants import (
     kim_nelson_h_squared,
 )
 
-__all__ = ["Elimination", "KimNelsonResult", "check_systems", "kim_nelson"]
+__all__ = ["Elimination", "KimNelsonResult", "kim_nelson"]
 
 
 @dataclass(frozen=True)

@@ -242,22 +242,19 @@ def claim_sentence(parameters: SelectionClaim, selected: int | None, feasible: i
         What the result guarantees, under which assumptions, and what it does not.
     """
     finalists = parameters.finalists
-    tolerances = ", ".join(
-        f"{label} with tolerance ε = {tolerance:g}"
-        for label, tolerance in parameters.tolerances.items()
-    )
-    judged = f"; feasibility is judged on {tolerances}" if tolerances else ""
-    not_covered = (
-        "; nothing is claimed about configurations outside the finalists, the global "
-        "optimum, or differences smaller than δ."
-    )
+    tolerances = [
+        f"ε = {tolerance:g} on {label}" for label, tolerance in parameters.tolerances.items()
+    ]
+    judged = f"; feasibility is judged with tolerance {_joined(tolerances)}" if tolerances else ""
+    outside = "; nothing is claimed about configurations outside the finalists"
+    not_covered = f"{outside}, the global optimum, or differences smaller than δ."
     if selected is None:
         return (
             f"None of the K = {finalists} finalists was shown feasible: a finalist whose "
             f"every constraint mean lay at least ε inside its limit would have been "
             f"declared feasible with probability at least {1 - parameters.alpha_feasibility:g} "
             f"(α1 = {parameters.alpha_feasibility:g}, n0 = {parameters.n0})"
-            f"{judged}{not_covered}"
+            f"{judged}{outside}."
         )
     if not parameters.guarantee_holds:
         return (
@@ -276,6 +273,11 @@ def claim_sentence(parameters: SelectionClaim, selected: int | None, feasible: i
         f"system {selected} was returned{only}, assuming roughly normal outputs"
         f"{judged}{not_covered}"
     )
+
+
+def _joined(items: list[str]) -> str:
+    """Join the items as prose: ``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _check_block(name: str, block: range, n0: int) -> None:
@@ -303,8 +305,8 @@ def _all_feasible(identifiers: tuple[int, ...], n0: int, first_stream: int) -> F
         feasible=identifiers,
         total_runs=0,
         n0=n0,
-        beta=float("nan"),
-        eta=float("nan"),
+        beta=0.0,
+        eta=0.0,
         first_stream=first_stream,
         budget_exhausted=False,
     )
