@@ -106,14 +106,15 @@ def test_the_claim_names_its_parameters() -> None:
     parameters = result.claim_parameters
     assert (parameters.finalists, parameters.n0, parameters.delta) == (5, N0, DELTA)
     assert (parameters.alpha_feasibility, parameters.alpha_selection) == (0.05, 0.05)
-    assert parameters.tolerances == {"spoilage_rate": 0.01, "fill_rate": 0.02}
+    assert parameters.constraints == CONSTRAINTS
+    assert parameters.tolerances == (0.01, 0.02)
     assert parameters.probability_bound == pytest.approx(0.9)
     assert result.claim.startswith("Among the K = 5 finalists, if the best feasible one")
     for part in (
         "by at least δ = 0.5",
         "with probability at least 0.9 (α1 = 0.05, α2 = 0.05, n0 = 10)",
         f"system {result.selected} was returned",
-        "judged with tolerance ε = 0.01 on spoilage_rate and ε = 0.02 on fill_rate;",
+        "judged with tolerance ε = 0.01 on spoilage_rate <= 0.08 and ε = 0.02 on fill_rate >= 0.9;",
         "nothing is claimed about configurations outside the finalists, the global optimum",
     ):
         assert part in result.claim
@@ -179,6 +180,7 @@ def test_a_cap_on_the_blocks_withdraws_the_claim() -> None:
         ({"alpha_feasibility": 0.5, "alpha_selection": 0.5}, "must stay below 1"),
         ({"systems": []}, r"at least 1 system\(s\) needed"),
         ({"delta": -1.0}, "delta must be a finite number above 0"),
+        ({"alpha_selection": 0.6, "alpha_feasibility": 0.1}, "alpha_selection must be below 0.5"),
     ],
 )
 def test_bad_arguments_are_refused_before_sampling(

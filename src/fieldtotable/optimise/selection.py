@@ -45,8 +45,9 @@ class SelectionClaim:
         α2, the error allowed to Phase II (Kim & Nelson).
     delta
         δ, the indifference zone in the objective's unit.
-    tolerances
-        ε per constraint, by the constraint's label.
+    constraints
+        The constraints feasibility was judged on, each with its limit q and
+        tolerance ε.
     n0
         The first-stage sample size of both phases.
     guarantee_holds
@@ -58,14 +59,19 @@ class SelectionClaim:
     alpha_feasibility: float
     alpha_selection: float
     delta: float
-    tolerances: Mapping[str, float]
+    constraints: tuple[StochasticConstraint, ...]
     n0: int
     guarantee_holds: bool
 
     @property
+    def tolerances(self) -> tuple[float, ...]:
+        """ε of each constraint, in order."""
+        return tuple(bound.tolerance for bound in self.constraints)
+
+    @property
     def probability_bound(self) -> float:
         """1 - α1 - α2 (1 - α2 without constraints: Phase I then has nothing to judge)."""
-        spent = self.alpha_selection + (self.alpha_feasibility if self.tolerances else 0.0)
+        spent = self.alpha_selection + (self.alpha_feasibility if self.constraints else 0.0)
         return 1.0 - spent
 
 
@@ -164,6 +170,13 @@ def select_best_feasible(
             f"alpha_feasibility + alpha_selection must stay below 1, not "
             f"{alpha_feasibility + alpha_selection:g}"
         )
+    if len(identifiers) >= 2 and alpha_selection >= 0.5:
+        # Phase II may compare two systems, where KN needs α2 < (k - 1)/2 = 0.5;
+        # refuse it now rather than after Phase I has spent its runs.
+        raise ValueError(
+            f"alpha_selection must be below 0.5 (Phase II may compare two systems), "
+            f"not {alpha_selection!r}"
+        )
     _check_block("feasibility_streams", feasibility_streams, n0)
     _check_block("selection_streams", selection_streams, n0)
     if _overlap(feasibility_streams, selection_streams):
@@ -206,7 +219,7 @@ def select_best_feasible(
         alpha_feasibility=float(alpha_feasibility),
         alpha_selection=float(alpha_selection),
         delta=float(delta),
-        tolerances={bound.label: float(bound.tolerance) for bound in bounds},
+        constraints=bounds,
         n0=n0,
         guarantee_holds=not feasibility.budget_exhausted
         and (selection is None or selection.guarantee_holds),
@@ -243,7 +256,8 @@ def claim_sentence(parameters: SelectionClaim, selected: int | None, feasible: i
     """
     finalists = parameters.finalists
     tolerances = [
-        f"ε = {tolerance:g} on {label}" for label, tolerance in parameters.tolerances.items()
+        f"ε = {bound.tolerance:g} on {bound.label} {bound.sense} {bound.limit:g}"
+        for bound in parameters.constraints
     ]
     judged = f"; feasibility is judged with tolerance {_joined(tolerances)}" if tolerances else ""
     outside = "; nothing is claimed about configurations outside the finalists"
