@@ -25,6 +25,7 @@ LAYERS = (
     ("results",),
     ("simulation",),
     ("experiment",),
+    ("optimise",),
     ("bench",),
     ("tables",),
     ("export",),

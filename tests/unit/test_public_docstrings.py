@@ -51,6 +51,7 @@ MODULES = [
     "fieldtotable.experiment",
     "fieldtotable.experiment.executors",
     "fieldtotable.experiment.store",
+    "fieldtotable.optimise",
     "fieldtotable.export",
     "fieldtotable.tables",
     "fieldtotable.plotting",
