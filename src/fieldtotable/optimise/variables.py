@@ -48,6 +48,7 @@ ChoiceValue: TypeAlias = str | int | float | bool | None
 ParameterValue: TypeAlias = ChoiceValue
 """The value of one variable in a proposed configuration."""
 
+_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
 _Number = TypeVar("_Number", int, float)
 
 KINDS = ("int", "real", "choice")
@@ -372,9 +373,13 @@ def _choice_key(value: ChoiceValue) -> tuple[str, object]:
 
 def _flow_scalar(value: ChoiceValue) -> str:
     """Write a value as an item of a YAML flow list (quoted where it must be)."""
+    # PyYAML writes a line break raw inside single quotes, where a reader folds it into
+    # a space; double quotes escape it.
+    style = '"' if isinstance(value, str) and any(c in value for c in _LINE_BREAKS) else None
     text = yaml.dump(
         [value],
         Dumper=CoreSafeDumper,
+        default_style=style,
         default_flow_style=True,
         allow_unicode=True,
         width=math.inf,
