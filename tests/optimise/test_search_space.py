@@ -94,6 +94,27 @@ def test_a_real_range_on_a_field_of_whole_numbers_is_refused(baseline: Scenario)
     ]
 
 
+def test_an_unknown_path_is_said_once_whatever_the_values(baseline: Scenario) -> None:
+    assert lines(baseline, {"legs.kunming_shanghai.flet": Integer(3, 3)}) == [
+        "--var legs.kunming_shanghai.flet=int:3..3: legs.kunming_shanghai.flet: unknown "
+        "field; did you mean 'fleet'?"
+    ]
+    assert lines(baseline, {"hubs.nowhere.storage_kg": Choice([1, 2, 3])}) == [
+        "--var hubs.nowhere.storage_kg=choice:1,2,3: hubs.nowhere: unknown key (known: "
+        "kunming_dc, shanghai_dc, shangrila_hub)"
+    ]
+
+
+def test_a_single_value_the_field_refuses_is_named(baseline: Scenario) -> None:
+    assert lines(baseline, {FLEET: Integer(0, 0)}) == [
+        "--var legs.shangrila_kunming.fleet=int:0..0: value 0: must be >= 1"
+    ]
+    assert lines(baseline, {MODE: Choice(["boat"])}) == [
+        "--var legs.kunming_shanghai.mode=choice:boat: choice 'boat': must be 'reefer_truck', "
+        "'rail_reefer', 'air' or 'van'"
+    ]
+
+
 def test_an_integer_range_on_a_field_of_real_numbers_is_fine(baseline: Scenario) -> None:
     SearchSpace({STORAGE: Integer(20_000, 200_000)}).validate(baseline)
 
@@ -169,7 +190,7 @@ def test_the_minimal_scenario_names_its_own_leg(baseline: Scenario) -> None:
 @pytest.mark.parametrize(
     ("variables", "expected"),
     [
-        ({}, ["no variables: give at least one (--var PATH=KIND:SPEC)"]),
+        ({}, ["no variables: a search space needs at least one"]),
         (
             {"a.b": (1, 8)},
             [

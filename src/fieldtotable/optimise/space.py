@@ -74,20 +74,15 @@ class SearchSpace(Mapping[str, Variable]):
         checked: dict[str, Variable] = {}
         first: dict[tuple[str | int, ...], str] = {}
         if not variables:
-            raise problem("", f"no variables: give at least one ({VARIABLE_LABEL} PATH=KIND:SPEC)")
+            raise problem("", "no variables: a search space needs at least one")
         for raw_path, variable in variables.items():
             path = raw_path.strip() if isinstance(raw_path, str) else raw_path
             if not isinstance(variable, _VARIABLE_TYPES):
-                label = f"{VARIABLE_LABEL} {path}"
-                problems.append(
-                    Problem(
-                        label,
-                        None,
-                        "",
-                        f"{variable!r} is not a variable; use Integer(LO, HI), Real(LO, HI) "
-                        "or Choice([A, B, ...])",
-                    )
+                message = (
+                    f"{variable!r} is not a variable; use Integer(LO, HI), Real(LO, HI) "
+                    "or Choice([A, B, ...])"
                 )
+                problems.append(Problem(f"{VARIABLE_LABEL} {path}", None, "", message))
                 continue
             label = f"{VARIABLE_LABEL} {format_variable(str(path), variable)}"
             if not isinstance(path, str):
@@ -359,20 +354,20 @@ def _variable_problem(scenario: Scenario, path: str, variable: Variable) -> str 
         hint = _whole_number_hint(scenario, path, variable)
         if hint is not None:
             return hint
-    reasons = [_reason(found) for _, _, found in failures]
-    general = {_GOT.sub("", reason) for reason in reasons}
-    if len(failures) == len(checked) > 1 and len(general) == 1:
-        # Every value refused for one reason: the field or the path is wrong, not a
+    general = {_GOT.sub("", _reason(found)) for _, _, found in failures}
+    if len(failures) == len(checked) and len(general) == 1:
+        # Every value refused for one reason: the path or the field is wrong, not a
         # value; say it once.
         reason = general.pop()
-        if all(not found.path for _, _, found_list in failures for found in found_list):
+        if any(refused.path for _, _, found in failures for refused in found):
+            return reason  # a path that does not exist, whatever the value
+        if len(checked) > 1:
             what = (
                 "the field takes none of these values"
                 if isinstance(variable, Choice)
                 else "a number range does not fit this field"
             )
             return f"{what}: {reason}"
-        return reason
     # The role names the value, so the schema's "(got VALUE)" would say it twice.
     return "; ".join(
         f"{role}: {_reason(found, value_named=True)}"
