@@ -143,7 +143,7 @@ class Objective:
         """
         return [
             Problem(self.label, None, "", f"unknown KPI {bad}")
-            for bad in _unknown(self.kpi, scenario)
+            for bad in unknown_kpis([self.kpi], scenario)
         ]
 
     def __str__(self) -> str:
@@ -319,7 +319,7 @@ class Constraint:
         """
         return [
             Problem(self.label, None, "", f"unknown KPI {bad}")
-            for bad in _unknown(self.kpi, scenario)
+            for bad in unknown_kpis([self.kpi], scenario)
         ]
 
     def __str__(self) -> str:
@@ -367,11 +367,6 @@ def _did_you_mean(name: str, known: list[str]) -> str:
     shown = [repr(found) for found in close]
     listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
     return f"; did you mean {listed}?"
-
-
-def _unknown(kpi: str, scenario: Scenario) -> list[str]:
-    """Return the registry's text for a breakdown path whose ids ``scenario`` lacks."""
-    return unknown_kpis([kpi], scenario)
 
 
 def _finite(value: object, role: str, label: str) -> float:
