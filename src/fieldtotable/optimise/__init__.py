@@ -1,10 +1,18 @@
-"""Simulation optimisation: ranking and selection with common random numbers.
+"""Optimisation: which configuration of a scenario is best, under constraints.
 
-The statistical core: Kim & Nelson's fully sequential selection of the best
-(:func:`kim_nelson`), Batur & Kim's feasibility check of stochastic constraints
-(:func:`feasibility_check`), and the two phases together (:func:`select_best_feasible`),
-each drawing from a :class:`Sampler` on caller-given blocks of replication indices.
-See docs/explanation/optimisation.md.
+The specification of an optimisation: decision variables (:class:`Integer`,
+:class:`Real`, :class:`Choice`) by field path in a :class:`SearchSpace`, the
+objective (:class:`Objective`, any KPI of the result-field registry) and the
+constraints (:class:`Constraint`, ``"spoilage_rate <= 0.08"``), with the command
+line's texts read by :func:`parse_variable` and :func:`parse_constraint`;
+:func:`check_specification` checks them all against a scenario before any run. Every
+bad input raises a :class:`SpecificationError`, one line per problem.
+
+The statistical core, ranking and selection with common random numbers: Kim &
+Nelson's fully sequential selection of the best (:func:`kim_nelson`), Batur & Kim's
+feasibility check of stochastic constraints (:func:`feasibility_check`), and the two
+phases together (:func:`select_best_feasible`), each drawing from a :class:`Sampler`
+on caller-given blocks of replication indices. See docs/explanation/optimisation.md.
 """
 
 from fieldtotable.optimise.feasibility import (
@@ -14,6 +22,21 @@ from fieldtotable.optimise.feasibility import (
     feasibility_check,
 )
 from fieldtotable.optimise.kim_nelson import Elimination, KimNelsonResult, kim_nelson
+from fieldtotable.optimise.objectives import (
+    DIRECTIONS,
+    SENSES,
+    Constraint,
+    Direction,
+    Objective,
+    Sense,
+    resolve_objective,
+)
+from fieldtotable.optimise.parsing import (
+    format_variable,
+    parse_constraint,
+    parse_constraints,
+    parse_variable,
+)
 from fieldtotable.optimise.sampling import Sampler
 from fieldtotable.optimise.selection import (
     BestFeasibleResult,
@@ -26,21 +49,52 @@ from fieldtotable.optimise.selection_constants import (
     kim_nelson_eta,
     kim_nelson_h_squared,
 )
+from fieldtotable.optimise.space import SearchSpace
+from fieldtotable.optimise.specification import check_specification
+from fieldtotable.optimise.specification_error import SpecificationError
+from fieldtotable.optimise.variables import (
+    Choice,
+    ChoiceValue,
+    Integer,
+    ParameterValue,
+    Real,
+    Variable,
+)
 
 __all__ = [
+    "DIRECTIONS",
+    "SENSES",
     "BestFeasibleResult",
+    "Choice",
+    "ChoiceValue",
+    "Constraint",
+    "Direction",
     "Elimination",
     "FeasibilityResult",
+    "Integer",
     "KimNelsonResult",
+    "Objective",
+    "ParameterValue",
+    "Real",
     "Sampler",
+    "SearchSpace",
     "SelectionClaim",
+    "Sense",
+    "SpecificationError",
     "StochasticConstraint",
     "SystemFeasibility",
+    "Variable",
     "bonferroni_beta",
+    "check_specification",
     "feasibility_check",
     "feasibility_eta",
+    "format_variable",
     "kim_nelson",
     "kim_nelson_eta",
     "kim_nelson_h_squared",
+    "parse_constraint",
+    "parse_constraints",
+    "parse_variable",
+    "resolve_objective",
     "select_best_feasible",
 ]
