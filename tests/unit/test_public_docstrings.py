@@ -51,6 +51,7 @@ MODULES = [
     "fieldtotable.experiment",
     "fieldtotable.experiment.executors",
     "fieldtotable.experiment.store",
+    "fieldtotable.experiment.tails",
     "fieldtotable.optimise",
     "fieldtotable.export",
     "fieldtotable.tables",
