@@ -136,3 +136,16 @@ def test_same_seed_same_interval_and_nan_handling() -> None:
 def test_bad_arguments_say_what_is_wrong(call: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()  # type: ignore[operator]
+
+
+def test_ranking_by_cvar_can_differ_from_ranking_by_the_mean() -> None:
+    # Spoilage (higher is bad) of two configurations over 200 replications: A is lower
+    # on average but has a bad tail (one year in ten is a disaster); B is steadier.
+    generator = np.random.default_rng(11)
+    steady = generator.normal(0.060, 0.004, 200)
+    disaster = generator.random(200) < 0.1
+    risky = np.where(disaster, 0.12, 0.050) + generator.normal(0.0, 0.004, 200)
+    assert risky.mean() < steady.mean()  # by the mean, A is better
+    risky_tail = cvar_estimate(risky, 0.95, "higher")
+    steady_tail = cvar_estimate(steady, 0.95, "higher")
+    assert risky_tail.low > steady_tail.high  # by CVaR95, B is better, clearly

@@ -17,10 +17,21 @@ from fieldtotable.experiment.engine import (
     store_argument,
 )
 from fieldtotable.experiment.progress import ProgressSetting
-from fieldtotable.experiment.results import Comparable, ExperimentResult, summarize_runs
+from fieldtotable.experiment.results import (
+    Comparable,
+    ExperimentResult,
+    bad_direction,
+    summarize_runs,
+)
 from fieldtotable.experiment.runs import check_kpis
 from fieldtotable.experiment.statistics import Difference, check_confidence, paired_difference
 from fieldtotable.experiment.store import Manifest, PointRecord
+from fieldtotable.experiment.tails import (
+    DEFAULT_RESAMPLES,
+    BadDirection,
+    TailEstimate,
+    paired_tail_difference,
+)
 from fieldtotable.results import presenters
 from fieldtotable.results.fields import KPIS
 from fieldtotable.results.paths import kpi_unit
@@ -134,6 +145,58 @@ class ComparisonResult(Comparable):
             The KPI keys whose paired interval excludes 0, in KPI order.
         """
         return tuple(key for key, diff in self.differences[name].items() if diff.significant)
+
+    def tail_difference(
+        self,
+        name: str,
+        key: str,
+        statistic: str = "cvar",
+        level: float = 0.95,
+        *,
+        bad: BadDirection | None = None,
+        resamples: int = DEFAULT_RESAMPLES,
+    ) -> TailEstimate:
+        """Estimate a tail statistic of ``name`` minus the baseline's, paired by replication.
+
+        Parameters
+        ----------
+        name
+            A configuration other than (or equal to) the baseline.
+        key
+            A KPI key or a dotted breakdown path.
+        statistic
+            ``cvar`` (at ``level``, in the KPI's bad direction) or ``quantile`` (at
+            probability ``level``).
+        level
+            In (0, 1).
+        bad
+            The bad direction for ``cvar``; by default from the registry.
+        resamples
+            Bootstrap resamples: replications are resampled jointly in both
+            configurations, so common random numbers narrow the interval.
+
+        Returns
+        -------
+        TailEstimate
+            The difference and its paired percentile-bootstrap interval, seeded by the
+            experiment's seed.
+        """
+        if statistic not in ("cvar", "quantile"):
+            raise ValueError(f"statistic must be 'cvar' or 'quantile', got {statistic!r}")
+        if name not in self.results:
+            known = ", ".join(self.results)
+            raise ValueError(f"no configuration named {name!r} (known: {known})")
+        baseline = self.results[self.baseline]
+        return paired_tail_difference(
+            self.results[name].replication_values(key),
+            baseline.replication_values(key),
+            "cvar" if statistic == "cvar" else "quantile",
+            level,
+            bad=(bad_direction(key) if bad is None else bad) if statistic == "cvar" else "higher",
+            confidence=baseline.confidence,
+            resamples=resamples,
+            seed=baseline.seed,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-compatible data (NaN becomes ``None``); runs are left out.
