@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fieldtotable import apply_overrides, compare, replicate
+from fieldtotable import apply_overrides, builtin_scenario, compare, replicate, simulate
 from fieldtotable.experiment.results import ExperimentResult, bad_direction
+from fieldtotable.results.periods import period_series
 from fieldtotable.scenario import Scenario
 
 
@@ -61,3 +62,33 @@ def test_paired_tail_difference_of_a_comparison(small_scenario: Scenario) -> Non
     assert (same.value, same.low, same.high) == (0.0, 0.0, 0.0)
     with pytest.raises(ValueError, match="no configuration named 'other'"):
         result.tail_difference("other", "spoilage_rate")
+
+
+def test_monthly_series_sum_and_divide_over_complete_months() -> None:
+    scenario = builtin_scenario("baseline").with_horizon(75)  # 2023-01-01 + 75 days
+    run = simulate(scenario, 0)
+    months = period_series(run, "spoilage_rate", "month")
+    assert [m.label for m in months] == ["2023-01", "2023-02"]  # March is incomplete
+    january = slice(months[0].first_day, months[0].first_day + months[0].days)
+    assert months[0].days == 31
+    expected = sum(run.daily["spoiled_kg"][january]) / sum(run.daily["harvested_kg"][january])
+    assert months[0].value == pytest.approx(expected)
+    weeks = period_series(run, "sold_kg", "week")
+    assert len(weeks) == 75 // 7
+    assert weeks[1].first_day == 7
+    assert weeks[1].value == pytest.approx(sum(run.daily["sold_kg"][7:14]))
+    with pytest.raises(ValueError, match="has no monthly series"):
+        period_series(run, "profit_cny", "month")
+    with pytest.raises(ValueError, match="period must be"):
+        period_series(run, "sold_kg", "day")
+
+
+def test_tails_of_periods_pool_every_replication(experiment: ExperimentResult) -> None:
+    matrix = np.array(experiment.period_values("fill_rate", "week"))
+    assert matrix.shape == (20, 1)  # the 10-day scenario has one complete week
+    share = experiment.probability("fill_rate", ">=", float(np.median(matrix)), period="week")
+    assert share.value == pytest.approx(float(np.mean(matrix >= np.median(matrix))))
+    assert share.n == 20
+    worst = experiment.cvar("fill_rate", 0.9, period="week")
+    assert worst.value == pytest.approx(np.sort(matrix.ravel())[:2].mean())
+    assert "weekly fill_rate" in worst.statistic

@@ -52,6 +52,7 @@ MODULES = [
     "fieldtotable.experiment.executors",
     "fieldtotable.experiment.store",
     "fieldtotable.experiment.tails",
+    "fieldtotable.results.periods",
     "fieldtotable.optimise",
     "fieldtotable.export",
     "fieldtotable.tables",

@@ -14,17 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, ClassVar
 
+from fieldtotable.experiment.result_tails import TailMethods, bad_direction
 from fieldtotable.experiment.statistics import Estimate, StoppingRule, estimate
-from fieldtotable.experiment.tails import (
-    DEFAULT_RESAMPLES,
-    BadDirection,
-    TailEstimate,
-    cvar_estimate,
-    quantile_estimate,
-    target_probability,
-)
 from fieldtotable.results import presenters
-from fieldtotable.results.fields import field_of
 from fieldtotable.results.paths import kpi_unit, kpi_value
 from fieldtotable.results.run import RunResult
 
@@ -36,37 +28,6 @@ __all__ = [
     "clean",
     "summarize_runs",
 ]
-
-
-def bad_direction(key: str) -> BadDirection:
-    """Return the bad side of a KPI from the result-field registry.
-
-    Parameters
-    ----------
-    key
-        A KPI key or a dotted breakdown path.
-
-    Returns
-    -------
-    {"higher", "lower"}
-        ``lower`` for a KPI whose higher values are better (fill rate, profit),
-        ``higher`` for one whose lower values are better (spoilage, cost).
-
-    Raises
-    ------
-    ValueError
-        If the registry does not know the KPI or calls neither side better.
-    """
-    found = field_of(key)
-    better = getattr(found, "better", None)
-    if better == "higher":
-        return "lower"
-    if better == "lower":
-        return "higher"
-    raise ValueError(
-        f"the registry calls neither higher nor lower better for {key!r}: give bad='higher' "
-        "or bad='lower'"
-    )
 
 
 def _same(left: Any, right: Any) -> bool:
@@ -168,7 +129,7 @@ class StoppingReport:
 
 
 @dataclass(frozen=True, eq=False)
-class ExperimentResult(Comparable):
+class ExperimentResult(TailMethods, Comparable):
     """Replications of one scenario and the confidence interval of every KPI.
 
     Attributes
@@ -226,123 +187,6 @@ class ExperimentResult(Comparable):
             The unit, ``""`` for an unknown key.
         """
         return kpi_unit(key)
-
-    def replication_values(self, key: str) -> tuple[float, ...]:
-        """Return a KPI's value in every replication, in replication order.
-
-        Parameters
-        ----------
-        key
-            A KPI key or a dotted breakdown path (read from the runs when it is not
-            one of :attr:`values`).
-
-        Returns
-        -------
-        tuple of float
-            One value per replication (NaN where undefined).
-        """
-        if key in self.values:
-            return self.values[key]
-        return tuple(kpi_value(run, key) for run in self.runs)
-
-    def quantile(
-        self,
-        key: str,
-        probability: float,
-        *,
-        resamples: int = DEFAULT_RESAMPLES,
-        seed: int | None = None,
-    ) -> TailEstimate:
-        """Estimate a quantile of a KPI over the replications (P5 ... P95).
-
-        Parameters
-        ----------
-        key
-            A KPI key or a dotted breakdown path.
-        probability
-            In (0, 1): 0.95 for P95.
-        resamples
-            Bootstrap resamples of the interval.
-        seed
-            Seed of the bootstrap (default: the experiment's seed, so the same
-            experiment gives the same interval).
-
-        Returns
-        -------
-        TailEstimate
-            The quantile and its percentile-bootstrap interval at :attr:`confidence`.
-        """
-        return quantile_estimate(
-            self.replication_values(key),
-            probability,
-            confidence=self.confidence,
-            resamples=resamples,
-            seed=self.seed if seed is None else seed,
-        )
-
-    def cvar(
-        self,
-        key: str,
-        level: float = 0.95,
-        *,
-        bad: BadDirection | None = None,
-        resamples: int = DEFAULT_RESAMPLES,
-        seed: int | None = None,
-    ) -> TailEstimate:
-        """Estimate the conditional value at risk of a KPI in its bad direction.
-
-        Parameters
-        ----------
-        key
-            A KPI key or a dotted breakdown path.
-        level
-            In (0, 1): 0.95 averages the worst 5 % of the replications.
-        bad
-            ``higher`` or ``lower``; by default from the registry (:func:`bad_direction`).
-        resamples, seed
-            As for :meth:`quantile`.
-
-        Returns
-        -------
-        TailEstimate
-            CVaR and its percentile-bootstrap interval at :attr:`confidence`.
-        """
-        return cvar_estimate(
-            self.replication_values(key),
-            level,
-            bad_direction(key) if bad is None else bad,
-            confidence=self.confidence,
-            resamples=resamples,
-            seed=self.seed if seed is None else seed,
-        )
-
-    def probability(self, key: str, sense: str, limit: float) -> TailEstimate:
-        """Estimate the chance that a replication meets a target (``fill_rate >= 0.9``).
-
-        Parameters
-        ----------
-        key
-            A KPI key or a dotted breakdown path.
-        sense
-            ``<=`` or ``>=``.
-        limit
-            The target's value, in the KPI's unit.
-
-        Returns
-        -------
-        TailEstimate
-            The share of replications meeting it and its Wilson interval at
-            :attr:`confidence`.
-        """
-        if sense not in ("<=", ">="):
-            raise ValueError(f"sense must be '<=' or '>=', got {sense!r}")
-        return target_probability(
-            self.replication_values(key),
-            "<=" if sense == "<=" else ">=",
-            limit,
-            confidence=self.confidence,
-            name=key,
-        )
 
     def to_dict(self, *, runs: bool = False) -> dict[str, Any]:
         """Return plain JSON-compatible data (NaN becomes ``None``).

@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_RESAMPLES",
     "BadDirection",
     "TailEstimate",
+    "clustered_tail",
     "cvar_estimate",
     "paired_tail_difference",
     "quantile_estimate",
@@ -355,3 +356,81 @@ def _normal_quantile(probability: float) -> float:
     from scipy.stats import norm  # noqa: PLC0415 -- scipy is imported only when needed
 
     return float(norm.ppf(probability))
+
+
+def clustered_tail(
+    matrix: Sequence[Sequence[float]] | NDArray[np.float64],
+    statistic: Literal["quantile", "cvar", "share"],
+    *,
+    level: float = 0.95,
+    bad: BadDirection = "higher",
+    sense: Literal["<=", ">="] = ">=",
+    limit: float = 0.0,
+    label: str = "",
+    confidence: float = 0.95,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+) -> TailEstimate:
+    """Estimate a tail statistic of within-run periods, resampling whole replications.
+
+    Parameters
+    ----------
+    matrix
+        One row per replication, one column per period (a month, a week); a column
+        with NaN in any row (a period with nothing to divide by) is left out.
+    statistic
+        ``quantile`` (at probability ``level``), ``cvar`` (at ``level``, on the
+        ``bad`` side) or ``share`` (of periods meeting ``value sense limit``).
+    level, bad
+        As for :func:`quantile_estimate` and :func:`cvar_estimate`.
+    sense, limit
+        The target of ``share``.
+    label
+        Name of the statistic in the result.
+    confidence, resamples, seed
+        The interval: replications (rows) are resampled whole, because the periods of
+        one run are not independent of each other (a bad season spans months).
+
+    Returns
+    -------
+    TailEstimate
+        The statistic over all periods of all replications and its cluster-bootstrap
+        interval; ``n`` is the number of replications.
+    """
+    check_confidence(confidence)
+    _check_resamples(resamples)
+    values = np.asarray(matrix, dtype=float)
+    if values.ndim != 2:
+        raise ValueError("matrix must have one row per replication and one column per period")
+    values = values[:, ~np.any(np.isnan(values), axis=0)]
+    if statistic == "quantile":
+        _check_probability(level, "level")
+        rows = _quantile_rows(level)
+    elif statistic == "cvar":
+        _check_probability(level, "level")
+        rows = _cvar_rows(level, bad)
+    elif statistic == "share":
+        if sense not in ("<=", ">="):
+            raise ValueError(f"sense must be '<=' or '>=', got {sense!r}")
+
+        def rows(flat: NDArray[np.float64]) -> NDArray[np.float64]:
+            met = flat <= limit if sense == "<=" else flat >= limit
+            return np.asarray(met.mean(axis=-1), dtype=float)
+
+    else:
+        raise ValueError(f"statistic must be 'quantile', 'cvar' or 'share', got {statistic!r}")
+    method = f"cluster bootstrap over replications ({resamples} resamples)"
+    count, periods = values.shape
+    if count < 2 or periods == 0:
+        return TailEstimate(label, math.nan, math.nan, math.nan, confidence, count, method)
+
+    def flattened(resampled: NDArray[np.float64]) -> NDArray[np.float64]:
+        # (resamples, replications, periods) -> one row of periods per resample.
+        return rows(resampled.reshape(resampled.shape[0], -1))
+
+    generator = np.random.default_rng(np.random.SeedSequence(seed))
+    indices = generator.integers(0, count, size=(resamples, count))
+    tail = (1.0 - confidence) / 2.0
+    low, high = np.quantile(flattened(values[indices]), [tail, 1.0 - tail])
+    value = float(rows(values.reshape(1, -1))[0])
+    return TailEstimate(label, value, float(low), float(high), confidence, count, method)
