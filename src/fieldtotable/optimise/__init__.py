@@ -13,6 +13,12 @@ Nelson's fully sequential selection of the best (:func:`kim_nelson`), Batur & Ki
 feasibility check of stochastic constraints (:func:`feasibility_check`), and the two
 phases together (:func:`select_best_feasible`), each drawing from a :class:`Sampler`
 on caller-given blocks of replication indices. See docs/explanation/optimisation.md.
+
+The search (:func:`optimise`, returning an :class:`OptimisationResult`): Optuna's TPE
+proposes configurations, each simulated with common random numbers; the finalists
+are settled by the two phases above on fresh replications, and the winner is
+estimated on a final fresh block. Optuna is optional: ``pip install
+'fieldtotable[optimise]'``.
 """
 
 from fieldtotable.optimise.feasibility import (
@@ -38,6 +44,8 @@ from fieldtotable.optimise.parsing import (
     parse_variable,
 )
 from fieldtotable.optimise.sampling import Sampler
+from fieldtotable.optimise.search import optimise
+from fieldtotable.optimise.search_result import OptimisationResult
 from fieldtotable.optimise.selection import (
     BestFeasibleResult,
     SelectionClaim,
@@ -74,6 +82,7 @@ __all__ = [
     "Integer",
     "KimNelsonResult",
     "Objective",
+    "OptimisationResult",
     "ParameterValue",
     "Real",
     "Sampler",
@@ -92,6 +101,7 @@ __all__ = [
     "kim_nelson",
     "kim_nelson_eta",
     "kim_nelson_h_squared",
+    "optimise",
     "parse_constraint",
     "parse_constraints",
     "parse_variable",

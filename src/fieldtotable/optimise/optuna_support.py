@@ -1,0 +1,169 @@
+"""Everything the search asks of Optuna, behind one adapter.
+
+Optuna is an optional dependency (``pip install 'fieldtotable[optimise]'``):
+:func:`require_optuna` imports it or raises a one-line
+:class:`~fieldtotable.errors.FieldToTableError`. The search builds its distributions
+with :func:`distributions`, its study with :func:`create_study` (TPE with every
+default that Optuna 5 changed set explicitly) and reports a trial's constraint slacks
+with :func:`set_constraint_slacks`, which uses ``Trial.set_constraint`` where Optuna
+has it (5.0 on) and the ``constraints_func`` of the sampler otherwise (4.x), so the
+search never touches a deprecated API.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
+from fieldtotable.errors import FieldToTableError
+from fieldtotable.optimise.objectives import Objective
+from fieldtotable.optimise.space import SearchSpace
+from fieldtotable.optimise.variables import Choice, Integer
+
+__all__ = [
+    "CONSTRAINT_SLACKS",
+    "create_study",
+    "distributions",
+    "require_optuna",
+    "set_constraint_slacks",
+]
+
+CONSTRAINT_SLACKS = "constraint_slacks"
+"""The user attribute holding a trial's constraint slacks (``<= 0``: the mean holds)."""
+
+STUDY_NAME = "fieldtotable-optimise"
+"""The name of the study in a journal file."""
+
+
+def require_optuna() -> ModuleType:
+    """Return the ``optuna`` module, or say in one line how to install it.
+
+    Returns
+    -------
+    module
+        ``optuna``.
+
+    Raises
+    ------
+    FieldToTableError
+        When Optuna is not installed.
+    """
+    try:
+        import optuna  # noqa: PLC0415  # optional: imported only when optimise runs
+    except ImportError:
+        raise FieldToTableError(
+            "optimise needs Optuna, which is not installed: pip install 'fieldtotable[optimise]'"
+        ) from None
+    return optuna
+
+
+def _has_set_constraint(optuna: ModuleType) -> bool:
+    return hasattr(optuna.trial.Trial, "set_constraint")
+
+
+def distributions(space: SearchSpace) -> dict[str, Any]:
+    """Return Optuna's distribution of each variable, by path.
+
+    Parameters
+    ----------
+    space
+        The decision variables.
+
+    Returns
+    -------
+    dict
+        ``IntDistribution`` for :class:`Integer`, ``CategoricalDistribution`` for
+        :class:`Choice`, ``FloatDistribution`` for :class:`Real`.
+    """
+    optuna = require_optuna()
+    found: dict[str, Any] = {}
+    for path, variable in space.items():
+        if isinstance(variable, Integer):
+            found[path] = optuna.distributions.IntDistribution(variable.low, variable.high)
+        elif isinstance(variable, Choice):
+            found[path] = optuna.distributions.CategoricalDistribution(list(variable.values))
+        else:
+            found[path] = optuna.distributions.FloatDistribution(variable.low, variable.high)
+    return found
+
+
+def create_study(objective: Objective, seed: int, journal: str | os.PathLike[str] | None) -> Any:
+    """Return a fresh single-objective TPE study, in a journal file when one is given.
+
+    The sampler is ``TPESampler(seed=seed, multivariate=True, n_startup_trials=10,
+    constant_liar=False)``, every setting explicit (Optuna 5 changed the defaults of
+    ``multivariate`` and ``constant_liar``). A journal that already holds the study
+    has it deleted first: the search replays from its run store instead (see
+    :func:`~fieldtotable.optimise.search.optimise`).
+
+    Parameters
+    ----------
+    objective
+        The objective; its direction is the study's.
+    seed
+        The sampler's seed.
+    journal
+        The journal file (``JournalStorage(JournalFileBackend(path))``), or ``None``
+        for a study in memory.
+
+    Returns
+    -------
+    optuna.Study
+        The study.
+    """
+    optuna = require_optuna()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    options: dict[str, Any] = {
+        "seed": seed,
+        "multivariate": True,
+        "n_startup_trials": 10,
+        "constant_liar": False,
+    }
+    if not _has_set_constraint(optuna):
+        options["constraints_func"] = _constraints_from_user_attrs
+    with warnings.catch_warnings():
+        # Optuna 4 calls multivariate TPE experimental; the setting is deliberate.
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        sampler = optuna.samplers.TPESampler(**options)
+    storage: Any = None
+    if journal is not None:
+        backend = optuna.storages.journal.JournalFileBackend(os.fspath(journal))
+        storage = optuna.storages.JournalStorage(backend)
+        if STUDY_NAME in {summary.study_name for summary in storage.get_all_studies()}:
+            optuna.delete_study(study_name=STUDY_NAME, storage=storage)
+    return optuna.create_study(
+        direction=objective.optuna_direction,
+        sampler=sampler,
+        storage=storage,
+        study_name=STUDY_NAME,
+    )
+
+
+def set_constraint_slacks(trial: Any, slacks: Sequence[float]) -> None:
+    """Record a trial's constraint slacks where Optuna's sampler reads them.
+
+    Call before ``study.tell``. The slacks steer the search only: feasibility is
+    decided later, on fresh replications.
+
+    Parameters
+    ----------
+    trial
+        The trial asked for.
+    slacks
+        One per constraint, ``<= 0`` when the search mean meets it.
+    """
+    # An undefined KPI (NaN) meets no constraint; Optuna refuses NaN, so: infinitely far.
+    values = [math.inf if math.isnan(value) else float(value) for value in slacks]
+    trial.set_user_attr(CONSTRAINT_SLACKS, values)
+    if _has_set_constraint(require_optuna()):
+        for index, value in enumerate(values):
+            trial.set_constraint(f"c{index}", value)
+
+
+def _constraints_from_user_attrs(trial: Any) -> list[float]:
+    """``constraints_func`` of Optuna 4: the slacks the search stored on the trial."""
+    return list(trial.user_attrs.get(CONSTRAINT_SLACKS, []))
