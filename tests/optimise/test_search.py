@@ -27,6 +27,7 @@ from fieldtotable.optimise import (
 )
 from fieldtotable.optimise.evaluations import Evaluations
 from fieldtotable.optimise.search import optimise, search_and_select
+from fieldtotable.optimise.simulation_sampler import SimulationSampler
 from fieldtotable.optimise.variables import ParameterValue
 
 MINIMAL = Path(__file__).resolve().parents[2] / "scenarios" / "minimal.yaml"
@@ -96,6 +97,7 @@ def test_the_known_optimum_is_returned() -> None:
     result, _ = run_bowl()
     assert result.best is not None  # type: ignore[attr-defined]
     assert dict(result.best.params) == {"x": 5, "mode": "b"}  # type: ignore[attr-defined]
+    assert result.best.pcs.bound == pytest.approx(0.95)  # no constraints: all of α to KN  # type: ignore[attr-defined]
 
 
 def test_an_infeasible_on_average_optimum_is_never_returned() -> None:
@@ -184,3 +186,38 @@ def test_without_optuna_one_line_says_how_to_install(monkeypatch: pytest.MonkeyP
     scenario = load_scenario(MINIMAL).with_horizon(3)
     with pytest.raises(FieldToTableError, match=r"pip install 'fieldtotable\[optimise\]'"):
         optimise(scenario, {FLEET: Integer(1, 2)}, "sold_value_cny")
+
+
+def test_an_interrupted_run_resumes_to_the_identical_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stop a run after a few batches of simulations (as a kill would), rerun it in the
+    # same folder, and compare with an uninterrupted run in another.
+    scenario = load_scenario(MINIMAL).with_horizon(10)
+    options: dict[str, object] = {
+        "budget": 40,
+        "delta": 1000.0,
+        "n0": 3,
+        "search_replications": 2,
+        "finalists": 2,
+        "final_replications": 3,
+    }
+    space = {FLEET: Integer(1, 3)}
+    whole = optimise(scenario, space, "sold_value_cny", out=tmp_path / "whole", **options)  # type: ignore[arg-type]
+    real_outputs = SimulationSampler.outputs
+    calls = {"n": 0}
+
+    def interrupted(self: SimulationSampler, *arguments: object) -> object:
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise KeyboardInterrupt
+        return real_outputs(self, *arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SimulationSampler, "outputs", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        optimise(scenario, space, "sold_value_cny", out=tmp_path / "cut", **options)  # type: ignore[arg-type]
+    monkeypatch.setattr(SimulationSampler, "outputs", real_outputs)
+    resumed = optimise(scenario, space, "sold_value_cny", out=tmp_path / "cut", **options)  # type: ignore[arg-type]
+    assert resumed.to_json() == whole.to_json()
+    assert resumed.best is not None
+    assert "the configuration legs.shangrila_shanghai.fleet=" in resumed.best.pcs.claim.lower()

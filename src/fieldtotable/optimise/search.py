@@ -120,7 +120,8 @@ def optimise(
         (``runs/``); a rerun with the same arguments reads every stored run back and
         replays the search to the same result without simulating again.
     alpha
-        α: half goes to the feasibility check (α1), half to the selection (α2).
+        α: half goes to the feasibility check (α1), half to the selection (α2); all
+        of it to the selection when there are no constraints. Below 0.5.
     n0
         First-stage replications per finalist in each selection phase (≥ 2).
     search_replications
@@ -268,14 +269,17 @@ def search_and_select(
         n0=n0,
         delta=delta,
         alpha_feasibility=alpha / 2,
-        alpha_selection=alpha / 2,
+        # Without constraints Phase I judges nothing, so Phase II gets all of α.
+        alpha_selection=alpha / 2 if constraints else alpha,
         feasibility_streams=range(FEASIBILITY_START, FEASIBILITY_START + feasibility_length),
         selection_streams=range(SELECTION_START, SELECTION_START + selection_length),
     )
     parameters = selection.claim_parameters
+    claim = selection.claim
     best = None
     if selection.selected is not None:
         winner = evaluations.systems[selection.selected]
+        claim = _name_the_winner(claim, selection.selected, evaluations.configurations[winner])
         rows = evaluations.sample(
             [winner], range(FINAL_START, FINAL_START + final_replications), "final"
         )[0]
@@ -293,7 +297,7 @@ def search_and_select(
             ),
             pcs=SelectionProbability(
                 bound=parameters.probability_bound,
-                claim=selection.claim,
+                claim=claim,
                 guarantee_holds=parameters.guarantee_holds,
                 delta=delta,
                 finalists=parameters.finalists,
@@ -305,7 +309,7 @@ def search_and_select(
         objective=str(objective),
         constraints=tuple(bound.to_text() for bound in constraints),
         best=best,
-        claim=selection.claim,
+        claim=claim,
         runs=runs,
         budget=budget,
         trials=_records(evaluations, proposals, search_block, set(chosen)),
@@ -319,6 +323,14 @@ def search_and_select(
             "seed": seed,
             "variables": list(space.to_texts()),
         },
+    )
+
+
+def _name_the_winner(claim: str, system: int, params: Mapping[str, object]) -> str:
+    """Return the claim with the ranking procedures' system number replaced by its values."""
+    named = "the configuration " + ", ".join(f"{path}={value}" for path, value in params.items())
+    return claim.replace(f"system {system} was returned", f"{named} was returned").replace(
+        f"System {system} is", named[0].upper() + named[1:] + " is"
     )
 
 
@@ -460,5 +472,6 @@ def _check_arguments(
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise ValueError(f"{name} must be a whole number >= {least}, not {value!r}")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie strictly between 0 and 1, not {alpha!r}")
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 0.5:
+        # Kim & Nelson comparing two systems needs α2 < 0.5.
+        raise ValueError(f"alpha must lie strictly between 0 and 0.5, not {alpha!r}")
