@@ -23,6 +23,7 @@ from typing import Any, NoReturn, TextIO
 
 from fieldtotable.cli.bench import add_bench_commands
 from fieldtotable.cli.experiment import add_experiment_commands
+from fieldtotable.cli.optimise import add_optimise_command
 from fieldtotable.cli.options import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -135,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_commands(commands)
     add_scenarios_command(commands)
     add_experiment_commands(commands)
+    add_optimise_command(commands)
     add_bench_commands(commands)
     return parser
 
