@@ -44,8 +44,9 @@ class Bowl:
     mode "b", and x = 5 is infeasible on average.
     """
 
-    def __init__(self, noise: float = 0.3) -> None:
+    def __init__(self, noise: float = 0.3, stream: int = 0) -> None:
         self.noise = noise
+        self.stream = stream
         self.calls: list[tuple[str, int]] = []
 
     def outputs(
@@ -58,8 +59,9 @@ class Bowl:
             rows = []
             for index in replications:
                 self.calls.append((f"{x}{mode}", index))
-                shared = np.random.default_rng([index, 0]).normal()
-                own = np.random.default_rng([index, 1, x, ord(str(mode))]).normal(size=2)
+                shared = np.random.default_rng([self.stream, index, 0]).normal()
+                own = np.random.default_rng([self.stream, index, 1, x, ord(str(mode))])
+                own = own.normal(size=2)
                 objective = -((x - 5) ** 2) + (1.5 if mode == "b" else 0.0)
                 objective += self.noise * (0.8 * shared + 0.6 * own[0])
                 spoilage = 0.02 * x + 0.002 * own[1]
@@ -69,9 +71,13 @@ class Bowl:
 
 
 def run_bowl(
-    budget: int = 200, constraints: Sequence[str] = (), seed: int = 0, **options: object
+    budget: int = 200,
+    constraints: Sequence[str] = (),
+    seed: int = 0,
+    noise: float = 0.3,
+    **options: object,
 ) -> tuple[object, Bowl]:
-    bowl = Bowl()
+    bowl = Bowl(noise, stream=seed)
     space = SearchSpace({"x": Integer(1, 9), "mode": Choice(["a", "b"])})
     evaluations = Evaluations(bowl, space, resolve_objective("profit_cny", "maximise"))
     settings: dict[str, object] = {
@@ -109,6 +115,21 @@ def test_an_infeasible_on_average_optimum_is_never_returned() -> None:
         assert dict(best.params) == {"x": 4, "mode": "b"}
         assert best.constraints[0].estimate.mean <= 0.09
         assert best.constraints[0].probability_holds == 1.0
+
+
+def test_the_feasible_optimum_in_at_least_19_of_20_macro_replications() -> None:
+    # Twenty independent macro-replications (seed: TPE's and the noise's), noise sd
+    # 1.0 against a gap of 1.0 between x = 4 and its neighbours (δ = 0.5): the issue's
+    # bar of >= 95 % correct. x = 5 (better objective, infeasible) must never win.
+    winners = []
+    for seed in range(20):
+        result, _ = run_bowl(
+            budget=300, constraints=["spoilage_rate <= 0.09"], seed=seed, noise=1.0
+        )
+        best = result.best  # type: ignore[attr-defined]
+        winners.append(None if best is None else (best.params["x"], best.params["mode"]))
+    assert sum(winner == (4, "b") for winner in winners) >= 19, winners
+    assert all(winner is None or winner[0] <= 4 for winner in winners), winners
 
 
 def test_the_budget_is_respected_and_phases_add_up() -> None:

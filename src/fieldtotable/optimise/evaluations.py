@@ -102,16 +102,17 @@ class Evaluations:
         """
         if phase not in PHASES:
             raise ValueError(f"phase must be one of {PHASES}, not {phase!r}")
-        missing = [key for key in dict.fromkeys(keys) if not self.has(key, replications)]
-        if missing:
-            # Ask for the whole range of each configuration that misses any of it; the
-            # rows already known come back unchanged and are not charged again.
-            fresh = self.sampler.outputs(
-                [self.configurations[key] for key in missing], replications
-            )
+        spans: dict[range, list[str]] = {}
+        for key in dict.fromkeys(keys):
+            absent = [index for index in replications if index not in self.rows[key]]
+            if absent:
+                # The span of what is missing; known rows inside it are not charged again.
+                spans.setdefault(range(absent[0], absent[-1] + 1), []).append(key)
+        for span, missing in spans.items():
+            fresh = self.sampler.outputs([self.configurations[key] for key in missing], span)
             for key, outputs in zip(missing, fresh, strict=True):
                 known = self.rows[key]
-                for offset, index in enumerate(replications):
+                for offset, index in enumerate(span):
                     if index not in known:
                         known[index] = np.asarray(outputs[offset], dtype=np.float64)
                         self.runs[phase] += 1
