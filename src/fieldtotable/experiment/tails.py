@@ -128,7 +128,11 @@ def _bootstrap(
     resamples: int,
     seed: int,
 ) -> tuple[float, float]:
-    """Percentile interval of ``statistic`` over joint resamples of the replications."""
+    """Percentile interval of ``statistic`` over joint resamples of the replications.
+
+    Each sample's first axis is the replication; a 2-D sample (replications x
+    periods) is resampled by whole rows.
+    """
     size = len(samples[0])
     generator = np.random.default_rng(np.random.SeedSequence(seed))
     # One index matrix for every series: replication j is resampled in all of them
@@ -428,9 +432,6 @@ def clustered_tail(
         # (resamples, replications, periods) -> one row of periods per resample.
         return rows(resampled.reshape(resampled.shape[0], -1))
 
-    generator = np.random.default_rng(np.random.SeedSequence(seed))
-    indices = generator.integers(0, count, size=(resamples, count))
-    tail = (1.0 - confidence) / 2.0
-    low, high = np.quantile(flattened(values[indices]), [tail, 1.0 - tail])
+    low, high = _bootstrap([values], flattened, confidence, resamples, seed)
     value = float(rows(values.reshape(1, -1))[0])
-    return TailEstimate(label, value, float(low), float(high), confidence, count, method)
+    return TailEstimate(label, value, low, high, confidence, count, method)
