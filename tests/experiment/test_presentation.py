@@ -130,3 +130,21 @@ def test_the_built_in_bar_without_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
     bar.close()
     assert "4/4 runs" in terminal.getvalue()
     assert terminal.getvalue().endswith("\n")
+
+
+@pytest.mark.parametrize("with_tqdm", [True, False])
+def test_a_note_follows_the_counts(monkeypatch: pytest.MonkeyPatch, with_tqdm: bool) -> None:
+    if not with_tqdm:
+        monkeypatch.setitem(sys.modules, "tqdm", None)
+    terminal = Terminal()
+    bar = progress_bar(terminal, "optimise", 4)
+    bar.advance(2)
+    bar.note("trial 2, best so far 1.5 (x=3)")
+    bar.advance(2)
+    bar.close()
+    last = terminal.getvalue().rsplit("\r", 1)[-1]
+    assert "4/4" in last
+    assert "best so far 1.5 (x=3)" in last
+    silent = progress_bar(False, "optimise", 1)
+    silent.note("nothing to show")
+    silent.close()

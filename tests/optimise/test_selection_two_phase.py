@@ -9,6 +9,7 @@ over M macro-replications.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -190,3 +191,41 @@ def test_bad_arguments_are_refused_before_sampling(
     with pytest.raises(ValueError, match=message):
         select(sample, **changes)
     assert sample.calls == 0
+
+
+def test_phase_two_can_take_its_block_after_phase_one() -> None:
+    # A function of the feasible systems gives Phase II's block once Phase I is done;
+    # it is called with those systems and its block is checked like a range.
+    systems = NormalSystems([[1.0, 0.0], [0.0, 0.0], [0.5, 5.0]], sds=[[1, 0.1]] * 3)
+    seen: list[list[int]] = []
+
+    def block(feasible: Sequence[int]) -> range:
+        seen.append(list(feasible))
+        return range(2_000, 2_000 + 50 * len(feasible))
+
+    constraint = StochasticConstraint(column=1, limit=1.0, tolerance=0.5)
+    result = select_best_feasible(
+        systems,
+        [0, 1, 2],
+        [constraint],
+        n0=5,
+        delta=0.5,
+        alpha_feasibility=0.025,
+        alpha_selection=0.025,
+        feasibility_streams=range(100),
+        selection_streams=block,
+    )
+    assert seen == [[0, 1]]
+    assert result.selected == 0
+    with pytest.raises(ValueError, match="overlap"):
+        select_best_feasible(
+            systems,
+            [0, 1, 2],
+            [constraint],
+            n0=5,
+            delta=0.5,
+            alpha_feasibility=0.025,
+            alpha_selection=0.025,
+            feasibility_streams=range(100),
+            selection_streams=lambda feasible: range(50, 150),
+        )

@@ -138,6 +138,9 @@ def add_optimise_command(subparsers: Any) -> None:
     command.add_argument(
         "--json", action="store_true", help="print the result as JSON instead of text"
     )
+    command.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar (best so far) on stderr"
+    )
     command.set_defaults(handler=_optimise)
 
 
@@ -173,6 +176,7 @@ def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             executor=args.executor,
             workers=args.workers,
             out=args.out,
+            progress=False if args.quiet else err,
         )
     except ScenarioError:
         raise

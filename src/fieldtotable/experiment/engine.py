@@ -163,6 +163,10 @@ class Engine:
             raise RunFailedError(failures, completed=len(found))
         return [[found[(p.scenario_hash, r)] for r in replications] for p in points]
 
+    def note(self, text: str) -> None:
+        """Show ``text`` on the progress bar, after the counts."""
+        self._bar.note(text)
+
     def close(self) -> None:
         """Stop the backend and finish the progress bar."""
         self._bar.close()

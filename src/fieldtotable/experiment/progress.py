@@ -33,12 +33,18 @@ class ProgressBar(Protocol):
     def advance(self, runs: int = 1) -> None:
         """Count ``runs`` more as done."""
 
+    def note(self, text: str) -> None:
+        """Show ``text`` after the counts (the optimiser's best so far)."""
+
     def close(self) -> None:
         """Finish the bar (leave the terminal on a new line)."""
 
 
 class _Silent:
     def grow(self, runs: int) -> None:
+        pass
+
+    def note(self, text: str) -> None:
         pass
 
     def advance(self, runs: int = 1) -> None:
@@ -59,10 +65,15 @@ class _TextBar:
         self.started = time.monotonic()
         self.drawn = 0.0
         self.shown = False
+        self.text = ""
 
     def grow(self, runs: int) -> None:
         self.total += runs
         self._draw()
+
+    def note(self, text: str) -> None:
+        self.text = text
+        self._draw(force=True)
 
     def advance(self, runs: int = 1) -> None:
         self.done += runs
@@ -82,6 +93,8 @@ class _TextBar:
         )
         if 0 < self.done < self.total:
             text += f", ~{elapsed / self.done * (self.total - self.done):.0f} s left"
+        if self.text:
+            text += f"  {self.text}"
         self.stream.write(text + "\x1b[K")
         self.stream.flush()
         self.shown = True
@@ -100,6 +113,9 @@ class _TqdmBar:
     def grow(self, runs: int) -> None:
         self.bar.total += runs
         self.bar.refresh()
+
+    def note(self, text: str) -> None:
+        self.bar.set_postfix_str(text)
 
     def advance(self, runs: int = 1) -> None:
         self.bar.update(runs)

@@ -16,6 +16,7 @@ import math
 import os
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -96,9 +97,10 @@ def create_study(objective: Objective, seed: int, journal: str | os.PathLike[str
 
     The sampler is ``TPESampler(seed=seed, multivariate=True, n_startup_trials=10,
     constant_liar=False)``, every setting explicit (Optuna 5 changed the defaults of
-    ``multivariate`` and ``constant_liar``). A journal that already holds the study
-    has it deleted first: the search replays from its run store instead (see
-    :func:`~fieldtotable.optimise.search.optimise`).
+    ``multivariate`` and ``constant_liar``). A journal file that already exists is
+    replaced, with its lock: the search replays from its run store instead (see
+    :func:`~fieldtotable.optimise.search.optimise`), so one optimisation at a time may
+    use a folder.
 
     Parameters
     ----------
@@ -131,10 +133,13 @@ def create_study(objective: Objective, seed: int, journal: str | os.PathLike[str
         sampler = optuna.samplers.TPESampler(**options)
     storage: Any = None
     if journal is not None:
+        # An earlier journal is replaced, not reopened: the search replays from the run
+        # store, and a process killed while writing may have left a torn last line and
+        # a stale lock (which Optuna would wait 30 s to break).
+        for stale in (Path(journal), Path(f"{os.fspath(journal)}.lock")):
+            stale.unlink(missing_ok=True)
         backend = optuna.storages.journal.JournalFileBackend(os.fspath(journal))
         storage = optuna.storages.JournalStorage(backend)
-        if STUDY_NAME in {summary.study_name for summary in storage.get_all_studies()}:
-            optuna.delete_study(study_name=STUDY_NAME, storage=storage)
     return optuna.create_study(
         direction=objective.optuna_direction,
         sampler=sampler,

@@ -4,10 +4,12 @@
 (docs/explanation/optimisation.md, and the recommended algorithm of the project's
 optimisation notes):
 
-1. **Search** on replication indices ``[0, n_s)``: Optuna's TPE (seeded, every default
-   that Optuna 5 changed set explicitly) proposes configurations by ask-and-tell;
-   each new one runs ``n_s`` replications, a repeated proposal is told its cached
-   mean at no cost; the constraint slacks of the search means steer TPE.
+1. **Search** (:func:`~fieldtotable.optimise.screening.run_search`) on replication
+   indices from 0: Optuna's TPE (seeded, every default that Optuna 5 changed set
+   explicitly) proposes configurations by ask-and-tell; each new one is screened
+   with ``n_s`` replications and gets more, up to a cap, while it could still be the
+   best or is near a constraint; a repeated proposal is told its cached mean at no
+   cost; the constraint slacks of the search means steer TPE.
 2. **Finalists**: the K best configurations whose search means meet every
    constraint, padded with the least-violating ones.
 3. **Selection** (:func:`~fieldtotable.optimise.selection.select_best_feasible`):
@@ -26,23 +28,25 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from fieldtotable.experiment.engine import Engine, check_seed
+from fieldtotable.experiment.progress import ProgressSetting
 from fieldtotable.optimise.evaluations import PHASES, Evaluations
 from fieldtotable.optimise.feasibility import StochasticConstraint
 from fieldtotable.optimise.objectives import Constraint, Objective, resolve_objective
-from fieldtotable.optimise.optuna_support import (
-    create_study,
-    distributions,
-    require_optuna,
-    set_constraint_slacks,
-)
+from fieldtotable.optimise.optuna_support import require_optuna
 from fieldtotable.optimise.parsing import parse_constraint
 from fieldtotable.optimise.sampling import Sampler
+from fieldtotable.optimise.screening import (
+    SearchHistory,
+    TrialProgress,
+    best_so_far,
+    run_search,
+)
 from fieldtotable.optimise.search_result import (
     Best,
     ConstraintEstimate,
@@ -68,8 +72,9 @@ FINAL_START = 3_000_000
 """First replication index of the winner's final estimate."""
 SEARCH_SHARE = 0.6
 """The share of the budget the search may spend."""
-MAX_REPEATS = 25
-"""The search stops after this many proposals in a row that it had already seen."""
+ADAPTIVE_FACTOR = 4
+"""By default a configuration may get up to this many times its screening replications
+in the search (see :mod:`~fieldtotable.optimise.screening`)."""
 
 
 def optimise(
@@ -89,6 +94,8 @@ def optimise(
     search_replications: int = 3,
     finalists: int = 4,
     final_replications: int = 20,
+    max_search_replications: int | None = None,
+    progress: ProgressSetting = None,
 ) -> OptimisationResult:
     """Return the best configuration of ``scenario`` under constraints, and how sure.
 
@@ -125,11 +132,20 @@ def optimise(
     n0
         First-stage replications per finalist in each selection phase (≥ 2).
     search_replications
-        n_s, replications per configuration in the search.
+        n_s, the screening replications of each new configuration in the search (and
+        the step in which more are added).
     finalists
         K, the most configurations the selection compares.
     final_replications
         n_f, fresh replications of the winner for its reported estimates (≥ 2).
+    max_search_replications
+        The most search replications of one configuration; ``None``:
+        ``4 * search_replications``. Equal to ``search_replications``: no adaptive
+        allocation (every configuration gets exactly n_s).
+    progress
+        A progress bar of the runs on stderr, with the best so far (see
+        :func:`~fieldtotable.experiment.progress.progress_bar`; ``None``: when stderr
+        is a terminal).
 
     Returns
     -------
@@ -170,7 +186,7 @@ def optimise(
         else open_run_store(str(folder / "runs"), scenario, seed, specification)
     )
     try:
-        with Engine(executor, workers, None, store, False, "optimise") as engine:
+        with Engine(executor, workers, None, store, progress, "optimise") as engine:
             sampler = SimulationSampler(scenario, space, goal, bounds, seed, engine)
             evaluations = Evaluations(sampler, space, goal)
             return search_and_select(
@@ -185,6 +201,8 @@ def optimise(
                 finalists=finalists,
                 final_replications=final_replications,
                 journal=None if folder is None else folder / "optuna-journal.log",
+                max_search_replications=max_search_replications,
+                on_trial=lambda found: engine.note(best_so_far(found)),
             )
     finally:
         if store is not None:
@@ -203,6 +221,8 @@ def search_and_select(
     finalists: int,
     final_replications: int,
     journal: str | os.PathLike[str] | None = None,
+    max_search_replications: int | None = None,
+    on_trial: Callable[[TrialProgress], None] | None = None,
 ) -> OptimisationResult:
     """Search, select and estimate, drawing every row from ``evaluations``.
 
@@ -212,10 +232,13 @@ def search_and_select(
         The cache over the sampler (a simulation, or a synthetic one in tests).
     constraints, budget, delta, seed, alpha, n0, search_replications, finalists
         As for :func:`optimise`.
-    final_replications
+    final_replications, max_search_replications
         As for :func:`optimise`.
     journal
         Optuna's journal file, or ``None``.
+    on_trial
+        Called after every proposal of the search with a
+        :class:`~fieldtotable.optimise.screening.TrialProgress`.
 
     Returns
     -------
@@ -240,16 +263,28 @@ def search_and_select(
             f"and {final_replications} final replications)"
         )
     space, objective = evaluations.space, evaluations.objective
-    search_block = range(search_replications)
-    proposals = _search(evaluations, constraints, search_block, search_cap, seed, journal)
+    most = (
+        ADAPTIVE_FACTOR * search_replications
+        if max_search_replications is None
+        else max_search_replications
+    )
+    if isinstance(most, bool) or not isinstance(most, int) or most < search_replications:
+        raise ValueError(
+            f"max_search_replications must be a whole number >= search_replications "
+            f"({search_replications}), not {most!r}"
+        )
+    history = run_search(
+        evaluations, constraints, search_replications, most, search_cap, seed, journal, on_trial
+    )
     means = {
-        key: evaluations.sample([key], search_block, "search")[0].mean(axis=0) for key in proposals
+        key: evaluations.sample([key], history.block(key), "search")[0].mean(axis=0)
+        for key in history.proposals
     }
     sign = 1.0 if objective.direction == "maximise" else -1.0
     chosen = _finalists(means, constraints, sign, finalists)
     remaining = budget - evaluations.total_runs - final_replications
     chosen, feasibility_length, selection_length = _blocks(chosen, remaining, n0, bool(constraints))
-    top = evaluations.sample([chosen[0]], search_block, "search")[0][:, 0]
+    top = evaluations.sample([chosen[0]], history.block(chosen[0]), "search")[0][:, 0]
     delta = _default_delta(top) if delta is None else float(delta)
     stochastic = tuple(
         StochasticConstraint(
@@ -272,7 +307,15 @@ def search_and_select(
         # Without constraints Phase I judges nothing, so Phase II gets all of α.
         alpha_selection=alpha / 2 if constraints else alpha,
         feasibility_streams=range(FEASIBILITY_START, FEASIBILITY_START + feasibility_length),
-        selection_streams=range(SELECTION_START, SELECTION_START + selection_length),
+        selection_streams=lambda feasible: range(
+            SELECTION_START,
+            SELECTION_START
+            # Phase II gets what Phase I left: never less than its worst-case share.
+            + max(
+                selection_length,
+                (budget - evaluations.total_runs - final_replications) // len(feasible),
+            ),
+        ),
     )
     parameters = selection.claim_parameters
     claim = selection.claim
@@ -312,11 +355,12 @@ def search_and_select(
         claim=claim,
         runs=runs,
         budget=budget,
-        trials=_records(evaluations, proposals, search_block, set(chosen)),
+        trials=_records(evaluations, history, set(chosen)),
         settings={
             "alpha": alpha,
             "n0": n0,
             "search_replications": search_replications,
+            "max_search_replications": most,
             "finalists": len(chosen),
             "final_replications": final_replications,
             "delta": delta,
@@ -345,42 +389,6 @@ def _phase_sampler(evaluations: Evaluations) -> Sampler:
         return np.asarray(selection(system, replications))
 
     return sample
-
-
-def _search(
-    evaluations: Evaluations,
-    constraints: Sequence[Constraint],
-    block: range,
-    cap: int,
-    seed: int,
-    journal: str | os.PathLike[str] | None,
-) -> dict[str, int]:
-    """Run the ask-and-tell search; return each configuration's key -> proposals."""
-    optuna = require_optuna()
-    study = create_study(evaluations.objective, seed, journal)
-    space = evaluations.space
-    proposed = distributions(space)
-    grid = space.grid_size
-    proposals: dict[str, int] = {}
-    repeats = 0
-    while evaluations.runs["search"] + len(block) <= cap:
-        if grid is not None and len(proposals) >= grid:
-            break  # every configuration has been seen
-        trial = study.ask(proposed)
-        key = evaluations.register(trial.params)
-        repeats = repeats + 1 if key in proposals else 0
-        proposals[key] = proposals.get(key, 0) + 1
-        means = evaluations.sample([key], block, "search")[0].mean(axis=0)
-        set_constraint_slacks(
-            trial, [bound.slack(float(means[1 + i])) for i, bound in enumerate(constraints)]
-        )
-        if math.isnan(means[0]):
-            study.tell(trial, state=optuna.trial.TrialState.FAIL)
-        else:
-            study.tell(trial, float(means[0]))
-        if repeats >= MAX_REPEATS:
-            break
-    return proposals
 
 
 def _finalists(
@@ -437,13 +445,13 @@ def _tolerance(bound: Constraint) -> float:
 
 
 def _records(
-    evaluations: Evaluations, proposals: Mapping[str, int], block: range, finalists: set[str]
+    evaluations: Evaluations, history: SearchHistory, finalists: set[str]
 ) -> tuple[TrialRecord, ...]:
     records = []
-    for key, count in proposals.items():
+    for key, count in history.proposals.items():
         indices = evaluations.replications_of(key)
         rows = np.array([evaluations.rows[key][index] for index in indices])
-        search = evaluations.sample([key], block, "search")[0]
+        search = evaluations.sample([key], history.block(key), "search")[0]
         records.append(
             TrialRecord(
                 params=evaluations.configurations[key],

@@ -10,7 +10,7 @@ returned with probability at least 1 - α1 - α2.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fieldtotable.optimise.feasibility import (
@@ -118,7 +118,7 @@ def select_best_feasible(
     alpha_feasibility: float,
     alpha_selection: float,
     feasibility_streams: range,
-    selection_streams: range,
+    selection_streams: range | Callable[[Sequence[int]], range],
 ) -> BestFeasibleResult:
     """Return the best of the finalists that meet the constraints, with the claim.
 
@@ -145,7 +145,9 @@ def select_best_feasible(
         length caps each system's Phase I replications.
     selection_streams
         Phase II's block, disjoint from Phase I's (fresh data for the selection);
-        its length caps each system's Phase II replications.
+        its length caps each system's Phase II replications. A function of the
+        systems declared feasible gives it after Phase I, so that a budget can pay
+        Phase II with what Phase I left (called only when two or more are feasible).
 
     Returns
     -------
@@ -178,12 +180,8 @@ def select_best_feasible(
             f"not {alpha_selection!r}"
         )
     _check_block("feasibility_streams", feasibility_streams, n0)
-    _check_block("selection_streams", selection_streams, n0)
-    if _overlap(feasibility_streams, selection_streams):
-        raise ValueError(
-            f"feasibility_streams {feasibility_streams} and selection_streams "
-            f"{selection_streams} overlap; each phase needs its own indices"
-        )
+    if isinstance(selection_streams, range):
+        _check_streams(feasibility_streams, selection_streams, n0)
 
     if bounds:
         beta = bonferroni_beta(alpha_feasibility, len(identifiers), len(bounds))
@@ -203,6 +201,9 @@ def select_best_feasible(
     selection: KimNelsonResult | None = None
     selected: int | None = feasible[0] if len(feasible) == 1 else None
     if len(feasible) >= 2:
+        if not isinstance(selection_streams, range):
+            selection_streams = selection_streams(feasible)
+            _check_streams(feasibility_streams, selection_streams, n0)
         selection = kim_nelson(
             sample,
             feasible,
@@ -299,6 +300,16 @@ def _check_block(name: str, block: range, n0: int) -> None:
         raise ValueError(f"{name} must be a range of indices from 0 up with step 1, not {block!r}")
     if len(block) < n0:
         raise ValueError(f"{name} {block} holds {len(block)} indices; n0 = {n0} are needed")
+
+
+def _check_streams(feasibility_streams: range, selection_streams: range, n0: int) -> None:
+    """Refuse a selection block shorter than ``n0`` or overlapping Phase I's."""
+    _check_block("selection_streams", selection_streams, n0)
+    if _overlap(feasibility_streams, selection_streams):
+        raise ValueError(
+            f"feasibility_streams {feasibility_streams} and selection_streams "
+            f"{selection_streams} overlap; each phase needs its own indices"
+        )
 
 
 def _overlap(first: range, second: range) -> bool:
