@@ -27,6 +27,7 @@ def optimise_on(executor: str) -> OptimisationResult:
         constraints=["spoilage_rate <= 0.9"],
         budget=100,
         seed=4,
+        batch=2,  # two proposals' runs go to the executor together
         executor=executor,
         workers=None if executor == "serial" else 2,
         progress=False,

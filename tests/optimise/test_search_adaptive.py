@@ -149,3 +149,39 @@ def test_the_progress_callback_sees_every_proposal_and_the_best_so_far() -> None
     assert best_so_far(last).startswith(f"trial {len(seen)}, best so far ")
     first = TrialProgress(0, {"x": 30, "mode": "a"}, -50.0, 2, None, float("nan"), 2)
     assert best_so_far(first) == "trial 1, none feasible yet"
+
+
+def test_batches_of_proposals_still_find_the_best_and_run_together() -> None:
+    # Four proposals at a time (TPE's constant liar spreads them): every batch's
+    # screening is one call of the sampler, and the answer is still the true best.
+    calls: list[int] = []
+
+    class Counting(Ridge):
+        def outputs(
+            self, configurations: Sequence[Mapping[str, ParameterValue]], replications: range
+        ) -> list[npt.NDArray[np.float64]]:
+            calls.append(len(configurations))
+            return super().outputs(configurations, replications)
+
+    ridge = Counting(5)
+    space = SearchSpace({"x": Integer(1, 30), "mode": Choice(["a", "b", "c"])})
+    evaluations = Evaluations(ridge, space, resolve_objective("profit_cny", "maximise"))
+    result = search_and_select(
+        evaluations,
+        (SPOILAGE_LIMIT,),
+        budget=300,
+        delta=0.5,
+        seed=5,
+        alpha=0.05,
+        n0=5,
+        search_replications=2,
+        finalists=4,
+        final_replications=10,
+        batch=4,
+    )
+    assert result.best is not None
+    assert (result.best.params["x"], result.best.params["mode"]) == (18, "b")
+    assert result.settings["batch"] == 4
+    assert max(calls) == 4
+    with pytest.raises(ValueError, match="batch"):
+        run_ridge(0, batch=0)

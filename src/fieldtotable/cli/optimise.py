@@ -131,6 +131,15 @@ def add_optimise_command(subparsers: Any) -> None:
         "--workers", type=_count, metavar="N", help="runs at once (default: all usable cores)"
     )
     command.add_argument(
+        "--batch",
+        type=_count,
+        default=1,
+        metavar="N",
+        help="configurations the search proposes and runs together (default: 1); about "
+        "workers / 3 keeps a parallel executor busy; the result depends on it, not on "
+        "the executor",
+    )
+    command.add_argument(
         "--out",
         metavar="DIR",
         help="folder for the Optuna journal and the run store; a rerun resumes from it",
@@ -176,6 +185,7 @@ def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             executor=args.executor,
             workers=args.workers,
             out=args.out,
+            batch=args.batch,
             progress=False if args.quiet else err,
         )
     except ScenarioError:

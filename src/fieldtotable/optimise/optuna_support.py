@@ -92,11 +92,16 @@ def distributions(space: SearchSpace) -> dict[str, Any]:
     return found
 
 
-def create_study(objective: Objective, seed: int, journal: str | os.PathLike[str] | None) -> Any:
+def create_study(
+    objective: Objective,
+    seed: int,
+    journal: str | os.PathLike[str] | None,
+    constant_liar: bool = False,
+) -> Any:
     """Return a fresh single-objective TPE study, in a journal file when one is given.
 
     The sampler is ``TPESampler(seed=seed, multivariate=True, n_startup_trials=10,
-    constant_liar=False)``, every setting explicit (Optuna 5 changed the defaults of
+    constant_liar=constant_liar)``, every setting explicit (Optuna 5 changed the defaults of
     ``multivariate`` and ``constant_liar``). A journal file that already exists is
     replaced, with its lock: the search replays from its run store instead (see
     :func:`~fieldtotable.optimise.search.optimise`), so one optimisation at a time may
@@ -111,6 +116,9 @@ def create_study(objective: Objective, seed: int, journal: str | os.PathLike[str
     journal
         The journal file (``JournalStorage(JournalFileBackend(path))``), or ``None``
         for a study in memory.
+    constant_liar
+        TPE's constant liar, for proposals asked in batches (pending trials count as
+        poor, so a batch spreads out).
 
     Returns
     -------
@@ -123,7 +131,7 @@ def create_study(objective: Objective, seed: int, journal: str | os.PathLike[str
         "seed": seed,
         "multivariate": True,
         "n_startup_trials": 10,
-        "constant_liar": False,
+        "constant_liar": constant_liar,
     }
     if not _has_set_constraint(optuna):
         options["constraints_func"] = _constraints_from_user_attrs

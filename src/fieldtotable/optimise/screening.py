@@ -30,6 +30,7 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -123,6 +124,7 @@ def run_search(
     seed: int,
     journal: str | os.PathLike[str] | None = None,
     on_trial: Callable[[TrialProgress], None] | None = None,
+    batch: int = 1,
 ) -> SearchHistory:
     """Run the ask-and-tell search with adaptive replications.
 
@@ -144,6 +146,11 @@ def run_search(
         Optuna's journal file, or ``None``.
     on_trial
         Called after every proposal with a :class:`TrialProgress`.
+    batch
+        Proposals asked of Optuna before any is told: their screening (and each
+        round of additions) runs as one batch, in parallel on a parallel executor.
+        With more than one, TPE's constant liar keeps a batch's proposals apart. The
+        result depends on ``batch``, never on the executor.
 
     Returns
     -------
@@ -151,50 +158,39 @@ def run_search(
         The proposals and each configuration's search replications.
     """
     optuna = require_optuna()
-    study = create_study(evaluations.objective, seed, journal)
+    study = create_study(evaluations.objective, seed, journal, constant_liar=batch > 1)
     proposed = distributions(evaluations.space)
     grid = evaluations.space.grid_size
     sign = 1.0 if evaluations.objective.direction == "maximise" else -1.0
     history = SearchHistory()
     allocation = _Allocation(evaluations, constraints, history, sign, cap)
     repeats = 0
-    while evaluations.runs["search"] + screening <= cap:
+    while evaluations.runs["search"] + screening <= cap and repeats < MAX_REPEATS:
         if grid is not None and len(history.proposals) >= grid:
             break  # every configuration has been seen
-        trial = study.ask(proposed)
-        key = evaluations.register(trial.params)
-        repeats = repeats + 1 if key in history.proposals else 0
-        history.proposals[key] = history.proposals.get(key, 0) + 1
-        history.order.append(key)
-        if key not in history.replications:
-            allocation.screen(key, screening, most)
-        means = allocation.means(key)
-        set_constraint_slacks(
-            trial, [bound.slack(float(means[1 + i])) for i, bound in enumerate(constraints)]
-        )
-        if math.isnan(means[0]):
-            study.tell(trial, state=optuna.trial.TrialState.FAIL)
-        else:
-            study.tell(trial, float(means[0]))
-        if on_trial is not None:
-            incumbent = allocation.incumbent()
-            on_trial(
-                TrialProgress(
-                    trial=len(history.order) - 1,
-                    params=evaluations.configurations[key],
-                    mean=float(means[0]),
-                    replications=history.replications[key],
-                    best_params=None
-                    if incumbent is None
-                    else evaluations.configurations[incumbent],
-                    best_mean=math.nan
-                    if incumbent is None
-                    else float(allocation.means(incumbent)[0]),
-                    runs=evaluations.runs["search"],
-                )
+        asked: list[tuple[Any, str]] = []
+        fresh: list[str] = []
+        while len(asked) < batch and allocation.affordable((len(fresh) + 1) * screening):
+            trial = study.ask(proposed)
+            key = evaluations.register(trial.params)
+            asked.append((trial, key))
+            if key not in history.replications and key not in fresh:
+                fresh.append(key)
+        allocation.screen(fresh, screening, most)
+        for trial, key in asked:
+            repeats = repeats + 1 if key in history.proposals else 0
+            history.proposals[key] = history.proposals.get(key, 0) + 1
+            history.order.append(key)
+            means = allocation.means(key)
+            set_constraint_slacks(
+                trial, [bound.slack(float(means[1 + i])) for i, bound in enumerate(constraints)]
             )
-        if repeats >= MAX_REPEATS:
-            break
+            if math.isnan(means[0]):
+                study.tell(trial, state=optuna.trial.TrialState.FAIL)
+            else:
+                study.tell(trial, float(means[0]))
+            if on_trial is not None:
+                on_trial(allocation.progress(key))
     return history
 
 
@@ -246,25 +242,57 @@ class _Allocation:
         """Return whether ``runs`` more search runs fit the cap."""
         return self.evaluations.runs["search"] + runs <= self.cap
 
-    def screen(self, key: str, screening: int, most: int) -> None:
-        """Screen a new configuration, then add replications while it is uncertain."""
-        self.history.replications[key] = screening
-        self.rows(key)
-        while self.history.replications[key] + screening <= most:
-            incumbent = self.incumbent(other_than=key)
-            count = self.history.replications[key]
-            if not self._uncertain(key, incumbent, count):
+    def screen(self, keys: Sequence[str], screening: int, most: int) -> None:
+        """Screen new configurations together, then add where each is still uncertain.
+
+        Each round adds ``screening`` replications to every configuration of ``keys``
+        whose status is open (and brings its incumbent to the same indices), all
+        in one batch of runs; it stops when none is open, the next round would pass
+        ``most`` or the cap, or nothing is left.
+        """
+        for key in keys:
+            self.history.replications[key] = screening
+        self._simulate(dict.fromkeys(keys, screening))
+        pending = list(keys)
+        while pending:
+            wanted: dict[str, int] = {}
+            for key in pending:
+                count = self.history.replications[key]
+                if count + screening > most:
+                    continue
+                incumbent = self.incumbent(other_than=key)
+                if not self._uncertain(key, incumbent, count):
+                    continue
+                for needed in (key, incumbent):
+                    if needed is not None and self.history.replications[needed] < count + screening:
+                        wanted[needed] = max(wanted.get(needed, 0), count + screening)
+            added = sum(target - self.history.replications[key] for key, target in wanted.items())
+            if not wanted or not self.affordable(added):
                 return
-            extra = screening
-            if incumbent is not None:
-                extra += max(0, count + screening - self.history.replications[incumbent])
-            if not self.affordable(extra):
-                return
-            self.history.replications[key] = count + screening
-            self.rows(key)
-            if incumbent is not None and self.history.replications[incumbent] < count + screening:
-                self.history.replications[incumbent] = count + screening
-                self.rows(incumbent)
+            self.history.replications.update(wanted)
+            self._simulate(wanted)
+            pending = [key for key in pending if key in wanted]
+
+    def _simulate(self, targets: Mapping[str, int]) -> None:
+        """Run what is missing of each configuration's ``[0, target)``, span by span."""
+        by_target: dict[int, list[str]] = {}
+        for key, target in targets.items():
+            by_target.setdefault(target, []).append(key)
+        for target, keys in sorted(by_target.items()):
+            self.evaluations.sample(keys, range(target), "search")
+
+    def progress(self, key: str) -> TrialProgress:
+        """Return what the search knows after proposing ``key``."""
+        incumbent = self.incumbent()
+        return TrialProgress(
+            trial=len(self.history.order) - 1,
+            params=self.evaluations.configurations[key],
+            mean=float(self.means(key)[0]),
+            replications=self.history.replications[key],
+            best_params=None if incumbent is None else self.evaluations.configurations[incumbent],
+            best_mean=math.nan if incumbent is None else float(self.means(incumbent)[0]),
+            runs=self.evaluations.runs["search"],
+        )
 
     def _uncertain(self, key: str, incumbent: str | None, count: int) -> bool:
         """Return whether more replications of ``key`` could change what is decided."""

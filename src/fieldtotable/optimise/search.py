@@ -95,6 +95,7 @@ def optimise(
     finalists: int = 4,
     final_replications: int = 20,
     max_search_replications: int | None = None,
+    batch: int = 1,
     progress: ProgressSetting = None,
 ) -> OptimisationResult:
     """Return the best configuration of ``scenario`` under constraints, and how sure.
@@ -142,6 +143,11 @@ def optimise(
         The most search replications of one configuration; ``None``:
         ``4 * search_replications``. Equal to ``search_replications``: no adaptive
         allocation (every configuration gets exactly n_s).
+    batch
+        Proposals the search asks of Optuna before telling any; their runs go to the
+        executor together. Set it to about ``workers / search_replications`` on a
+        parallel executor. The result depends on it (TPE sees the batch's results
+        later) but never on the executor.
     progress
         A progress bar of the runs on stderr, with the best so far (see
         :func:`~fieldtotable.experiment.progress.progress_bar`; ``None``: when stderr
@@ -202,6 +208,7 @@ def optimise(
                 final_replications=final_replications,
                 journal=None if folder is None else folder / "optuna-journal.log",
                 max_search_replications=max_search_replications,
+                batch=batch,
                 on_trial=lambda found: engine.note(best_so_far(found)),
             )
     finally:
@@ -223,6 +230,7 @@ def search_and_select(
     journal: str | os.PathLike[str] | None = None,
     max_search_replications: int | None = None,
     on_trial: Callable[[TrialProgress], None] | None = None,
+    batch: int = 1,
 ) -> OptimisationResult:
     """Search, select and estimate, drawing every row from ``evaluations``.
 
@@ -232,7 +240,7 @@ def search_and_select(
         The cache over the sampler (a simulation, or a synthetic one in tests).
     constraints, budget, delta, seed, alpha, n0, search_replications, finalists
         As for :func:`optimise`.
-    final_replications, max_search_replications
+    final_replications, max_search_replications, batch
         As for :func:`optimise`.
     journal
         Optuna's journal file, or ``None``.
@@ -251,7 +259,7 @@ def search_and_select(
         For an argument out of range or a budget too small for one search batch, the
         feasibility check of one finalist and the final block.
     """
-    _check_arguments(budget, alpha, n0, search_replications, finalists, final_replications)
+    _check_arguments(budget, alpha, n0, search_replications, finalists, final_replications, batch)
     search_cap = int(budget * SEARCH_SHARE)
     minimum_search = math.ceil(search_replications / SEARCH_SHARE)
     least = search_replications + final_replications + (n0 if constraints else 0)
@@ -274,7 +282,15 @@ def search_and_select(
             f"({search_replications}), not {most!r}"
         )
     history = run_search(
-        evaluations, constraints, search_replications, most, search_cap, seed, journal, on_trial
+        evaluations,
+        constraints,
+        search_replications,
+        most,
+        search_cap,
+        seed,
+        journal,
+        on_trial,
+        batch,
     )
     means = {
         key: evaluations.sample([key], history.block(key), "search")[0].mean(axis=0)
@@ -361,6 +377,7 @@ def search_and_select(
             "n0": n0,
             "search_replications": search_replications,
             "max_search_replications": most,
+            "batch": batch,
             "finalists": len(chosen),
             "final_replications": final_replications,
             "delta": delta,
@@ -469,7 +486,13 @@ def _records(
 
 
 def _check_arguments(
-    budget: int, alpha: float, n0: int, search_replications: int, finalists: int, final: int
+    budget: int,
+    alpha: float,
+    n0: int,
+    search_replications: int,
+    finalists: int,
+    final: int,
+    batch: int,
 ) -> None:
     for name, value, least in (
         ("budget", budget, 1),
@@ -477,6 +500,7 @@ def _check_arguments(
         ("search_replications", search_replications, 1),
         ("finalists", finalists, 1),
         ("final_replications", final, 2),
+        ("batch", batch, 1),
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise ValueError(f"{name} must be a whole number >= {least}, not {value!r}")
