@@ -48,10 +48,12 @@ from fieldtotable.optimise.search_result import (
     ConstraintEstimate,
     OptimisationResult,
     SelectionProbability,
+    SensitivityRecord,
     TrialRecord,
     estimate,
 )
 from fieldtotable.optimise.selection import select_best_feasible
+from fieldtotable.optimise.sensitivity import sensitivity_around
 from fieldtotable.optimise.simulation_sampler import SimulationSampler, open_run_store
 from fieldtotable.optimise.space import SearchSpace
 from fieldtotable.optimise.specification import check_specification
@@ -89,6 +91,7 @@ def optimise(
     search_replications: int = 3,
     finalists: int = 4,
     final_replications: int = 20,
+    sensitivity: bool = False,
 ) -> OptimisationResult:
     """Return the best configuration of ``scenario`` under constraints, and how sure.
 
@@ -130,6 +133,10 @@ def optimise(
         K, the most configurations the selection compares.
     final_replications
         n_f, fresh replications of the winner for its reported estimates (≥ 2).
+    sensitivity
+        Also simulate the winner's one-at-a-time neighbours on its final block and
+        compare each with it, paired (:mod:`~fieldtotable.optimise.sensitivity`):
+        extra runs, charged to ``sensitivity`` and outside the budget.
 
     Returns
     -------
@@ -185,6 +192,7 @@ def optimise(
                 finalists=finalists,
                 final_replications=final_replications,
                 journal=None if folder is None else folder / "optuna-journal.log",
+                sensitivity=sensitivity,
             )
     finally:
         if store is not None:
@@ -203,6 +211,7 @@ def search_and_select(
     finalists: int,
     final_replications: int,
     journal: str | os.PathLike[str] | None = None,
+    sensitivity: bool = False,
 ) -> OptimisationResult:
     """Search, select and estimate, drawing every row from ``evaluations``.
 
@@ -216,6 +225,8 @@ def search_and_select(
         As for :func:`optimise`.
     journal
         Optuna's journal file, or ``None``.
+    sensitivity
+        As for :func:`optimise`.
 
     Returns
     -------
@@ -277,6 +288,7 @@ def search_and_select(
     parameters = selection.claim_parameters
     claim = selection.claim
     best = None
+    around: tuple[SensitivityRecord, ...] = ()
     if selection.selected is not None:
         winner = evaluations.systems[selection.selected]
         claim = _name_the_winner(claim, selection.selected, evaluations.configurations[winner])
@@ -303,8 +315,11 @@ def search_and_select(
                 finalists=parameters.finalists,
             ),
         )
+        if sensitivity:
+            final = range(FINAL_START, FINAL_START + final_replications)
+            around = sensitivity_around(evaluations, winner, constraints, final)
     runs = {phase: evaluations.runs[phase] for phase in PHASES}
-    runs["total"] = sum(runs.values())
+    runs["total"] = evaluations.total_runs
     return OptimisationResult(
         objective=str(objective),
         constraints=tuple(bound.to_text() for bound in constraints),
@@ -313,6 +328,7 @@ def search_and_select(
         runs=runs,
         budget=budget,
         trials=_records(evaluations, proposals, search_block, set(chosen)),
+        sensitivity=around,
         settings={
             "alpha": alpha,
             "n0": n0,
