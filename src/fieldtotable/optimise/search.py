@@ -471,6 +471,9 @@ def _records(
                     float(np.nanmean(rows[:, c])) for c in range(1, rows.shape[1])
                 ),
                 finalist=key in finalists,
+                search_constraint_means=tuple(
+                    float(np.nanmean(search[:, c])) for c in range(1, search.shape[1])
+                ),
             )
         )
     return tuple(records)

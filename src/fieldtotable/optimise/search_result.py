@@ -201,6 +201,9 @@ class TrialRecord:
         Each constraint KPI's mean over all its replications.
     finalist
         Whether it went on to the selection.
+    search_constraint_means
+        Each constraint KPI's mean on the search block (what the search judged its
+        feasibility by).
     """
 
     params: Mapping[str, ParameterValue]
@@ -210,6 +213,7 @@ class TrialRecord:
     objective: Estimate
     constraint_means: tuple[float, ...]
     finalist: bool
+    search_constraint_means: tuple[float, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Return every field by name."""
@@ -221,6 +225,7 @@ class TrialRecord:
             "objective": self.objective.to_json(),
             "constraint_means": [_number(value) for value in self.constraint_means],
             "finalist": self.finalist,
+            "search_constraint_means": [_number(v) for v in self.search_constraint_means],
         }
 
 
