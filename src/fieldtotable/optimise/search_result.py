@@ -192,7 +192,8 @@ class TrialRecord:
     proposals
         How many times the search proposed it (repeats are served from the cache).
     replications
-        How many replications it got, all phases together.
+        How many replications it got, all phases together (for a neighbour of the
+        best, its sensitivity runs too).
     search
         The objective's estimate on the search block (what the search saw).
     objective
