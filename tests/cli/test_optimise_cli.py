@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import fieldtotable.report
 from fieldtotable.cli import main
 
 MINIMAL = str(Path(__file__).resolve().parents[2] / "scenarios" / "minimal.yaml")
@@ -97,3 +98,94 @@ def test_every_bad_specification_is_one_line_and_exit_2(
     assert len(lines) == 2
     assert "unknown key" in lines[0]
     assert "a number range does not fit this field" in lines[1]
+
+
+def test_report_writes_the_html_with_the_sensitivity(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    report = tmp_path / "optimisation.html"
+    code, out, err = run(
+        capsys,
+        "--var",
+        "legs.shangrila_shanghai.fleet=int:1..3",
+        "--maximise",
+        "sold_value_cny",
+        "--report",
+        str(report),
+        "--json",
+        *FAST,
+    )
+    assert code == 0, err
+    assert f"report written to {report}" in err
+    data = json.loads(out)
+    assert data["runs"]["total"] <= 60  # the sensitivity's runs are outside the budget
+    # The best (3 trucks) has one neighbour in range: 2 trucks, which sells less.
+    assert [record["value"] for record in data["sensitivity"]] == [2]
+    assert data["sensitivity"][0]["difference"]["mean"] < 0
+    assert data["runs"]["sensitivity"] == data["sensitivity"][0]["difference"]["n"]
+    html = report.read_text(encoding="utf-8")
+    for anchor in ("question", "answer", "runs", "search", "finalists", "sensitivity"):
+        assert f'<section id="{anchor}">' in html
+    assert "legs.shangrila_shanghai.fleet" in html
+    assert "<script" not in html
+
+
+def test_text_shows_the_sensitivity_when_a_report_is_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(
+        capsys,
+        "--var",
+        "legs.shangrila_shanghai.fleet=int:1..2",
+        "--maximise",
+        "sold_value_cny",
+        "--report",
+        str(tmp_path / "report.html"),
+        *FAST,
+    )
+    assert code == 0, err
+    assert "sensitivity around the best" in out
+    assert "legs.shangrila_shanghai.fleet 2 -> 1:" in out
+
+
+def test_a_report_that_cannot_be_written_is_one_line_before_any_run(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for target in (tmp_path / "missing" / "report.html", tmp_path):
+        code, out, err = run(
+            capsys,
+            "--var",
+            "legs.shangrila_shanghai.fleet=int:1..2",
+            "--maximise",
+            "sold_value_cny",
+            "--report",
+            str(target),
+            *FAST,
+        )
+        assert code == 2
+        assert out == ""
+        assert len(err.splitlines()) == 1
+        assert "--report" in err
+        assert "Traceback" not in err
+
+
+def test_a_report_write_that_fails_after_the_run_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(html: str, path: object) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fieldtotable.report, "write_report", full_disk)
+    code, _, err = run(
+        capsys,
+        "--var",
+        "legs.shangrila_shanghai.fleet=int:1..2",
+        "--maximise",
+        "sold_value_cny",
+        "--report",
+        str(tmp_path / "report.html"),
+        *FAST,
+    )
+    assert code == 2
+    assert err.splitlines()[-1].endswith("No space left on device")
+    assert "Traceback" not in err

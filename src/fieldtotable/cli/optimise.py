@@ -5,21 +5,25 @@
     fieldtotable optimise SCENARIO --var PATH=int:LO..HI [--var ...]
         --maximise KPI | --minimise KPI [--subject-to 'KPI<=X' ...]
         [--budget N] [--delta D] [--seed S] [--days N] [--executor ...]
-        [--workers N] [--out DIR] [--json] [-q]
+        [--workers N] [--out DIR] [--report FILE] [--json] [-q]
 
 The handler reads the options with :meth:`SearchSpace.from_texts
 <fieldtotable.optimise.SearchSpace.from_texts>` and
 :func:`~fieldtotable.optimise.parse_constraints`, calls
 :func:`fieldtotable.optimise.optimise` and prints the best configuration, its
-estimates, the claim and the runs (``--json``: the result's JSON). A bad variable,
+estimates, the claim and the runs (``--json``: the result's JSON); ``--report FILE``
+also computes the sensitivity around the best and writes the HTML report
+(:func:`~fieldtotable.report.optimisation_report`). A bad variable,
 objective or constraint raises :class:`~fieldtotable.optimise.SpecificationError`, a
 :class:`~fieldtotable.errors.ScenarioError`: the main command prints one line per
-problem and exits 2; Optuna not installed is one line and exit 2 as well.
+problem and exits 2; Optuna not installed, and a report file that cannot be written,
+are one line and exit 2 as well.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 from typing import Any, TextIO
 
@@ -31,6 +35,7 @@ from fieldtotable.cli.options import (
     SCENARIO_HELP,
     whole_number,
 )
+from fieldtotable.cli.outputs import OutputError, check_outputs, command_line
 from fieldtotable.errors import FieldToTableError, Problem, ScenarioError
 from fieldtotable.experiment import EXECUTORS
 from fieldtotable.optimise import (
@@ -43,8 +48,15 @@ from fieldtotable.optimise import (
 from fieldtotable.optimise.search import optimise
 from fieldtotable.optimise.search_result import OptimisationResult
 from fieldtotable.scenario import builtin_scenario, open_scenario
+from fieldtotable.scenario.schema import Scenario
 
-__all__ = ["add_optimise_command", "format_optimisation"]
+__all__ = ["GUARANTEE_WARNING", "add_optimise_command", "format_optimisation"]
+
+GUARANTEE_WARNING = (
+    "WARNING: the probability guarantee does NOT hold: the budget cut a selection "
+    "phase short, so no probability of correct selection is claimed (raise --budget)"
+)
+"""The line the text output shows, first and last, when a cap withdrew the claim."""
 
 _count = whole_number(1)
 _seed = whole_number(0)
@@ -145,6 +157,12 @@ def add_optimise_command(subparsers: Any) -> None:
         help="folder for the Optuna journal and the run store; a rerun resumes from it",
     )
     command.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write a self-contained HTML report to FILE (and look at the "
+        "sensitivity around the best: extra runs outside the budget)",
+    )
+    command.add_argument(
         "--json", action="store_true", help="print the result as JSON instead of text"
     )
     command.add_argument(
@@ -156,6 +174,7 @@ def add_optimise_command(subparsers: Any) -> None:
 def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Handle ``fieldtotable optimise``."""
     space, constraints = _read_specification(args)
+    check_outputs(args)  # a report that could not be written fails before any run
     scenario = (
         builtin_scenario(DEFAULT_SCENARIO)
         if args.scenario is None
@@ -187,6 +206,7 @@ def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out=args.out,
             batch=args.batch,
             progress=False if args.quiet else err,
+            sensitivity=bool(args.report),
         )
     except ScenarioError:
         raise
@@ -197,7 +217,22 @@ def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False), file=out)
     else:
         print(format_optimisation(result), file=out)
+    if args.report:
+        _write_report(args, result, scenario, err)
     return EXIT_OK
+
+
+def _write_report(
+    args: argparse.Namespace, result: OptimisationResult, scenario: Scenario, err: TextIO
+) -> None:
+    """Write the HTML report (the module loads matplotlib: imported only when asked)."""
+    report = importlib.import_module("fieldtotable.report")
+    html = report.optimisation_report(result, scenario=scenario, command=command_line(args))
+    try:
+        path = report.write_report(html, args.report)
+    except OSError as exc:
+        raise OutputError("--report", f"cannot write {args.report}: {exc.strerror}") from None
+    print(f"report written to {path}", file=err)
 
 
 def _read_specification(
@@ -236,7 +271,9 @@ def format_optimisation(result: OptimisationResult) -> str:
     Returns
     -------
     str
-        A few lines for the terminal.
+        A few lines for the terminal; :data:`GUARANTEE_WARNING` above the best and
+        again at the end when a cap withdrew the claim, and the sensitivity around
+        the best when it was computed.
     """
     lines = [f"objective: {result.objective}"]
     if result.constraints:
@@ -245,6 +282,8 @@ def format_optimisation(result: OptimisationResult) -> str:
     if best is None:
         lines.append("no finalist was shown feasible")
     else:
+        if not best.pcs.guarantee_holds:
+            lines.append(GUARANTEE_WARNING)
         lines.append("best:")
         lines += [f"  {path} = {value}" for path, value in best.params.items()]
         low, high = best.objective.ci
@@ -259,6 +298,21 @@ def format_optimisation(result: OptimisationResult) -> str:
                 f"{high:.6g}), met in {found.probability_holds:.0%} of replications"
             )
     lines.append(f"claim: {result.claim}")
-    runs = ", ".join(f"{phase} {count}" for phase, count in result.runs.items() if phase != "total")
+    runs = ", ".join(
+        f"{phase} {count}"
+        for phase, count in result.runs.items()
+        if phase not in ("total", "sensitivity")
+    )
     lines.append(f"runs: {result.runs['total']} of {result.budget} ({runs})")
+    if result.sensitivity:
+        lines.append(f"sensitivity around the best ({result.runs['sensitivity']} more runs):")
+        for record in result.sensitivity:
+            low, high = record.difference.ci
+            kept = "" if record.meets_constraints else ", breaks a constraint on its means"
+            lines.append(
+                f"  {record.variable} {record.best_value} -> {record.value}: "
+                f"{record.difference.mean:+.6g} (95% CI {low:.6g} .. {high:.6g}){kept}"
+            )
+    if best is not None and not best.pcs.guarantee_holds:
+        lines.append(GUARANTEE_WARNING)
     return "\n".join(lines)

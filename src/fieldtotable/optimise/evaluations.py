@@ -4,7 +4,8 @@
 :class:`~fieldtotable.optimise.simulation_sampler.ConfigurationSampler`: it asks the
 sampler only for (configuration, replication) pairs it has not seen, keeps every row,
 and charges each new pair to the phase running at the time (``search``,
-``feasibility``, ``selection``, ``final``). :meth:`Evaluations.ranking_sampler` gives
+``feasibility``, ``selection``, ``final``, and ``sensitivity`` for the optional look
+around the best, which the budget does not cover). :meth:`Evaluations.ranking_sampler` gives
 the ranking-and-selection procedures their :class:`~fieldtotable.optimise.sampling.Sampler`
 over numbered systems, with the objective made larger-is-better.
 """
@@ -23,10 +24,13 @@ from fieldtotable.optimise.simulation_sampler import ConfigurationSampler
 from fieldtotable.optimise.space import SearchSpace
 from fieldtotable.optimise.variables import ParameterValue
 
-__all__ = ["PHASES", "Evaluations"]
+__all__ = ["BUDGET_PHASES", "PHASES", "Evaluations"]
 
-PHASES = ("search", "feasibility", "selection", "final")
-"""The phases runs are charged to, in the order they happen."""
+BUDGET_PHASES = ("search", "feasibility", "selection", "final")
+"""The phases of the decision, whose runs together count against the budget."""
+PHASES = (*BUDGET_PHASES, "sensitivity")
+"""The phases runs are charged to, in the order they happen; ``sensitivity`` (the
+neighbours of the best, :mod:`~fieldtotable.optimise.sensitivity`) is outside the budget."""
 
 
 class Evaluations:
@@ -53,8 +57,8 @@ class Evaluations:
 
     @property
     def total_runs(self) -> int:
-        """Runs charged to every phase together."""
-        return sum(self.runs.values())
+        """Runs charged to the phases the budget covers (:data:`BUDGET_PHASES`) together."""
+        return sum(self.runs[phase] for phase in BUDGET_PHASES)
 
     def register(self, params: Mapping[str, object]) -> str:
         """Return the key of a configuration, remembering its normalised values.

@@ -52,10 +52,12 @@ from fieldtotable.optimise.search_result import (
     ConstraintEstimate,
     OptimisationResult,
     SelectionProbability,
+    SensitivityRecord,
     TrialRecord,
     estimate,
 )
 from fieldtotable.optimise.selection import select_best_feasible
+from fieldtotable.optimise.sensitivity import sensitivity_around
 from fieldtotable.optimise.simulation_sampler import SimulationSampler, open_run_store
 from fieldtotable.optimise.space import SearchSpace
 from fieldtotable.optimise.specification import check_specification
@@ -97,6 +99,7 @@ def optimise(
     max_search_replications: int | None = None,
     batch: int = 1,
     progress: ProgressSetting = None,
+    sensitivity: bool = False,
 ) -> OptimisationResult:
     """Return the best configuration of ``scenario`` under constraints, and how sure.
 
@@ -152,6 +155,10 @@ def optimise(
         A progress bar of the runs on stderr, with the best so far (see
         :func:`~fieldtotable.experiment.progress.progress_bar`; ``None``: when stderr
         is a terminal).
+    sensitivity
+        Also simulate the winner's one-at-a-time neighbours on its final block and
+        compare each with it, paired (:mod:`~fieldtotable.optimise.sensitivity`):
+        extra runs, charged to ``sensitivity`` and outside the budget.
 
     Returns
     -------
@@ -210,6 +217,7 @@ def optimise(
                 max_search_replications=max_search_replications,
                 batch=batch,
                 on_trial=lambda found: engine.note(best_so_far(found)),
+                sensitivity=sensitivity,
             )
     finally:
         if store is not None:
@@ -231,6 +239,7 @@ def search_and_select(
     max_search_replications: int | None = None,
     on_trial: Callable[[TrialProgress], None] | None = None,
     batch: int = 1,
+    sensitivity: bool = False,
 ) -> OptimisationResult:
     """Search, select and estimate, drawing every row from ``evaluations``.
 
@@ -247,6 +256,8 @@ def search_and_select(
     on_trial
         Called after every proposal of the search with a
         :class:`~fieldtotable.optimise.screening.TrialProgress`.
+    sensitivity
+        As for :func:`optimise`.
 
     Returns
     -------
@@ -336,6 +347,7 @@ def search_and_select(
     parameters = selection.claim_parameters
     claim = selection.claim
     best = None
+    around: tuple[SensitivityRecord, ...] = ()
     if selection.selected is not None:
         winner = evaluations.systems[selection.selected]
         claim = _name_the_winner(claim, selection.selected, evaluations.configurations[winner])
@@ -362,8 +374,11 @@ def search_and_select(
                 finalists=parameters.finalists,
             ),
         )
+        if sensitivity:
+            final = range(FINAL_START, FINAL_START + final_replications)
+            around = sensitivity_around(evaluations, winner, constraints, final)
     runs = {phase: evaluations.runs[phase] for phase in PHASES}
-    runs["total"] = sum(runs.values())
+    runs["total"] = evaluations.total_runs
     return OptimisationResult(
         objective=str(objective),
         constraints=tuple(bound.to_text() for bound in constraints),
@@ -372,6 +387,7 @@ def search_and_select(
         runs=runs,
         budget=budget,
         trials=_records(evaluations, history, set(chosen)),
+        sensitivity=around,
         settings={
             "alpha": alpha,
             "n0": n0,
@@ -480,6 +496,9 @@ def _records(
                     float(np.nanmean(rows[:, c])) for c in range(1, rows.shape[1])
                 ),
                 finalist=key in finalists,
+                search_constraint_means=tuple(
+                    float(np.nanmean(search[:, c])) for c in range(1, search.shape[1])
+                ),
             )
         )
     return tuple(records)

@@ -26,6 +26,7 @@ __all__ = [
     "Estimate",
     "OptimisationResult",
     "SelectionProbability",
+    "SensitivityRecord",
     "TrialRecord",
     "estimate",
 ]
@@ -191,7 +192,8 @@ class TrialRecord:
     proposals
         How many times the search proposed it (repeats are served from the cache).
     replications
-        How many replications it got, all phases together.
+        How many replications it got, all phases together (for a neighbour of the
+        best, its sensitivity runs too).
     search
         The objective's estimate on the search block (what the search saw).
     objective
@@ -200,6 +202,9 @@ class TrialRecord:
         Each constraint KPI's mean over all its replications.
     finalist
         Whether it went on to the selection.
+    search_constraint_means
+        Each constraint KPI's mean on the search block (what the search judged its
+        feasibility by).
     """
 
     params: Mapping[str, ParameterValue]
@@ -209,6 +214,7 @@ class TrialRecord:
     objective: Estimate
     constraint_means: tuple[float, ...]
     finalist: bool
+    search_constraint_means: tuple[float, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Return every field by name."""
@@ -220,6 +226,55 @@ class TrialRecord:
             "objective": self.objective.to_json(),
             "constraint_means": [_number(value) for value in self.constraint_means],
             "finalist": self.finalist,
+            "search_constraint_means": [_number(v) for v in self.search_constraint_means],
+        }
+
+
+@dataclass(frozen=True)
+class SensitivityRecord:
+    """One neighbour of the best: one variable changed, every other held at the best.
+
+    Attributes
+    ----------
+    variable
+        The path of the variable changed.
+    best_value
+        Its value in the best configuration.
+    value
+        Its value in this neighbour.
+    objective
+        The objective KPI's mean and Student-t interval on the best's final block.
+    difference
+        The neighbour's objective minus the best's, paired replication by replication
+        on the same indices (common random numbers): the mean difference and its
+        Student-t interval, in the objective's unit and sign (negative: lower than
+        the best, which is worse when maximising).
+    constraint_means
+        Each constraint KPI's mean over the same block, in the order of the
+        constraints.
+    meets_constraints
+        Whether every one of those means meets its constraint (a judgement on means,
+        without the feasibility check's statistical guarantee).
+    """
+
+    variable: str
+    best_value: ParameterValue
+    value: ParameterValue
+    objective: Estimate
+    difference: Estimate
+    constraint_means: tuple[float, ...]
+    meets_constraints: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """Return every field by name (estimates as ``{"mean", "ci", "n"}``)."""
+        return {
+            "variable": self.variable,
+            "best_value": self.best_value,
+            "value": self.value,
+            "objective": self.objective.to_json(),
+            "difference": self.difference.to_json(),
+            "constraint_means": [_number(mean) for mean in self.constraint_means],
+            "meets_constraints": self.meets_constraints,
         }
 
 
@@ -239,13 +294,17 @@ class OptimisationResult:
         The claim in one sentence (also in ``best.pcs`` when there is a best).
     runs
         Simulation runs by phase (``search``, ``feasibility``, ``selection``,
-        ``final``) and ``total``; ``total <= budget``.
+        ``final``, ``sensitivity``) and ``total``, the runs of the first four (the
+        decision's), ``<= budget``; ``sensitivity`` runs are outside the budget.
     budget
         The budget given.
     trials
         Every configuration evaluated, in the order first proposed.
     settings
         α, n0, the search replications, K, the final replications, δ and the seed.
+    sensitivity
+        The best's one-at-a-time neighbours compared with it (empty unless asked
+        for, or when there is no best).
     """
 
     objective: str
@@ -256,6 +315,7 @@ class OptimisationResult:
     budget: int
     trials: tuple[TrialRecord, ...]
     settings: Mapping[str, Any]
+    sensitivity: tuple[SensitivityRecord, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON-compatible object the command line's ``--json`` prints.
@@ -265,7 +325,8 @@ class OptimisationResult:
         dict
             ``best`` (``params``, ``objective.mean``, ``objective.ci``,
             ``constraints``, ``pcs``) or ``None``, ``claim``, ``runs``, ``budget``,
-            ``trials``, ``objective``, ``constraints`` and ``settings``.
+            ``trials``, ``objective``, ``constraints``, ``settings`` and
+            ``sensitivity``.
         """
         return {
             "objective": self.objective,
@@ -276,6 +337,7 @@ class OptimisationResult:
             "budget": self.budget,
             "trials": [trial.to_json() for trial in self.trials],
             "settings": dict(self.settings),
+            "sensitivity": [record.to_json() for record in self.sensitivity],
         }
 
 

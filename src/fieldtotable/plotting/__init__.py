@@ -19,7 +19,8 @@ map needs it); figures of experiments take their result first.
 Figures of one run: :func:`spoilage_waterfall`, :func:`daily_series`,
 :func:`shelf_life_at_sale`, :func:`network_map`, :func:`pnl_waterfall` (also of
 replications' means). Figures of experiments:
-:func:`comparison_chart`, :func:`sweep_chart`. Output: :func:`save_png`,
+:func:`comparison_chart`, :func:`sweep_chart`. Figures of an optimisation:
+:func:`search_history`, :func:`sensitivity_chart`. Output: :func:`save_png`,
 :func:`save_svg`, :func:`save_pdf` (each returns the content and writes it to a path
 when one is given). Product names: :func:`product_label` (the Chinese part is dropped
 when no CJK-capable font is installed, so labels never show missing glyphs).
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from fieldtotable.plotting._style import product_label
     from fieldtotable.plotting.experiments import comparison_chart
     from fieldtotable.plotting.network import network_map
+    from fieldtotable.plotting.optimisation import search_history, sensitivity_chart
     from fieldtotable.plotting.pnl import pnl_waterfall
     from fieldtotable.plotting.series import daily_series
     from fieldtotable.plotting.shelf_life import shelf_life_at_sale
@@ -52,6 +54,8 @@ __all__ = [
     "save_pdf",
     "save_png",
     "save_svg",
+    "search_history",
+    "sensitivity_chart",
     "shelf_life_at_sale",
     "spoilage_waterfall",
     "sweep_chart",
@@ -66,6 +70,8 @@ _HOMES = {
     "save_pdf": "_save",
     "save_png": "_save",
     "save_svg": "_save",
+    "search_history": "optimisation",
+    "sensitivity_chart": "optimisation",
     "shelf_life_at_sale": "shelf_life",
     "spoilage_waterfall": "waterfall",
     "sweep_chart": "sweeps",

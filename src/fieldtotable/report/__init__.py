@@ -1,4 +1,4 @@
-"""Self-contained HTML reports of a run, replications, a comparison or a sweep.
+"""Self-contained HTML reports of a run, replications, a comparison, a sweep or an optimisation.
 
 ::
 
@@ -27,6 +27,7 @@ from pathlib import Path
 
 from fieldtotable.fileio import write_atomic
 from fieldtotable.report.experiments import comparison_report, sweep_report
+from fieldtotable.report.optimisation import optimisation_report
 from fieldtotable.report.page import FigureFormat
 from fieldtotable.report.replications import experiment_report
 from fieldtotable.report.run import run_report
@@ -35,6 +36,7 @@ __all__ = [
     "FigureFormat",
     "comparison_report",
     "experiment_report",
+    "optimisation_report",
     "run_report",
     "sweep_report",
     "write_report",
@@ -48,7 +50,8 @@ def write_report(html: str, path: str | os.PathLike[str]) -> Path:
     ----------
     html
         The report, from :func:`run_report`, :func:`experiment_report`,
-        :func:`comparison_report` or :func:`sweep_report`.
+        :func:`comparison_report`, :func:`sweep_report` or
+        :func:`optimisation_report`.
     path
         The file to write; its folder must exist.
 

@@ -52,6 +52,8 @@ p { margin: .5rem 0; }
 .question { font-size: 1.12rem; background: var(--band); border-left: 4px solid var(--accent);
   padding: .7rem 1rem; margin: .8rem 0; }
 .meta { color: var(--muted); font-size: .92rem; }
+.warning { background: #fdecea; border-left: 4px solid var(--bad); padding: .7rem 1rem;
+  margin: .8rem 0; font-size: 1.05rem; }
 .note { color: var(--muted); font-size: .9rem; }
 nav.toc { font-size: .92rem; margin: 1rem 0 0; display: flex; flex-wrap: wrap; gap: .2rem 1.1rem; }
 nav.toc a { color: var(--accent); text-decoration: none; white-space: nowrap; }
