@@ -37,6 +37,13 @@ from fieldtotable.experiment.engine import Engine, check_seed
 from fieldtotable.experiment.progress import ProgressSetting
 from fieldtotable.optimise.evaluations import PHASES, Evaluations
 from fieldtotable.optimise.feasibility import StochasticConstraint
+from fieldtotable.optimise.finalists import (
+    check_arguments,
+    choose_finalists,
+    cut_blocks,
+    default_delta,
+    default_tolerance,
+)
 from fieldtotable.optimise.objectives import Constraint, Objective, resolve_objective
 from fieldtotable.optimise.optuna_support import require_optuna
 from fieldtotable.optimise.parsing import parse_constraint
@@ -270,7 +277,7 @@ def search_and_select(
         For an argument out of range or a budget too small for one search batch, the
         feasibility check of one finalist and the final block.
     """
-    _check_arguments(budget, alpha, n0, search_replications, finalists, final_replications, batch)
+    check_arguments(budget, alpha, n0, search_replications, finalists, final_replications, batch)
     search_cap = int(budget * SEARCH_SHARE)
     minimum_search = math.ceil(search_replications / SEARCH_SHARE)
     least = search_replications + final_replications + (n0 if constraints else 0)
@@ -308,16 +315,18 @@ def search_and_select(
         for key in history.proposals
     }
     sign = 1.0 if objective.direction == "maximise" else -1.0
-    chosen = _finalists(means, constraints, sign, finalists)
+    chosen = choose_finalists(means, constraints, sign, finalists)
     remaining = budget - evaluations.total_runs - final_replications
-    chosen, feasibility_length, selection_length = _blocks(chosen, remaining, n0, bool(constraints))
+    chosen, feasibility_length, selection_length = cut_blocks(
+        chosen, remaining, n0, bool(constraints)
+    )
     top = evaluations.sample([chosen[0]], history.block(chosen[0]), "search")[0][:, 0]
-    delta = _default_delta(top) if delta is None else float(delta)
+    delta = default_delta(top) if delta is None else float(delta)
     stochastic = tuple(
         StochasticConstraint(
             column=1 + index,
             limit=bound.limit,
-            tolerance=_tolerance(bound),
+            tolerance=default_tolerance(bound),
             sense=bound.sense,
             name=bound.kpi,
         )
@@ -424,59 +433,6 @@ def _phase_sampler(evaluations: Evaluations) -> Sampler:
     return sample
 
 
-def _finalists(
-    means: Mapping[str, np.ndarray], constraints: Sequence[Constraint], sign: float, count: int
-) -> list[str]:
-    """Return the best ``count`` configurations meeting every constraint, padded."""
-
-    def violation(key: str) -> float:
-        slacks = [bound.slack(float(means[key][1 + i])) for i, bound in enumerate(constraints)]
-        return sum(math.inf if math.isnan(s) else max(s, 0.0) for s in slacks)
-
-    def score(key: str) -> float:
-        value = float(means[key][0]) * sign
-        return -math.inf if math.isnan(value) else value
-
-    feasible = sorted((k for k in means if violation(k) == 0), key=score, reverse=True)
-    others = sorted((k for k in means if violation(k) > 0), key=lambda k: (violation(k), -score(k)))
-    return (feasible + others)[:count]
-
-
-def _blocks(
-    chosen: list[str], remaining: int, n0: int, constrained: bool
-) -> tuple[list[str], int, int]:
-    """Cut the finalists and the phases' blocks so the selection's worst case fits."""
-    for count in range(len(chosen), 0, -1):
-        if count == 1:
-            feasibility, selection = (remaining if constrained else n0), n0
-        elif constrained:
-            feasibility = selection = remaining // (2 * count)
-        else:
-            feasibility, selection = n0, remaining // count
-        if min(feasibility, selection) >= n0:
-            return chosen[:count], feasibility, selection
-    raise ValueError(
-        f"the budget left after the search ({remaining} runs) cannot pay for the "
-        f"feasibility check of one finalist (n0 = {n0}); raise the budget"
-    )
-
-
-def _default_delta(search_objective: np.ndarray) -> float:
-    """δ's default: 1 % of |mean|, else half the standard deviation, else 1.0."""
-    mean = float(np.nanmean(search_objective))
-    if math.isfinite(mean) and mean != 0.0:
-        return 0.01 * abs(mean)
-    spread = float(np.nanstd(search_objective, ddof=1)) if search_objective.size > 1 else 0.0
-    return spread / 2 if math.isfinite(spread) and spread > 0 else 1.0
-
-
-def _tolerance(bound: Constraint) -> float:
-    """ε of a constraint: its own, else 5 % of |limit|, else 0.01."""
-    if bound.tolerance is not None:
-        return bound.tolerance
-    return 0.05 * abs(bound.limit) if bound.limit != 0 else 0.01
-
-
 def _records(
     evaluations: Evaluations, history: SearchHistory, finalists: set[str]
 ) -> tuple[TrialRecord, ...]:
@@ -502,27 +458,3 @@ def _records(
             )
         )
     return tuple(records)
-
-
-def _check_arguments(
-    budget: int,
-    alpha: float,
-    n0: int,
-    search_replications: int,
-    finalists: int,
-    final: int,
-    batch: int,
-) -> None:
-    for name, value, least in (
-        ("budget", budget, 1),
-        ("n0", n0, 2),
-        ("search_replications", search_replications, 1),
-        ("finalists", finalists, 1),
-        ("final_replications", final, 2),
-        ("batch", batch, 1),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise ValueError(f"{name} must be a whole number >= {least}, not {value!r}")
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 0.5:
-        # Kim & Nelson comparing two systems needs α2 < 0.5.
-        raise ValueError(f"alpha must lie strictly between 0 and 0.5, not {alpha!r}")
