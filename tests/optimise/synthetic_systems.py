@@ -1,4 +1,4 @@
-"""Synthetic systems for the ranking-and-selection tests: normal outputs with CRN.
+"""Synthetic systems for the optimiser's tests: normal outputs with CRN, and the Bowl.
 
 System i's output in column c at replication (stream) index j is
 
@@ -15,10 +15,16 @@ never on the order of the calls. Blocks are cached: sampling is vectorised.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
+
+from fieldtotable.optimise import Choice, Integer, SearchSpace, parse_constraint, resolve_objective
+from fieldtotable.optimise.evaluations import Evaluations
+from fieldtotable.optimise.search import search_and_select
+from fieldtotable.optimise.search_result import OptimisationResult
+from fieldtotable.optimise.variables import ParameterValue
 
 BLOCK = 256
 Array = npt.NDArray[np.float64]
@@ -97,3 +103,68 @@ class Recorder:
     @property
     def runs(self) -> int:
         return sum(self.requests.values())
+
+
+class Bowl:
+    """Objective ``-(x - 5)² + bonus(mode)``, spoilage ``0.02·x``, with CRN noise.
+
+    Replication j draws a shared normal (common to every configuration) and the
+    configuration's own, both from ``SeedSequence([j, ...])``: outputs depend only on
+    (configuration, index), never on call order. The unconstrained optimum is x = 5
+    with mode "b"; under ``spoilage_rate <= 0.09`` (x ≤ 4.5 on average) it is x = 4,
+    mode "b", and x = 5 is infeasible on average.
+    """
+
+    def __init__(self, noise: float = 0.3, stream: int = 0) -> None:
+        self.noise = noise
+        self.stream = stream
+        self.calls: list[tuple[str, int]] = []
+
+    def outputs(
+        self, configurations: Sequence[Mapping[str, ParameterValue]], replications: range
+    ) -> list[npt.NDArray[np.float64]]:
+        found = []
+        for configuration in configurations:
+            x = int(configuration["x"])  # type: ignore[arg-type]
+            mode = configuration.get("mode", "b")
+            rows = []
+            for index in replications:
+                self.calls.append((f"{x}{mode}", index))
+                shared = np.random.default_rng([self.stream, index, 0]).normal()
+                own = np.random.default_rng([self.stream, index, 1, x, ord(str(mode))])
+                own = own.normal(size=2)
+                objective = -((x - 5) ** 2) + (1.5 if mode == "b" else 0.0)
+                objective += self.noise * (0.8 * shared + 0.6 * own[0])
+                spoilage = 0.02 * x + 0.002 * own[1]
+                rows.append([objective, spoilage])
+            found.append(np.array(rows))
+        return found
+
+
+def run_bowl(
+    budget: int = 200,
+    constraints: Sequence[str] = (),
+    seed: int = 0,
+    noise: float = 0.3,
+    **options: object,
+) -> tuple[OptimisationResult, Bowl]:
+    bowl = Bowl(noise, stream=seed)
+    space = SearchSpace({"x": Integer(1, 9), "mode": Choice(["a", "b"])})
+    evaluations = Evaluations(bowl, space, resolve_objective("profit_cny", "maximise"))
+    settings: dict[str, object] = {
+        "delta": 0.5,
+        "alpha": 0.05,
+        "n0": 5,
+        "search_replications": 2,
+        "finalists": 4,
+        "final_replications": 10,
+    }
+    settings.update(options)
+    result = search_and_select(
+        evaluations,
+        tuple(parse_constraint(text) for text in constraints),
+        budget=budget,
+        seed=seed,
+        **settings,  # type: ignore[arg-type]
+    )
+    return result, bowl

@@ -8,109 +8,36 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 import pytest
+from synthetic_systems import run_bowl
 
 from fieldtotable import load_scenario
 from fieldtotable.errors import FieldToTableError
 from fieldtotable.optimise import (
-    Choice,
     Integer,
-    SearchSpace,
     SpecificationError,
-    parse_constraint,
-    resolve_objective,
 )
-from fieldtotable.optimise.evaluations import Evaluations
-from fieldtotable.optimise.search import optimise, search_and_select
+from fieldtotable.optimise.search import optimise
 from fieldtotable.optimise.simulation_sampler import SimulationSampler
-from fieldtotable.optimise.variables import ParameterValue
 
 MINIMAL = Path(__file__).resolve().parents[2] / "scenarios" / "minimal.yaml"
 FLEET = "legs.shangrila_shanghai.fleet"
 
 
-class Bowl:
-    """Objective ``-(x - 5)² + bonus(mode)``, spoilage ``0.02·x``, with CRN noise.
-
-    Replication j draws a shared normal (common to every configuration) and the
-    configuration's own, both from ``SeedSequence([j, ...])``: outputs depend only on
-    (configuration, index), never on call order. The unconstrained optimum is x = 5
-    with mode "b"; under ``spoilage_rate <= 0.09`` (x ≤ 4.5 on average) it is x = 4,
-    mode "b", and x = 5 is infeasible on average.
-    """
-
-    def __init__(self, noise: float = 0.3, stream: int = 0) -> None:
-        self.noise = noise
-        self.stream = stream
-        self.calls: list[tuple[str, int]] = []
-
-    def outputs(
-        self, configurations: Sequence[Mapping[str, ParameterValue]], replications: range
-    ) -> list[npt.NDArray[np.float64]]:
-        found = []
-        for configuration in configurations:
-            x = int(configuration["x"])  # type: ignore[arg-type]
-            mode = configuration.get("mode", "b")
-            rows = []
-            for index in replications:
-                self.calls.append((f"{x}{mode}", index))
-                shared = np.random.default_rng([self.stream, index, 0]).normal()
-                own = np.random.default_rng([self.stream, index, 1, x, ord(str(mode))])
-                own = own.normal(size=2)
-                objective = -((x - 5) ** 2) + (1.5 if mode == "b" else 0.0)
-                objective += self.noise * (0.8 * shared + 0.6 * own[0])
-                spoilage = 0.02 * x + 0.002 * own[1]
-                rows.append([objective, spoilage])
-            found.append(np.array(rows))
-        return found
-
-
-def run_bowl(
-    budget: int = 200,
-    constraints: Sequence[str] = (),
-    seed: int = 0,
-    noise: float = 0.3,
-    **options: object,
-) -> tuple[object, Bowl]:
-    bowl = Bowl(noise, stream=seed)
-    space = SearchSpace({"x": Integer(1, 9), "mode": Choice(["a", "b"])})
-    evaluations = Evaluations(bowl, space, resolve_objective("profit_cny", "maximise"))
-    settings: dict[str, object] = {
-        "delta": 0.5,
-        "alpha": 0.05,
-        "n0": 5,
-        "search_replications": 2,
-        "finalists": 4,
-        "final_replications": 10,
-    }
-    settings.update(options)
-    result = search_and_select(
-        evaluations,
-        tuple(parse_constraint(text) for text in constraints),
-        budget=budget,
-        seed=seed,
-        **settings,  # type: ignore[arg-type]
-    )
-    return result, bowl
-
-
 def test_the_known_optimum_is_returned() -> None:
     result, _ = run_bowl()
-    assert result.best is not None  # type: ignore[attr-defined]
-    assert dict(result.best.params) == {"x": 5, "mode": "b"}  # type: ignore[attr-defined]
-    assert result.best.pcs.bound == pytest.approx(0.95)  # no constraints: all of α to KN  # type: ignore[attr-defined]
+    assert result.best is not None
+    assert dict(result.best.params) == {"x": 5, "mode": "b"}
+    assert result.best.pcs.bound == pytest.approx(0.95)  # no constraints: all of α to KN
 
 
 def test_an_infeasible_on_average_optimum_is_never_returned() -> None:
     # x = 5 has the best objective but spoilage 0.10 > 0.09; x = 4 (0.08) is the answer.
     for seed in range(3):
         result, _ = run_bowl(budget=300, constraints=["spoilage_rate <= 0.09"], seed=seed)
-        best = result.best  # type: ignore[attr-defined]
+        best = result.best
         assert best is not None
         assert dict(best.params) == {"x": 4, "mode": "b"}
         assert best.constraints[0].estimate.mean <= 0.09
@@ -126,7 +53,7 @@ def test_the_feasible_optimum_in_at_least_19_of_20_macro_replications() -> None:
         result, _ = run_bowl(
             budget=300, constraints=["spoilage_rate <= 0.09"], seed=seed, noise=1.0
         )
-        best = result.best  # type: ignore[attr-defined]
+        best = result.best
         winners.append(None if best is None else (best.params["x"], best.params["mode"]))
     assert sum(winner == (4, "b") for winner in winners) >= 19, winners
     assert all(winner is None or winner[0] <= 4 for winner in winners), winners
@@ -134,7 +61,7 @@ def test_the_feasible_optimum_in_at_least_19_of_20_macro_replications() -> None:
 
 def test_the_budget_is_respected_and_phases_add_up() -> None:
     result, bowl = run_bowl(budget=150, constraints=["spoilage_rate <= 0.09"])
-    runs = result.runs  # type: ignore[attr-defined]
+    runs = result.runs
     assert runs["total"] == sum(runs[p] for p in ("search", "feasibility", "selection", "final"))
     assert runs["total"] <= 150
     assert runs["search"] <= 0.6 * 150
@@ -145,12 +72,12 @@ def test_the_budget_is_respected_and_phases_add_up() -> None:
 def test_the_same_seed_gives_the_same_result() -> None:
     first, _ = run_bowl(constraints=["spoilage_rate <= 0.09"], seed=3)
     second, _ = run_bowl(constraints=["spoilage_rate <= 0.09"], seed=3)
-    assert first.to_json() == second.to_json()  # type: ignore[attr-defined]
+    assert first.to_json() == second.to_json()
 
 
 def test_the_json_holds_what_the_issue_lists() -> None:
     result, _ = run_bowl(constraints=["spoilage_rate <= 0.09"])
-    data = json.loads(json.dumps(result.to_json()))  # type: ignore[attr-defined]
+    data = json.loads(json.dumps(result.to_json()))
     best = data["best"]
     assert set(best) >= {"params", "objective", "constraints", "pcs"}
     assert len(best["objective"]["ci"]) == 2

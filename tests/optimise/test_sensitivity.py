@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_search import Bowl, run_bowl
+from synthetic_systems import Bowl, run_bowl
 
 from fieldtotable.optimise import Choice, Integer, Real, SearchSpace, resolve_objective
 from fieldtotable.optimise.evaluations import BUDGET_PHASES, Evaluations

@@ -6,7 +6,7 @@ import dataclasses
 import math
 
 import pytest
-from tests.optimise.test_search import run_bowl
+from tests.optimise.synthetic_systems import run_bowl
 
 from fieldtotable.optimise.search_result import OptimisationResult
 from fieldtotable.plotting import save_svg, search_history, sensitivity_chart

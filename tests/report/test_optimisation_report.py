@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from report_checks import is_local, references
-from tests.optimise.test_search import run_bowl
+from tests.optimise.synthetic_systems import run_bowl
 
 from fieldtotable.cli.optimise import GUARANTEE_WARNING, format_optimisation
 from fieldtotable.optimise.search_result import OptimisationResult
