@@ -169,3 +169,37 @@ def test_an_interrupted_run_resumes_to_the_identical_result(
     assert resumed.to_json() == whole.to_json()
     assert resumed.best is not None
     assert "the configuration legs.shangrila_shanghai.fleet=" in resumed.best.pcs.claim.lower()
+
+
+def test_configurations_the_scenario_refuses_are_never_run(tmp_path: Path) -> None:
+    # Opening 10..14 and closing 11..13: some pairs open after they close, which the
+    # scenario refuses. They are recorded with the reason, never simulated, and the
+    # search goes on.
+    scenario = load_scenario(MINIMAL).with_horizon(5)
+    opening, closing = (
+        "markets.shanghai_store.open_hours[0]",
+        "markets.shanghai_store.open_hours[1]",
+    )
+    result = optimise(
+        scenario,
+        {opening: Integer(10, 14), closing: Integer(11, 13)},
+        "sold_value_cny",
+        budget=80,
+        delta=1000.0,
+        n0=3,
+        search_replications=2,
+        finalists=2,
+        final_replications=3,
+        progress=False,
+    )
+    assert result.refused
+    for refused in result.refused:
+        assert int(refused.params[opening]) >= int(refused.params[closing])  # type: ignore[call-overload]
+        assert "opening must be before closing" in refused.reason
+    assert all(
+        int(trial.params[opening]) < int(trial.params[closing])  # type: ignore[call-overload]
+        for trial in result.trials
+    )
+    assert result.best is not None
+    assert sum(trial.replications for trial in result.trials) == result.runs["total"]
+    assert result.to_json()["refused"][0]["reason"] == result.refused[0].reason

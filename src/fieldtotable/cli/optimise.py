@@ -304,6 +304,11 @@ def format_optimisation(result: OptimisationResult) -> str:
         if phase not in ("total", "sensitivity")
     )
     lines.append(f"runs: {result.runs['total']} of {result.budget} ({runs})")
+    if result.refused:
+        lines.append(
+            f"refused: {len(result.refused)} configuration(s) the scenario refuses, never "
+            f"run (first: {result.refused[0].reason})"
+        )
     if result.sensitivity:
         lines.append(f"sensitivity around the best ({result.runs['sensitivity']} more runs):")
         for record in result.sensitivity:

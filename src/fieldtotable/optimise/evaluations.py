@@ -54,6 +54,7 @@ class Evaluations:
         self.configurations: dict[str, dict[str, ParameterValue]] = {}
         self.runs: Counter[str] = Counter(dict.fromkeys(PHASES, 0))
         self.systems: list[str] = []
+        self.refused: dict[str, str | None] = {}
 
     @property
     def total_runs(self) -> int:
@@ -78,6 +79,27 @@ class Evaluations:
             self.configurations[key] = self.space.normalise(params)
             self.rows[key] = {}
         return key
+
+    def refusal(self, key: str) -> str | None:
+        """Return why the scenario refuses a registered configuration, or ``None``.
+
+        Asks the sampler's ``refusal`` method (a synthetic sampler without one refuses
+        nothing), once per configuration.
+
+        Parameters
+        ----------
+        key
+            A registered configuration key.
+
+        Returns
+        -------
+        str or None
+            The reason in one line, or ``None`` when the configuration can run.
+        """
+        if key not in self.refused:
+            check = getattr(self.sampler, "refusal", None)
+            self.refused[key] = None if check is None else check(self.configurations[key])
+        return self.refused[key]
 
     def has(self, key: str, replications: range) -> bool:
         """Return whether every replication of ``key`` in ``replications`` is known."""

@@ -104,11 +104,20 @@ class SearchHistory:
         Configuration key -> its search replications ``n`` (indices ``[0, n)``).
     order
         Every proposal's key in order (repeats included).
+    refused
+        Configuration key -> why the scenario refuses its values together (such
+        configurations are proposed but never run).
     """
 
     proposals: dict[str, int] = field(default_factory=dict)
     replications: dict[str, int] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def evaluated(self) -> list[str]:
+        """Return the keys that ran, in the order first proposed."""
+        return [key for key in self.proposals if key not in self.refused]
 
     def block(self, key: str) -> range:
         """Return the search indices of ``key``."""
@@ -175,12 +184,20 @@ def run_search(
             key = evaluations.register(trial.params)
             asked.append((trial, key))
             if key not in history.replications and key not in fresh:
-                fresh.append(key)
+                reason = evaluations.refusal(key)
+                if reason is None:
+                    fresh.append(key)
+                else:
+                    history.refused[key] = reason
         allocation.screen(fresh, screening, most)
         for trial, key in asked:
             repeats = repeats + 1 if key in history.proposals else 0
             history.proposals[key] = history.proposals.get(key, 0) + 1
             history.order.append(key)
+            if key in history.refused:
+                # Values the scenario refuses together: no run, and TPE learns to avoid them.
+                study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                continue
             means = allocation.means(key)
             set_constraint_slacks(
                 trial, [bound.slack(float(means[1 + i])) for i, bound in enumerate(constraints)]

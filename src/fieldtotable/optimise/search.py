@@ -58,6 +58,7 @@ from fieldtotable.optimise.search_result import (
     Best,
     ConstraintEstimate,
     OptimisationResult,
+    RefusedConfiguration,
     SelectionProbability,
     SensitivityRecord,
     TrialRecord,
@@ -310,9 +311,12 @@ def search_and_select(
         on_trial,
         batch,
     )
+    if not history.evaluated:
+        reason = next(iter(history.refused.values()), "no configuration was proposed")
+        raise ValueError(f"the scenario refused every configuration proposed ({reason})")
     means = {
         key: evaluations.sample([key], history.block(key), "search")[0].mean(axis=0)
-        for key in history.proposals
+        for key in history.evaluated
     }
     sign = 1.0 if objective.direction == "maximise" else -1.0
     chosen = choose_finalists(means, constraints, sign, finalists)
@@ -397,6 +401,10 @@ def search_and_select(
         budget=budget,
         trials=_records(evaluations, history, set(chosen)),
         sensitivity=around,
+        refused=tuple(
+            RefusedConfiguration(evaluations.configurations[key], reason)
+            for key, reason in history.refused.items()
+        ),
         settings={
             "alpha": alpha,
             "n0": n0,
@@ -437,7 +445,8 @@ def _records(
     evaluations: Evaluations, history: SearchHistory, finalists: set[str]
 ) -> tuple[TrialRecord, ...]:
     records = []
-    for key, count in history.proposals.items():
+    for key in history.evaluated:
+        count = history.proposals[key]
         indices = evaluations.replications_of(key)
         rows = np.array([evaluations.rows[key][index] for index in indices])
         search = evaluations.sample([key], history.block(key), "search")[0]

@@ -25,6 +25,7 @@ __all__ = [
     "ConstraintEstimate",
     "Estimate",
     "OptimisationResult",
+    "RefusedConfiguration",
     "SelectionProbability",
     "SensitivityRecord",
     "TrialRecord",
@@ -279,6 +280,26 @@ class SensitivityRecord:
 
 
 @dataclass(frozen=True)
+class RefusedConfiguration:
+    """A configuration the search proposed whose values the scenario refuses together.
+
+    Attributes
+    ----------
+    params
+        Path -> value.
+    reason
+        The scenario's problems in one line.
+    """
+
+    params: Mapping[str, ParameterValue]
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Return ``{"params", "reason"}``."""
+        return {"params": dict(self.params), "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class OptimisationResult:
     """What an optimisation found, what it cost, and what it claims.
 
@@ -305,6 +326,9 @@ class OptimisationResult:
     sensitivity
         The best's one-at-a-time neighbours compared with it (empty unless asked
         for, or when there is no best).
+    refused
+        Configurations proposed whose values the scenario refuses together (never
+        run; Optuna is told they failed).
     """
 
     objective: str
@@ -316,6 +340,7 @@ class OptimisationResult:
     trials: tuple[TrialRecord, ...]
     settings: Mapping[str, Any]
     sensitivity: tuple[SensitivityRecord, ...] = ()
+    refused: tuple[RefusedConfiguration, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON-compatible object the command line's ``--json`` prints.
@@ -325,8 +350,8 @@ class OptimisationResult:
         dict
             ``best`` (``params``, ``objective.mean``, ``objective.ci``,
             ``constraints``, ``pcs``) or ``None``, ``claim``, ``runs``, ``budget``,
-            ``trials``, ``objective``, ``constraints``, ``settings`` and
-            ``sensitivity``.
+            ``trials``, ``objective``, ``constraints``, ``settings``,
+            ``sensitivity`` and ``refused``.
         """
         return {
             "objective": self.objective,
@@ -338,6 +363,7 @@ class OptimisationResult:
             "trials": [trial.to_json() for trial in self.trials],
             "settings": dict(self.settings),
             "sensitivity": [record.to_json() for record in self.sensitivity],
+            "refused": [configuration.to_json() for configuration in self.refused],
         }
 
 

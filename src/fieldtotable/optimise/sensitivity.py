@@ -103,11 +103,16 @@ def sensitivity_around(
     Returns
     -------
     tuple of SensitivityRecord
-        One per neighbour, in the order of :func:`neighbours`.
+        One per neighbour, in the order of :func:`neighbours`; a neighbour whose
+        values the scenario refuses together is left out.
     """
     best = evaluations.configurations[best_key]
-    around = neighbours(evaluations.space, best)
-    keys = [evaluations.register({**best, path: value}) for path, value in around]
+    around, keys = [], []
+    for path, value in neighbours(evaluations.space, best):
+        key = evaluations.register({**best, path: value})
+        if evaluations.refusal(key) is None:  # the scenario refuses some combinations
+            around.append((path, value))
+            keys.append(key)
     best_rows = evaluations.sample([best_key], replications, "final")[0]
     all_rows = evaluations.sample(keys, replications, "sensitivity")
     records = []

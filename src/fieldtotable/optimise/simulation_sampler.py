@@ -26,6 +26,7 @@ from fieldtotable.experiment.engine import Engine, Point
 from fieldtotable.experiment.store import Manifest, RunStore
 from fieldtotable.optimise.objectives import Constraint, Objective
 from fieldtotable.optimise.space import SearchSpace
+from fieldtotable.optimise.specification_error import SpecificationError
 from fieldtotable.optimise.variables import ParameterValue
 from fieldtotable.results.paths import kpi_value
 from fieldtotable.scenario.hashing import scenario_hash
@@ -113,6 +114,26 @@ class SimulationSampler:
         return Point(
             self.space.key(configuration), changed, scenario_hash(changed), dict(configuration)
         )
+
+    def refusal(self, configuration: Mapping[str, ParameterValue]) -> str | None:
+        """Return why the scenario refuses ``configuration``'s values together, or ``None``.
+
+        Parameters
+        ----------
+        configuration
+            Path -> value, every variable of the space.
+
+        Returns
+        -------
+        str or None
+            The scenario's problems in one line (``trial PATH=VALUE: ...``), or
+            ``None`` when the changed scenario is valid.
+        """
+        try:
+            self.space.apply(self.scenario, configuration)
+        except SpecificationError as exc:
+            return "; ".join(str(found) for found in exc.problems)
+        return None
 
     def outputs(
         self, configurations: Sequence[Mapping[str, ParameterValue]], replications: range

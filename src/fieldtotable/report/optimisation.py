@@ -254,12 +254,26 @@ def _runs(result: OptimisationResult) -> str:
 
 
 def _search(result: OptimisationResult, draw: Figures) -> str:
+    screening = result.settings.get("search_replications")
+    most = result.settings.get("max_search_replications")
     text = (
-        "<p>Each configuration the search proposed ran the same search replications "
-        "(common random numbers); a configuration proposed again was not run again. "
-        "Search means are noisy and the largest of them is biased upwards, which is "
-        "why the finalists are settled on fresh replications.</p>"
+        f"<p>Each new configuration was screened with {screening} replications and got "
+        f"more, up to {most}, while it could still be the best or was near a "
+        "constraint; replication <i>j</i> uses the same random streams in every "
+        "configuration (common random numbers), and a configuration proposed again was "
+        "not run again. Search means are noisy and the largest of them is biased "
+        "upwards, which is why the finalists are settled on fresh replications.</p>"
     )
+    if result.refused:
+        listed = "; ".join(
+            esc(", ".join(f"{path}={value}" for path, value in refused.params.items()))
+            for refused in result.refused
+        )
+        text += (
+            f'<p class="note">{len(result.refused)} configuration(s) proposed were '
+            f"refused by the scenario (values that do not fit together) and never run: "
+            f"{listed}. First reason: {esc(result.refused[0].reason)}</p>"
+        )
     if not result.trials:
         return text + '<p class="note">The search evaluated no configuration.</p>'
     return text + draw(
