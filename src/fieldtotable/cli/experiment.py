@@ -55,6 +55,7 @@ from fieldtotable.cli.outputs import (
     check_outputs,
     write_experiment_outputs,
 )
+from fieldtotable.cli.tails import add_tail_options, tail_output, tail_request
 from fieldtotable.errors import Problem, ScenarioError
 from fieldtotable.experiment import (
     EXECUTORS,
@@ -190,13 +191,7 @@ def add_experiment_commands(subparsers: Any) -> None:
         auto=True,
         narrowed="leaving out the [low, high] column where it does not fit",
     )
-    rep.add_argument(
-        "--target",
-        type=_fraction,
-        default=0.05,
-        metavar="FRACTION",
-        help="with -n auto: half-width / |mean| to reach (default: 0.05)",
-    )
+    add_tail_options(rep, precision_target=True)
     rep.add_argument(
         "--stop-kpi",
         action="append",
@@ -232,6 +227,7 @@ def add_experiment_commands(subparsers: Any) -> None:
         narrowed="showing the means without half-widths and the differences without "
         "their intervals",
     )
+    add_tail_options(cmp_, precision_target=False)
     cmp_.set_defaults(handler=_guard(_compare))
 
     swp = subparsers.add_parser(
@@ -261,6 +257,7 @@ def add_experiment_commands(subparsers: Any) -> None:
         n_default=10,
         narrowed="breaking headers and splitting a wide table into parts",
     )
+    add_tail_options(swp, precision_target=False)
     swp.set_defaults(handler=_guard(_sweep))
 
 
@@ -395,9 +392,12 @@ def _replicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise _OptionError(str(exc)) from None
     elif args.stop_kpi:
         raise _OptionError("argument --stop-kpi: needs -n auto")
+    tails = tail_request(args, scenario)
     check_outputs(args)
     result = replicate(scenario, args.n, stopping=stopping, **_options(args, err))
     text = result.to_json() if args.json else format_experiment(result, width=table_width(args))
+    if tails is not None:
+        text = tail_output(result, tails, text, as_json=args.json, width=table_width(args))
     code = _emit(text, _footer(result.wall_time_s, args), args, out, err)
     write_experiment_outputs(args, result, scenario, err)
     return code
@@ -442,9 +442,12 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             problems += exc.problems
     if problems:
         raise ScenarioError(problems)
+    tails = tail_request(args, list(scenarios.values()))
     check_outputs(args)
     result = compare(scenarios, args.n, baseline=baseline, **_options(args, err))
     text = result.to_json() if args.json else format_comparison(result, width=table_width(args))
+    if tails is not None:
+        text = tail_output(result, tails, text, as_json=args.json, width=table_width(args))
     code = _emit(text, _footer(result.wall_time_s, args), args, out, err)
     write_experiment_outputs(args, result, scenarios, err)
     return code
@@ -455,11 +458,14 @@ def _sweep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     overrides = parse_assignments(args.overrides)
     grid = parse_grid(args.grid)
     scenario = _read(args.scenario, args, overrides)
+    tails = tail_request(args, scenario)
     check_outputs(args)
     result = sweep(scenario, grid, args.n, **_options(args, err))
     text = (
         result.to_json() if args.json else format_sweep(result, args.kpis, width=table_width(args))
     )
+    if tails is not None:
+        text = tail_output(result, tails, text, as_json=args.json, width=table_width(args))
     code = _emit(text, _footer(result.wall_time_s, args), args, out, err)
     write_experiment_outputs(args, result, scenario, err)
     return code
