@@ -28,6 +28,7 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -55,8 +56,16 @@ from fieldtotable.optimise.selection import select_best_feasible
 from fieldtotable.optimise.simulation_sampler import SimulationSampler, open_run_store
 from fieldtotable.optimise.space import SearchSpace
 from fieldtotable.optimise.specification import check_specification
+from fieldtotable.optimise.specification_error import problem
 from fieldtotable.optimise.variables import Variable
 from fieldtotable.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from fieldtotable.optimise.pareto_result import (
+        DirectionSequence,
+        ObjectiveSequence,
+        ParetoResult,
+    )
 
 __all__ = ["FEASIBILITY_START", "FINAL_START", "SELECTION_START", "optimise", "search_and_select"]
 
@@ -72,6 +81,7 @@ MAX_REPEATS = 25
 """The search stops after this many proposals in a row that it had already seen."""
 
 
+@overload
 def optimise(
     scenario: Scenario,
     variables: Mapping[str, Variable] | SearchSpace,
@@ -87,10 +97,54 @@ def optimise(
     alpha: float = 0.05,
     n0: int = 8,
     search_replications: int = 3,
-    finalists: int = 4,
+    finalists: int | None = None,
     final_replications: int = 20,
-) -> OptimisationResult:
+) -> OptimisationResult: ...
+
+
+@overload
+def optimise(
+    scenario: Scenario,
+    variables: Mapping[str, Variable] | SearchSpace,
+    objective: ObjectiveSequence,
+    direction: DirectionSequence | None = None,
+    constraints: Sequence[str | Constraint] = (),
+    budget: int = 400,
+    delta: float | None = None,
+    seed: int = 0,
+    executor: str = "serial",
+    workers: int | None = None,
+    out: str | os.PathLike[str] | None = None,
+    alpha: float = 0.05,
+    n0: int = 8,
+    search_replications: int = 3,
+    finalists: int | None = None,
+    final_replications: int = 20,
+) -> ParetoResult: ...
+
+
+def optimise(
+    scenario: Scenario,
+    variables: Mapping[str, Variable] | SearchSpace,
+    objective: Any,
+    direction: Any = None,
+    constraints: Sequence[str | Constraint] = (),
+    budget: int = 400,
+    delta: float | None = None,
+    seed: int = 0,
+    executor: str = "serial",
+    workers: int | None = None,
+    out: str | os.PathLike[str] | None = None,
+    alpha: float = 0.05,
+    n0: int = 8,
+    search_replications: int = 3,
+    finalists: int | None = None,
+    final_replications: int = 20,
+) -> OptimisationResult | ParetoResult:
     """Return the best configuration of ``scenario`` under constraints, and how sure.
+
+    Given two objectives (a list or tuple), return their Pareto set instead: see
+    :func:`~fieldtotable.optimise.pareto.search_pareto`.
 
     Parameters
     ----------
@@ -99,9 +153,11 @@ def optimise(
     variables
         Field path -> :class:`Integer`, :class:`Real` or :class:`Choice`.
     objective
-        A KPI of the registry (or an :class:`Objective`).
+        A KPI of the registry (or an :class:`Objective`); or a list or tuple of two,
+        for a :class:`~fieldtotable.optimise.pareto_result.ParetoResult`.
     direction
-        ``maximise`` or ``minimise``; ``None`` takes the registry's.
+        ``maximise`` or ``minimise``; ``None`` takes the registry's. With two
+        objectives: ``None`` or one direction (or ``None``) per objective.
     constraints
         Texts (``"spoilage_rate <= 0.08"``) or :class:`Constraint` objects; a
         constraint's tolerance ε defaults to 5 % of its limit (0.01 for a limit of 0).
@@ -127,25 +183,52 @@ def optimise(
     search_replications
         n_s, replications per configuration in the search.
     finalists
-        K, the most configurations the selection compares.
+        K, the most configurations the selection compares; ``None``: 4. With two
+        objectives, the most candidates judged on fresh replications; ``None``: 8.
     final_replications
         n_f, fresh replications of the winner for its reported estimates (≥ 2).
 
     Returns
     -------
-    OptimisationResult
+    OptimisationResult or ParetoResult
         The best configuration (or none shown feasible), the claim, the runs by phase
-        and every configuration evaluated.
+        and every configuration evaluated; with two objectives, the Pareto set.
 
     Raises
     ------
     SpecificationError
-        For a bad variable, objective or constraint, before any run.
+        For a bad variable, objective or constraint, before any run (three or more
+        objectives, or ``delta`` with two, included).
     FieldToTableError
         When Optuna is not installed.
     ValueError
         For a budget too small or another argument out of range.
     """
+    if isinstance(objective, list | tuple):
+        # Imported here: the Pareto path imports this module's constants.
+        from fieldtotable.optimise.pareto_optimise import (  # noqa: PLC0415
+            optimise_pareto,
+            resolve_objectives,
+        )
+
+        if delta is not None:
+            raise problem("delta", "δ applies to one objective; a Pareto set has none")
+        return optimise_pareto(
+            scenario,
+            variables,
+            resolve_objectives(objective, direction),
+            constraints,
+            budget=budget,
+            seed=seed,
+            executor=executor,
+            workers=workers,
+            out=out,
+            alpha=alpha,
+            n0=n0,
+            search_replications=search_replications,
+            candidates=8 if finalists is None else finalists,
+            final_replications=final_replications,
+        )
     require_optuna()
     seed = check_seed(seed)
     space = variables if isinstance(variables, SearchSpace) else SearchSpace(variables)
@@ -182,7 +265,7 @@ def optimise(
                 alpha=alpha,
                 n0=n0,
                 search_replications=search_replications,
-                finalists=finalists,
+                finalists=4 if finalists is None else finalists,
                 final_replications=final_replications,
                 journal=None if folder is None else folder / "optuna-journal.log",
             )
