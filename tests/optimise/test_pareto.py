@@ -166,7 +166,9 @@ def test_an_infeasible_candidate_is_judged_but_never_returned() -> None:
 
 
 def test_the_budget_is_respected_and_nothing_is_simulated_twice() -> None:
-    for budget in (120, 300):
+    # 25: the search is cut to 10 runs so that one candidate's final block (10) and
+    # feasibility check (n0 = 5) still fit.
+    for budget in (25, 120, 300):
         result, sampler = run_trade_off(budget=budget)
         runs = result.runs
         assert runs["total"] == sum(
@@ -216,6 +218,8 @@ def test_three_objectives_or_delta_are_refused_before_any_run() -> None:
         optimise(scenario, space, ["profit_cny", "co2_kg"], delta=1.0)
     with pytest.raises(SpecificationError, match="unknown KPI"):
         optimise(scenario, space, ["profit_cny", "no_such_kpi"])
+    with pytest.raises(SpecificationError, match="one direction for one objective"):
+        optimise(scenario, space, "profit_cny", direction=["maximise"])  # type: ignore[call-overload]
 
 
 def test_a_real_simulation_end_to_end(tmp_path: Path) -> None:

@@ -141,14 +141,15 @@ def search_pareto(
     _check_arguments(budget, alpha, n0, search_replications, candidates, final_replications)
     if len(objectives) != 2:
         raise ValueError(f"search_pareto needs two objectives, not {len(objectives)}")
-    search_cap = int(budget * SEARCH_SHARE)
-    least = max(
-        search_replications + final_replications, math.ceil(search_replications / SEARCH_SHARE)
-    )
-    if search_cap < search_replications or budget < least:
+    # What one candidate needs after the search: its final block, and n0 for its check.
+    reserve = final_replications + (n0 if constraints else 0)
+    search_cap = min(int(budget * SEARCH_SHARE), budget - reserve)
+    if search_cap < search_replications:
+        least = max(search_replications + reserve, math.ceil(search_replications / SEARCH_SHARE))
         raise ValueError(
             f"budget {budget} is too small: at least {least} runs are needed (one search "
-            f"batch of {search_replications} and {final_replications} final replications)"
+            f"batch of {search_replications}, {final_replications} final replications"
+            f"{f' and n0 = {n0} for the feasibility check' if constraints else ''})"
         )
     signs = np.array([1.0 if goal.direction == "maximise" else -1.0 for goal in objectives])
     search_block = range(search_replications)

@@ -28,7 +28,7 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -126,8 +126,8 @@ def optimise(
 def optimise(
     scenario: Scenario,
     variables: Mapping[str, Variable] | SearchSpace,
-    objective: Any,
-    direction: Any = None,
+    objective: str | Objective | ObjectiveSequence,
+    direction: str | DirectionSequence | None = None,
     constraints: Sequence[str | Constraint] = (),
     budget: int = 400,
     delta: float | None = None,
@@ -229,6 +229,8 @@ def optimise(
             candidates=8 if finalists is None else finalists,
             final_replications=final_replications,
         )
+    if not (direction is None or isinstance(direction, str)):
+        raise problem("direction", "give one direction for one objective")
     require_optuna()
     seed = check_seed(seed)
     space = variables if isinstance(variables, SearchSpace) else SearchSpace(variables)
