@@ -27,7 +27,7 @@ from fieldtotable.optimise import (
 )
 from fieldtotable.optimise.evaluations import Evaluations
 from fieldtotable.optimise.pareto import search_pareto
-from fieldtotable.optimise.search import FEASIBILITY_START, FINAL_START
+from fieldtotable.optimise.phases import FEASIBILITY_START, FINAL_START
 from fieldtotable.optimise.variables import ParameterValue
 
 MINIMAL = Path(__file__).resolve().parents[2] / "scenarios" / "minimal.yaml"

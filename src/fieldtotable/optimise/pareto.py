@@ -19,12 +19,12 @@ it is given two objectives) runs four steps, every configuration using replicati
    front without it, ...), then the least-violating others; at most ``candidates``,
    and fewer when the budget left cannot pay for them.
 3. **Constraints** of each candidate: Batur & Kim's feasibility check (block from
-   :data:`~fieldtotable.optimise.search.FEASIBILITY_START`, each check's error at most
+   :data:`~fieldtotable.optimise.phases.FEASIBILITY_START`, each check's error at most
    α/(k·s)) when the budget pays for ``n0`` replications of every candidate beyond
    the final block; otherwise a Bonferroni confidence interval on the final block
    (feasible when its far end is within the limit plus ε). Never one run.
 4. **Final**: ``n_f`` fresh replications of every candidate (from
-   :data:`~fieldtotable.optimise.search.FINAL_START`, the same indices for all); the
+   :data:`~fieldtotable.optimise.phases.FINAL_START`, the same indices for all); the
    front is the feasible candidates no other feasible candidate dominates on these
    means, and each pair of its members is compared on its paired differences.
 
@@ -51,19 +51,17 @@ from fieldtotable.optimise.optuna_support import (
     require_optuna,
     set_constraint_slacks,
 )
+from fieldtotable.optimise.pareto_front import compare, non_dominated, order_candidates
 from fieldtotable.optimise.pareto_result import (
-    ComparisonVerdict,
-    ParetoComparison,
     ParetoMember,
     ParetoResult,
     ParetoTrialRecord,
 )
-from fieldtotable.optimise.search import (
+from fieldtotable.optimise.phases import (
     FEASIBILITY_START,
     FINAL_START,
     SEARCH_SHARE,
-    _check_arguments,
-    _tolerance,
+    default_tolerance,
 )
 from fieldtotable.optimise.search_result import ConstraintEstimate, estimate
 from fieldtotable.optimise.selection_constants import bonferroni_beta
@@ -159,7 +157,7 @@ def search_pareto(
     means = {
         key: evaluations.sample([key], search_block, "search")[0].mean(axis=0) for key in proposals
     }
-    ordered = _order_candidates(means, signs, constraints)[:candidates]
+    ordered = order_candidates(means, signs, constraints)[:candidates]
     remaining = budget - evaluations.total_runs
     chosen, judgement, feasibility_cap = _fit(
         ordered, remaining, n0, final_replications, bool(constraints)
@@ -168,7 +166,7 @@ def search_pareto(
         StochasticConstraint(
             column=2 + index,
             limit=bound.limit,
-            tolerance=_tolerance(bound),
+            tolerance=default_tolerance(bound),
             sense=bound.sense,
             name=bound.kpi,
         )
@@ -192,7 +190,7 @@ def search_pareto(
     if judgement == "confidence interval":
         feasible = {key: _meets_by_interval(final[key], stochastic, beta) for key in chosen}
     signed = {key: final[key][:, :2].mean(axis=0) * signs for key in chosen}
-    front_keys = _non_dominated([key for key in chosen if feasible[key]], signed)
+    front_keys = non_dominated([key for key in chosen if feasible[key]], signed)
     front_keys.sort(key=lambda key: -_finite_or_worst(float(signed[key][0])))
     members = {
         key: _member(
@@ -201,7 +199,7 @@ def search_pareto(
         for key in chosen
     }
     comparisons = tuple(
-        _compare(first, second, final[front_keys[first]], final[front_keys[second]], signs, alpha)
+        compare(first, second, final[front_keys[first]], final[front_keys[second]], signs, alpha)
         for first, second in itertools.combinations(range(len(front_keys)), 2)
     )
     runs = {phase: evaluations.runs[phase] for phase in PHASES}
@@ -263,46 +261,6 @@ def _search(
         if repeats >= MAX_REPEATS:
             break
     return proposals
-
-
-def _order_candidates(
-    means: Mapping[str, Array], signs: Array, constraints: Sequence[Constraint]
-) -> list[str]:
-    """Return the keys meeting every constraint by non-dominated rank, then the others.
-
-    Within a rank the order is the search's (first proposed first); the configurations
-    missing some constraint on their search means follow by total violation.
-    """
-
-    def violation(key: str) -> float:
-        slacks = [bound.slack(float(means[key][2 + i])) for i, bound in enumerate(constraints)]
-        return sum(math.inf if math.isnan(s) else max(s, 0.0) for s in slacks)
-
-    signed = {key: means[key][:2] * signs for key in means}
-    remaining = [key for key in means if violation(key) == 0]
-    ordered: list[str] = []
-    while remaining:
-        front = _non_dominated(remaining, signed)
-        ordered += front
-        remaining = [key for key in remaining if key not in front]
-    others = sorted((key for key in means if violation(key) > 0), key=violation)
-    return ordered + others
-
-
-def _non_dominated(keys: Sequence[str], signed: Mapping[str, Array]) -> list[str]:
-    """Return the keys whose larger-is-better means no other key's dominate, in order."""
-    return [
-        key
-        for key in keys
-        if not any(_dominates(signed[other], signed[key]) for other in keys if other != key)
-    ]
-
-
-def _dominates(first: Array, second: Array) -> bool:
-    """Whether ``first`` is no worse in every objective and better in one (NaN: worst)."""
-    a = np.where(np.isnan(first), -np.inf, first)
-    b = np.where(np.isnan(second), -np.inf, second)
-    return bool((a >= b).all() and (a > b).any())
 
 
 def _finite_or_worst(value: float) -> float:
@@ -374,26 +332,6 @@ def _member(
     )
 
 
-def _compare(
-    first: int, second: int, first_rows: Array, second_rows: Array, signs: Array, alpha: float
-) -> ParetoComparison:
-    """Return two members compared on paired differences (first minus second, signed)."""
-    differences = tuple(
-        estimate((first_rows[:, column] - second_rows[:, column]) * signs[column], 1 - alpha)
-        for column in range(2)
-    )
-    first_better = [difference.ci[0] > 0 for difference in differences]
-    second_better = [difference.ci[1] < 0 for difference in differences]
-    verdict: ComparisonVerdict = "not shown"
-    if any(first_better) and any(second_better):
-        verdict = "trade-off"
-    elif any(first_better) and all(difference.mean >= 0 for difference in differences):
-        verdict = "first dominates"
-    elif any(second_better) and all(difference.mean <= 0 for difference in differences):
-        verdict = "second dominates"
-    return ParetoComparison(first, second, differences, verdict)
-
-
 def _claim(
     front: int,
     candidates: int,
@@ -455,3 +393,20 @@ def _records(
             )
         )
     return tuple(records)
+
+
+def _check_arguments(
+    budget: int, alpha: float, n0: int, search_replications: int, candidates: int, final: int
+) -> None:
+    """Raise ``ValueError`` naming the first argument out of range."""
+    for name, value, least in (
+        ("budget", budget, 1),
+        ("n0", n0, 2),
+        ("search_replications", search_replications, 1),
+        ("candidates", candidates, 1),
+        ("final_replications", final, 2),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ValueError(f"{name} must be a whole number >= {least}, not {value!r}")
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 0.5:
+        raise ValueError(f"alpha must lie strictly between 0 and 0.5, not {alpha!r}")

@@ -68,7 +68,14 @@ class ParetoMember:
     on_front: bool
 
     def to_json(self) -> dict[str, Any]:
-        """Return every field by name (estimates as ``{"mean", "ci", "n"}``)."""
+        """Return the member as JSON-compatible data.
+
+        Returns
+        -------
+        dict
+            ``params``, ``objectives`` (each ``{"mean", "ci", "n"}``),
+            ``constraints``, ``feasible`` and ``on_front``.
+        """
         return {
             "params": dict(self.params),
             "objectives": [objective.to_json() for objective in self.objectives],
@@ -103,7 +110,14 @@ class ParetoComparison:
     verdict: ComparisonVerdict
 
     def to_json(self) -> dict[str, Any]:
-        """Return every field by name."""
+        """Return the comparison as JSON-compatible data.
+
+        Returns
+        -------
+        dict
+            ``first``, ``second``, ``differences`` (each ``{"mean", "ci", "n"}``) and
+            ``verdict``.
+        """
         return {
             "first": self.first,
             "second": self.second,
@@ -140,7 +154,14 @@ class ParetoTrialRecord:
     candidate: bool
 
     def to_json(self) -> dict[str, Any]:
-        """Return every field by name."""
+        """Return the record as JSON-compatible data.
+
+        Returns
+        -------
+        dict
+            ``params``, ``proposals``, ``replications``, ``search`` (per objective),
+            ``constraint_means`` (NaN as ``None``) and ``candidate``.
+        """
         return {
             "params": dict(self.params),
             "proposals": self.proposals,

@@ -43,6 +43,13 @@ from fieldtotable.optimise.optuna_support import (
     set_constraint_slacks,
 )
 from fieldtotable.optimise.parsing import parse_constraint
+from fieldtotable.optimise.phases import (
+    FEASIBILITY_START,
+    FINAL_START,
+    SEARCH_SHARE,
+    SELECTION_START,
+)
+from fieldtotable.optimise.phases import default_tolerance as _tolerance
 from fieldtotable.optimise.sampling import Sampler
 from fieldtotable.optimise.search_result import (
     Best,
@@ -69,14 +76,6 @@ if TYPE_CHECKING:
 
 __all__ = ["FEASIBILITY_START", "FINAL_START", "SELECTION_START", "optimise", "search_and_select"]
 
-FEASIBILITY_START = 1_000_000
-"""First replication index of the feasibility check (Phase I)."""
-SELECTION_START = 2_000_000
-"""First replication index of Kim & Nelson (Phase II)."""
-FINAL_START = 3_000_000
-"""First replication index of the winner's final estimate."""
-SEARCH_SHARE = 0.6
-"""The share of the budget the search may spend."""
 MAX_REPEATS = 25
 """The search stops after this many proposals in a row that it had already seen."""
 
@@ -512,13 +511,6 @@ def _default_delta(search_objective: np.ndarray) -> float:
         return 0.01 * abs(mean)
     spread = float(np.nanstd(search_objective, ddof=1)) if search_objective.size > 1 else 0.0
     return spread / 2 if math.isfinite(spread) and spread > 0 else 1.0
-
-
-def _tolerance(bound: Constraint) -> float:
-    """ε of a constraint: its own, else 5 % of |limit|, else 0.01."""
-    if bound.tolerance is not None:
-        return bound.tolerance
-    return 0.05 * abs(bound.limit) if bound.limit != 0 else 0.01
 
 
 def _records(
