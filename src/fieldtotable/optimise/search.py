@@ -16,6 +16,9 @@ optimisation notes):
 4. **Final**: ``n_f`` fresh replications of the winner (from 3,000,000) for means and
    Student-t intervals free of the selection's optimism.
 
+Given two objectives, :func:`optimise` returns their Pareto set instead
+(:func:`~fieldtotable.optimise.pareto_optimise.optimise_pareto`, NSGA-II).
+
 Every configuration uses replication ``j`` with the same seed (common random
 numbers). The budget caps the runs of all phases together: the search gets 60 %,
 and the selection's blocks are cut so that its worst case fits in what is left after
@@ -28,7 +31,7 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import overload
 
 import numpy as np
 
@@ -42,6 +45,8 @@ from fieldtotable.optimise.optuna_support import (
     require_optuna,
     set_constraint_slacks,
 )
+from fieldtotable.optimise.pareto_optimise import optimise_pareto, resolve_objectives
+from fieldtotable.optimise.pareto_result import DirectionSequence, ObjectiveSequence, ParetoResult
 from fieldtotable.optimise.parsing import parse_constraint
 from fieldtotable.optimise.phases import (
     FEASIBILITY_START,
@@ -66,13 +71,6 @@ from fieldtotable.optimise.specification import check_specification
 from fieldtotable.optimise.specification_error import problem
 from fieldtotable.optimise.variables import Variable
 from fieldtotable.scenario.schema import Scenario
-
-if TYPE_CHECKING:
-    from fieldtotable.optimise.pareto_result import (
-        DirectionSequence,
-        ObjectiveSequence,
-        ParetoResult,
-    )
 
 __all__ = ["FEASIBILITY_START", "FINAL_START", "SELECTION_START", "optimise", "search_and_select"]
 
@@ -204,12 +202,6 @@ def optimise(
         For a budget too small or another argument out of range.
     """
     if isinstance(objective, list | tuple):
-        # Imported here: the Pareto path imports this module's constants.
-        from fieldtotable.optimise.pareto_optimise import (  # noqa: PLC0415
-            optimise_pareto,
-            resolve_objectives,
-        )
-
         if delta is not None:
             raise problem("delta", "δ applies to one objective; a Pareto set has none")
         return optimise_pareto(
