@@ -251,3 +251,43 @@ def test_a_real_simulation_end_to_end(tmp_path: Path) -> None:
     assert (tmp_path / "opt" / "optuna-journal.log").exists()
     # A rerun in the same folder reads every run back and replays to the same result.
     assert run().to_json() == result.to_json()
+
+
+def test_a_check_the_budget_stops_undecided_is_not_feasible_and_said_so() -> None:
+    # Spoilage noise 100 times larger: Batur & Kim cannot decide x = 6 (0.12, limit
+    # 0.13) within the few replications the budget leaves each candidate.
+    class NoisySpoilage(TradeOff):
+        def outputs(
+            self, configurations: Sequence[Mapping[str, ParameterValue]], replications: range
+        ) -> list[npt.NDArray[np.float64]]:
+            found = super().outputs(configurations, replications)
+            for rows, configuration in zip(found, configurations, strict=True):
+                x = int(configuration["x"])  # type: ignore[arg-type]
+                rows[:, 2] = 0.02 * x + 100 * (rows[:, 2] - 0.02 * x)
+            return found
+
+    sampler = NoisySpoilage(stream=0)
+    space = SearchSpace({"x": Integer(1, 9), "mode": Choice(["a", "b"])})
+    objectives = (resolve_objective("profit_cny"), resolve_objective("co2_kg"))
+    result = search_pareto(
+        Evaluations(sampler, space, objectives[0]),
+        objectives,
+        (parse_constraint(CONSTRAINT),),
+        budget=200,
+        seed=0,
+        alpha=0.05,
+        n0=5,
+        search_replications=2,
+        candidates=8,
+        final_replications=10,
+    )
+    assert result.settings["constraint_judgement"] == "batur-kim"
+    assert result.settings["undecided"] > 0
+    assert "still undecided" in result.claim
+    assert all(member.feasible for member in result.front)
+    # Some configuration that meets the constraint on average was not shown to.
+    assert any(
+        not member.feasible
+        for member in result.candidates
+        if member.params["x"] <= 6  # type: ignore[operator]
+    )

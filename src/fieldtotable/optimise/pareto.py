@@ -174,6 +174,7 @@ def search_pareto(
     )
     beta = bonferroni_beta(alpha, len(chosen), len(constraints)) if constraints else alpha
     feasible = dict.fromkeys(chosen, True)
+    undecided = 0  # candidates whose check its replication cap stopped undecided
     if judgement == "batur-kim":
         check = feasibility_check(
             evaluations.ranking_sampler("feasibility"),
@@ -185,6 +186,10 @@ def search_pareto(
             max_replications=feasibility_cap,
         )
         feasible = {key: check.checks[evaluations.system(key)].feasible for key in chosen}
+        undecided = sum(
+            "infeasible" not in check.checks[evaluations.system(key)].verdicts and not feasible[key]
+            for key in chosen
+        )
     final_block = range(FINAL_START, FINAL_START + final_replications)
     final = dict(zip(chosen, evaluations.sample(chosen, final_block, "final"), strict=True))
     if judgement == "confidence interval":
@@ -210,7 +215,9 @@ def search_pareto(
         front=tuple(members[key] for key in front_keys),
         candidates=tuple(members[key] for key in chosen),
         comparisons=comparisons,
-        claim=_claim(len(front_keys), len(chosen), final_replications, judgement, beta, alpha),
+        claim=_claim(
+            len(front_keys), len(chosen), final_replications, judgement, beta, alpha, undecided
+        ),
         runs=runs,
         budget=budget,
         trials=_records(evaluations, proposals, search_block, set(chosen), len(objectives)),
@@ -221,6 +228,8 @@ def search_pareto(
             "candidates": len(chosen),
             "final_replications": final_replications,
             "constraint_judgement": judgement,
+            "beta": beta,
+            "undecided": undecided,
             "seed": seed,
             "variables": list(evaluations.space.to_texts()),
         },
@@ -339,12 +348,19 @@ def _claim(
     judgement: ConstraintJudgement,
     beta: float,
     alpha: float,
+    undecided: int,
 ) -> str:
     """Return the claim: what the front shows, and that no selection guarantee comes with it."""
     if judgement == "batur-kim":
         constraints = (
             f"Constraints were judged by Batur & Kim's feasibility check on fresh "
-            f"replications, each check erring with probability at most {beta:.3g}. "
+            f"replications, each check erring with probability at most {beta:.3g}"
+            + (
+                f"; {undecided} candidate(s) still undecided when the budget stopped their "
+                f"check count as not feasible. "
+                if undecided
+                else ". "
+            )
         )
     elif judgement == "confidence interval":
         constraints = (

@@ -201,7 +201,9 @@ class ParetoResult:
         Every configuration the search evaluated, in the order first proposed.
     settings
         α, n0, the search replications, the candidates, the final replications, how
-        constraints were judged, the seed and the variables.
+        constraints were judged (``constraint_judgement``), β (each check's error),
+        how many candidates' checks the budget stopped undecided, the seed and the
+        variables.
     """
 
     objectives: tuple[str, ...]
