@@ -189,3 +189,86 @@ def test_a_report_write_that_fails_after_the_run_is_one_line_and_exit_2(
     assert code == 2
     assert err.splitlines()[-1].endswith("No space left on device")
     assert "Traceback" not in err
+
+
+PARETO = [
+    "--var",
+    "legs.shangrila_shanghai.fleet=int:1..3",
+    "--maximise",
+    "sold_value_cny",
+    "--minimise",
+    "co2_kg",
+    "--subject-to",
+    "co2_kg <= 12000",
+    "--days",
+    "10",
+    "--budget",
+    "60",
+]
+
+
+def test_two_objectives_print_the_front_as_a_table(capsys: pytest.CaptureFixture[str]) -> None:
+    # More trucks sell more and emit more; three break the CO2 cap (about 14.6 t).
+    code, out, err = run(capsys, *PARETO)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "objectives: maximise sold_value_cny; minimise co2_kg"
+    assert any(line.startswith("Pareto set (2 of ") for line in lines)
+    header = next(line for line in lines if "legs.shangrila_shanghai.fleet" in line)
+    assert "#" in header
+    assert sum("mean ± 95% CI" in line for line in lines) == 1
+    rows = [line.split() for line in lines if line.startswith(("  1 ", "  2 "))]
+    assert sorted(row[1] for row in rows) == ["1", "2"]
+    assert all("±" in row for row in rows)
+    assert "no probability-of-correct-selection guarantee" in out
+    assert "runs: " in out
+    assert "of 60" in out
+
+
+def test_two_objectives_json_is_the_pareto_result(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, *PARETO, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["objectives"] == ["maximise sold_value_cny", "minimise co2_kg"]
+    assert [member["params"] for member in data["front"]] == [
+        {"legs.shangrila_shanghai.fleet": 2},
+        {"legs.shangrila_shanghai.fleet": 1},
+    ]
+    assert all(len(member["objectives"]) == 2 for member in data["front"])
+    assert data["comparisons"][0]["verdict"] == "trade-off"
+    assert data["runs"]["total"] <= 60
+    assert "best" not in data
+
+
+def test_no_objective_or_three_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    message = "--maximise/--minimise: give one objective, or two for a Pareto set"
+    code, out, err = run(capsys, "--var", "legs.shangrila_shanghai.fleet=int:1..3")
+    assert code == 2
+    assert out == ""
+    assert err.splitlines() == [f"{message} (got 0)"]
+    code, out, err = run(
+        capsys,
+        "--var",
+        "legs.shangrila_shanghai.fleet=int:1..3",
+        "--maximise",
+        "sold_value_cny",
+        "--minimise",
+        "co2_kg",
+        "--minimise",
+        "spoilage_rate",
+    )
+    assert code == 2
+    assert out == ""
+    assert err.splitlines() == [f"{message} (got 3)"]
+
+
+def test_delta_with_two_objectives_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, *PARETO, "--delta", "1000")
+    assert code == 2
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert "δ applies to one objective" in err

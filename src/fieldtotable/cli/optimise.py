@@ -3,7 +3,7 @@
 ::
 
     fieldtotable optimise SCENARIO --var PATH=int:LO..HI [--var ...]
-        --maximise KPI | --minimise KPI [--subject-to 'KPI<=X' ...]
+        (--maximise KPI | --minimise KPI) [one more of either] [--subject-to 'KPI<=X' ...]
         [--budget N] [--delta D] [--seed S] [--days N] [--executor ...]
         [--workers N] [--out DIR] [--report FILE] [--json] [-q]
 
@@ -13,7 +13,10 @@ The handler reads the options with :meth:`SearchSpace.from_texts
 :func:`fieldtotable.optimise.optimise` and prints the best configuration, its
 estimates, the claim and the runs (``--json``: the result's JSON); ``--report FILE``
 also computes the sensitivity around the best and writes the HTML report
-(:func:`~fieldtotable.report.optimisation_report`). A bad variable,
+(:func:`~fieldtotable.report.optimisation_report`). With two objectives
+(``--maximise profit_cny --minimise co2_kg``) it prints the Pareto set instead: a
+table of the front, the trade-offs shown real, the claim and the runs
+(:func:`format_pareto`). A bad variable,
 objective or constraint raises :class:`~fieldtotable.optimise.SpecificationError`, a
 :class:`~fieldtotable.errors.ScenarioError`: the main command prints one line per
 problem and exits 2; Optuna not installed, and a report file that cannot be written,
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import math
 from typing import Any, TextIO
 
 from fieldtotable.cli.options import (
@@ -40,17 +44,21 @@ from fieldtotable.errors import FieldToTableError, Problem, ScenarioError
 from fieldtotable.experiment import EXECUTORS
 from fieldtotable.optimise import (
     Constraint,
+    Objective,
     SearchSpace,
     SpecificationError,
     parse_constraints,
     resolve_objective,
 )
+from fieldtotable.optimise.pareto_result import ParetoResult
 from fieldtotable.optimise.search import optimise
-from fieldtotable.optimise.search_result import OptimisationResult
+from fieldtotable.optimise.search_result import Estimate, OptimisationResult
+from fieldtotable.optimise.specification_error import problem
 from fieldtotable.scenario import builtin_scenario, open_scenario
 from fieldtotable.scenario.schema import Scenario
+from fieldtotable.tables.format import TERMINAL_WIDTH, format_table
 
-__all__ = ["GUARANTEE_WARNING", "add_optimise_command", "format_optimisation"]
+__all__ = ["GUARANTEE_WARNING", "add_optimise_command", "format_optimisation", "format_pareto"]
 
 GUARANTEE_WARNING = (
     "WARNING: the probability guarantee does NOT hold: the budget cut a selection "
@@ -72,6 +80,14 @@ def _positive(text: str) -> float:
     return value
 
 
+def _maximise(kpi: str) -> tuple[str, str]:
+    return (kpi, "maximise")
+
+
+def _minimise(kpi: str) -> tuple[str, str]:
+    return (kpi, "minimise")
+
+
 def add_optimise_command(subparsers: Any) -> None:
     """Add ``optimise`` to the main parser's sub-commands.
 
@@ -87,7 +103,9 @@ def add_optimise_command(subparsers: Any) -> None:
         description=(
             "Search the --var space with Optuna (TPE), then select the best finalist "
             "meeting the --subject-to constraints with a stated probability of correct "
-            "selection, on fresh replications with common random numbers."
+            "selection, on fresh replications with common random numbers. With two "
+            "objectives (--maximise A --minimise B), NSGA-II searches and the Pareto set "
+            "of the feasible candidates is decided on fresh replications."
         ),
     )
     command.add_argument(
@@ -105,9 +123,26 @@ def add_optimise_command(subparsers: Any) -> None:
         help="a decision variable: PATH=int:LO..HI, PATH=real:LO..HI or PATH=choice:A,B; "
         "repeatable",
     )
-    goal = command.add_mutually_exclusive_group(required=True)
-    goal.add_argument("--maximise", metavar="KPI", help="the KPI to make as high as it can be")
-    goal.add_argument("--minimise", metavar="KPI", help="the KPI to make as low as it can be")
+    # Both append (KPI, direction) to one list, so the objectives keep the order given.
+    command.add_argument(
+        "--maximise",
+        action="append",
+        default=[],
+        dest="objectives",
+        type=_maximise,
+        metavar="KPI",
+        help="a KPI to make as high as it can be; with another --maximise or --minimise, "
+        "the answer is a Pareto set",
+    )
+    command.add_argument(
+        "--minimise",
+        action="append",
+        default=[],
+        dest="objectives",
+        type=_minimise,
+        metavar="KPI",
+        help="a KPI to make as low as it can be (one objective or two in all)",
+    )
     command.add_argument(
         "--subject-to",
         action="append",
@@ -127,7 +162,8 @@ def add_optimise_command(subparsers: Any) -> None:
         "--delta",
         type=_positive,
         metavar="D",
-        help="indifference zone in the objective's unit (default: 1%% of the best search mean)",
+        help="indifference zone in the objective's unit (default: 1%% of the best search "
+        "mean); one objective only",
     )
     command.add_argument(
         "--seed", type=_seed, default=0, metavar="N", help="seed of the experiment (default: 0)"
@@ -173,7 +209,9 @@ def add_optimise_command(subparsers: Any) -> None:
 
 def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Handle ``fieldtotable optimise``."""
-    space, constraints = _read_specification(args)
+    space, objectives, constraints = _read_specification(args)
+    if args.report and len(objectives) == 2:
+        raise OutputError("--report", "the report of a Pareto set is not built yet; use --json")
     check_outputs(args)  # a report that could not be written fails before any run
     scenario = (
         builtin_scenario(DEFAULT_SCENARIO)
@@ -188,15 +226,11 @@ def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 file="--days",
             )
         scenario = scenario.with_horizon(args.days)
-    kpi, direction = (
-        (args.maximise, "maximise") if args.maximise is not None else (args.minimise, "minimise")
-    )
     try:
         result = optimise(
             scenario,
             space,
-            kpi,
-            direction=direction,
+            objectives[0] if len(objectives) == 1 else list(objectives),
             constraints=constraints,
             budget=args.budget,
             delta=args.delta,
@@ -215,9 +249,11 @@ def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_BAD_INPUT
     if args.json:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False), file=out)
+    elif isinstance(result, ParetoResult):
+        print(format_pareto(result), file=out)
     else:
         print(format_optimisation(result), file=out)
-    if args.report:
+    if args.report and isinstance(result, OptimisationResult):
         _write_report(args, result, scenario, err)
     return EXIT_OK
 
@@ -237,27 +273,34 @@ def _write_report(
 
 def _read_specification(
     args: argparse.Namespace,
-) -> tuple[SearchSpace, tuple[Constraint, ...]]:
-    """Read --var, the objective and --subject-to, reporting every problem at once."""
+) -> tuple[SearchSpace, tuple[Objective, ...], tuple[Constraint, ...]]:
+    """Read --var, the objectives and --subject-to, reporting every problem at once."""
     problems: list[Problem] = []
     space: SearchSpace | None = None
+    objectives: list[Objective] = []
     constraints: tuple[Constraint, ...] = ()
     try:
         space = SearchSpace.from_texts(args.variables)
     except SpecificationError as exc:
         problems += exc.problems
-    kpi = args.maximise if args.maximise is not None else args.minimise
-    try:
-        resolve_objective(kpi, "maximise" if args.maximise is not None else "minimise")
-    except SpecificationError as exc:
-        problems += exc.problems
+    if not 1 <= len(args.objectives) <= 2:
+        found = problem(
+            "--maximise/--minimise",
+            f"give one objective, or two for a Pareto set (got {len(args.objectives)})",
+        )
+        problems += found.problems
+    for kpi, direction in args.objectives:
+        try:
+            objectives.append(resolve_objective(kpi, direction))
+        except SpecificationError as exc:
+            problems += exc.problems
     try:
         constraints = parse_constraints(args.constraints)
     except SpecificationError as exc:
         problems += exc.problems
     if problems or space is None:
         raise SpecificationError(problems)
-    return space, constraints
+    return space, tuple(objectives), constraints
 
 
 def format_optimisation(result: OptimisationResult) -> str:
@@ -321,3 +364,69 @@ def format_optimisation(result: OptimisationResult) -> str:
     if best is not None and not best.pcs.guarantee_holds:
         lines.append(GUARANTEE_WARNING)
     return "\n".join(lines)
+
+
+def format_pareto(result: ParetoResult) -> str:
+    """Return a Pareto set as text: a table of the front, its trade-offs, claim and runs.
+
+    Parameters
+    ----------
+    result
+        What :func:`~fieldtotable.optimise.search.optimise` returned for two
+        objectives.
+
+    Returns
+    -------
+    str
+        The objectives and constraints, one table row per front member (its values,
+        each objective's mean ± the half-width of its 95 % interval, each
+        constraint's mean), the pairs whose trade-off is not shown, the claim and the
+        runs.
+    """
+    lines = [f"objectives: {'; '.join(result.objectives)}"]
+    if result.constraints:
+        lines.append(f"subject to: {'; '.join(result.constraints)}")
+    if result.front:
+        paths = list(result.front[0].params)
+        kpis = [objective.split(" ", 1)[1] for objective in result.objectives]
+        headers = [
+            "#",
+            *paths,
+            *(f"{kpi}\nmean ± 95% CI" for kpi in kpis),
+            *(f"{text}\nmean" for text in result.constraints),
+        ]
+        rows = [
+            [
+                str(position),
+                *(str(member.params[path]) for path in paths),
+                *(_plus_minus(found) for found in member.objectives),
+                *(f"{found.estimate.mean:.6g}" for found in member.constraints),
+            ]
+            for position, member in enumerate(result.front, start=1)
+        ]
+        lines.append(f"Pareto set ({len(result.front)} of {len(result.candidates)} candidates):")
+        lines.append(format_table(headers, rows, width=TERMINAL_WIDTH))
+        unclear = [
+            f"#{comparison.first + 1} and #{comparison.second + 1}"
+            for comparison in result.comparisons
+            if comparison.verdict != "trade-off"
+        ]
+        if result.comparisons:
+            lines.append(
+                "every trade-off on the front is significant"
+                if not unclear
+                else f"trade-off not shown significant: {', '.join(unclear)}"
+            )
+    lines.append(f"claim: {result.claim}")
+    runs = ", ".join(f"{phase} {count}" for phase, count in result.runs.items() if phase != "total")
+    lines.append(f"runs: {result.runs['total']} of {result.budget} ({runs})")
+    return "\n".join(lines)
+
+
+def _plus_minus(found: Estimate) -> str:
+    """Return ``mean ± half-width`` of an estimate (just the mean without an interval)."""
+    low, high = found.ci
+    if math.isnan(low) or math.isnan(high):  # fewer than two replications
+        return f"{found.mean:.6g}"
+    half_width = float(f"{(high - low) / 2:.3g}")  # three significant digits, no exponent
+    return f"{found.mean:.6g} ± {half_width:.15g}"

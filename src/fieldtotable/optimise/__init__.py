@@ -17,8 +17,10 @@ on caller-given blocks of replication indices. See docs/explanation/optimisation
 The search (:func:`optimise`, returning an :class:`OptimisationResult`): Optuna's TPE
 proposes configurations, each simulated with common random numbers; the finalists
 are settled by the two phases above on fresh replications, and the winner is
-estimated on a final fresh block. Optuna is optional: ``pip install
-'fieldtotable[optimise]'``.
+estimated on a final fresh block. Given two objectives, :func:`optimise` returns a
+:class:`ParetoResult` instead: NSGA-II proposes, and the Pareto set is decided on
+fresh replications (:mod:`fieldtotable.optimise.pareto`). Optuna is optional: ``pip
+install 'fieldtotable[optimise]'``.
 """
 
 from fieldtotable.optimise.feasibility import (
@@ -37,6 +39,7 @@ from fieldtotable.optimise.objectives import (
     Sense,
     resolve_objective,
 )
+from fieldtotable.optimise.pareto_result import ParetoComparison, ParetoMember, ParetoResult
 from fieldtotable.optimise.parsing import (
     format_variable,
     parse_constraint,
@@ -84,6 +87,9 @@ __all__ = [
     "Objective",
     "OptimisationResult",
     "ParameterValue",
+    "ParetoComparison",
+    "ParetoMember",
+    "ParetoResult",
     "Real",
     "Sampler",
     "SearchSpace",

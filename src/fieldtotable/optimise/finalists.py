@@ -2,9 +2,10 @@
 
 :func:`choose_finalists` picks the configurations the selection compares,
 :func:`cut_blocks` sizes the selection's blocks to the budget, :func:`default_delta`
-and :func:`default_tolerance` give δ and ε when the planner gives none, and
+gives δ when the planner gives none (ε's default is
+:func:`~fieldtotable.optimise.phases.default_tolerance`), and
 :func:`check_arguments` refuses settings out of range (see
-:func:`~fieldtotable.optimise.search.search_and_select`).
+:func:`~fieldtotable.optimise.decide.search_and_select`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ __all__ = [
     "choose_finalists",
     "cut_blocks",
     "default_delta",
-    "default_tolerance",
 ]
 
 
@@ -122,24 +122,6 @@ def default_delta(search_objective: np.ndarray) -> float:
     return spread / 2 if math.isfinite(spread) and spread > 0 else 1.0
 
 
-def default_tolerance(bound: Constraint) -> float:
-    """Return ε of a constraint: its own, else 5 % of |limit|, else 0.01.
-
-    Parameters
-    ----------
-    bound
-        The constraint.
-
-    Returns
-    -------
-    float
-        ε > 0.
-    """
-    if bound.tolerance is not None:
-        return bound.tolerance
-    return 0.05 * abs(bound.limit) if bound.limit != 0 else 0.01
-
-
 def check_arguments(
     budget: int,
     alpha: float,
@@ -149,7 +131,7 @@ def check_arguments(
     final: int,
     batch: int,
 ) -> None:
-    """Refuse a setting of :func:`~fieldtotable.optimise.search.search_and_select` out of range.
+    """Refuse a setting of :func:`~fieldtotable.optimise.decide.search_and_select` out of range.
 
     Parameters
     ----------

@@ -4,10 +4,11 @@ Optuna is an optional dependency (``pip install 'fieldtotable[optimise]'``):
 :func:`require_optuna` imports it or raises a one-line
 :class:`~fieldtotable.errors.FieldToTableError`. The search builds its distributions
 with :func:`distributions`, its study with :func:`create_study` (TPE with every
-default that Optuna 5 changed set explicitly) and reports a trial's constraint slacks
-with :func:`set_constraint_slacks`, which uses ``Trial.set_constraint`` where Optuna
-has it (5.0 on) and the ``constraints_func`` of the sampler otherwise (4.x), so the
-search never touches a deprecated API.
+default that Optuna 5 changed set explicitly) or, for two objectives,
+:func:`create_pareto_study` (NSGA-II, every setting explicit) and reports a trial's
+constraint slacks with :func:`set_constraint_slacks`, which uses
+``Trial.set_constraint`` where Optuna has it (5.0 on) and the ``constraints_func`` of
+the sampler otherwise (4.x), so the search never touches a deprecated API.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from fieldtotable.optimise.variables import Choice, Integer
 
 __all__ = [
     "CONSTRAINT_SLACKS",
+    "PARETO_POPULATION",
+    "create_pareto_study",
     "create_study",
     "distributions",
     "require_optuna",
@@ -38,6 +41,9 @@ CONSTRAINT_SLACKS = "constraint_slacks"
 
 STUDY_NAME = "fieldtotable-optimise"
 """The name of the study in a journal file."""
+
+PARETO_POPULATION = 20
+"""NSGA-II's population: small, so a search of a few dozen configurations evolves."""
 
 
 def require_optuna() -> ModuleType:
@@ -139,21 +145,72 @@ def create_study(
         # Optuna 4 calls multivariate TPE experimental; the setting is deliberate.
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         sampler = optuna.samplers.TPESampler(**options)
-    storage: Any = None
-    if journal is not None:
-        # An earlier journal is replaced, not reopened: the search replays from the run
-        # store, and a process killed while writing may have left a torn last line and
-        # a stale lock (which Optuna would wait 30 s to break).
-        for stale in (Path(journal), Path(f"{os.fspath(journal)}.lock")):
-            stale.unlink(missing_ok=True)
-        backend = optuna.storages.journal.JournalFileBackend(os.fspath(journal))
-        storage = optuna.storages.JournalStorage(backend)
     return optuna.create_study(
         direction=objective.optuna_direction,
         sampler=sampler,
-        storage=storage,
+        storage=_fresh_storage(optuna, journal),
         study_name=STUDY_NAME,
     )
+
+
+def create_pareto_study(
+    objectives: Sequence[Objective], seed: int, journal: str | os.PathLike[str] | None
+) -> Any:
+    """Return a fresh multi-objective NSGA-II study, in a journal file when one is given.
+
+    The sampler is ``NSGAIISampler(population_size=PARETO_POPULATION, mutation=None,
+    mutation_prob=None, crossover=None, crossover_prob=0.9, swapping_prob=0.5,
+    seed=seed)``, every setting explicit; constraints reach it as for
+    :func:`create_study` (``Trial.set_constraint``, or ``constraints_func`` on
+    Optuna 4). A journal that already holds the study has it deleted first.
+
+    Parameters
+    ----------
+    objectives
+        The objectives; their directions are the study's, in order.
+    seed
+        The sampler's seed.
+    journal
+        The journal file, or ``None`` for a study in memory.
+
+    Returns
+    -------
+    optuna.Study
+        The study.
+    """
+    optuna = require_optuna()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    options: dict[str, Any] = {
+        "population_size": PARETO_POPULATION,
+        "mutation": None,
+        "mutation_prob": None,
+        "crossover": None,
+        "crossover_prob": 0.9,
+        "swapping_prob": 0.5,
+        "seed": seed,
+    }
+    if not _has_set_constraint(optuna):
+        options["constraints_func"] = _constraints_from_user_attrs
+    sampler = optuna.samplers.NSGAIISampler(**options)
+    return optuna.create_study(
+        directions=[objective.optuna_direction for objective in objectives],
+        sampler=sampler,
+        storage=_fresh_storage(optuna, journal),
+        study_name=STUDY_NAME,
+    )
+
+
+def _fresh_storage(optuna: ModuleType, journal: str | os.PathLike[str] | None) -> Any:
+    """Return a new journal's storage (``None``: in memory)."""
+    if journal is None:
+        return None
+    # An earlier journal is replaced, not reopened: the search replays from the run
+    # store, and a process killed while writing may have left a torn last line and a
+    # stale lock (which Optuna would wait 30 s to break).
+    for stale in (Path(journal), Path(f"{os.fspath(journal)}.lock")):
+        stale.unlink(missing_ok=True)
+    backend = optuna.storages.journal.JournalFileBackend(os.fspath(journal))
+    return optuna.storages.JournalStorage(backend)
 
 
 def set_constraint_slacks(trial: Any, slacks: Sequence[float]) -> None:

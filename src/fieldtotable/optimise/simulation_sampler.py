@@ -71,9 +71,10 @@ class SimulationSampler:
     space
         The decision variables.
     objective
-        The objective: column 0.
+        The objective: column 0; or several (two for a Pareto set): columns 0 to
+        m - 1, in order.
     constraints
-        The constraints: columns 1 to s, in order.
+        The constraints: the columns after the objectives', in order.
     seed
         The experiment's seed, the same for every configuration and replication.
     engine
@@ -85,14 +86,18 @@ class SimulationSampler:
         self,
         scenario: Scenario,
         space: SearchSpace,
-        objective: Objective,
+        objective: Objective | Sequence[Objective],
         constraints: Sequence[Constraint],
         seed: int,
         engine: Engine,
     ) -> None:
         self.scenario = scenario
         self.space = space
-        self.kpis = (objective.kpi, *(constraint.kpi for constraint in constraints))
+        objectives = (objective,) if isinstance(objective, Objective) else tuple(objective)
+        self.kpis = (
+            *(goal.kpi for goal in objectives),
+            *(constraint.kpi for constraint in constraints),
+        )
         self.seed = seed
         self.engine = engine
         self.simulated = 0
