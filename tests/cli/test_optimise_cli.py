@@ -272,3 +272,27 @@ def test_delta_with_two_objectives_is_one_line_and_exit_2(
     assert out == ""
     assert len(err.splitlines()) == 1
     assert "δ applies to one objective" in err
+
+
+def test_quantiles_and_cvar_of_the_best(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys,
+        "--var",
+        "legs.shangrila_shanghai.fleet=int:1..3",
+        "--maximise",
+        "sold_value_cny",
+        "--subject-to",
+        "spoilage_rate <= 0.5",
+        "--quantiles",
+        "10,90",
+        "--cvar",
+        "0.9",
+        *FAST,
+    )
+    assert code == 0, err
+    assert "tails of sold_value_cny over 20 replications: P10 " in out
+    assert "CVaR90 " in out
+    assert "tails of spoilage_rate over 20 replications" in out
+    code, out, err = run(capsys, *PARETO, "--cvar", "0.9")
+    assert code == 2
+    assert err.splitlines() == ["tails: tails applies to one objective; a Pareto set has none"]

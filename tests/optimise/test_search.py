@@ -10,16 +10,18 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
-from synthetic_systems import run_bowl
+from synthetic_systems import Bowl, run_bowl
 
 from fieldtotable import load_scenario
 from fieldtotable.errors import FieldToTableError
+from fieldtotable.experiment.tail_summary import TailRequest, Target
 from fieldtotable.optimise import (
     Integer,
     SpecificationError,
 )
-from fieldtotable.optimise.search import optimise
+from fieldtotable.optimise.search import FINAL_START, optimise
 from fieldtotable.optimise.simulation_sampler import SimulationSampler
 
 MINIMAL = Path(__file__).resolve().parents[2] / "scenarios" / "minimal.yaml"
@@ -203,3 +205,30 @@ def test_configurations_the_scenario_refuses_are_never_run(tmp_path: Path) -> No
     assert result.best is not None
     assert sum(trial.replications for trial in result.trials) == result.runs["total"]
     assert result.to_json()["refused"][0]["reason"] == result.refused[0].reason
+
+
+def test_the_winners_tails_come_from_its_final_replications() -> None:
+    request = TailRequest(quantiles=(0.1, 0.9), cvar_level=0.8)
+    result, bowl = run_bowl(constraints=["spoilage_rate <= 0.09"], tails=request)
+    best = result.best
+    assert best is not None
+    assert [row.kpi for row in best.tails] == ["profit_cny", "spoilage_rate"]
+    final = [index for _, index in bowl.calls if index >= FINAL_START]
+    winner = Bowl(0.3, stream=0).outputs([best.params], range(FINAL_START, FINAL_START + 10))[0]
+    assert len(set(final)) == 10
+    objective, spoilage = best.tails
+    # The objective is maximised: its bad side is low; spoilage <= limit: high.
+    assert "lower is bad" in objective.estimates[2].statistic
+    assert "higher is bad" in spoilage.estimates[2].statistic
+    assert (
+        objective.estimates[2].value <= objective.estimates[0].value <= objective.estimates[1].value
+    )
+    assert spoilage.estimates[2].value >= spoilage.estimates[1].value
+    assert objective.estimates[0].value == pytest.approx(np.quantile(winner[:, 0], 0.1), abs=0.5)
+    assert result.to_json()["best"]["tails"][1]["kpi"] == "spoilage_rate"
+    for bad in (
+        TailRequest(cvar_level=0.9, period="month"),
+        TailRequest(targets=(Target("fill_rate", ">=", 0.9),)),
+    ):
+        with pytest.raises(ValueError, match="tails of the winner"):
+            run_bowl(tails=bad)

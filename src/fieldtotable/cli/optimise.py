@@ -40,8 +40,10 @@ from fieldtotable.cli.options import (
     whole_number,
 )
 from fieldtotable.cli.outputs import OutputError, check_outputs, command_line
+from fieldtotable.cli.tails import level, percentiles
 from fieldtotable.errors import FieldToTableError, Problem, ScenarioError
 from fieldtotable.experiment import EXECUTORS
+from fieldtotable.experiment.tail_summary import TailRequest
 from fieldtotable.optimise import (
     Constraint,
     Objective,
@@ -199,6 +201,20 @@ def add_optimise_command(subparsers: Any) -> None:
         "sensitivity around the best: extra runs outside the budget)",
     )
     command.add_argument(
+        "--quantiles",
+        type=percentiles,
+        metavar="P,P,...",
+        help="quantiles of the objective and each constraint KPI over the best's final "
+        "replications, in percent (e.g. 5,95)",
+    )
+    command.add_argument(
+        "--cvar",
+        type=level,
+        metavar="LEVEL",
+        help="CVaR of the objective and each constraint KPI at LEVEL (e.g. 0.9) over the "
+        "best's final replications, on each one's bad side",
+    )
+    command.add_argument(
         "--json", action="store_true", help="print the result as JSON instead of text"
     )
     command.add_argument(
@@ -241,6 +257,9 @@ def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             batch=args.batch,
             progress=False if args.quiet else err,
             sensitivity=bool(args.report),
+            tails=None
+            if args.quantiles is None and args.cvar is None
+            else TailRequest(quantiles=args.quantiles or (), cvar_level=args.cvar),
         )
     except ScenarioError:
         raise
@@ -340,6 +359,13 @@ def format_optimisation(result: OptimisationResult) -> str:
                 f"  {found.constraint}: mean {found.estimate.mean:.6g} (95% CI {low:.6g} .. "
                 f"{high:.6g}), met in {found.probability_holds:.0%} of replications"
             )
+        for row in best.tails:
+            cells = ", ".join(
+                f"{tail.statistic.split(' (', 1)[0]} {tail.value:.6g} ({tail.low:.6g} .. "
+                f"{tail.high:.6g})"
+                for tail in row.estimates
+            )
+            lines.append(f"  tails of {row.kpi} over {best.objective.n} replications: {cells}")
     lines.append(f"claim: {result.claim}")
     runs = ", ".join(
         f"{phase} {count}"

@@ -38,7 +38,7 @@ from fieldtotable.results.periods import PERIODS
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.tables.tails import format_tails
 
-__all__ = ["add_tail_options", "tail_output", "tail_request"]
+__all__ = ["add_tail_options", "level", "percentiles", "tail_output", "tail_request"]
 
 
 def add_tail_options(command: argparse.ArgumentParser, *, precision_target: bool) -> None:
@@ -54,14 +54,14 @@ def add_tail_options(command: argparse.ArgumentParser, *, precision_target: bool
     """
     command.add_argument(
         "--quantiles",
-        type=_percentiles,
+        type=percentiles,
         metavar="P,P,...",
         help="quantiles of each --kpi over the replications, in percent (e.g. 5,50,95), "
         "each with a bootstrap interval",
     )
     command.add_argument(
         "--cvar",
-        type=_level,
+        type=level,
         metavar="LEVEL",
         help="CVaR of each --kpi at LEVEL (e.g. 0.95: the mean of the worst 5 %%, on the "
         "KPI's bad side), with a bootstrap interval",
@@ -233,7 +233,24 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _percentiles(text: str) -> tuple[float, ...]:
+def percentiles(text: str) -> tuple[float, ...]:
+    """Read ``--quantiles 5,50,95`` as probabilities (0.05, 0.5, 0.95).
+
+    Parameters
+    ----------
+    text
+        Percentages separated by commas (``P5`` and ``5%`` read too).
+
+    Returns
+    -------
+    tuple of float
+        The probabilities, in order.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        For a value that is not a number strictly between 0 and 100.
+    """
     found = []
     for part in text.split(","):
         try:
@@ -248,7 +265,24 @@ def _percentiles(text: str) -> tuple[float, ...]:
     return tuple(found)
 
 
-def _level(text: str) -> float:
+def level(text: str) -> float:
+    """Read ``--cvar 0.95`` (or ``95%``) as a level in (0, 1).
+
+    Parameters
+    ----------
+    text
+        A fraction or a percentage.
+
+    Returns
+    -------
+    float
+        The level.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        For a value that is not a number strictly between 0 and 1.
+    """
     try:
         return _fraction(text)
     except ValueError as exc:

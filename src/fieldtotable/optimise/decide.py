@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from fieldtotable.experiment.tail_summary import TailRequest
 from fieldtotable.optimise.evaluations import PHASES, Evaluations
 from fieldtotable.optimise.feasibility import StochasticConstraint
 from fieldtotable.optimise.finalists import (
@@ -62,6 +63,7 @@ from fieldtotable.optimise.search_result import (
 )
 from fieldtotable.optimise.selection import select_best_feasible
 from fieldtotable.optimise.sensitivity import sensitivity_around
+from fieldtotable.optimise.winner_tails import check_winner_tails, winner_tails
 
 __all__ = ["ADAPTIVE_FACTOR", "search_and_select"]
 
@@ -86,6 +88,7 @@ def search_and_select(
     on_trial: Callable[[TrialProgress], None] | None = None,
     batch: int = 1,
     sensitivity: bool = False,
+    tails: TailRequest | None = None,
 ) -> OptimisationResult:
     """Search, select and estimate, drawing every row from ``evaluations``.
 
@@ -102,8 +105,8 @@ def search_and_select(
     on_trial
         Called after every proposal of the search with a
         :class:`~fieldtotable.optimise.screening.TrialProgress`.
-    sensitivity
-        As for :func:`optimise`.
+    sensitivity, tails
+        As for :func:`~fieldtotable.optimise.search.optimise`.
 
     Returns
     -------
@@ -116,6 +119,7 @@ def search_and_select(
         For an argument out of range or a budget too small for one search batch, the
         feasibility check of one finalist and the final block.
     """
+    check_winner_tails(tails)
     check_arguments(budget, alpha, n0, search_replications, finalists, final_replications, batch)
     search_cap = int(budget * SEARCH_SHARE)
     minimum_search = math.ceil(search_replications / SEARCH_SHARE)
@@ -224,6 +228,7 @@ def search_and_select(
                 delta=delta,
                 finalists=parameters.finalists,
             ),
+            tails=() if tails is None else winner_tails(rows, objective, constraints, tails, seed),
         )
         if sensitivity:
             final = range(FINAL_START, FINAL_START + final_replications)

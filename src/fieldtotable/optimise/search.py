@@ -17,6 +17,7 @@ from typing import overload
 
 from fieldtotable.experiment.engine import Engine, check_seed
 from fieldtotable.experiment.progress import ProgressSetting
+from fieldtotable.experiment.tail_summary import TailRequest
 from fieldtotable.optimise.decide import search_and_select
 from fieldtotable.optimise.evaluations import Evaluations
 from fieldtotable.optimise.objectives import Constraint, Objective, resolve_objective
@@ -59,6 +60,7 @@ def optimise(
     batch: int = 1,
     progress: ProgressSetting = None,
     sensitivity: bool = False,
+    tails: TailRequest | None = None,
 ) -> OptimisationResult: ...
 
 
@@ -84,6 +86,7 @@ def optimise(
     batch: int = 1,
     progress: ProgressSetting = None,
     sensitivity: bool = False,
+    tails: TailRequest | None = None,
 ) -> ParetoResult: ...
 
 
@@ -108,6 +111,7 @@ def optimise(
     batch: int = 1,
     progress: ProgressSetting = None,
     sensitivity: bool = False,
+    tails: TailRequest | None = None,
 ) -> OptimisationResult | ParetoResult:
     """Return the best configuration of ``scenario`` under constraints, and how sure.
 
@@ -173,6 +177,10 @@ def optimise(
         Also simulate the winner's one-at-a-time neighbours on its final block and
         compare each with it, paired (:mod:`~fieldtotable.optimise.sensitivity`):
         extra runs, charged to ``sensitivity`` and outside the budget.
+    tails
+        Quantiles and CVaR (:class:`~fieldtotable.experiment.tail_summary.TailRequest`,
+        its ``quantiles`` and ``cvar_level``) of the objective and each constraint KPI
+        over the winner's final replications, in ``best.tails``; no runs of their own.
 
     Returns
     -------
@@ -192,7 +200,13 @@ def optimise(
         For a budget too small or another argument out of range.
     """
     if isinstance(objective, list | tuple):
-        _check_one_objective_options(delta, max_search_replications, batch, sensitivity)
+        _check_one_objective_options(
+            delta=delta is not None,
+            max_search_replications=max_search_replications is not None,
+            batch=batch != 1,
+            sensitivity=sensitivity,
+            tails=tails is not None,
+        )
         return optimise_pareto(
             scenario,
             variables,
@@ -254,22 +268,16 @@ def optimise(
                 batch=batch,
                 on_trial=lambda found: engine.note(best_so_far(found)),
                 sensitivity=sensitivity,
+                tails=tails,
             )
     finally:
         if store is not None:
             store.close()
 
 
-def _check_one_objective_options(
-    delta: float | None, most: int | None, batch: int, sensitivity: bool
-) -> None:
+def _check_one_objective_options(**given: bool) -> None:
     """Refuse, before any run, the options that only one objective has."""
-    for name, given in (
-        ("delta", delta is not None),
-        ("max_search_replications", most is not None),
-        ("batch", batch != 1),
-        ("sensitivity", sensitivity),
-    ):
-        if given:
+    for name, was_given in given.items():
+        if was_given:
             what = "δ" if name == "delta" else name
             raise problem(name, f"{what} applies to one objective; a Pareto set has none")

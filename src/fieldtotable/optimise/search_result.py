@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from fieldtotable.experiment.tail_summary import TailRow
 from fieldtotable.optimise.variables import ParameterValue
 
 __all__ = [
@@ -165,20 +166,25 @@ class Best:
         Per constraint, its estimate on the final block.
     pcs
         The claim.
+    tails
+        Quantiles and CVaR of the objective and each constraint KPI over the final
+        block, when asked for (``optimise(..., tails=TailRequest(...))``).
     """
 
     params: Mapping[str, ParameterValue]
     objective: Estimate
     constraints: tuple[ConstraintEstimate, ...]
     pcs: SelectionProbability
+    tails: tuple[TailRow, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """Return ``params``, ``objective``, ``constraints`` and ``pcs``."""
+        """Return ``params``, ``objective``, ``constraints``, ``pcs`` and ``tails``."""
         return {
             "params": dict(self.params),
             "objective": self.objective.to_json(),
             "constraints": [constraint.to_json() for constraint in self.constraints],
             "pcs": self.pcs.to_json(),
+            "tails": [row.to_dict() for row in self.tails],
         }
 
 
