@@ -267,7 +267,13 @@ def test_experiment_report(experiment_page: str, experiment: ExperimentResult) -
     for key, found in experiment.kpis.items():
         assert html.escape(format_estimate(found, display_unit(key))) in table, key
     assert f"{experiment.n} independent replications" in section(experiment_page, "assumptions")
-    assert_every_figure_embedded(experiment_page, 3)  # P&L waterfall of the means added
+    # P&L waterfall of the means, and a distribution (ECDF) per headline KPI.
+    assert_every_figure_embedded(experiment_page, 6)
+    distributions = section(experiment_page, "distributions")
+    for statistic in ("P5", "P50", "P95", "CVaR95"):
+        assert statistic in distributions
+    for kpi in ("spoilage_rate", "fill_rate", "sold_value_cny"):
+        assert f"{kpi}: every replication" in distributions
     assert_standalone(experiment_page)
 
 
@@ -296,7 +302,9 @@ def test_comparison_report_shows_what_differs(comparison_page: str) -> None:
 
 
 def test_comparison_report_embeds_its_chart(comparison_page: str) -> None:
-    assert_every_figure_embedded(comparison_page, 3)  # the chart, a P&L waterfall per configuration
+    # The chart, a P&L waterfall per configuration and three distributions (ECDF).
+    assert_every_figure_embedded(comparison_page, 6)
+    assert section(comparison_page, "distributions").count("<tr>") >= 3 * 3
     assert_standalone(comparison_page)
 
 

@@ -161,7 +161,7 @@ def test_a_scenario_without_money_reads_well(run: RunResult, scenario: Scenario)
 
 def test_replications_report_money(month_replications: ExperimentResult, month: Scenario) -> None:
     page = experiment_report(month_replications, month)
-    assert_every_figure_embedded(page, 3)
+    assert_every_figure_embedded(page, 6)  # three of them distributions
     money = section(page, "money")
     assert "means over the replications" in money
     words = text_of(money)

@@ -19,7 +19,8 @@ map needs it); figures of experiments take their result first.
 Figures of one run: :func:`spoilage_waterfall`, :func:`daily_series`,
 :func:`shelf_life_at_sale`, :func:`network_map`, :func:`pnl_waterfall` (also of
 replications' means). Figures of experiments:
-:func:`comparison_chart`, :func:`sweep_chart`. Figures of an optimisation:
+:func:`comparison_chart`, :func:`sweep_chart`, :func:`distribution_chart` (the
+empirical CDF over replications). Figures of an optimisation:
 :func:`search_history`, :func:`sensitivity_chart`. Output: :func:`save_png`,
 :func:`save_svg`, :func:`save_pdf` (each returns the content and writes it to a path
 when one is given). Product names: :func:`product_label` (the Chinese part is dropped
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from fieldtotable.plotting._save import save_pdf, save_png, save_svg
     from fieldtotable.plotting._style import product_label
+    from fieldtotable.plotting.distributions import distribution_chart
     from fieldtotable.plotting.experiments import comparison_chart
     from fieldtotable.plotting.network import network_map
     from fieldtotable.plotting.optimisation import search_history, sensitivity_chart
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = [
     "comparison_chart",
     "daily_series",
+    "distribution_chart",
     "network_map",
     "pnl_waterfall",
     "product_label",
@@ -64,6 +67,7 @@ __all__ = [
 _HOMES = {
     "comparison_chart": "experiments",
     "daily_series": "series",
+    "distribution_chart": "distributions",
     "network_map": "network",
     "pnl_waterfall": "pnl",
     "product_label": "_style",

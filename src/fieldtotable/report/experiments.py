@@ -30,6 +30,7 @@ from fieldtotable.report.common import (
     reproduce,
     version,
 )
+from fieldtotable.report.distributions import distributions_section
 from fieldtotable.report.experiment_money import comparison_money, sweep_money
 from fieldtotable.report.page import FigureFormat, Figures, FigureSpec, Section, page, scroll
 from fieldtotable.report.scenario_html import scenario_differences, scenario_summary
@@ -245,6 +246,11 @@ def comparison_report(
             f"replications; the last column{'s give' if len(others) > 1 else ' gives'} the paired "
             "difference to the baseline, <strong>*</strong> where its interval excludes 0. "
             "Differences of rates are in percentage points (pp).</p>" + table + chart + details,
+        ),
+        Section(
+            "distributions",
+            "Distributions and tails",
+            distributions_section(comparison.results, draw),
         ),
         Section("money", "Money", comparison_money(comparison, scenarios, draw)),
         Section("spoilage", "Where spoilage happens", _stage_table(comparison)),

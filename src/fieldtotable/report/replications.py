@@ -22,6 +22,7 @@ from fieldtotable.report.common import (
     reproduce,
     version,
 )
+from fieldtotable.report.distributions import distributions_section
 from fieldtotable.report.money import replications_money
 from fieldtotable.report.page import FigureFormat, Figures, FigureSpec, Section, page, scroll
 from fieldtotable.report.run import default_question
@@ -75,6 +76,9 @@ def experiment_report(
     fig = Figures(figures)
     level = f"{result.confidence * 100:g}%"
     first = result.runs[0]
+    # Drawn first: the section comes right after the KPIs, and figures are numbered
+    # in the order they are drawn.
+    distributions = distributions_section({result.scenario_name: result}, fig)
     waterfall = fig(
         FigureSpec(
             "spoilage_waterfall",
@@ -148,6 +152,11 @@ def experiment_report(
     sections = [
         Section("headline", "Key figures", headline_cards(cards)),
         Section("kpis", "All KPIs", kpis),
+        Section(
+            "distributions",
+            "Distributions and tails",
+            distributions,
+        ),
         Section("spoilage", "Where spoilage happens", stages + waterfall),
         Section("money", "Profit and loss", money),
         Section("products", "By product", products),
