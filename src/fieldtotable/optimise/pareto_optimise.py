@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from fieldtotable.experiment.engine import Engine, check_seed
 from fieldtotable.optimise.evaluations import Evaluations
@@ -19,7 +18,7 @@ from fieldtotable.optimise.optuna_support import require_optuna
 from fieldtotable.optimise.pareto import search_pareto
 from fieldtotable.optimise.pareto_result import ParetoResult
 from fieldtotable.optimise.parsing import parse_constraint
-from fieldtotable.optimise.simulation_sampler import SimulationSampler, open_run_store
+from fieldtotable.optimise.simulation_sampler import SimulationSampler, open_optimisation_folder
 from fieldtotable.optimise.space import SearchSpace
 from fieldtotable.optimise.specification import check_specification
 from fieldtotable.optimise.specification_error import problem
@@ -117,19 +116,12 @@ def optimise_pareto(
         bound if isinstance(bound, Constraint) else parse_constraint(bound) for bound in constraints
     )
     check_specification(scenario, space, objectives, bounds)
-    folder = None if out is None else Path(out)
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
     specification = {
         "variables": list(space.to_texts()),
         "objectives": [str(goal) for goal in objectives],
         "constraints": [bound.to_text() for bound in bounds],
     }
-    store = (
-        None
-        if folder is None
-        else open_run_store(str(folder / "runs"), scenario, seed, specification)
-    )
+    folder, store = open_optimisation_folder(out, scenario, seed, specification)
     try:
         with Engine(executor, workers, None, store, False, "optimise") as engine:
             sampler = SimulationSampler(scenario, space, objectives, bounds, seed, engine)

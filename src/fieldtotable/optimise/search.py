@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import overload
 
 from fieldtotable.experiment.engine import Engine, check_seed
@@ -28,7 +27,7 @@ from fieldtotable.optimise.parsing import parse_constraint
 from fieldtotable.optimise.phases import FEASIBILITY_START, FINAL_START, SELECTION_START
 from fieldtotable.optimise.screening import best_so_far
 from fieldtotable.optimise.search_result import OptimisationResult
-from fieldtotable.optimise.simulation_sampler import SimulationSampler, open_run_store
+from fieldtotable.optimise.simulation_sampler import SimulationSampler, open_optimisation_folder
 from fieldtotable.optimise.space import SearchSpace
 from fieldtotable.optimise.specification import check_specification
 from fieldtotable.optimise.specification_error import problem
@@ -235,19 +234,12 @@ def optimise(
         bound if isinstance(bound, Constraint) else parse_constraint(bound) for bound in constraints
     )
     check_specification(scenario, space, goal, bounds)
-    folder = None if out is None else Path(out)
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
     specification = {
         "variables": list(space.to_texts()),
         "objective": str(goal),
         "constraints": [bound.to_text() for bound in bounds],
     }
-    store = (
-        None
-        if folder is None
-        else open_run_store(str(folder / "runs"), scenario, seed, specification)
-    )
+    folder, store = open_optimisation_folder(out, scenario, seed, specification)
     try:
         with Engine(executor, workers, None, store, progress, "optimise") as engine:
             sampler = SimulationSampler(scenario, space, goal, bounds, seed, engine)

@@ -16,7 +16,9 @@ simulated, so nothing runs twice.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -203,3 +205,31 @@ def open_run_store(
         grid=specification,
     )
     return RunStore(directory, manifest)
+
+
+def open_optimisation_folder(
+    out: str | os.PathLike[str] | None,
+    scenario: Scenario,
+    seed: int,
+    specification: object,
+) -> tuple[Path | None, RunStore | None]:
+    """Create the ``out`` folder of an optimisation and open its run store.
+
+    Parameters
+    ----------
+    out
+        The folder, or ``None`` for an optimisation kept in memory.
+    scenario, seed, specification
+        As for :func:`open_run_store`.
+
+    Returns
+    -------
+    tuple
+        The folder (``None`` without one) and its run store in ``runs/`` (the caller
+        closes it), for the Optuna journal to sit beside.
+    """
+    if out is None:
+        return None, None
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder, open_run_store(str(folder / "runs"), scenario, seed, specification)
