@@ -34,7 +34,6 @@ import numpy as np
 
 from fieldtotable.experiment.tail_summary import TailRequest
 from fieldtotable.optimise.evaluations import PHASES, Evaluations
-from fieldtotable.optimise.feasibility import StochasticConstraint
 from fieldtotable.optimise.finalists import (
     check_arguments,
     choose_finalists,
@@ -47,7 +46,7 @@ from fieldtotable.optimise.phases import (
     FINAL_START,
     SEARCH_SHARE,
     SELECTION_START,
-    default_tolerance,
+    stochastic_constraints,
 )
 from fieldtotable.optimise.sampling import Sampler
 from fieldtotable.optimise.screening import SearchHistory, TrialProgress, run_search
@@ -168,16 +167,7 @@ def search_and_select(
     )
     top = evaluations.sample([chosen[0]], history.block(chosen[0]), "search")[0][:, 0]
     delta = default_delta(top) if delta is None else float(delta)
-    stochastic = tuple(
-        StochasticConstraint(
-            column=1 + index,
-            limit=bound.limit,
-            tolerance=default_tolerance(bound),
-            sense=bound.sense,
-            name=bound.kpi,
-        )
-        for index, bound in enumerate(constraints)
-    )
+    stochastic = stochastic_constraints(constraints, first_column=1)
     systems = [evaluations.system(key) for key in chosen]
     selection = select_best_feasible(
         _phase_sampler(evaluations),

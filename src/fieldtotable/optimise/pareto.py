@@ -61,7 +61,7 @@ from fieldtotable.optimise.phases import (
     FEASIBILITY_START,
     FINAL_START,
     SEARCH_SHARE,
-    default_tolerance,
+    stochastic_constraints,
 )
 from fieldtotable.optimise.search_result import ConstraintEstimate, estimate
 from fieldtotable.optimise.selection_constants import bonferroni_beta
@@ -162,16 +162,7 @@ def search_pareto(
     chosen, judgement, feasibility_cap = _fit(
         ordered, remaining, n0, final_replications, bool(constraints)
     )
-    stochastic = tuple(
-        StochasticConstraint(
-            column=2 + index,
-            limit=bound.limit,
-            tolerance=default_tolerance(bound),
-            sense=bound.sense,
-            name=bound.kpi,
-        )
-        for index, bound in enumerate(constraints)
-    )
+    stochastic = stochastic_constraints(constraints, first_column=2)
     beta = bonferroni_beta(alpha, len(chosen), len(constraints)) if constraints else alpha
     feasible = dict.fromkeys(chosen, True)
     undecided = 0  # candidates whose check its replication cap stopped undecided

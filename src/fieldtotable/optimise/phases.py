@@ -8,6 +8,9 @@ constraint gets when it states none.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from fieldtotable.optimise.feasibility import StochasticConstraint
 from fieldtotable.optimise.objectives import Constraint
 
 __all__ = [
@@ -16,6 +19,7 @@ __all__ = [
     "SEARCH_SHARE",
     "SELECTION_START",
     "default_tolerance",
+    "stochastic_constraints",
 ]
 
 FEASIBILITY_START = 1_000_000
@@ -44,3 +48,32 @@ def default_tolerance(bound: Constraint) -> float:
     if bound.tolerance is not None:
         return bound.tolerance
     return 0.05 * abs(bound.limit) if bound.limit != 0 else 0.01
+
+
+def stochastic_constraints(
+    constraints: Sequence[Constraint], first_column: int
+) -> tuple[StochasticConstraint, ...]:
+    """Return the feasibility check's constraints, reading columns from ``first_column``.
+
+    Parameters
+    ----------
+    constraints
+        The constraints, in the sampler's column order.
+    first_column
+        The column of the first constraint KPI (after the objective or objectives).
+
+    Returns
+    -------
+    tuple of StochasticConstraint
+        Each with its limit, sense, name and tolerance (:func:`default_tolerance`).
+    """
+    return tuple(
+        StochasticConstraint(
+            column=first_column + index,
+            limit=bound.limit,
+            tolerance=default_tolerance(bound),
+            sense=bound.sense,
+            name=bound.kpi,
+        )
+        for index, bound in enumerate(constraints)
+    )
