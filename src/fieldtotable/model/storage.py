@@ -14,11 +14,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from fieldtotable.model.context import Context
+from fieldtotable.model.logged import RepeatingProfile, log_tables
 from fieldtotable.model.lot import Lot
 from fieldtotable.model.overload import OverflowStore, OverloadRules, PriorityKey
 from fieldtotable.model.storage_overload import EPSILON_KG, OverloadHandling
 from fieldtotable.model.thermal import Ambient, ConstantTemperature
 from fieldtotable.scenario.schema import TemperatureClass
+from fieldtotable.scenario.schema_logs import REPEAT_PERIOD_H, NodeTemperatureLog
 from fieldtotable.scenario.schema_overload import Overload
 
 # EPSILON_KG (stock below it is treated as empty) is defined with the overload handling,
@@ -27,21 +29,30 @@ __all__ = ["EPSILON_KG", "Storage", "issue_order_key"]
 
 
 def issue_order_key(
-    issuing: str, place: ConstantTemperature | Sequence[ConstantTemperature]
+    issuing: str,
+    place: ConstantTemperature | Sequence[ConstantTemperature] | Sequence[RepeatingProfile],
 ) -> Callable[[Lot], float]:
     """Sort key putting the lot to issue first at the front, for lots held in ``place``.
 
     FEFO issues the lot closest to its nominal (labelled) expiry: the largest
     consumed fraction now. Every lot in ``place`` ages at the same rate, so the
     order by ``consumed - rate * updated_h`` is the order by consumed fraction at
-    any common time, and no lot needs bringing forward to sort. FIFO issues the
-    earliest arrival, LIFO the latest.
+    any common time, and no lot needs bringing forward to sort. In a room replaying a
+    temperature profile the same holds with the profile's integral from hour 0 in
+    place of ``rate * updated_h``. FIFO issues the earliest arrival, LIFO the latest.
     """
     if issuing == "FEFO":
+        if not isinstance(place, ConstantTemperature) and isinstance(place[0], RepeatingProfile):
+            profile = place[0]
+            return lambda lot: profile.integral(lot.product, lot.updated_h) - lot.consumed
         if isinstance(place, ConstantTemperature):
             rates = place.rates
         else:  # one environment per product index (class chambers)
-            rates = [environment.rates[p] for p, environment in enumerate(place)]
+            rates = [
+                environment.rates[p]
+                for p, environment in enumerate(place)
+                if isinstance(environment, ConstantTemperature)
+            ]
         return lambda lot: rates[lot.product] * lot.updated_h - lot.consumed
     if issuing == "LIFO":
         return lambda lot: -lot.arrived_h
@@ -98,12 +109,22 @@ class Storage(OverloadHandling):
         products: int,
         class_setpoints_c: Mapping[TemperatureClass, float] | None = None,
         priority: PriorityKey | None = None,
+        temperature_log: NodeTemperatureLog | None = None,
     ) -> None:
         self.context = context
         self.node_id = node_id
         self.ambient = ambient
         self.cold = context.at_temperature(setpoint_c)
         self.cold_for = context.held_at(setpoint_c, class_setpoints_c)[:products]
+        """The setpoint of each product's chamber (cooling costs, pre-cooling, packing)."""
+        self.store_for: list[ConstantTemperature] | list[RepeatingProfile] = self.cold_for
+        """Where each product's lots are stored: their chamber, or the room's logged profile."""
+        if temperature_log is not None:
+            profile = RepeatingProfile(
+                log_tables(context.kinetics, temperature_log.elapsed_h, temperature_log.temp_c),
+                REPEAT_PERIOD_H[temperature_log.repeat],
+            )
+            self.store_for = [profile] * products
         self.capacity_kg = capacity_kg
         self.rules = rules = OverloadRules.of(overload)
         self.refuse_when_full = rules.refuse_at_door
@@ -182,7 +203,7 @@ class Storage(OverloadHandling):
             self.stock_kg[product] += lot.kg
             self.on_stock(product)
             return
-        lot.place(self.cold_for[product], now, self.stage, self.node_id, "cold_store")
+        lot.place(self.store_for[product], now, self.stage, self.node_id, "cold_store")
         self.stock[product].append(lot)
         stock_kg = self.stock_kg
         if self.overflow is None:
@@ -241,7 +262,7 @@ class Storage(OverloadHandling):
             return self._picked(self._take_front(lots, kg))
         key = self._order_keys.get(issuing)
         if key is None:
-            key = self._order_keys[issuing] = issue_order_key(issuing, self.cold_for)
+            key = self._order_keys[issuing] = issue_order_key(issuing, self.store_for)
         if self.overflow is not None and issuing == "FEFO":
             # Lots in the overflow store age at another temperature: compare them now.
             key = _consumed_now_order(self.context.env.now)
