@@ -49,7 +49,15 @@ class LogTable:
         As :func:`~fieldtotable.kinetics.consumed_along` for a malformed log.
     """
 
-    __slots__ = ("cumulative", "elapsed_h", "first_rate", "kinetics", "last_rate", "temp_c")
+    __slots__ = (
+        "cumulative",
+        "elapsed_h",
+        "first_rate",
+        "kinetics",
+        "last_rate",
+        "run_starts",
+        "temp_c",
+    )
 
     def __init__(
         self,
@@ -70,6 +78,17 @@ class LogTable:
             cumulative.append(cumulative[-1] + self._segment(index, self.elapsed_h[index + 1]))
         self.cumulative = cumulative
         """Fraction consumed from the first record to each record."""
+        run_starts = [-1]
+        for segment in range(len(self.elapsed_h)):
+            same = (
+                self.is_constant(segment)
+                and self.is_constant(segment - 1)
+                and self.temp_c[segment] == self.temp_c[max(segment - 1, 0)]
+            )
+            run_starts.append(run_starts[-1] if same else segment)
+        self.run_starts = run_starts
+        """For stretch ``s`` (at index ``s + 1``, see :meth:`segment_of`), the first
+        stretch of the run of stretches at one and the same temperature it belongs to."""
 
     @property
     def start_h(self) -> float:
@@ -120,6 +139,20 @@ class LogTable:
             return -1
         return bisect.bisect_right(self.elapsed_h, hours) - 1
 
+    @property
+    def is_flat(self) -> bool:
+        """Whether the whole log is at one temperature (before, along and after it)."""
+        return self.run_starts[0] == self.run_starts[-1] and self.is_constant(0)
+
+    def run_of(self, segment: int) -> int:
+        """Return the first stretch of the constant-temperature run holding ``segment``.
+
+        Returns ``-2`` for a stretch whose temperature changes (its own run of one).
+        """
+        if not self.is_constant(segment):
+            return -2
+        return self.run_starts[segment + 1]
+
     def is_constant(self, segment: int) -> bool:
         """Return whether the temperature stays the same over stretch ``segment``."""
         if segment < 0 or segment >= len(self.elapsed_h) - 1:
@@ -149,8 +182,9 @@ class LogTable:
         if end_h <= start_h:
             return 0.0
         segment = self.segment_of(start_h)
-        if segment == self.segment_of(end_h) and self.is_constant(segment):
-            # One constant stretch: the plain product, as for a setpoint.
+        run = self.run_of(segment)
+        if run != -2 and run == self.run_of(self.segment_of(end_h)):
+            # One temperature throughout: the plain product, as for a setpoint.
             return (end_h - start_h) * self.constant_rate(segment)
         return self.consumed_until(end_h) - self.consumed_until(start_h)
 
@@ -204,13 +238,9 @@ class LogTable:
         if amount <= 0.0:
             return start_h
         segment = self.segment_of(start_h)
-        if self.is_constant(segment):
-            rate = self.constant_rate(segment)
-            reached = start_h + amount / rate
-            if segment < 0 and reached <= self.elapsed_h[0]:
-                return reached
-            if segment >= len(self.elapsed_h) - 1:
-                return reached
-            if segment >= 0 and reached <= self.elapsed_h[segment + 1]:
+        run = self.run_of(segment)
+        if run != -2:
+            reached = start_h + amount / self.constant_rate(segment)
+            if self.run_of(self.segment_of(reached)) == run:
                 return reached
         return self.hours_reaching(self.consumed_until(start_h) + amount)

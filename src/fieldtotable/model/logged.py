@@ -53,8 +53,9 @@ class LoggedTrip:
         table = self.tables[product]
         departure = self.departure_h
         segment = table.segment_of(start_h - departure)
-        if segment == table.segment_of(end_h - departure) and table.is_constant(segment):
-            # One constant stretch: the same product of clock times as a setpoint.
+        run = table.run_of(segment)
+        if run != -2 and run == table.run_of(table.segment_of(end_h - departure)):
+            # One temperature throughout: the same product of clock times as a setpoint.
             return (end_h - start_h) * table.constant_rate(segment)
         return table.consumed_between(start_h - departure, end_h - departure)
 
@@ -65,9 +66,10 @@ class LoggedTrip:
         table = self.tables[product]
         departure = self.departure_h
         segment = table.segment_of(start_h - departure)
-        if table.is_constant(segment):
+        run = table.run_of(segment)
+        if run != -2:
             reached = start_h + amount / table.constant_rate(segment)
-            if table.segment_of(reached - departure) == segment:
+            if table.run_of(table.segment_of(reached - departure)) == run:
                 return reached
         return departure + table.hours_to_consume(start_h - departure, amount)
 
@@ -114,11 +116,14 @@ class RepeatingProfile:
         if end_h <= start_h:
             return 0.0
         table = self.tables[product]
+        if table.is_flat:
+            return (end_h - start_h) * table.first_rate
         start_cycle, start_within = self._cycle(start_h)
         end_cycle, end_within = self._cycle(end_h)
         if start_cycle == end_cycle:
             segment = table.segment_of(start_within)
-            if segment == table.segment_of(end_within) and table.is_constant(segment):
+            run = table.run_of(segment)
+            if run != -2 and run == table.run_of(table.segment_of(end_within)):
                 return (end_h - start_h) * table.constant_rate(segment)
             return table.consumed_between(start_within, end_within)
         return self._integral(table, end_h) - self._integral(table, start_h)
@@ -128,6 +133,8 @@ class RepeatingProfile:
         if amount <= 0:
             return start_h
         table = self.tables[product]
+        if table.is_flat:
+            return start_h + amount / table.first_rate
         cycle, within = self._cycle(start_h)
         target = table.consumed_until(within) + amount
         if target <= table.total:

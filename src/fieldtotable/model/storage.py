@@ -44,7 +44,10 @@ def issue_order_key(
     if issuing == "FEFO":
         if not isinstance(place, ConstantTemperature) and isinstance(place[0], RepeatingProfile):
             profile = place[0]
-            return lambda lot: profile.integral(lot.product, lot.updated_h) - lot.consumed
+            if not all(table.is_flat for table in profile.tables):
+                return lambda lot: profile.integral(lot.product, lot.updated_h) - lot.consumed
+            flat_rates = [table.first_rate for table in profile.tables]
+            return lambda lot: flat_rates[lot.product] * lot.updated_h - lot.consumed
         if isinstance(place, ConstantTemperature):
             rates = place.rates
         else:  # one environment per product index (class chambers)
