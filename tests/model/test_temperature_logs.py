@@ -56,7 +56,11 @@ BASE: dict[str, Any] = {
         }
     },
     "markets": {
-        "buyers": {"kind": "orders", "supplied_by": "dc", "orders": {"p": {"every_days": 1, "kg": 0}}}
+        "buyers": {
+            "kind": "orders",
+            "supplied_by": "dc",
+            "orders": {"p": {"every_days": 1, "kg": 0}},
+        }
     },
 }
 
