@@ -67,9 +67,10 @@ class TemperatureLog(Frozen):
     """The CSV the records were read from, as the scenario names it (relative to
     that scenario file); a header ``elapsed_h,temp_c`` and one record per line."""
     elapsed_h: tuple[_Hours, ...] = Field(max_length=LOG_MAX_RECORDS)
-    """Hours of each record since the log's start: 0 first, strictly increasing."""
+    """Hours of each record since the log's start: 0 first, strictly increasing (read
+    from ``file`` when a scenario file gives the path)."""
     temp_c: tuple[_Temp, ...] = Field(max_length=LOG_MAX_RECORDS)
-    """Temperature of each record, °C (-60 to 60)."""
+    """Temperature of each record, °C (-60 to 60; read from ``file`` as ``elapsed_h``)."""
 
     @model_validator(mode="after")
     def _check(self) -> TemperatureLog:
