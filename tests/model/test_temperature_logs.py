@@ -164,3 +164,16 @@ def test_a_daily_profile_warms_the_hub_store_every_afternoon() -> None:
     warm = simulate(build_scenario({"hubs.dc.temperature_log": profile}, base=BASE), 0)
     assert warm.spoiled_kg_by_stage["hub"] > plain.spoiled_kg_by_stage["hub"]
     assert warm.spoiled_kg_by_stage["transit"] == plain.spoiled_kg_by_stage["transit"]
+
+
+def test_products_in_a_class_chamber_keep_their_setpoint() -> None:
+    frozen = {
+        "products.p.temperature_class": "frozen",
+        "legs.road.class_setpoints_c": {"frozen": 0},
+    }
+    plain = _delivered(build_scenario(frozen, base=BASE))
+    logged = _delivered(
+        build_scenario({**frozen, "legs.road.temperature_log": _warm_log(20.0)}, base=BASE)
+    )
+    assert plain
+    assert logged == plain

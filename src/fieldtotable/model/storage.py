@@ -30,36 +30,54 @@ __all__ = ["EPSILON_KG", "Storage", "issue_order_key"]
 
 def issue_order_key(
     issuing: str,
-    place: ConstantTemperature | Sequence[ConstantTemperature] | Sequence[RepeatingProfile],
+    place: ConstantTemperature | Sequence[ConstantTemperature | RepeatingProfile],
 ) -> Callable[[Lot], float]:
     """Sort key putting the lot to issue first at the front, for lots held in ``place``.
 
     FEFO issues the lot closest to its nominal (labelled) expiry: the largest
-    consumed fraction now. Every lot in ``place`` ages at the same rate, so the
-    order by ``consumed - rate * updated_h`` is the order by consumed fraction at
-    any common time, and no lot needs bringing forward to sort. In a room replaying a
-    temperature profile the same holds with the profile's integral from hour 0 in
-    place of ``rate * updated_h``. FIFO issues the earliest arrival, LIFO the latest.
+    consumed fraction now. Every lot of a product in ``place`` ages at the same rate,
+    so the order by ``consumed - rate * updated_h`` is the order by consumed fraction
+    at any common time, and no lot needs bringing forward to sort. In a room
+    replaying a temperature profile the same holds with the profile's integral from
+    hour 0 in place of ``rate * updated_h``. FIFO issues the earliest arrival, LIFO
+    the latest.
     """
     if issuing == "FEFO":
-        if not isinstance(place, ConstantTemperature) and isinstance(place[0], RepeatingProfile):
-            profile = place[0]
-            if not all(table.is_flat for table in profile.tables):
-                return lambda lot: profile.integral(lot.product, lot.updated_h) - lot.consumed
-            flat_rates = [table.first_rate for table in profile.tables]
-            return lambda lot: flat_rates[lot.product] * lot.updated_h - lot.consumed
         if isinstance(place, ConstantTemperature):
             rates = place.rates
-        else:  # one environment per product index (class chambers)
-            rates = [
-                environment.rates[p]
-                for p, environment in enumerate(place)
-                if isinstance(environment, ConstantTemperature)
-            ]
-        return lambda lot: rates[lot.product] * lot.updated_h - lot.consumed
+            return lambda lot: rates[lot.product] * lot.updated_h - lot.consumed
+        return _chamber_order(place)  # one environment per product index
     if issuing == "LIFO":
         return lambda lot: -lot.arrived_h
     return lambda lot: lot.arrived_h
+
+
+def _chamber_order(
+    place: Sequence[ConstantTemperature | RepeatingProfile],
+) -> Callable[[Lot], float]:
+    """FEFO key for a store whose products age at setpoints or along a profile."""
+    rates: list[float] = []
+    rooms: list[RepeatingProfile | None] = []
+    for product, environment in enumerate(place):
+        if isinstance(environment, ConstantTemperature):
+            rates.append(environment.rates[product])
+            rooms.append(None)
+        elif environment.tables[product].is_flat:
+            rates.append(environment.tables[product].first_rate)
+            rooms.append(None)
+        else:
+            rates.append(0.0)
+            rooms.append(environment)
+    if not any(rooms):
+        return lambda lot: rates[lot.product] * lot.updated_h - lot.consumed
+
+    def key(lot: Lot) -> float:
+        room = rooms[lot.product]
+        if room is None:
+            return rates[lot.product] * lot.updated_h - lot.consumed
+        return room.integral(lot.product, lot.updated_h) - lot.consumed
+
+    return key
 
 
 def _arrival(lot: Lot) -> float:
@@ -120,14 +138,19 @@ class Storage(OverloadHandling):
         self.cold = context.at_temperature(setpoint_c)
         self.cold_for = context.held_at(setpoint_c, class_setpoints_c)[:products]
         """The setpoint of each product's chamber (cooling costs, pre-cooling, packing)."""
-        self.store_for: list[ConstantTemperature] | list[RepeatingProfile] = self.cold_for
+        self.store_for: Sequence[ConstantTemperature | RepeatingProfile] = self.cold_for
         """Where each product's lots are stored: their chamber, or the room's logged profile."""
         if temperature_log is not None:
+            # The profile replaces setpoint_c; class chambers keep their own setpoints.
             profile = RepeatingProfile(
                 log_tables(context.kinetics, temperature_log.elapsed_h, temperature_log.temp_c),
                 REPEAT_PERIOD_H[temperature_log.repeat],
             )
-            self.store_for = [profile] * products
+            chambers = class_setpoints_c or {}
+            self.store_for = [
+                self.cold_for[product] if temperature_class in chambers else profile
+                for product, temperature_class in enumerate(context.temperature_classes[:products])
+            ]
         self.capacity_kg = capacity_kg
         self.rules = rules = OverloadRules.of(overload)
         self.refuse_when_full = rules.refuse_at_door

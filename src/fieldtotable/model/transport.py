@@ -155,6 +155,11 @@ class LegProcess:
             log_tables(context.kinetics, log.elapsed_h, log.temp_c) if log is not None else None
         )
         """The leg's temperature log tabulated per product, replayed for every trip."""
+        self.logged = [
+            log is not None and temperature_class not in config.class_setpoints_c
+            for temperature_class in context.temperature_classes
+        ]
+        """Per product: whether it rides at the log (not in a class chamber)."""
         self.available = config.fleet
         self.capacity_kg = config.vehicle_capacity_kg
         rng = stream(seed, "leg", leg_id, "transit")
@@ -369,8 +374,11 @@ class LegProcess:
         # Held departures wait in the reefer; a logged trip's hour 0 is its departure.
         logged = LoggedTrip(self.log_tables, depart) if self.log_tables is not None else None
         for lot in lots:
-            reefer = self.reefer_for[lot.product] if logged is None else logged
-            lot.place(reefer, env.now, TRANSIT, self.leg_id, "in_transit")
+            product = lot.product
+            reefer = logged if logged is not None and self.logged[product] else None
+            lot.place(
+                reefer or self.reefer_for[product], env.now, TRANSIT, self.leg_id, "in_transit"
+            )
         arrival = travel_end(self.closures, self.closure_starts, depart, self.transit_hours())
         failure = self._failure(depart, arrival)
         yield env.timeout(arrival - env.now)

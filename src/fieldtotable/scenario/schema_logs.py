@@ -58,9 +58,10 @@ class TemperatureLog(Frozen):
 
     A leg replays it for every trip, hour 0 at the vehicle's departure (the cargo
     held in a loaded vehicle before departure is at the first record's temperature);
-    past the last record the last temperature holds until arrival. It replaces
-    ``setpoint_c`` and ``class_setpoints_c`` of the leg (one logger for the whole
-    load); a reefer failure still replaces its hours by the outdoor air.
+    past the last record the last temperature holds until arrival. It replaces the
+    leg's ``setpoint_c``: products in a class chamber (``class_setpoints_c``, e.g.
+    frozen goods at -18 °C) keep their chamber's setpoint. A reefer failure still
+    replaces its hours by the outdoor air.
     """
 
     file: str | None = None
@@ -83,9 +84,10 @@ class NodeTemperatureLog(TemperatureLog):
 
     Hour 0 is 00:00 of ``start_date``; the last record must be at the end of the
     period (24 for ``daily``, 8760 for ``yearly``), where the next cycle starts
-    again from the first record. It replaces the node's ``setpoint_c`` and
-    ``class_setpoints_c`` for the time lots spend in its store (cold room, chambers);
-    costs of cooling still use the setpoints.
+    again from the first record. It replaces the node's ``setpoint_c`` for the time
+    lots spend in its store (cold room or hub store); products in a class chamber
+    (``class_setpoints_c``) keep their chamber's setpoint. Pre-cooling, a hub's
+    handling time and the cost of cooling still use the setpoints.
     """
 
     repeat: Literal["daily", "yearly"]
