@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 from fieldtotable.kinetics import Kinetics, consumed_along
 from fieldtotable.kinetics.log_table import LogTable
 from fieldtotable.model.logged import LoggedTrip, RepeatingProfile
+from fieldtotable.model.lot import Lot
+from fieldtotable.model.storage import issue_order_key
+from fieldtotable.scenario.schema_logs import NodeTemperatureLog
 
 Q10 = Kinetics(shelf_life_ref_days=5.0, ref_temp_c=2.0, q10=2.5)
 ARRHENIUS = Kinetics(shelf_life_ref_days=5.0, ref_temp_c=2.0, activation_energy_kj_mol=80.0)
@@ -110,3 +113,26 @@ def test_consumption_is_monotone_in_time_and_additive_over_splits(
     parts = table.consumed_between(first, middle) + table.consumed_between(middle, last)
     assert whole >= 0.0
     assert math.isclose(whole, parts, rel_tol=1e-9, abs_tol=1e-15)
+
+
+@pytest.mark.parametrize(("consumed_a", "consumed_b"), [(0.2, 0.25), (0.2, 0.45), (0.3, 0.2)])
+def test_fefo_in_a_profiled_room_issues_the_most_consumed_lot_first(
+    consumed_a: float, consumed_b: float
+) -> None:
+    room = RepeatingProfile([LogTable(Q10, [0.0, 6.0, 7.0, 24.0], [2.0, 2.0, 15.0, 2.0])], 24.0)
+    early = Lot(0, 0, 0, 10.0, 1.0, room, 3.0, 1)
+    late = Lot(1, 0, 0, 10.0, 1.0, room, 8.0, 1)
+    early.consumed, late.consumed = consumed_a, consumed_b
+    now = 30.0
+    key = issue_order_key("FEFO", [room])
+    by_key = sorted([early, late], key=key)
+    by_consumed_now = sorted(
+        [early, late], key=lambda lot: -(lot.consumed + room.consumed(0, lot.updated_h, now))
+    )
+    assert [lot.id for lot in by_key] == [lot.id for lot in by_consumed_now]
+
+
+def test_a_yearly_profile_must_end_at_8760_hours() -> None:
+    NodeTemperatureLog(repeat="yearly", elapsed_h=(0.0, 8760.0), temp_c=(2.0, 2.0))
+    with pytest.raises(ValueError, match="must end with a record at elapsed_h 8760"):
+        NodeTemperatureLog(repeat="yearly", elapsed_h=(0.0, 24.0), temp_c=(2.0, 2.0))
