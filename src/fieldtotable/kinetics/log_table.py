@@ -21,14 +21,45 @@ from collections.abc import Sequence
 
 from scipy.optimize import brentq
 
-from fieldtotable.kinetics.laws import FloatArray
-from fieldtotable.kinetics.logs import _arrhenius_segment, _checked_log, _q10_segment
+from fieldtotable.kinetics.laws import GAS_CONSTANT_J_PER_MOL_K, ZERO_CELSIUS_K, FloatArray
+from fieldtotable.kinetics.logs import (
+    _NODES,
+    _WEIGHTS,
+    MAX_LOG_RATE_STEP,
+    _arrhenius_segment,
+    _checked_log,
+    _q10_segment,
+)
 from fieldtotable.kinetics.parameters import Kinetics
 
 __all__ = ["LogTable"]
 
 #: Resolution, in hours, of an in-segment inversion under the Arrhenius law.
 INVERSION_TOLERANCE_H = 1e-9
+
+_UNIT_NODES = [(1.0 + float(node)) / 2.0 for node in _NODES]
+_UNIT_WEIGHTS = [float(weight) / 2.0 for weight in _WEIGHTS]
+
+
+def _arrhenius_part(kinetics: Kinetics, hours: float, start_c: float, end_c: float) -> float:
+    """Shelf life used over part of a segment under Arrhenius, as ``_arrhenius_segment``.
+
+    The same panels and 10-point Gauss-Legendre rule, in plain ``math`` (a lot's update
+    inside a segment is a hot path; numpy's overhead dominates arrays of ten points).
+    """
+    assert kinetics.activation_energy_kj_mol is not None
+    barrier = kinetics.activation_energy_kj_mol * 1000.0 / GAS_CONSTANT_J_PER_MOL_K
+    start_k, end_k = start_c + ZERO_CELSIUS_K, end_c + ZERO_CELSIUS_K
+    panels = max(1, math.ceil(barrier * abs(1.0 / start_k - 1.0 / end_k) / MAX_LOG_RATE_STEP))
+    width = 1.0 / panels
+    change = end_c - start_c
+    rate = kinetics.rate_per_h_scalar
+    total = 0.0
+    for panel in range(panels):
+        left = panel * width
+        for node, weight in zip(_UNIT_NODES, _UNIT_WEIGHTS, strict=True):
+            total += weight * rate(start_c + change * (left + width * node))
+    return hours * width * total
 
 
 class LogTable:
@@ -128,6 +159,8 @@ class LogTable:
         start_c = self.temp_c[index]
         if self.kinetics.q10 is not None:
             return _q10_segment(self.kinetics, hours, start_c, end_c)
+        if until_h < self.elapsed_h[index + 1]:
+            return _arrhenius_part(self.kinetics, hours, start_c, end_c)
         return _arrhenius_segment(self.kinetics, hours, start_c, end_c)
 
     def segment_of(self, hours: float) -> int:
@@ -175,7 +208,9 @@ class LogTable:
         if hours >= times[-1]:
             return self.cumulative[-1] + (hours - times[-1]) * self.last_rate
         index = bisect.bisect_right(times, hours) - 1
-        return self.cumulative[index] + self._segment(index, hours)
+        cumulative = self.cumulative
+        # Never past the next record's sum (rounding), so the integral never decreases.
+        return min(cumulative[index] + self._segment(index, hours), cumulative[index + 1])
 
     def consumed_between(self, start_h: float, end_h: float) -> float:
         """Fraction consumed from ``start_h`` to ``end_h`` (log hours; 0 if not after)."""
