@@ -48,6 +48,7 @@ from fieldtotable.scenario.schema import (
     WaitAmbient,
     WeightLoss,
 )
+from fieldtotable.scenario.schema_logs import NodeTemperatureLog, TemperatureLog
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,22 @@ SECTIONS: tuple[Section, ...] = (
         "unloading onto the destination's dock, and the empty return. Cost and CO2 are "
         "booked per loaded trip, when the vehicle is loaded.",
         (Leg, ScheduledDispatch, FullOrTimeoutDispatch, ReeferFailure, Closures),
+    ),
+    Section(
+        "temperature-logs",
+        "Temperature logs of legs and nodes",
+        "A measured temperature log replayed instead of a setpoint model. In a file a "
+        "leg gives a CSV path (`temperature_log: logs/trip.csv`), a collection point or "
+        "hub a path and how it repeats (`temperature_log: {file: logs/room.csv, repeat: "
+        "daily}`); the path is relative to the scenario file that writes it (to the "
+        "current folder for `--set`). The CSV has the header `elapsed_h,temp_c` and one "
+        "record per line (blank lines and `#` comments skipped): hours from 0, strictly "
+        "increasing, and °C in [-60, 60]; the temperature is linear between records. The "
+        "loader puts the records into the scenario next to the path, so the scenario's "
+        "hash (the run store's key) changes when the CSV does, a dumped scenario holds "
+        "them and needs no CSV, and `extends` and `--set` replace a log as a whole. The "
+        "how-to *Replay a temperature log* shows one.",
+        (TemperatureLog, NodeTemperatureLog),
     ),
     Section(
         "markets",

@@ -228,7 +228,7 @@ class CollectionPointProcess:
         storage = Storage(
             context, node_id, context.ambient[config.region], config.setpoint_c,
             config.cold_room_kg, config.overload, COLLECTION, len(setup.product_index),
-            config.class_setpoints_c, priority,
+            config.class_setpoints_c, priority, config.temperature_log,
         )  # fmt: skip
         products = setup.scenario.products.values()
         return cls(

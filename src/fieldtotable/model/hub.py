@@ -58,6 +58,7 @@ class HubProcess:
             context, node_id, context.ambient[config.region], config.setpoint_c,
             config.storage_kg, config.overload, HUB, len(setup.product_index),
             config.class_setpoints_c, node_priority(config, context, setup.product_index),
+            config.temperature_log,
         )  # fmt: skip
         return cls(
             context, node_id, config, storage, setup.market_products.get(node_id, frozenset())

@@ -14,11 +14,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from fieldtotable.model.context import Context
+from fieldtotable.model.logged import RepeatingProfile, log_tables
 from fieldtotable.model.lot import Lot
 from fieldtotable.model.overload import OverflowStore, OverloadRules, PriorityKey
 from fieldtotable.model.storage_overload import EPSILON_KG, OverloadHandling
 from fieldtotable.model.thermal import Ambient, ConstantTemperature
 from fieldtotable.scenario.schema import TemperatureClass
+from fieldtotable.scenario.schema_logs import REPEAT_PERIOD_H, NodeTemperatureLog
 from fieldtotable.scenario.schema_overload import Overload
 
 # EPSILON_KG (stock below it is treated as empty) is defined with the overload handling,
@@ -27,25 +29,55 @@ __all__ = ["EPSILON_KG", "Storage", "issue_order_key"]
 
 
 def issue_order_key(
-    issuing: str, place: ConstantTemperature | Sequence[ConstantTemperature]
+    issuing: str,
+    place: ConstantTemperature | Sequence[ConstantTemperature | RepeatingProfile],
 ) -> Callable[[Lot], float]:
     """Sort key putting the lot to issue first at the front, for lots held in ``place``.
 
     FEFO issues the lot closest to its nominal (labelled) expiry: the largest
-    consumed fraction now. Every lot in ``place`` ages at the same rate, so the
-    order by ``consumed - rate * updated_h`` is the order by consumed fraction at
-    any common time, and no lot needs bringing forward to sort. FIFO issues the
-    earliest arrival, LIFO the latest.
+    consumed fraction now. Every lot of a product in ``place`` ages at the same rate,
+    so the order by ``consumed - rate * updated_h`` is the order by consumed fraction
+    at any common time, and no lot needs bringing forward to sort. In a room
+    replaying a temperature profile the same holds with the profile's integral from
+    hour 0 in place of ``rate * updated_h``. FIFO issues the earliest arrival, LIFO
+    the latest.
     """
     if issuing == "FEFO":
         if isinstance(place, ConstantTemperature):
             rates = place.rates
-        else:  # one environment per product index (class chambers)
-            rates = [environment.rates[p] for p, environment in enumerate(place)]
-        return lambda lot: rates[lot.product] * lot.updated_h - lot.consumed
+            return lambda lot: rates[lot.product] * lot.updated_h - lot.consumed
+        return _chamber_order(place)  # one environment per product index
     if issuing == "LIFO":
         return lambda lot: -lot.arrived_h
     return lambda lot: lot.arrived_h
+
+
+def _chamber_order(
+    place: Sequence[ConstantTemperature | RepeatingProfile],
+) -> Callable[[Lot], float]:
+    """FEFO key for a store whose products age at setpoints or along a profile."""
+    rates: list[float] = []
+    rooms: list[RepeatingProfile | None] = []
+    for product, environment in enumerate(place):
+        if isinstance(environment, ConstantTemperature):
+            rates.append(environment.rates[product])
+            rooms.append(None)
+        elif environment.tables[product].is_flat:
+            rates.append(environment.tables[product].first_rate)
+            rooms.append(None)
+        else:
+            rates.append(0.0)
+            rooms.append(environment)
+    if not any(rooms):
+        return lambda lot: rates[lot.product] * lot.updated_h - lot.consumed
+
+    def key(lot: Lot) -> float:
+        room = rooms[lot.product]
+        if room is None:
+            return rates[lot.product] * lot.updated_h - lot.consumed
+        return room.integral(lot.product, lot.updated_h) - lot.consumed
+
+    return key
 
 
 def _arrival(lot: Lot) -> float:
@@ -98,12 +130,27 @@ class Storage(OverloadHandling):
         products: int,
         class_setpoints_c: Mapping[TemperatureClass, float] | None = None,
         priority: PriorityKey | None = None,
+        temperature_log: NodeTemperatureLog | None = None,
     ) -> None:
         self.context = context
         self.node_id = node_id
         self.ambient = ambient
         self.cold = context.at_temperature(setpoint_c)
         self.cold_for = context.held_at(setpoint_c, class_setpoints_c)[:products]
+        """The setpoint of each product's chamber (cooling costs, pre-cooling, packing)."""
+        self.store_for: Sequence[ConstantTemperature | RepeatingProfile] = self.cold_for
+        """Where each product's lots are stored: their chamber, or the room's logged profile."""
+        if temperature_log is not None:
+            # The profile replaces setpoint_c; class chambers keep their own setpoints.
+            profile = RepeatingProfile(
+                log_tables(context.kinetics, temperature_log.elapsed_h, temperature_log.temp_c),
+                REPEAT_PERIOD_H[temperature_log.repeat],
+            )
+            chambers = class_setpoints_c or {}
+            self.store_for = [
+                self.cold_for[product] if temperature_class in chambers else profile
+                for product, temperature_class in enumerate(context.temperature_classes[:products])
+            ]
         self.capacity_kg = capacity_kg
         self.rules = rules = OverloadRules.of(overload)
         self.refuse_when_full = rules.refuse_at_door
@@ -182,7 +229,7 @@ class Storage(OverloadHandling):
             self.stock_kg[product] += lot.kg
             self.on_stock(product)
             return
-        lot.place(self.cold_for[product], now, self.stage, self.node_id, "cold_store")
+        lot.place(self.store_for[product], now, self.stage, self.node_id, "cold_store")
         self.stock[product].append(lot)
         stock_kg = self.stock_kg
         if self.overflow is None:
@@ -241,7 +288,7 @@ class Storage(OverloadHandling):
             return self._picked(self._take_front(lots, kg))
         key = self._order_keys.get(issuing)
         if key is None:
-            key = self._order_keys[issuing] = issue_order_key(issuing, self.cold_for)
+            key = self._order_keys[issuing] = issue_order_key(issuing, self.store_for)
         if self.overflow is not None and issuing == "FEFO":
             # Lots in the overflow store age at another temperature: compare them now.
             key = _consumed_now_order(self.context.env.now)

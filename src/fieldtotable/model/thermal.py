@@ -1,7 +1,7 @@
 """Thermal environments: where a lot is, at what temperature, and how fast it ages there.
 
 A lot's consumed fraction of shelf life changes only with time spent in an
-environment. Three kinds exist:
+environment. These kinds exist:
 
 * :class:`ConstantTemperature` -- a setpoint (cold room, reefer, shop chiller);
   the rate is one number per product.
@@ -11,6 +11,9 @@ environment. Three kinds exist:
   over any interval is exact and costs two lookups, with no time-stepping.
 * :class:`~fieldtotable.model.parcel_box.ParcelBox` -- a courier's passive box, from
   packing to the customer's door (:mod:`.parcel_box`).
+* :class:`~fieldtotable.model.logged.LoggedTrip` and
+  :class:`~fieldtotable.model.logged.RepeatingProfile` -- a measured temperature log
+  replayed on a trip or as a room's daily or yearly profile (:mod:`.logged`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from fieldtotable.kinetics import Kinetics
+from fieldtotable.model.logged import LoggedTrip, RepeatingProfile
 from fieldtotable.model.parcel_box import ParcelBox
 
 #: Hour of the day at which the daily temperature cycle peaks.
@@ -136,8 +140,9 @@ class Ambient:
         return float(self.hourly_temp_c[hour])
 
 
-ThermalEnvironment = ConstantTemperature | Ambient | ParcelBox
-"""Where a lot can be: a setpoint, the outdoor air, or a courier's passive box."""
+ThermalEnvironment = ConstantTemperature | Ambient | ParcelBox | LoggedTrip | RepeatingProfile
+"""Where a lot can be: a setpoint, the outdoor air, a courier's passive box, or a
+measured temperature log replayed (:mod:`.logged`)."""
 
 
 def hourly_temperatures(

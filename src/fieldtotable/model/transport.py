@@ -11,6 +11,7 @@ import numpy as np
 import simpy
 
 from fieldtotable.model.context import Context, Seed, stream
+from fieldtotable.model.logged import LoggedTrip, log_tables
 from fieldtotable.model.lot import TRANSIT, Lot
 from fieldtotable.model.storage import EPSILON_KG, Storage
 from fieldtotable.model.switching import RouteSwitchRule, clearing_rate_kg_per_h
@@ -149,6 +150,16 @@ class LegProcess:
             destination if destination is not None and destination.back_pressure else None
         )
         self.reefer_for = context.held_at(config.setpoint_c, config.class_setpoints_c)
+        log = config.temperature_log
+        self.log_tables = (
+            log_tables(context.kinetics, log.elapsed_h, log.temp_c) if log is not None else None
+        )
+        """The leg's temperature log tabulated per product, replayed for every trip."""
+        self.logged = [
+            log is not None and temperature_class not in config.class_setpoints_c
+            for temperature_class in context.temperature_classes
+        ]
+        """Per product: whether it rides at the log (not in a class chamber)."""
         self.available = config.fleet
         self.capacity_kg = config.vehicle_capacity_kg
         rng = stream(seed, "leg", leg_id, "transit")
@@ -360,9 +371,14 @@ class LegProcess:
         if config.loading_h:
             yield env.timeout(config.loading_h)
         depart = open_after(self.closures, self.closure_starts, env.now)
+        # Held departures wait in the reefer; a logged trip's hour 0 is its departure.
+        logged = LoggedTrip(self.log_tables, depart) if self.log_tables is not None else None
         for lot in lots:
-            # Held departures wait in the reefer.
-            lot.place(self.reefer_for[lot.product], env.now, TRANSIT, self.leg_id, "in_transit")
+            product = lot.product
+            reefer = logged if logged is not None and self.logged[product] else None
+            lot.place(
+                reefer or self.reefer_for[product], env.now, TRANSIT, self.leg_id, "in_transit"
+            )
         arrival = travel_end(self.closures, self.closure_starts, depart, self.transit_hours())
         failure = self._failure(depart, arrival)
         yield env.timeout(arrival - env.now)

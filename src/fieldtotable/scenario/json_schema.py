@@ -58,6 +58,7 @@ def scenario_json_schema() -> dict[str, Any]:
         "anyOf": [{"$ref": _DEFS + "Closures"}, defs["Leg"]["properties"]["closures"]],
         "description": "One closure process, or a list of independent ones.",
     }
+    _accept_log_paths(defs)
     extends = {
         "type": "string",
         "minLength": 1,
@@ -83,6 +84,28 @@ def scenario_json_schema() -> dict[str, Any]:
         "then": {"$ref": _DEFS + _PARTIAL + "Scenario"},
         "else": {"$ref": _DEFS + "Scenario"},
         "$defs": {**defs, **partial},
+    }
+
+
+def _accept_log_paths(defs: dict[str, Any]) -> None:
+    """Let a temperature log be a CSV path, as files give it (the loader reads the records).
+
+    A leg's ``temperature_log`` is a path (or the records inline); a node's is
+    ``{file, repeat}`` (or ``{repeat, elapsed_h, temp_c}``).
+    """
+    records = {"required": ["elapsed_h", "temp_c"]}
+    for name, required in (("TemperatureLog", []), ("NodeTemperatureLog", ["repeat"])):
+        defs[name]["required"] = required
+        defs[name]["anyOf"] = [{"required": ["file"]}, records]
+    log = defs["Leg"]["properties"]["temperature_log"]
+    path = {
+        "type": "string",
+        "minLength": 1,
+        "description": "a CSV file with the header elapsed_h,temp_c, relative to this file",
+    }
+    defs["Leg"]["properties"]["temperature_log"] = {
+        "anyOf": [path, *log.pop("anyOf")],
+        **log,
     }
 
 

@@ -40,6 +40,7 @@ from fieldtotable.scenario.extends import (
 from fieldtotable.scenario.network import check_network
 from fieldtotable.scenario.problems import Locator, sort_problems, validation_problems
 from fieldtotable.scenario.schema import Scenario
+from fieldtotable.scenario.temperature_logs import read_temperature_logs
 from fieldtotable.scenario.yaml_loader import LineMap, Path, format_path, line_for
 
 __all__ = [
@@ -333,11 +334,18 @@ def _validate(
                 ),
             ]
         )
+    data, log_problems = read_temperature_logs(data, locate)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems = _new_entries(validation_problems(exc, data, locate, first_file), added, locate)
-        raise ScenarioError(sort_problems([*earlier, *problems], first_file)) from None
+        # A log that could not be read stays a path, which the schema refuses too.
+        unread = tuple(problem.path for problem in log_problems)
+        problems = [p for p in problems if not p.path.startswith(unread)] if unread else problems
+        raise ScenarioError(
+            sort_problems([*earlier, *log_problems, *problems], first_file)
+        ) from None
+    earlier = [*earlier, *log_problems]
     network = [
         Problem(*locate(path), format_path(path), message)
         for path, message in check_network(scenario)

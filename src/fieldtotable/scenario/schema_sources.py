@@ -12,6 +12,7 @@ from pydantic import Discriminator, Field, Strict, Tag, model_validator
 
 from fieldtotable.scenario.distributions import Distribution
 from fieldtotable.scenario.limits import MAX_CAPACITY_KG_PER_H, MAX_COUNT, MIN_CAPACITY_KG_PER_H
+from fieldtotable.scenario.schema_logs import NodeTemperatureLog
 from fieldtotable.scenario.schema_money import Capital, CnyPerKg, CnyPerKgByProduct, CnyPerYear
 from fieldtotable.scenario.schema_overload import (
     ArrivalPriority,
@@ -147,6 +148,10 @@ class CollectionPoint(Frozen):
     class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
     """Setpoints of separate chambers per temperature class, °C (e.g.
     ``frozen: -18``); products of a class not listed are held at ``setpoint_c``."""
+    temperature_log: NodeTemperatureLog | None = None
+    """A measured temperature profile of the cold room, repeating every day or year
+    (``{file: logs/room.csv, repeat: daily}``), replayed instead of the setpoints
+    for the lots stored here. See :class:`NodeTemperatureLog`."""
     overload: Overload = WaitAmbient(policy="wait_ambient")
     """What happens when the cold room is full: ``{policy: wait_ambient}`` (lots wait
     outside, first come first served), ``{policy: refuse_upstream}`` (producers'

@@ -20,6 +20,7 @@ from fieldtotable.scenario.limits import (
     MIN_MAX_WAIT_H,
     MIN_VEHICLE_CAPACITY_KG,
 )
+from fieldtotable.scenario.schema_logs import NodeTemperatureLog, TemperatureLog
 from fieldtotable.scenario.schema_money import Capital, CnyPerKg, CnyPerKgByProduct, CnyPerYear
 from fieldtotable.scenario.schema_overload import (
     ArrivalPriority,
@@ -85,6 +86,10 @@ class Hub(Frozen):
     class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
     """Setpoints of separate chambers per temperature class, °C (e.g.
     ``frozen: -18``); products of a class not listed are held at ``setpoint_c``."""
+    temperature_log: NodeTemperatureLog | None = None
+    """A measured temperature profile of the store, repeating every day or year
+    (``{file: logs/room.csv, repeat: daily}``), replayed instead of the setpoints
+    for the lots stored here. See :class:`NodeTemperatureLog`."""
     dock_exposure_h: Hours = 0.5
     """Hours each unloaded lot stands on the dock at the region's air temperature
     before handling, h (at most 8784)."""
@@ -223,6 +228,11 @@ class Leg(Frozen):
     class_setpoints_c: dict[TemperatureClass, TemperatureC] = Field(default_factory=dict)
     """Setpoints of separate chambers per temperature class, °C (e.g.
     ``frozen: -18``); products of a class not listed are held at ``setpoint_c``."""
+    temperature_log: TemperatureLog | None = None
+    """A measured temperature log replayed for every trip instead of the setpoints
+    (``temperature_log: logs/trip.csv``, relative to this scenario file; a CSV with
+    the header ``elapsed_h,temp_c``): hour 0 at departure, linear between records,
+    the last temperature held past the end. See :class:`TemperatureLog`."""
     loading_h: Hours = 0.0
     """Hours of loading at the origin, h (at most 8784), at the origin region's air
     temperature, before the vehicle departs."""
