@@ -523,6 +523,8 @@ def _estimates_json(data: Any) -> Any:
         return data.to_json()
     if isinstance(data, Mapping):
         return {key: _estimates_json(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_estimates_json(value) for value in data]
     return data
 
 
