@@ -22,6 +22,7 @@ from fieldtotable.optimise import (
     parse_constraints,
     resolve_objective,
 )
+from fieldtotable.optimise.phases import default_tolerance
 from fieldtotable.results.field import ResultField
 from fieldtotable.results.fields import KPIS, register_kpi, unregister_kpi
 
@@ -335,3 +336,50 @@ def test_check_specification_reports_every_problem_one_line_each(baseline: Scena
         "ids: deqin_cp_hub, kunming_shanghai, shangrila_cp_hub, shangrila_kunming, "
         "shangrila_shanghai_air, weixi_cp_hub)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "tolerance"),
+    [
+        ("fill_rate >= 0.9 ± 0.005", 0.005),
+        ("fill_rate>=0.9+-0.002", 0.002),
+        ("co2_kg <= 1e4 +/- 50", 50.0),
+    ],
+)
+def test_a_tolerance_after_the_limit_is_read_and_written_back(text: str, tolerance: float) -> None:
+    found = parse_constraint(text)
+    assert found.tolerance == tolerance
+    assert parse_constraint(found.to_text()) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("fill_rate >= 0.9 ±", "no tolerance after '±'"),
+        ("fill_rate >= 0.9 ± 0", "the tolerance must be above 0"),
+        ("fill_rate >= 0.9 ± -1", "the tolerance must be above 0"),
+        ("fill_rate >= 0.9 ± wide", "tolerance 'wide' is not a number"),
+    ],
+)
+def test_a_bad_tolerance_is_one_line(text: str, message: str) -> None:
+    with pytest.raises(SpecificationError, match=message) as caught:
+        parse_constraint(text)
+    assert str(caught.value).count("\n") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("spoilage_rate <= 0.08", 0.004),  # 5 % of 0.08
+        ("fill_rate >= 0.9", 0.005),  # 5 % of 1 - 0.9, not of 0.9 (0.045 would pass 86 %)
+        ("by_product.matsutake.spoilage_rate <= 0", 0.005),
+        ("fill_rate >= 1", 0.005),
+        ("co2_kg <= 12000", 600.0),
+        ("profit_cny >= 0", 0.01),
+        ("fill_rate >= 0.9 ± 0.001", 0.001),
+    ],
+)
+def test_the_default_tolerance_is_5_percent_of_the_room_a_limit_has(
+    text: str, expected: float
+) -> None:
+    assert default_tolerance(parse_constraint(text)) == pytest.approx(expected)

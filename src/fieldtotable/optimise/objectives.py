@@ -299,9 +299,10 @@ class Constraint:
         -------
         str
             Text that :func:`~fieldtotable.optimise.parsing.parse_constraint` reads
-            back to an equal constraint (the tolerance is not part of it).
+            back to an equal constraint (with ``± TOLERANCE`` when one is set).
         """
-        return f"{self.kpi} {self.sense} {self.limit!r}"
+        text = f"{self.kpi} {self.sense} {self.limit!r}"
+        return text if self.tolerance is None else f"{text} ± {self.tolerance!r}"
 
     def problems(self, scenario: Scenario) -> list[Problem]:
         """Return what is wrong with the KPI on ``scenario`` (a breakdown path's ids).

@@ -47,6 +47,8 @@ _CONSTRAINT_USAGE = "expected KPI<=LIMIT or KPI>=LIMIT, e.g. 'spoilage_rate <= 0
 # Every run of comparison characters is an operator, so that '<', '=<', '==' and '=>'
 # are each reported as written rather than half-read.
 _OPERATOR = re.compile(r"[<>=!≤≥]+")
+# The feasibility check's tolerance ε after the limit: 'fill_rate >= 0.9 ± 0.005'.
+_TOLERANCE = re.compile(r"±|\+/?-")
 
 
 def parse_variable(text: str) -> tuple[str, Variable]:
@@ -128,12 +130,15 @@ def parse_constraint(text: str) -> Constraint:
     ----------
     text
         ``spoilage_rate <= 0.08``, ``fill_rate>=0.90``, ``profit_cny >= 1e6``,
-        ``by_product.matsutake.spoilage_rate <= 0.1``; spaces are optional.
+        ``by_product.matsutake.spoilage_rate <= 0.1``; spaces are optional. A
+        tolerance ε for the feasibility check may follow the limit:
+        ``fill_rate >= 0.9 ± 0.005`` (or ``+-``).
 
     Returns
     -------
     Constraint
-        The constraint, with no tolerance.
+        The constraint, with the tolerance given or none (the default then applies:
+        :func:`~fieldtotable.optimise.phases.default_tolerance`).
 
     Raises
     ------
@@ -144,6 +149,7 @@ def parse_constraint(text: str) -> Constraint:
         closest keys), a limit that is not a finite number.
     """
     label = f"{CONSTRAINT_LABEL} {text}"
+    text, tolerance = _split_tolerance(text, label)
     operators = list(_OPERATOR.finditer(text))
     if not operators:
         raise problem(label, _CONSTRAINT_USAGE)
@@ -170,7 +176,23 @@ def parse_constraint(text: str) -> Constraint:
             label, f"limit {limit_text!r} is not a number; write a fraction: {fraction:g}"
         )
     limit = read_number(limit_text, "limit", label)
-    return Constraint(kpi, sense, float(limit))
+    return Constraint(kpi, sense, float(limit), tolerance)
+
+
+def _split_tolerance(text: str, label: str) -> tuple[str, float | None]:
+    """Split ``KPI >= LIMIT ± EPS`` (or ``+-``) into the comparison and ε."""
+    found = _TOLERANCE.search(text)
+    if found is None:
+        return text, None
+    tolerance_text = text[found.end() :].strip()
+    if not tolerance_text:
+        raise problem(
+            label, f"no tolerance after {found.group()!r}; e.g. 'fill_rate >= 0.9 ± 0.005'"
+        )
+    tolerance = float(read_number(tolerance_text, "tolerance", label))
+    if not tolerance > 0:
+        raise problem(label, f"the tolerance must be above 0 (got {tolerance_text})")
+    return text[: found.start()], tolerance
 
 
 def parse_constraints(texts: Iterable[str]) -> tuple[Constraint, ...]:

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 
 from fieldtotable.optimise.feasibility import StochasticConstraint
 from fieldtotable.optimise.objectives import Constraint
+from fieldtotable.results.paths import kpi_unit
 
 __all__ = [
+    "DEFAULT_TOLERANCE_SHARE",
     "FEASIBILITY_START",
     "FINAL_START",
     "SEARCH_SHARE",
@@ -30,10 +32,18 @@ FINAL_START = 3_000_000
 """First replication index of the final estimates."""
 SEARCH_SHARE = 0.6
 """The share of the budget the search may spend."""
+DEFAULT_TOLERANCE_SHARE = 0.05
+"""A constraint's default tolerance ε as a share of how far its limit can move."""
 
 
 def default_tolerance(bound: Constraint) -> float:
-    """Return ε of a constraint: its own, else 5 % of ``|limit|``, else 0.01.
+    """Return ε of a constraint: its own, else 5 % of how far its limit can move.
+
+    For a KPI that is a fraction (spoilage rate, fill rate), that is 5 % of the
+    distance from the limit to the nearer end of [0, 1] -- 0.004 for spoilage <= 0.08,
+    0.005 for fill >= 0.90 (5 % of the limit itself, 0.045, would let a channel
+    filling 86 % pass as meeting 90 %) -- and 0.005 for a limit at 0 or 1; for any
+    other KPI, 5 % of ``|limit|``, or 0.01 for a limit of 0.
 
     Parameters
     ----------
@@ -47,7 +57,10 @@ def default_tolerance(bound: Constraint) -> float:
     """
     if bound.tolerance is not None:
         return bound.tolerance
-    return 0.05 * abs(bound.limit) if bound.limit != 0 else 0.01
+    if kpi_unit(bound.kpi) == "fraction":
+        room = min(abs(bound.limit), abs(1.0 - bound.limit))
+        return DEFAULT_TOLERANCE_SHARE * room if room > 0 else 0.005
+    return DEFAULT_TOLERANCE_SHARE * abs(bound.limit) if bound.limit != 0 else 0.01
 
 
 def stochastic_constraints(

@@ -131,7 +131,9 @@ def optimise(
         objectives: ``None`` or one direction (or ``None``) per objective.
     constraints
         Texts (``"spoilage_rate <= 0.08"``) or :class:`Constraint` objects; a
-        constraint's tolerance ε defaults to 5 % of its limit (0.01 for a limit of 0).
+        constraint's tolerance ε defaults to 5 % of how far its limit can move
+        (:func:`~fieldtotable.optimise.phases.default_tolerance`: 0.005 for
+        ``fill_rate >= 0.9``); ``'fill_rate >= 0.9 ± 0.002'`` states it.
     budget
         The most one-replication simulation runs all phases may use together.
     delta
