@@ -258,7 +258,7 @@ def _line(text: str, snippet: str) -> int:
         (
             "{monthly_anomaly_sd_c: -1}",
             "climate.shangri_la.variation.monthly_anomaly_sd_c",
-            None,
+            "must be between 0 and 10 (got -1)",
         ),
         (
             "{heat_waves: {per_year: 2, duration_days: 3}}",

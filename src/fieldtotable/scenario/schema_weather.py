@@ -52,7 +52,9 @@ class HeatWaves(Frozen):
 class ClimateVariation(Frozen):
     """How a region's weather differs from its normal climate from one year to the next."""
 
-    monthly_anomaly_sd_c: tuple[AnomalySd, ...] = (0.0,) * 12
+    monthly_anomaly_sd_c: tuple[AnomalySd, ...] = Field(
+        default=(0.0,) * 12, min_length=12, max_length=12
+    )
     """Standard deviation of a month's mean temperature about ``monthly_mean_c``, °C
     (0 to 10): one number for every month or twelve, January to December. Each
     replication draws one anomaly per month of its run, added to every hour of the
@@ -77,6 +79,8 @@ class ClimateVariation(Frozen):
     @classmethod
     def _one_sd_for_every_month(cls, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool):
+            if not 0 <= value <= MAX_ANOMALY_SD_C:
+                raise ValueError(f"must be between 0 and {MAX_ANOMALY_SD_C:g} (got {value})")
             return (value,) * 12
         if isinstance(value, list | tuple) and len(value) != 12:
             raise ValueError(f"give one number or twelve, January to December (got {len(value)})")
