@@ -19,6 +19,7 @@ from fieldtotable.model.weather import apply_weather, draw_weather
 from fieldtotable.model.world import World
 from fieldtotable.scenario import parse_scenario
 from fieldtotable.scenario.distributions import Distribution
+from fieldtotable.scenario.dump import dump_scenario
 from fieldtotable.scenario.schema import Closures
 from fieldtotable.scenario.schema_weather import ClimateVariation, HeatWaves
 
@@ -310,3 +311,11 @@ def test_month_weights_zero_in_every_closure_month() -> None:
     assert line == _line(text, "month_weights")
     assert path == "legs.shangrila_shanghai.closures"
     assert "month_weights must be above 0" in message
+
+
+def test_a_varying_scenario_round_trips_through_yaml_and_overrides() -> None:
+    scenario = parse_scenario(VARIED, "s.yaml")
+    assert parse_scenario(dump_scenario(scenario)) == scenario
+    wider = ft.apply_overrides(scenario, {"climate.shangri_la.variation.monthly_anomaly_sd_c": 2.5})
+    assert wider.climate["shangri_la"].variation is not None
+    assert wider.climate["shangri_la"].variation.monthly_anomaly_sd_c == (2.5,) * 12
