@@ -319,3 +319,20 @@ def test_a_varying_scenario_round_trips_through_yaml_and_overrides() -> None:
     wider = ft.apply_overrides(scenario, {"climate.shangri_la.variation.monthly_anomaly_sd_c": 2.5})
     assert wider.climate["shangri_la"].variation is not None
     assert wider.climate["shangri_la"].variation.monthly_anomaly_sd_c == (2.5,) * 12
+
+
+def test_the_worlds_air_averages_to_the_normal_climate_over_replications() -> None:
+    scenario = parse_scenario(VARIED, "s.yaml").with_horizon(31)
+    july = np.mean(
+        [World(scenario, 0, replication=i).context.ambient["shangri_la"].hourly_temp_c[: 31 * 24]
+         for i in range(200)],
+        axis=0,
+    )  # fmt: skip
+    # Anomaly sd 1 °C over 200 replications (standard error 0.07 °C), plus the heat
+    # waves' mean excess: 2 a year start over July-August (62 days), each 4 days of
+    # 5 °C, so July's first three days are hot less often (no wave starts in June).
+    heat = (1 + 2 + 3 + 4 * 28) / 31 * (2 / 62) * 5  # about 0.61 °C
+    assert july.mean() == pytest.approx(SHANGRI_LA[6] + heat, abs=0.3)
+    # A region without variation keeps its normal July.
+    shanghai = World(scenario, 0).context.ambient["shanghai"].hourly_temp_c[: 31 * 24]
+    assert shanghai.mean() == pytest.approx(30.2, abs=1e-9)
