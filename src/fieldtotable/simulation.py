@@ -66,4 +66,11 @@ def simulate(
     )
     # The stage split reads the scenario's capacities and yearly costs, which the
     # ledger does not keep; done here, the result carries it wherever it goes.
-    return dataclasses.replace(result, cost_cny_by_stage=cost_by_stage(result, scenario))
+    return dataclasses.replace(
+        result,
+        cost_cny_by_stage=cost_by_stage(result, scenario),
+        weather={
+            region: weather.record(scenario.horizon_days)
+            for region, weather in world.weather.items()
+        },
+    )

@@ -11,6 +11,7 @@ from fieldtotable.scenario.schema import (
     ArrivalPriority,
     Breakage,
     Capital,
+    ClimateVariation,
     Closures,
     CollectionPoint,
     CoolingLaw,
@@ -18,6 +19,7 @@ from fieldtotable.scenario.schema import (
     Finance,
     FreshnessStep,
     FullOrTimeoutDispatch,
+    HeatWaves,
     Hub,
     LeastShelfLifePriority,
     Leg,
@@ -91,8 +93,11 @@ SECTIONS: tuple[Section, ...] = (
         "cold room (the collection point's), on a hub's dock or outside its full store "
         "(the hub's), while loading onto a leg (the origin's), and during a reefer "
         "failure (the origin's region in the first half of the trip, the "
-        "destination's in the second).",
-        (RegionClimate,),
+        "destination's in the second). With `variation`, each replication draws its "
+        "own weather year: monthly anomalies (AR(1) from month to month), heat waves "
+        "and a wetness factor per calendar year that closures may follow "
+        "(docs/how-to/weather-years.md).",
+        (RegionClimate, ClimateVariation, HeatWaves),
     ),
     Section(
         "products",

@@ -107,6 +107,7 @@ def run_to_data(result: RunResult) -> dict[str, Any]:
             for loss in result.losses
         ],
         "cost_cny_by_stage": {k: _encode(v) for k, v in result.cost_cny_by_stage.items()},
+        **({"weather": result.weather} if result.weather else {}),
         "wall_time_s": result.wall_time_s,
     }
 
@@ -158,6 +159,8 @@ def run_from_data(data: Mapping[str, Any]) -> RunResult:
         ),
         # Stores written before the field existed have no stage split of the cost.
         cost_cny_by_stage={k: _decode(v) for k, v in data.get("cost_cny_by_stage", {}).items()},
+        # Only runs with a varying climate record their weather (finite numbers only).
+        weather={str(region): dict(drawn) for region, drawn in data.get("weather", {}).items()},
         wall_time_s=float(data["wall_time_s"]),
     )
 

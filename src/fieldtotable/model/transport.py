@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,24 +26,29 @@ def sample_closures(
     closures: Closures | None,
     month_of_day: Sequence[int],
     rng: np.random.Generator,
+    wetness_of_day: Sequence[float] | None = None,
 ) -> list[tuple[float, float]]:
     """Closure intervals over the horizon: Poisson starts in the closure months.
 
     ``per_year`` closures are spread evenly over the hours of the listed months, so
-    the rate inside those months is ``per_year / (hours in those months per year)``.
-    Overlapping closures merge into one interval.
+    the rate inside those months is ``per_year / (hours in those months per year)``;
+    with ``month_weights``, in proportion to each month's weight. A day's rate is
+    multiplied by its ``wetness_of_day`` factor when given (the drawn wetness of its
+    year, :mod:`.weather`). Overlapping closures merge into one interval.
     """
     if closures is None or closures.per_year == 0:
         return []
     months = set(closures.months)
     duration = make_sampler(closures.duration_h, rng)
-    share = sum(_DAYS_IN_MONTH[m - 1] for m in months) / 365.0
-    rate_per_h = closures.per_year / (HOURS_PER_YEAR * share)
+    mean_per_day = _closures_per_day(closures, months)
     intervals: list[tuple[float, float]] = []
     for day, month in enumerate(month_of_day):
         if month not in months:
             continue
-        count = int(rng.poisson(rate_per_h * 24))
+        mean = mean_per_day[month]
+        if wetness_of_day is not None:
+            mean *= wetness_of_day[day]
+        count = int(rng.poisson(mean))
         starts = sorted(day * 24 + 24 * rng.random(count))
         for start in starts:
             end = start + duration()
@@ -55,6 +60,17 @@ def sample_closures(
 
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _closures_per_day(closures: Closures, months: set[int]) -> dict[int, float]:
+    """Return the expected closure starts a day in each of ``months`` (before wetness)."""
+    weights = closures.month_weights
+    if weights is None:
+        share = sum(_DAYS_IN_MONTH[m - 1] for m in months) / 365.0
+        rate_per_h = closures.per_year / (HOURS_PER_YEAR * share)
+        return dict.fromkeys(months, rate_per_h * 24)
+    weighted_days = sum(weights[m - 1] * _DAYS_IN_MONTH[m - 1] for m in months)
+    return {m: closures.per_year * weights[m - 1] / weighted_days for m in months}
 
 
 def merge_intervals(
@@ -123,6 +139,9 @@ class LegProcess:
         The destination's storage, when it takes only what fits (back pressure): the
         leg then loads no more than :meth:`~.storage.Storage.room_kg` and reserves
         the space of what it loads.
+    wetness_by_region
+        The drawn wetness factor of each tabulated day, per region with a climate
+        variation: closures naming a ``wetness_region`` scale their rate by it.
     """
 
     def __init__(
@@ -137,6 +156,8 @@ class LegProcess:
         deliver: Callable[[list[Lot]], None],
         seed: Seed,
         destination: Storage | None = None,
+        *,
+        wetness_by_region: Mapping[str, Sequence[float]] | None = None,
     ) -> None:
         self.context = context
         self.leg_id = leg_id
@@ -175,6 +196,9 @@ class LegProcess:
                 context.calendar.month,
                 # The first process keeps the key it had when legs took only one.
                 stream(seed, "leg", leg_id, "closures", *([str(index)] if index else [])),
+                None
+                if closures.wetness_region is None or wetness_by_region is None
+                else wetness_by_region.get(closures.wetness_region),
             )
             for index, closures in enumerate(config.closures)
         )

@@ -25,6 +25,7 @@ from fieldtotable.model.storage import Storage
 from fieldtotable.model.switching import RouteSwitchRule
 from fieldtotable.model.thermal import Ambient, hourly_temperatures
 from fieldtotable.model.transport import LegProcess
+from fieldtotable.model.weather import WeatherYear, apply_weather, draw_weather
 from fieldtotable.scenario.nodes import markets, places
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.scenario.work import MIN_EVENT_BUDGET, WorkEstimate, estimate_work
@@ -125,13 +126,22 @@ class World:
             Kinetics(p.shelf_life_days, p.ref_temp_c, p.q10, p.activation_energy_kj_mol)
             for p in scenario.products.values()
         ]
-        ambient = {
-            region: Ambient(
-                hourly_temperatures(climate.monthly_mean_c, climate.daily_range_c, calendar.month),
-                kinetics,
+        self.weather: dict[str, WeatherYear] = {
+            region: draw_weather(
+                climate.variation, region, scenario.start_date, calendar.month, self.seed
             )
             for region, climate in scenario.climate.items()
+            if climate.variation is not None
         }
+        """The weather each region with a declared variation drew (:mod:`.weather`)."""
+        ambient = {}
+        for region, climate in scenario.climate.items():
+            hourly = hourly_temperatures(
+                climate.monthly_mean_c, climate.daily_range_c, calendar.month
+            )
+            if region in self.weather:
+                hourly = apply_weather(hourly, self.weather[region], scenario.start_date)
+            ambient[region] = Ambient(hourly, kinetics)
         self.context = Context(
             self.env,
             self.ledger,
@@ -161,11 +171,16 @@ class World:
         for node_id, (kind, config) in all_places.items():
             setup.places[node_id] = node_kind(kind.kind).process.build(node_id, config, setup)
         self.legs: dict[str, LegProcess] = {}
+        wetness = {
+            region: weather.wetness_by_day(len(context.calendar.month))
+            for region, weather in self.weather.items()
+        }
         for index, (leg_id, leg) in enumerate(scenario.legs.items()):
             origin, destination = self.places[leg.from_], self.places[leg.to]
             self.legs[leg_id] = LegProcess(
                 context, leg_id, leg, index, origin.storage, origin.ambient,
                 destination.ambient, destination.receive, self.seed, destination.storage,
+                wetness_by_region=wetness,
             )  # fmt: skip
         self._wire_back_pressure()
         self._wire_routing()

@@ -132,6 +132,12 @@ class RunResult:
         stages add up to ``total_cost_cny`` (see
         :mod:`fieldtotable.results.money_stages`). Empty for runs stored before the
         field existed.
+    weather
+        Per climate region with a declared ``variation``, the weather the run drew
+        (:meth:`fieldtotable.model.weather.WeatherYear.record`): ``months``
+        (``YYYY-MM``), ``monthly_anomaly_c``, ``heat_waves`` (``[start_day, days,
+        excess_c]``), ``heat_wave_days``, ``years`` and ``wetness``. Empty when no
+        region varies (and then left out of :meth:`to_dict`).
     events_processed
         SimPy events processed (a measure of the run's work).
     flows
@@ -164,6 +170,7 @@ class RunResult:
     start_date: dt.date | None = None
     losses: tuple[Loss, ...] = ()
     cost_cny_by_stage: dict[str, float] = field(default_factory=dict)
+    weather: dict[str, dict[str, Any]] = field(default_factory=dict)
     wall_time_s: float = field(default=0.0, compare=False)
 
     def __eq__(self, other: object) -> bool:
@@ -182,7 +189,7 @@ class RunResult:
         Returns
         -------
         dict
-            Every field but ``flows``, by name.
+            Every field but ``flows``, by name (``weather`` only when not empty).
         """
         data: dict[str, Any] = _clean(
             {
@@ -205,6 +212,8 @@ class RunResult:
                     {name: getattr(loss, name) for name in Loss.__slots__} for loss in self.losses
                 ],
                 "cost_cny_by_stage": self.cost_cny_by_stage,
+                # Only runs with a varying climate carry it: other runs' data is unchanged.
+                **({"weather": self.weather} if self.weather else {}),
                 "wall_time_s": self.wall_time_s,
             }
         )

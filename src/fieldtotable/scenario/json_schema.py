@@ -3,7 +3,8 @@
 :func:`scenario_json_schema` derives it from the pydantic models (so it cannot
 drift from what the loader accepts) and adds what the models read through
 before-validators: a bare number where a distribution is expected, a list of 12
-monthly means for a region's climate, one closure mapping for a list of closures.
+monthly means for a region's climate, one closure mapping for a list of closures,
+one anomaly sd for all twelve months.
 
 A file with a top-level ``extends`` is a *variant*: it holds only what differs
 from its parent, so it is checked against a lenient copy of the schema (the
@@ -59,6 +60,12 @@ def scenario_json_schema() -> dict[str, Any]:
         "description": "One closure process, or a list of independent ones.",
     }
     _accept_log_paths(defs)
+    anomaly_sd = defs["ClimateVariation"]["properties"]["monthly_anomaly_sd_c"]
+    defs["ClimateVariation"]["properties"]["monthly_anomaly_sd_c"] = {
+        "anyOf": [{key: anomaly_sd["items"][key] for key in ("type", "minimum", "maximum")},
+                  {key: value for key, value in anomaly_sd.items() if key != "description"}],
+        "description": anomaly_sd["description"],
+    }  # fmt: skip
     extends = {
         "type": "string",
         "minLength": 1,

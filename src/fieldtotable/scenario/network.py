@@ -180,6 +180,14 @@ def _check_names(scenario: Scenario) -> list[NetworkProblem]:
             problems.append(
                 (("legs", leg_id, "to"), f"unknown hub {leg.to!r} (known: {_known(ends)})")
             )
+        for index, closures in enumerate(leg.closures):
+            closure_path: Path = ("legs", leg_id, "closures", index, "wetness_region")
+            name = closures.wetness_region
+            region(closure_path, name)
+            if name in regions and regions[name].variation is None:
+                problems.append(
+                    (closure_path, f"region {name!r} has no climate variation to draw wetness from")
+                )
     for index, switch in enumerate(scenario.routing.switches):
         if switch.leg not in scenario.legs:
             problems.append(

@@ -95,6 +95,7 @@ from fieldtotable.scenario.schema_types import (
     TemperatureClass,
     WeekdayFactors,
 )
+from fieldtotable.scenario.schema_weather import ClimateVariation, HeatWaves
 from fieldtotable.scenario.sizes import date_problem, size_problems
 
 __all__ = [
@@ -102,6 +103,7 @@ __all__ = [
     "ArrivalPriority",
     "Breakage",
     "Capital",
+    "ClimateVariation",
     "Closures",
     "CollectionPoint",
     "CoolingLaw",
@@ -113,6 +115,7 @@ __all__ = [
     "Frozen",
     "FullOrTimeoutDispatch",
     "GradingFraction",
+    "HeatWaves",
     "HourOfDay",
     "Hub",
     "IssuingPolicy",
@@ -174,6 +177,12 @@ class RegionClimate(Frozen):
     """Mean daily range (maximum - minimum), °C (0 to 40): a cosine cycle around the monthly
     mean, peaking at 15:00, constant within each hour. 0: the same temperature all
     day."""
+    variation: ClimateVariation | None = Field(
+        default=None, exclude_if=lambda variation: variation is None
+    )
+    """Year-to-year variation (monthly anomalies, heat waves, wetness) drawn per
+    replication; see :class:`~fieldtotable.scenario.schema_weather.ClimateVariation`.
+    Every replication sees the normal climate when omitted."""
 
     @model_validator(mode="before")
     @classmethod

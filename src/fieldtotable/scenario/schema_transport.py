@@ -38,6 +38,7 @@ from fieldtotable.scenario.schema_types import (
     Location,
     Mode,
     Month,
+    MonthlyFactors,
     NonNegativeDistribution,
     OnFull,
     TemperatureC,
@@ -193,6 +194,24 @@ class Closures(Frozen):
     vehicles wait to depart (in the reefer), trips under way stop and resume when it
     reopens, and empty vehicles on the way back are held too. Overlapping closures
     merge."""
+    month_weights: MonthlyFactors | None = Field(
+        default=None, exclude_if=lambda weights: weights is None
+    )
+    """Relative closure rate of each month, January to December (e.g. 3 in the rainy
+    months, 1 otherwise): the ``per_year`` closures are spread over the days of
+    ``months`` in proportion to these weights. Evenly when omitted."""
+    wetness_region: str | None = Field(default=None, exclude_if=lambda region: region is None)
+    """Climate region (a key of ``climate``) whose drawn wetness factor
+    (``climate.<region>.variation.wetness_cv``) multiplies the closure rate in each
+    calendar year of a replication: a wet year brings more landslides. Not linked when
+    omitted."""
+
+    @model_validator(mode="after")
+    def _some_month_weighted(self) -> Closures:
+        weights = self.month_weights
+        if weights is not None and not any(weights[month - 1] > 0 for month in self.months):
+            raise ValueError("month_weights must be above 0 in at least one of the months")
+        return self
 
 
 class Leg(Frozen):
