@@ -73,7 +73,8 @@ def require_salib() -> ModuleType:
             "sensitivity needs SALib, which is not installed: "
             "pip install 'fieldtotable[sensitivity]'"
         ) from None
-    return SALib
+    module: ModuleType = SALib
+    return module
 
 
 def evaluations_needed(method: str, parameters: int, n: int, second_order: bool = False) -> int:
@@ -247,7 +248,8 @@ class SensitivityDesign:
                 calc_second_order=self.second_order,
                 num_resamples=BOOTSTRAP_RESAMPLES,
                 conf_level=self.confidence,
-                seed=self.seed,
+                # A Generator, not the int: SALib takes an int seed of 0 as "no seed".
+                seed=np.random.default_rng(self.seed),
             )
             indices: tuple[ParameterIndices, ...] = tuple(
                 SobolIndices(
@@ -350,7 +352,7 @@ def analyse_function(
     kpis = design.analyse(values.reshape(len(design.samples), len(outputs)), outputs)
     return SensitivityResult(
         method=method,
-        model=name or getattr(function, "__name__", "function"),
+        model=name or str(getattr(function, "__name__", "function")),
         parameters=dict(design.bounds),
         kpis=kpis,
         n=n,

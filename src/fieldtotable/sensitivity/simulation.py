@@ -35,7 +35,11 @@ from fieldtotable.experiment.store import Manifest
 from fieldtotable.experiment.sweep import point_label
 from fieldtotable.optimise.objectives import kpi_problem
 from fieldtotable.optimise.space import SearchSpace
-from fieldtotable.optimise.specification_error import SpecificationError, problem
+from fieldtotable.optimise.specification_error import (
+    VARIABLE_LABEL,
+    SpecificationError,
+    problem,
+)
 from fieldtotable.optimise.variables import Real
 from fieldtotable.results.paths import kpi_value, unknown_kpis
 from fieldtotable.scenario.hashing import scenario_hash
@@ -92,31 +96,38 @@ def parse_parameter(text: str) -> tuple[str, tuple[float, float]]:
 def _check_inputs(
     scenario: Scenario, parameters: Mapping[str, tuple[float, float]], kpis: Sequence[str]
 ) -> SearchSpace:
-    """Check every parameter and KPI on ``scenario``; return the parameters as a space."""
-    found: list[Problem] = []
-    labels = {
-        path: f"{PARAMETER_LABEL} {path}={low!r}..{high!r}"
-        for path, (low, high) in parameters.items()
-    }
+    """Check every parameter and KPI on ``scenario``; return the parameters as a space.
+
+    The parameters are checked as :class:`~fieldtotable.optimise.variables.Real`
+    variables of a :class:`~fieldtotable.optimise.space.SearchSpace` (each end
+    applied on its own), their problems renamed ``--param PATH=LO..HI``.
+    """
     variables: dict[str, Real] = {}
+    ends: dict[str, str] = {}
     for path, (low, high) in parameters.items():
+        label = f"{PARAMETER_LABEL} {path}={low!r}..{high!r}"
         if not low < high:
-            found.append(
-                Problem(labels[path], None, "", f"LO must be below HI (got {low!r}..{high!r})")
-            )
+            ends[path] = f"{label}: LO must be below HI (got {low!r}..{high!r})"
             continue
         variables[path] = Real(low, high)
+    by_variable: dict[str, Problem] = {}
     space: SearchSpace | None = None
+    found: list[Problem] = []
     if variables:
         try:
             space = SearchSpace(variables)
         except SpecificationError as exc:
             found += exc.problems
         else:
-            for path, variable in space.items():
-                for refused in space.problems(scenario):
-                    if refused.file == f"--var {path}={variable.to_text()}":
-                        found.append(Problem(labels[path], None, "", refused.message))
+            by_variable = {refused.file or "": refused for refused in space.problems(scenario)}
+    for path, (low, high) in parameters.items():
+        label = f"{PARAMETER_LABEL} {path}={low!r}..{high!r}"
+        if path in ends:
+            found.append(Problem(label, None, "", ends[path].split(": ", 1)[1]))
+        elif path in variables:
+            refused = by_variable.get(f"{VARIABLE_LABEL} {path}={variables[path].to_text()}")
+            if refused is not None:
+                found.append(Problem(label, None, "", refused.message))
     if not kpis:
         found.append(Problem(KPI_LABEL, None, "", "no KPI: give at least one --kpi KPI"))
     for kpi in kpis:
