@@ -20,7 +20,8 @@ Figures of one run: :func:`spoilage_waterfall`, :func:`daily_series`,
 :func:`shelf_life_at_sale`, :func:`network_map`, :func:`pnl_waterfall` (also of
 replications' means). Figures of experiments:
 :func:`comparison_chart`, :func:`sweep_chart`. Figures of an optimisation:
-:func:`search_history`, :func:`sensitivity_chart`. Output: :func:`save_png`,
+:func:`search_history`, :func:`sensitivity_chart`. Figure of a global sensitivity
+analysis: :func:`sensitivity_indices_chart`. Output: :func:`save_png`,
 :func:`save_svg`, :func:`save_pdf` (each returns the content and writes it to a path
 when one is given). Product names: :func:`product_label` (the Chinese part is dropped
 when no CJK-capable font is installed, so labels never show missing glyphs).
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from fieldtotable.plotting._save import save_pdf, save_png, save_svg
     from fieldtotable.plotting._style import product_label
     from fieldtotable.plotting.experiments import comparison_chart
+    from fieldtotable.plotting.global_sensitivity import sensitivity_indices_chart
     from fieldtotable.plotting.network import network_map
     from fieldtotable.plotting.optimisation import search_history, sensitivity_chart
     from fieldtotable.plotting.pnl import pnl_waterfall
@@ -56,6 +58,7 @@ __all__ = [
     "save_svg",
     "search_history",
     "sensitivity_chart",
+    "sensitivity_indices_chart",
     "shelf_life_at_sale",
     "spoilage_waterfall",
     "sweep_chart",
@@ -72,6 +75,7 @@ _HOMES = {
     "save_svg": "_save",
     "search_history": "optimisation",
     "sensitivity_chart": "optimisation",
+    "sensitivity_indices_chart": "global_sensitivity",
     "shelf_life_at_sale": "shelf_life",
     "spoilage_waterfall": "waterfall",
     "sweep_chart": "sweeps",
