@@ -112,3 +112,17 @@ def test_non_finite_outputs_are_refused() -> None:
             {"a": (0.0, 1.0), "b": (0.0, 1.0)},
             n=8,
         )
+
+
+def test_without_salib_one_line_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys  # noqa: PLC0415
+
+    from fieldtotable.errors import FieldToTableError  # noqa: PLC0415
+    from fieldtotable.sensitivity import require_salib  # noqa: PLC0415
+
+    monkeypatch.setitem(sys.modules, "SALib", None)
+    with pytest.raises(FieldToTableError) as caught:
+        require_salib()
+    assert str(caught.value) == (
+        "sensitivity needs SALib, which is not installed: pip install 'fieldtotable[sensitivity]'"
+    )

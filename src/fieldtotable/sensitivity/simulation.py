@@ -47,13 +47,22 @@ from fieldtotable.scenario.schema import Scenario
 from fieldtotable.sensitivity.analysis import MORRIS_LEVELS, SensitivityDesign
 from fieldtotable.sensitivity.indices import SensitivityResult
 
-__all__ = ["KPI_LABEL", "PARAMETER_LABEL", "global_sensitivity", "parse_parameter"]
+__all__ = [
+    "KPI_LABEL",
+    "PARAMETER_LABEL",
+    "check_inputs",
+    "global_sensitivity",
+    "parse_parameter",
+]
 
 PARAMETER_LABEL = "--param"
 """How problems name a parameter: ``--param PATH=LO..HI``."""
 
 KPI_LABEL = "--kpi"
 """How problems name a KPI: ``--kpi KPI``."""
+
+_WHOLE_NUMBERS = "the field takes whole numbers only"
+"""How the search space says a real range names a field of whole numbers."""
 
 
 def parse_parameter(text: str) -> tuple[str, tuple[float, float]]:
@@ -93,7 +102,7 @@ def parse_parameter(text: str) -> tuple[str, tuple[float, float]]:
     return path.strip(), (low, high)
 
 
-def _check_inputs(
+def check_inputs(
     scenario: Scenario, parameters: Mapping[str, tuple[float, float]], kpis: Sequence[str]
 ) -> SearchSpace:
     """Check every parameter and KPI on ``scenario``; return the parameters as a space.
@@ -101,6 +110,27 @@ def _check_inputs(
     The parameters are checked as :class:`~fieldtotable.optimise.variables.Real`
     variables of a :class:`~fieldtotable.optimise.space.SearchSpace` (each end
     applied on its own), their problems renamed ``--param PATH=LO..HI``.
+
+    Parameters
+    ----------
+    scenario
+        The base scenario.
+    parameters
+        Field path -> ``(low, high)``.
+    kpis
+        KPI keys or breakdown paths.
+
+    Returns
+    -------
+    SearchSpace
+        The parameters as real variables, in order.
+
+    Raises
+    ------
+    SpecificationError
+        With one problem per parameter at fault (an unknown path, a field that takes
+        no real numbers, an end the scenario refuses, ``LO >= HI``) and per unknown
+        KPI; or saying there is no parameter or no KPI.
     """
     variables: dict[str, Real] = {}
     ends: dict[str, str] = {}
@@ -127,7 +157,12 @@ def _check_inputs(
         elif path in variables:
             refused = by_variable.get(f"{VARIABLE_LABEL} {path}={variables[path].to_text()}")
             if refused is not None:
-                found.append(Problem(label, None, "", refused.message))
+                message = refused.message
+                if message.startswith(_WHOLE_NUMBERS):
+                    message = f"{_WHOLE_NUMBERS}; a parameter must be a field of real numbers"
+                found.append(Problem(label, None, "", message))
+    if not parameters:
+        found.append(Problem(PARAMETER_LABEL, None, "", "no parameter: give --param PATH=LO..HI"))
     if not kpis:
         found.append(Problem(KPI_LABEL, None, "", "no KPI: give at least one --kpi KPI"))
     for kpi in kpis:
@@ -214,7 +249,7 @@ def global_sensitivity(
     started = time.perf_counter()
     seed = check_seed(seed)
     check_count(replications, "replications")
-    space = _check_inputs(scenario, parameters, kpis)
+    space = check_inputs(scenario, parameters, kpis)
     design = SensitivityDesign(
         method,
         {
