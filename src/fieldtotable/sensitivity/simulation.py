@@ -166,12 +166,12 @@ def check_inputs(
     if not kpis:
         found.append(Problem(KPI_LABEL, None, "", "no KPI: give at least one --kpi KPI"))
     for kpi in kpis:
-        message = kpi_problem(kpi)
-        if message is None:
+        wrong = kpi_problem(kpi)
+        if wrong is None:
             unknown = unknown_kpis([kpi], scenario)
-            message = unknown[0] if unknown else None
-        if message is not None:
-            found.append(Problem(f"{KPI_LABEL} {kpi}", None, "", message))
+            wrong = unknown[0] if unknown else None
+        if wrong is not None:
+            found.append(Problem(f"{KPI_LABEL} {kpi}", None, "", wrong))
     if found or space is None:
         raise SpecificationError(found)
     return space
