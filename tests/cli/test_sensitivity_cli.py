@@ -25,7 +25,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def test_text_ranks_the_parameters_per_kpi(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(
-        capsys, *PARAMS, "--kpi", "spoilage_rate", "--kpi", "sold_kg", "--n", "4", *FAST
+        capsys, *PARAMS, "--kpi", "spoilage_rate", "--kpi", "sold_kg", "--samples", "4", *FAST
     )
     assert code == 0, err
     lines = out.splitlines()
@@ -39,7 +39,7 @@ def test_text_ranks_the_parameters_per_kpi(capsys: pytest.CaptureFixture[str]) -
 def test_json_and_report_of_morris(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     report = tmp_path / "sensitivity.html"
     store = tmp_path / "store"
-    args = [*PARAMS, "--kpi", "spoilage_rate", "--method", "morris", "--n", "3", "--json"]
+    args = [*PARAMS, "--kpi", "spoilage_rate", "--method", "morris", "--samples", "3", "--json"]
     code, out, err = run(capsys, *args, "--store", str(store), "--report", str(report), *FAST)
     assert code == 0, err
     data = json.loads(out)
@@ -52,13 +52,44 @@ def test_json_and_report_of_morris(capsys: pytest.CaptureFixture[str], tmp_path:
         "mu",
         "sigma",
     }
+    tables = tmp_path / "tables"
+    assert not tables.exists()
     html = report.read_text(encoding="utf-8")
     assert "<svg" in html
     assert "mu*" in html
     assert "fieldtotable sensitivity" in html  # the command that reproduces it
-    again, out_again, _ = run(capsys, *args, "--store", str(store), *FAST)
-    assert again == 0
+    again, out_again, err = run(capsys, *args, "--store", str(store), "--out", str(tables), *FAST)
+    assert again == 0, err
     assert json.loads(out_again)["kpis"] == data["kpis"]
+    assert err.strip() == f"2 files written to {tables}"
+    csv_lines = (tables / "indices.csv").read_text(encoding="utf-8").splitlines()
+    assert csv_lines[0] == "kpi,rank,parameter,low,high,mu_star,mu_star_conf,mu,sigma"
+    assert csv_lines[1].startswith("spoilage_rate,1,products.matsutake.shelf_life_days,2.0,8.0,")
+    assert json.loads((tables / "sensitivity.json").read_text(encoding="utf-8")) == json.loads(
+        out_again
+    )
+
+
+def test_replications_are_averaged_at_every_point(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys,
+        *PARAMS,
+        "--kpi",
+        "sold_kg",
+        "--method",
+        "morris",
+        "--samples",
+        "2",
+        "-n",
+        "2",
+        "--json",
+        *FAST,
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["replications"] == 2
+    assert data["runs"] <= 2 * data["evaluations"]
+    assert data["runs"] % 2 == 0
 
 
 def test_every_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,7 +122,7 @@ def test_every_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[st
 def test_a_sobol_n_that_is_no_power_of_two_is_one_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, _, err = run(capsys, *PARAMS, "--kpi", "sold_kg", "--n", "10", *FAST)
+    code, _, err = run(capsys, *PARAMS, "--kpi", "sold_kg", "--samples", "10", *FAST)
     assert code == 2
     assert err.strip().splitlines() == [
         "fieldtotable sensitivity: error: n must be a power of 2 for sobol (the Sobol' "

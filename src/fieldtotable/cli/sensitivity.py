@@ -3,15 +3,18 @@
 ::
 
     fieldtotable sensitivity SCENARIO --param PATH=LO..HI [--param ...] --kpi KPI
-        [--kpi ...] [--method sobol|morris] [--n N] [--replications R]
+        [--kpi ...] [--method sobol|morris] [--samples N] [-n R]
         [--second-order] [--seed S] [--days D] [--executor ...] [--workers N]
-        [--store DIR] [--report FILE] [--json] [-q]
+        [--store DIR] [--out DIR] [--report FILE] [--json] [-q]
 
 The handler reads ``--param`` with
 :func:`~fieldtotable.sensitivity.parse_parameter`, calls
 :func:`~fieldtotable.sensitivity.global_sensitivity` and prints, per KPI, the
 parameters ranked by importance (``--json``: the result's JSON); ``--report FILE``
-writes the HTML report (:func:`~fieldtotable.report.sensitivity_report`). A bad
+writes the HTML report (:func:`~fieldtotable.report.sensitivity_report`) and ``--out
+DIR`` the indices as ``indices.csv`` (one row per KPI and parameter) and
+``sensitivity.json``. As on every command, ``-n`` is the replications (here: averaged
+at every sample point) and ``--store DIR`` the run store. A bad
 parameter (unknown path, a field that takes no real numbers, ``LO >= HI``) or an
 unknown KPI is one line each and exit 2; SALib not installed is one line and exit 2.
 """
@@ -19,9 +22,12 @@ unknown KPI is one line each and exit 2; SALib not installed is one line and exi
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib
+import io
 import json
 import math
+from pathlib import Path
 from typing import Any, TextIO
 
 from fieldtotable.cli.options import (
@@ -34,10 +40,11 @@ from fieldtotable.cli.options import (
     report_failed_runs,
     whole_number,
 )
-from fieldtotable.cli.outputs import OutputError, check_outputs, command_line
+from fieldtotable.cli.outputs import TABLES_OPTION, OutputError, check_outputs, command_line
 from fieldtotable.errors import FieldToTableError, Problem, ScenarioError
 from fieldtotable.experiment import EXECUTORS
 from fieldtotable.experiment.errors import RunFailedError
+from fieldtotable.fileio import write_atomic
 from fieldtotable.optimise.specification_error import SpecificationError
 from fieldtotable.results.paths import kpi_unit
 from fieldtotable.scenario import builtin_scenario, open_scenario
@@ -51,10 +58,10 @@ from fieldtotable.sensitivity.simulation import (
     parse_parameter,
 )
 
-__all__ = ["DEFAULT_N", "add_sensitivity_command", "format_sensitivity"]
+__all__ = ["DEFAULT_SAMPLES", "add_sensitivity_command", "format_sensitivity", "indices_rows"]
 
-DEFAULT_N = {"sobol": 64, "morris": 10}
-"""``--n`` when not given: Sobol's base sample size, Morris's trajectories."""
+DEFAULT_SAMPLES = {"sobol": 64, "morris": 10}
+"""``--samples`` when not given: Sobol's base sample size, Morris's trajectories."""
 
 _count = whole_number(1)
 _seed = whole_number(0)
@@ -108,17 +115,18 @@ def add_sensitivity_command(subparsers: Any) -> None:
         "--method", choices=METHODS, default="sobol", help="sobol (default) or morris"
     )
     command.add_argument(
-        "--n",
+        "--samples",
         type=_sample_size,
         metavar="N",
-        help="Sobol: base sample size, a power of 2, N (D + 2) runs (default: "
-        f"{DEFAULT_N['sobol']}); Morris: trajectories, N (D + 1) runs (default: "
-        f"{DEFAULT_N['morris']})",
+        help="Sobol: base sample size, a power of 2, N (D + 2) points (default: "
+        f"{DEFAULT_SAMPLES['sobol']}); Morris: trajectories, N (D + 1) points (default: "
+        f"{DEFAULT_SAMPLES['morris']})",
     )
     command.add_argument(
-        "--replications",
+        "-n",
         type=_count,
         default=1,
+        dest="n",
         metavar="R",
         help="replications averaged at every point, common random numbers (default: 1)",
     )
@@ -145,13 +153,20 @@ def add_sensitivity_command(subparsers: Any) -> None:
     )
     add_store(command)
     command.add_argument(
+        TABLES_OPTION,
+        dest="tables_dir",
+        metavar="DIR",
+        help="write the indices to DIR: indices.csv (one row per KPI and parameter) and "
+        "sensitivity.json",
+    )
+    command.add_argument(
         "--report", metavar="FILE", help="also write a self-contained HTML report to FILE"
     )
     command.add_argument(
         "--json", action="store_true", help="print the result as JSON instead of text"
     )
     command.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
-    command.set_defaults(handler=_sensitivity)
+    command.set_defaults(handler=_sensitivity, formats=None)
 
 
 def _read_parameters(texts: list[str]) -> tuple[dict[str, tuple[float, float]], list[Problem]]:
@@ -199,16 +214,16 @@ def _sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         problems += [found for found in exc.problems if found.file != PARAMETER_LABEL]
     if problems:  # every bad --param and --kpi, one line each, before any run
         raise SpecificationError(problems)
-    n = args.n if args.n is not None else DEFAULT_N[args.method]
+    samples = args.samples if args.samples is not None else DEFAULT_SAMPLES[args.method]
     try:
         result = global_sensitivity(
             scenario,
             parameters,
             args.kpis,
             method=args.method,
-            n=n,
+            n=samples,
             seed=args.seed,
-            replications=args.replications,
+            replications=args.n,
             second_order=args.second_order,
             executor=args.executor,
             workers=args.workers,
@@ -227,9 +242,64 @@ def _sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False), file=out)
     else:
         print(format_sensitivity(result), file=out)
+    if args.tables_dir:
+        _write_tables(args.tables_dir, result, err)
     if args.report:
         _write_report(args, result, scenario, err)
     return EXIT_OK
+
+
+def indices_rows(result: SensitivityResult) -> list[dict[str, object]]:
+    """Return the indices as a tidy table: one row per KPI and parameter, ranked.
+
+    Parameters
+    ----------
+    result
+        What :func:`~fieldtotable.sensitivity.global_sensitivity` returned.
+
+    Returns
+    -------
+    list of dict
+        ``kpi``, ``rank``, ``parameter``, ``low``, ``high``, then the indices of
+        :meth:`SobolIndices.to_json` or :meth:`MorrisIndices.to_json` (``None`` for
+        a value that is not finite).
+    """
+    rows: list[dict[str, object]] = []
+    for found in result.kpis:
+        for rank, indices in enumerate(found.ranked(), 1):
+            low, high = result.parameters[indices.parameter]
+            values = indices.to_json()
+            values.pop("parameter")
+            rows.append(
+                {
+                    "kpi": found.kpi,
+                    "rank": rank,
+                    "parameter": indices.parameter,
+                    "low": low,
+                    "high": high,
+                    **values,
+                }
+            )
+    return rows
+
+
+def _write_tables(folder: str, result: SensitivityResult, err: TextIO) -> None:
+    """Write ``indices.csv`` and ``sensitivity.json`` to ``folder`` (made if missing)."""
+    rows = indices_rows(result)
+    table = io.StringIO()
+    writer = csv.DictWriter(table, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        write_atomic(Path(folder) / "indices.csv", table.getvalue())
+        write_atomic(
+            Path(folder) / "sensitivity.json",
+            json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n",
+        )
+    except OSError as exc:
+        raise OutputError(TABLES_OPTION, f"cannot write to {folder}: {exc.strerror}") from None
+    print(f"2 files written to {folder}", file=err)
 
 
 def _write_report(
