@@ -29,7 +29,7 @@ def test_text_ranks_the_parameters_per_kpi(capsys: pytest.CaptureFixture[str]) -
     )
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].startswith("sobol: 2 parameters, n 4, 16 points")
+    assert lines[0].startswith("sobol: 2 parameters, sample size 4, 16 points")
     assert any(line.startswith("spoilage_rate [fraction]") for line in lines)
     first = lines.index(next(line for line in lines if line.startswith("spoilage_rate"))) + 2
     assert lines[first].split()[:2] == ["1", "products.matsutake.shelf_life_days"]

@@ -337,8 +337,9 @@ def format_sensitivity(result: SensitivityResult) -> str:
     design = evaluations_needed(
         result.method, len(result.parameters), result.n, result.second_order
     )
+    size = "sample size" if result.method == "sobol" else "trajectories"
     lines = [
-        f"{result.method}: {len(result.parameters)} parameters, n {result.n}, {design} points, "
+        f"{result.method}: {len(result.parameters)} parameters, {size} {result.n}, {design} points, "
         f"{result.runs} runs ({result.replications} replication(s) per point, seed "
         f"{result.seed}), {result.wall_time_s:.1f} s"
     ]
