@@ -340,8 +340,8 @@ def format_sensitivity(result: SensitivityResult) -> str:
     size = "sample size" if result.method == "sobol" else "trajectories"
     lines = [
         f"{result.method}: {len(result.parameters)} parameters, {size} {result.n}, "
-        f"{design} points, {result.runs} runs ({result.replications} replication(s) per point, seed "
-        f"{result.seed}), {result.wall_time_s:.1f} s"
+        f"{design} points, {result.runs} runs ({result.replications} replication(s) per "
+        f"point, seed {result.seed}), {result.wall_time_s:.1f} s"
     ]
     width = max(len(path) for path in result.parameters)
     for found in result.kpis:
