@@ -14,6 +14,7 @@ from fieldtotable.experiment import runs
 from fieldtotable.optimise import SpecificationError
 from fieldtotable.sensitivity import (
     MorrisIndices,
+    SensitivityResult,
     evaluations_needed,
     global_sensitivity,
     parse_parameter,
@@ -46,21 +47,34 @@ def test_morris_on_the_minimal_channel(scenario: Scenario) -> None:
     assert data["kpis"][0]["ranking"][0] == "products.matsutake.shelf_life_days"
 
 
-def test_sobol_serial_and_process_agree_and_replications_average(scenario: Scenario) -> None:
-    serial = global_sensitivity(
+@pytest.fixture(scope="module")
+def serial_sobol(scenario: Scenario) -> SensitivityResult:
+    return global_sensitivity(
         scenario, PARAMETERS, ["spoilage_rate"], n=4, replications=2, executor="serial"
     )
-    process = global_sensitivity(
+
+
+def test_sobol_averages_replications_at_every_point(serial_sobol: SensitivityResult) -> None:
+    assert serial_sobol.runs == 2 * serial_sobol.evaluations == 2 * 4 * (2 + 2)
+    assert serial_sobol.replications == 2
+
+
+@pytest.mark.parametrize("executor", ["process", "dask"])
+def test_every_executor_gives_the_serial_result(
+    scenario: Scenario, serial_sobol: SensitivityResult, executor: str
+) -> None:
+    if executor == "dask":
+        pytest.importorskip("distributed")
+    found = global_sensitivity(
         scenario,
         PARAMETERS,
         ["spoilage_rate"],
         n=4,
         replications=2,
-        executor="process",
+        executor=executor,
         workers=2,
     )
-    assert serial == process
-    assert serial.runs == 2 * serial.evaluations == 2 * 4 * (2 + 2)
+    assert found == serial_sobol
 
 
 def test_a_rerun_resumes_from_the_store(
