@@ -12,6 +12,7 @@ pytest.importorskip("SALib")
 
 from fieldtotable.sensitivity import (
     MorrisIndices,
+    SensitivityDesign,
     SobolIndices,
     analyse_function,
     evaluations_needed,
@@ -86,6 +87,18 @@ def test_an_output_nothing_moves_gets_indices_of_zero() -> None:
     assert all(index.importance == 0.0 for index in found.indices)
     data = result.to_json()
     assert data["kpis"][0]["indices"][0]["S1"] == 0.0
+
+
+@pytest.mark.parametrize("method", ["sobol", "morris"])
+def test_sample_points_never_leave_their_ranges(method: str) -> None:
+    # 0.1 + 1.0 * (0.7 - 0.1) is 0.7000000000000001 in floating point
+    bounds = {"a": (0.1, 0.7), "b": (-3.3, 0.7), "c": (1.1, 2.3)}
+    samples = SensitivityDesign(method, bounds, 16, seed=0).samples
+    for column, (low, high) in zip(samples.T, bounds.values(), strict=True):
+        assert low <= column.min()
+        assert column.max() <= high
+    if method == "morris":
+        assert 0.7 in samples[:, 0]  # the grid's end is the range's end
 
 
 @pytest.mark.parametrize(

@@ -187,7 +187,10 @@ class SensitivityDesign:
             from SALib.sample import morris  # noqa: PLC0415  # optional dependency
 
             found = morris.sample(self.problem, self.n, num_levels=MORRIS_LEVELS, seed=self.seed)
-        return np.asarray(found, dtype=np.float64)
+        # SALib scales by ``low + x (high - low)``, which can miss an end by a rounding
+        # error; a parameter's value never leaves its range.
+        lows, highs = np.array(list(self.bounds.values()), dtype=np.float64).T
+        return np.clip(np.asarray(found, dtype=np.float64), lows, highs)
 
     def configurations(self) -> list[dict[str, float]]:
         """Return the sample points as name -> value, one per row of :attr:`samples`.
