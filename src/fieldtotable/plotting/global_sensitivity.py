@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from fieldtotable.plotting import _style
-from fieldtotable.plotting.experiments import kpi_axis_label, kpi_name
+from fieldtotable.plotting.experiments import kpi_axis_label, kpi_formatter, kpi_name
 
 if TYPE_CHECKING:
     from fieldtotable.sensitivity.indices import SensitivityResult
@@ -23,8 +23,9 @@ _FIRST = "#f0a35e"
 
 
 def _short(path: str) -> str:
-    """Return the last two segments of a field path: ``matsutake.shelf_life_days``."""
-    return ".".join(path.split(".")[-2:])
+    """Return a field path without its section: ``matsutake.shelf_life_days``."""
+    head, dot, rest = path.partition(".")
+    return rest if dot else head
 
 
 def sensitivity_indices_chart(
@@ -92,6 +93,7 @@ def sensitivity_indices_chart(
             "bootstrap intervals; ST includes interactions."
         )
     else:
+        ax.xaxis.set_major_formatter(kpi_formatter(found.kpi))
         ax.set_xlabel(
             f"mean |elementary effect| over the range: {kpi_axis_label(found.kpi)}",
             fontsize=_style.LABEL_SIZE,
