@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,4 +128,17 @@ def test_a_sobol_n_that_is_no_power_of_two_is_one_line(
     assert err.strip().splitlines() == [
         "fieldtotable sensitivity: error: n must be a power of 2 for sobol (the Sobol' "
         "sequence is balanced only then), not 10"
+    ]
+
+
+def test_without_salib_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "SALib", None)
+    code, out, err = run(capsys, *PARAMS, "--kpi", "sold_kg", *FAST)
+    assert code == 2
+    assert out == ""
+    assert err.splitlines() == [
+        "fieldtotable sensitivity: error: sensitivity needs SALib, which is not installed: "
+        "pip install 'fieldtotable[sensitivity]'"
     ]
