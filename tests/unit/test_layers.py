@@ -26,6 +26,7 @@ LAYERS = (
     ("simulation",),
     ("experiment",),
     ("optimise",),
+    ("sensitivity",),
     ("bench",),
     ("tables",),
     ("export",),

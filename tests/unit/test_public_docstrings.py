@@ -54,6 +54,7 @@ MODULES = [
     "fieldtotable.experiment.tails",
     "fieldtotable.results.periods",
     "fieldtotable.optimise",
+    "fieldtotable.sensitivity",
     "fieldtotable.export",
     "fieldtotable.tables",
     "fieldtotable.plotting",

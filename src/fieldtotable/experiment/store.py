@@ -97,7 +97,7 @@ class Manifest:
     Attributes
     ----------
     kind
-        ``"replicate"``, ``"compare"`` or ``"sweep"``.
+        ``"replicate"``, ``"compare"``, ``"sweep"``, ``"optimise"`` or ``"sensitivity"``.
     scenario_name
         Name of the (base or baseline) scenario.
     scenario_hash

@@ -21,7 +21,8 @@ Figures of one run: :func:`spoilage_waterfall`, :func:`daily_series`,
 replications' means). Figures of experiments:
 :func:`comparison_chart`, :func:`sweep_chart`, :func:`distribution_chart` (the
 empirical CDF over replications). Figures of an optimisation:
-:func:`search_history`, :func:`sensitivity_chart`. Output: :func:`save_png`,
+:func:`search_history`, :func:`sensitivity_chart`. Figure of a global sensitivity
+analysis: :func:`sensitivity_indices_chart`. Output: :func:`save_png`,
 :func:`save_svg`, :func:`save_pdf` (each returns the content and writes it to a path
 when one is given). Product names: :func:`product_label` (the Chinese part is dropped
 when no CJK-capable font is installed, so labels never show missing glyphs).
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from fieldtotable.plotting._style import product_label
     from fieldtotable.plotting.distributions import distribution_chart
     from fieldtotable.plotting.experiments import comparison_chart
+    from fieldtotable.plotting.global_sensitivity import sensitivity_indices_chart
     from fieldtotable.plotting.network import network_map
     from fieldtotable.plotting.optimisation import search_history, sensitivity_chart
     from fieldtotable.plotting.pnl import pnl_waterfall
@@ -59,6 +61,7 @@ __all__ = [
     "save_svg",
     "search_history",
     "sensitivity_chart",
+    "sensitivity_indices_chart",
     "shelf_life_at_sale",
     "spoilage_waterfall",
     "sweep_chart",
@@ -76,6 +79,7 @@ _HOMES = {
     "save_svg": "_save",
     "search_history": "optimisation",
     "sensitivity_chart": "optimisation",
+    "sensitivity_indices_chart": "global_sensitivity",
     "shelf_life_at_sale": "shelf_life",
     "spoilage_waterfall": "waterfall",
     "sweep_chart": "sweeps",

@@ -1,4 +1,4 @@
-"""Self-contained HTML reports of a run, replications, a comparison, a sweep or an optimisation.
+"""Self-contained HTML reports: a run, replications, a comparison, a sweep, an optimisation.
 
 ::
 
@@ -31,6 +31,7 @@ from fieldtotable.report.optimisation import optimisation_report
 from fieldtotable.report.page import FigureFormat
 from fieldtotable.report.replications import experiment_report
 from fieldtotable.report.run import run_report
+from fieldtotable.report.sensitivity import sensitivity_report
 
 __all__ = [
     "FigureFormat",
@@ -38,6 +39,7 @@ __all__ = [
     "experiment_report",
     "optimisation_report",
     "run_report",
+    "sensitivity_report",
     "sweep_report",
     "write_report",
 ]
@@ -50,8 +52,8 @@ def write_report(html: str, path: str | os.PathLike[str]) -> Path:
     ----------
     html
         The report, from :func:`run_report`, :func:`experiment_report`,
-        :func:`comparison_report`, :func:`sweep_report` or
-        :func:`optimisation_report`.
+        :func:`comparison_report`, :func:`sweep_report`,
+        :func:`optimisation_report` or :func:`sensitivity_report`.
     path
         The file to write; its folder must exist.
 
