@@ -535,6 +535,7 @@ def run(
     workers: int | None = 2,
     out: Path | None = None,
     days: int | None = None,
+    batch: int = 2,
 ) -> tuple[dict[str, Any], OptimisationResult]:
     """Run the optimisation, the comparison with 2023 and the grid count.
 
@@ -550,6 +551,8 @@ def run(
         The output folder (``None``: nothing written; the optimiser keeps no run store).
     days
         Shorten every run to this many days (tests); ``None``: a year.
+    batch
+        Proposals the search screens together (runs for both workers at once).
 
     Returns
     -------
@@ -573,6 +576,8 @@ def run(
         executor=executor,
         workers=workers,
         out=out,
+        batch=batch,
+        progress=False,
     )
     optimise_s = time.perf_counter() - started
     comparison = None
@@ -624,13 +629,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--executor", default="process", choices=("serial", "process"))
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--batch", type=int, default=2, help="proposals screened together (default: 2)"
+    )
     parser.add_argument("--days", type=int, default=None, help="shorter horizon (tests)")
     parser.add_argument(
         "--out", type=Path, default=ROOT / "benchmarks" / "reference" / "optimise_5x"
     )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    report, result = run(args.budget, args.seed, args.executor, args.workers, args.out, args.days)
+    report, result = run(
+        args.budget, args.seed, args.executor, args.workers, args.out, args.days, args.batch
+    )
     comparison = report["comparison"]
     if comparison is not None:
         report["comparison"] = _estimates_json(comparison)
