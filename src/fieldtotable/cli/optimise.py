@@ -226,8 +226,6 @@ def add_optimise_command(subparsers: Any) -> None:
 def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Handle ``fieldtotable optimise``."""
     space, objectives, constraints = _read_specification(args)
-    if args.report and len(objectives) == 2:
-        raise OutputError("--report", "the report of a Pareto set is not built yet; use --json")
     check_outputs(args)  # a report that could not be written fails before any run
     scenario = (
         builtin_scenario(DEFAULT_SCENARIO)
@@ -256,7 +254,7 @@ def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out=args.out,
             batch=args.batch,
             progress=False if args.quiet else err,
-            sensitivity=bool(args.report),
+            sensitivity=bool(args.report) and len(objectives) == 1,
             tails=None
             if args.quantiles is None and args.cvar is None
             else TailRequest(quantiles=args.quantiles or (), cvar_level=args.cvar),
@@ -272,17 +270,21 @@ def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(format_pareto(result), file=out)
     else:
         print(format_optimisation(result), file=out)
-    if args.report and isinstance(result, OptimisationResult):
+    if args.report:
         _write_report(args, result, scenario, err)
     return EXIT_OK
 
 
 def _write_report(
-    args: argparse.Namespace, result: OptimisationResult, scenario: Scenario, err: TextIO
+    args: argparse.Namespace,
+    result: OptimisationResult | ParetoResult,
+    scenario: Scenario,
+    err: TextIO,
 ) -> None:
     """Write the HTML report (the module loads matplotlib: imported only when asked)."""
     report = importlib.import_module("fieldtotable.report")
-    html = report.optimisation_report(result, scenario=scenario, command=command_line(args))
+    make = report.pareto_report if isinstance(result, ParetoResult) else report.optimisation_report
+    html = make(result, scenario=scenario, command=command_line(args))
     try:
         path = report.write_report(html, args.report)
     except OSError as exc:

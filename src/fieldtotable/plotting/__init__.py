@@ -21,7 +21,8 @@ Figures of one run: :func:`spoilage_waterfall`, :func:`daily_series`,
 replications' means). Figures of experiments:
 :func:`comparison_chart`, :func:`sweep_chart`, :func:`distribution_chart` (the
 empirical CDF over replications). Figures of an optimisation:
-:func:`search_history`, :func:`sensitivity_chart`. Figure of a global sensitivity
+:func:`search_history`, :func:`sensitivity_chart`, :func:`pareto_front_chart` (two
+objectives). Figure of a global sensitivity
 analysis: :func:`sensitivity_indices_chart`. Output: :func:`save_png`,
 :func:`save_svg`, :func:`save_pdf` (each returns the content and writes it to a path
 when one is given). Product names: :func:`product_label` (the Chinese part is dropped
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from fieldtotable.plotting.global_sensitivity import sensitivity_indices_chart
     from fieldtotable.plotting.network import network_map
     from fieldtotable.plotting.optimisation import search_history, sensitivity_chart
+    from fieldtotable.plotting.pareto import pareto_front_chart
     from fieldtotable.plotting.pnl import pnl_waterfall
     from fieldtotable.plotting.series import daily_series
     from fieldtotable.plotting.shelf_life import shelf_life_at_sale
@@ -54,6 +56,7 @@ __all__ = [
     "daily_series",
     "distribution_chart",
     "network_map",
+    "pareto_front_chart",
     "pnl_waterfall",
     "product_label",
     "save_pdf",
@@ -72,6 +75,7 @@ _HOMES = {
     "daily_series": "series",
     "distribution_chart": "distributions",
     "network_map": "network",
+    "pareto_front_chart": "pareto",
     "pnl_waterfall": "pnl",
     "product_label": "_style",
     "save_pdf": "_save",

@@ -29,6 +29,7 @@ from fieldtotable.fileio import write_atomic
 from fieldtotable.report.experiments import comparison_report, sweep_report
 from fieldtotable.report.optimisation import optimisation_report
 from fieldtotable.report.page import FigureFormat
+from fieldtotable.report.pareto import pareto_report
 from fieldtotable.report.replications import experiment_report
 from fieldtotable.report.run import run_report
 from fieldtotable.report.sensitivity import sensitivity_report
@@ -38,6 +39,7 @@ __all__ = [
     "comparison_report",
     "experiment_report",
     "optimisation_report",
+    "pareto_report",
     "run_report",
     "sensitivity_report",
     "sweep_report",
@@ -53,7 +55,7 @@ def write_report(html: str, path: str | os.PathLike[str]) -> Path:
     html
         The report, from :func:`run_report`, :func:`experiment_report`,
         :func:`comparison_report`, :func:`sweep_report`,
-        :func:`optimisation_report` or :func:`sensitivity_report`.
+        :func:`optimisation_report`, :func:`pareto_report` or :func:`sensitivity_report`.
     path
         The file to write; its folder must exist.
 

@@ -408,7 +408,13 @@ def _trials(result: OptimisationResult, kpi: str) -> str:
 def _reproduce(result: OptimisationResult, command: str | None) -> str:
     settings = result.settings
     given = f"<p>The command that made this report:</p><pre>{esc(command)}</pre>" if command else ""
-    defaults = {"alpha": 0.05, "n0": 8, "search_replications": 3, "final_replications": 20}
+    defaults = {
+        "alpha": 0.05,
+        "n0": 8,
+        "search_replications": 3,
+        "max_search_replications": 12,
+        "final_replications": 20,
+    }
     if any(settings.get(name) != value for name, value in defaults.items()):
         return given + (
             "<p>The result was made with settings the command line does not take (α, "
@@ -422,7 +428,7 @@ def _reproduce(result: OptimisationResult, command: str | None) -> str:
     replay = (
         f"fieldtotable optimise scenario.yaml {variables} --{direction} {kpi} {constraints} "
         f"--budget {result.budget} --delta {settings.get('delta')!r} --seed "
-        f"{settings.get('seed')} --report report.html"
+        f"{settings.get('seed')} --batch {settings.get('batch', 1)} --report report.html"
     )
     return (
         given + "<p>The same search and selection (same seed, same settings, common random "
