@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from fieldtotable.model.context import replication_seed
 from fieldtotable.model.outcome import outcome
+from fieldtotable.model.parameter_draws import draw_parameters
 from fieldtotable.model.world import World
 from fieldtotable.results.build import build_result
 from fieldtotable.results.money_stages import cost_by_stage
 from fieldtotable.results.run import RunResult
 from fieldtotable.scenario.schema import Scenario
+from fieldtotable.scenario.uncertain import apply_parameters
 
 
 def simulate(
@@ -36,6 +39,11 @@ def simulate(
     record_flows
         Keep the per-movement flow log in :attr:`RunResult.flows` (costs memory).
 
+    A scenario with uncertain parameters (``uncertain:``) first draws them, from
+    streams of their own keyed by the replication's seed and each parameter's path
+    (:mod:`fieldtotable.scenario.uncertain`); the run is that of the scenario with the
+    drawn values, which :attr:`RunResult.parameters` records.
+
     Returns
     -------
     RunResult
@@ -53,6 +61,8 @@ def simulate(
         isinstance(replication, bool) or not isinstance(replication, int) or replication < 0
     ):
         raise ValueError(f"replication must be a non-negative integer or None, not {replication!r}")
+    parameters = draw_parameters(scenario, replication_seed(seed, replication))
+    scenario = apply_parameters(scenario, parameters)
     world = World(scenario, seed, replication=replication, record_flows=record_flows)
     world.run()
     result = build_result(
@@ -66,4 +76,6 @@ def simulate(
     )
     # The stage split reads the scenario's capacities and yearly costs, which the
     # ledger does not keep; done here, the result carries it wherever it goes.
-    return dataclasses.replace(result, cost_cny_by_stage=cost_by_stage(result, scenario))
+    return dataclasses.replace(
+        result, cost_cny_by_stage=cost_by_stage(result, scenario), parameters=parameters
+    )

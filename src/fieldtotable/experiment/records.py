@@ -107,6 +107,8 @@ def run_to_data(result: RunResult) -> dict[str, Any]:
             for loss in result.losses
         ],
         "cost_cny_by_stage": {k: _encode(v) for k, v in result.cost_cny_by_stage.items()},
+        # Only with uncertain parameters: other records stay as they were.
+        **({"parameters": dict(result.parameters)} if result.parameters else {}),
         "wall_time_s": result.wall_time_s,
     }
 
@@ -158,6 +160,10 @@ def run_from_data(data: Mapping[str, Any]) -> RunResult:
         ),
         # Stores written before the field existed have no stage split of the cost.
         cost_cny_by_stage={k: _decode(v) for k, v in data.get("cost_cny_by_stage", {}).items()},
+        parameters={
+            str(k): v if isinstance(v, int) else float(v)
+            for k, v in data.get("parameters", {}).items()
+        },
         wall_time_s=float(data["wall_time_s"]),
     )
 

@@ -132,6 +132,10 @@ class RunResult:
         stages add up to ``total_cost_cny`` (see
         :mod:`fieldtotable.results.money_stages`). Empty for runs stored before the
         field existed.
+    parameters
+        The values drawn for the scenario's uncertain parameters in this run, by
+        field path (:mod:`fieldtotable.scenario.uncertain`); empty when the scenario
+        declares none.
     events_processed
         SimPy events processed (a measure of the run's work).
     flows
@@ -164,6 +168,7 @@ class RunResult:
     start_date: dt.date | None = None
     losses: tuple[Loss, ...] = ()
     cost_cny_by_stage: dict[str, float] = field(default_factory=dict)
+    parameters: dict[str, float] = field(default_factory=dict)
     wall_time_s: float = field(default=0.0, compare=False)
 
     def __eq__(self, other: object) -> bool:
@@ -182,7 +187,7 @@ class RunResult:
         Returns
         -------
         dict
-            Every field but ``flows``, by name.
+            Every field but ``flows``, by name (``parameters`` only when not empty).
         """
         data: dict[str, Any] = _clean(
             {
@@ -205,6 +210,9 @@ class RunResult:
                     {name: getattr(loss, name) for name in Loss.__slots__} for loss in self.losses
                 ],
                 "cost_cny_by_stage": self.cost_cny_by_stage,
+                # Only runs with uncertain parameters have the key: other runs' data
+                # is as it was before the field existed.
+                **({"parameters": self.parameters} if self.parameters else {}),
                 "wall_time_s": self.wall_time_s,
             }
         )

@@ -342,6 +342,15 @@ def _validate(
         Problem(*locate(path), format_path(path), message)
         for path, message in check_network(scenario)
     ]
+    if not earlier and not network and scenario.uncertain:
+        # Upward import: checking a prior validates the scenario with its values, by
+        # the override machinery, which itself validates through this module.
+        from fieldtotable.scenario.uncertain import uncertain_problems  # noqa: PLC0415
+
+        network = [
+            Problem(*locate(path), format_path(path), message)
+            for path, message in uncertain_problems(scenario)
+        ]
     if earlier or network:
         raise ScenarioError(sort_problems([*earlier, *network], first_file))
     return scenario
