@@ -47,6 +47,7 @@ def test_the_walk_finds_every_command() -> None:
         "compare",
         "sweep",
         "optimise",
+        "uncertainty",
         "bench channels",
     ]
 
