@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import fieldtotable as ft
+from fieldtotable.cli.main import main
 from fieldtotable.errors import ScenarioError
 from fieldtotable.experiment.records import run_from_data, run_to_data
 from fieldtotable.model.context import replication_seed
@@ -69,10 +70,12 @@ def test_quantile_gives_the_distribution(
     probabilities = (np.arange(200_000) + 0.5) / 200_000
     values = np.array([prior.quantile(p) for p in probabilities])
     assert values.mean() == pytest.approx(mean, rel=2e-3, abs=2e-3)
-    assert low <= values.min() and values.max() <= high
+    assert low <= values.min()
+    assert values.max() <= high
     assert np.all(np.diff(values) >= 0)  # an inverse distribution function
     smallest, largest = prior.quantile(0.0), prior.quantile(1.0)
-    assert min(prior.extremes()) == smallest and max(prior.extremes()) == largest
+    assert min(prior.extremes()) == smallest
+    assert max(prior.extremes()) == largest
 
 
 @pytest.mark.parametrize(
@@ -136,8 +139,6 @@ def test_a_truncated_normal_within_the_field_is_accepted(tmp_path: Path) -> None
 
 
 def test_cli_validate_prints_one_line_and_exits_2(tmp_path: Path) -> None:
-    from fieldtotable.cli.main import main
-
     file = variant(tmp_path, f"  {SHELF_LIFE}: {{dist: uniform, low: -1, high: 3}}\n")
     assert main(["validate", str(file)]) == 2
 
@@ -190,7 +191,8 @@ def test_draws_depend_on_seed_replication_and_path_only(uncertain_minimal: ft.Sc
         drawn = draw_parameters(uncertain_minimal, seed)
         assert draw_parameters(other_configuration, seed) == drawn
         assert draw_parameters(only_shelf_life, seed) == {SHELF_LIFE: drawn[SHELF_LIFE]}
-        assert 3 <= drawn[SHELF_LIFE] <= 5 and 2 <= drawn[Q10] <= 3
+        assert 3 <= drawn[SHELF_LIFE] <= 5
+        assert 2 <= drawn[Q10] <= 3
     first, second = (draw_parameters(uncertain_minimal, replication_seed(7, r)) for r in (0, 1))
     assert first != second
 
@@ -220,4 +222,5 @@ def test_whole_number_fields_draw_whole_numbers(tmp_path: Path) -> None:
     file = variant(tmp_path, f"  {FLEET}: {{dist: discrete, values: [2, 5], weights: [1, 1]}}\n")
     scenario = ft.load_scenario(file).with_horizon(10)
     drawn = [draw_parameters(scenario, replication_seed(0, r))[FLEET] for r in range(20)]
-    assert set(drawn) == {2, 5} and all(isinstance(value, int) for value in drawn)
+    assert set(drawn) == {2, 5}
+    assert all(isinstance(value, int) for value in drawn)

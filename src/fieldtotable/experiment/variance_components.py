@@ -117,9 +117,13 @@ def one_way_components(
     ValueError
         If the design is not balanced, too small, or holds a value that is not finite.
     """
-    table = np.asarray(values, dtype=float)
+    balanced = "values must be a table: one row of replications per draw, all as long"
+    try:
+        table = np.asarray(values, dtype=float)
+    except ValueError:
+        raise ValueError(balanced) from None
     if table.ndim != 2:
-        raise ValueError("values must be a table: one row of replications per draw, all as long")
+        raise ValueError(balanced)
     draws, inner = table.shape
     if draws < 2 or inner < 2:
         raise ValueError(f"need at least 2 draws of 2 replications each, not {draws} x {inner}")
