@@ -224,3 +224,20 @@ def test_whole_number_fields_draw_whole_numbers(tmp_path: Path) -> None:
     drawn = [draw_parameters(scenario, replication_seed(0, r))[FLEET] for r in range(20)]
     assert set(drawn) == {2, 5}
     assert all(isinstance(value, int) for value in drawn)
+
+
+def test_draws_refused_together_name_the_draws(tmp_path: Path) -> None:
+    file = variant(
+        tmp_path,
+        "  horizon_days: {dist: discrete, values: [10, 92]}\n"
+        "  warmup_days: {dist: discrete, values: [0, 20]}\n",
+    )
+    scenario = ft.load_scenario(file)  # each prior alone is fine
+    clash = next(
+        replication
+        for replication in range(50)
+        if draw_parameters(scenario, replication_seed(0, replication))
+        == {"horizon_days": 10, "warmup_days": 20}
+    )
+    with pytest.raises(ScenarioError, match="together are refused: warmup_days: must be smaller"):
+        ft.simulate(scenario, seed=0, replication=clash)

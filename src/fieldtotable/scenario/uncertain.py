@@ -92,7 +92,7 @@ def apply_parameters(scenario: Scenario, values: Mapping[str, float]) -> Scenari
         shown = ", ".join(f"{key}={value:g}" for key, value in values.items())
         raise ScenarioError.single(
             f"the drawn values {shown} together are refused: {exc.problems[0]}",
-            file=scenario.name,
+            path=_SECTION,
         ) from None
 
 
