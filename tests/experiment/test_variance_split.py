@@ -162,3 +162,15 @@ def test_cli_prints_the_split_and_refuses_bad_input(
     assert "declares no uncertain parameters" in err
     assert main(["uncertainty", str(file), "--draws", "1"]) == 2
     assert "--draws: must be >= 2" in capsys.readouterr().err
+
+
+def test_replicate_stores_and_resumes_the_draws(
+    shelf_life_uncertain: ft.Scenario, tmp_path: Path
+) -> None:
+    scenario = shelf_life_uncertain.with_horizon(5)
+    first = replicate(scenario, n=3, store=tmp_path / "runs", **FAST)
+    resumed = replicate(scenario, n=3, store=tmp_path / "runs", **FAST)
+    assert resumed.runs == first.runs
+    assert all(SHELF_LIFE in run.parameters for run in resumed.runs)
+    exported = resumed.to_dict(runs=True)
+    assert exported["runs"][0]["parameters"] == first.runs[0].parameters
