@@ -7,13 +7,12 @@ import time
 
 from fieldtotable.model.context import replication_seed
 from fieldtotable.model.outcome import outcome
-from fieldtotable.model.parameter_draws import draw_parameters
+from fieldtotable.model.parameter_draws import apply_parameters, draw_parameters
 from fieldtotable.model.world import World
 from fieldtotable.results.build import build_result
 from fieldtotable.results.money_stages import cost_by_stage
 from fieldtotable.results.run import RunResult
 from fieldtotable.scenario.schema import Scenario
-from fieldtotable.scenario.uncertain import apply_parameters
 
 
 def simulate(
@@ -24,6 +23,11 @@ def simulate(
     record_flows: bool = False,
 ) -> RunResult:
     """Run one replication of ``scenario``.
+
+    A scenario with uncertain parameters (``uncertain:``) first draws them, from
+    streams of their own keyed by the replication's seed and each parameter's path
+    (:mod:`fieldtotable.model.parameter_draws`); the run is that of the scenario with
+    the drawn values, which :attr:`RunResult.parameters` records.
 
     Parameters
     ----------
@@ -38,11 +42,6 @@ def simulate(
         ``None`` (a single run) the streams derive from ``seed`` alone.
     record_flows
         Keep the per-movement flow log in :attr:`RunResult.flows` (costs memory).
-
-    A scenario with uncertain parameters (``uncertain:``) first draws them, from
-    streams of their own keyed by the replication's seed and each parameter's path
-    (:mod:`fieldtotable.scenario.uncertain`); the run is that of the scenario with the
-    drawn values, which :attr:`RunResult.parameters` records.
 
     Returns
     -------

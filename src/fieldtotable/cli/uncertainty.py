@@ -4,6 +4,9 @@
 
     fieldtotable uncertainty SCENARIO [--draws K] [--inner M] [--seed N] [--kpi KEY] ...
 
+Also ``--days``, ``--set``, ``--confidence``, ``--executor``, ``--workers``,
+``--dask-address``, ``--json`` and ``--quiet``, as the experiment commands take them.
+
 Draws the scenario's priors (``uncertain:``) K times, runs each draw M times and
 prints, per KPI, the share of its variance the priors cause with its confidence
 interval (:func:`fieldtotable.experiment.uncertainty.variance_split`); ``--json``
@@ -22,7 +25,6 @@ from fieldtotable.cli.options import (
     DEFAULT_SCENARIO,
     EXIT_OK,
     SCENARIO_HELP,
-    add_store,
     whole_number,
 )
 from fieldtotable.experiment import EXECUTORS
@@ -117,12 +119,12 @@ def add_uncertainty_command(subparsers: Any) -> None:
         metavar="ADDRESS",
         help="scheduler of a Dask cluster, e.g. tcp://host:8786 (needs the dask extra)",
     )
-    add_store(command)
     command.add_argument(
         "--json", action="store_true", help="print the result as JSON instead of a table"
     )
     command.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
-    command.set_defaults(handler=_guard(_uncertainty))
+    # No --store here: a run store of the split is the Python API's (variance_split(store=)).
+    command.set_defaults(handler=_guard(_uncertainty), store=None)
 
 
 def _uncertainty(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -137,6 +139,5 @@ def _uncertainty(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         print(result.text(), file=out)
         print(file=out)
-        where = f" | runs in {args.store}" if args.store else ""
-        print(f"seed {args.seed} | wall time {result.wall_time_s:.1f} s{where}", file=out)
+        print(f"seed {args.seed} | wall time {result.wall_time_s:.1f} s", file=out)
     return EXIT_OK

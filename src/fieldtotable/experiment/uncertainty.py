@@ -34,12 +34,11 @@ from fieldtotable.experiment.statistics import check_confidence
 from fieldtotable.experiment.store import Manifest, PointRecord
 from fieldtotable.experiment.variance_components import VarianceComponents, one_way_components
 from fieldtotable.model.context import replication_seed
-from fieldtotable.model.parameter_draws import draw_parameters
+from fieldtotable.model.parameter_draws import apply_parameters, draw_parameters
 from fieldtotable.results.paths import kpi_value
 from fieldtotable.results.run import RunResult
 from fieldtotable.scenario.hashing import scenario_hash
 from fieldtotable.scenario.schema import Scenario
-from fieldtotable.scenario.uncertain import apply_parameters
 
 __all__ = ["DEFAULT_SPLIT_KPIS", "VarianceSplit", "variance_split"]
 

@@ -40,6 +40,7 @@ from fieldtotable.scenario.extends import (
 from fieldtotable.scenario.network import check_network
 from fieldtotable.scenario.problems import Locator, sort_problems, validation_problems
 from fieldtotable.scenario.schema import Scenario
+from fieldtotable.scenario.uncertain import uncertain_problems
 from fieldtotable.scenario.yaml_loader import LineMap, Path, format_path, line_for
 
 __all__ = [
@@ -343,10 +344,6 @@ def _validate(
         for path, message in check_network(scenario)
     ]
     if not earlier and not network and scenario.uncertain:
-        # Upward import: checking a prior validates the scenario with its values, by
-        # the override machinery, which itself validates through this module.
-        from fieldtotable.scenario.uncertain import uncertain_problems  # noqa: PLC0415
-
         network = [
             Problem(*locate(path), format_path(path), message)
             for path, message in uncertain_problems(scenario)

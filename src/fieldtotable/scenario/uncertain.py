@@ -2,32 +2,29 @@
 
 :func:`uncertain_problems` checks, when a scenario is loaded, that each prior's path
 names a number the scenario sets and that the field accepts every value the prior
-can draw. :func:`apply_parameters` puts the values drawn for one replication
-(:func:`fieldtotable.model.parameter_draws.draw_parameters`) at their paths, as
-``--set`` would, before the world is built.
+can draw; the loader reports each problem at the prior's line. Drawing the values and
+putting them in place is :mod:`fieldtotable.model.parameter_draws`.
 """
 
 from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
-from fieldtotable.errors import ScenarioError
-from fieldtotable.scenario.loader import validate_scenario_data
+from fieldtotable.scenario.field_paths import PathError, assign_at_path, parse_override_path
 from fieldtotable.scenario.network import check_network
-from fieldtotable.scenario.overrides import _assign, _PathError, parse_override_path
 from fieldtotable.scenario.problems import validation_problems
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.scenario.schema_uncertain import Prior
 from fieldtotable.scenario.yaml_loader import Path, format_path
 
-__all__ = ["apply_parameters", "uncertain_problems", "whole_values"]
+__all__ = ["SECTION", "uncertain_problems", "whole_values"]
 
-_SECTION = "uncertain"
+SECTION = "uncertain"
+"""The name of the section of priors (and the first key of their streams)."""
 
 
 def uncertain_problems(scenario: Scenario) -> list[tuple[Path, str]]:
@@ -58,44 +55,6 @@ def uncertain_problems(scenario: Scenario) -> list[tuple[Path, str]]:
     return problems
 
 
-def apply_parameters(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
-    """Return ``scenario`` with drawn values at their paths and no priors left.
-
-    Parameters
-    ----------
-    scenario
-        The scenario with priors.
-    values
-        Path -> value, as :func:`draw_parameters` gives.
-
-    Returns
-    -------
-    Scenario
-        The scenario to simulate (``scenario`` itself when it has no priors).
-
-    Raises
-    ------
-    ScenarioError
-        If the drawn values together break a rule that each alone keeps (e.g. two
-        priors on the ``low`` and ``high`` of one distribution); the problem names
-        the draws.
-    """
-    if not scenario.uncertain:
-        return scenario
-    data = scenario.model_dump(by_alias=True)
-    del data["uncertain"]
-    for key, value in values.items():
-        _assign(data, parse_override_path(key), value)
-    try:
-        return validate_scenario_data(data)
-    except ScenarioError as exc:
-        shown = ", ".join(f"{key}={value:g}" for key, value in values.items())
-        raise ScenarioError.single(
-            f"the drawn values {shown} together are refused: {exc.problems[0]}",
-            path=_SECTION,
-        ) from None
-
-
 # --- checking one prior ----------------------------------------------------------------
 
 
@@ -104,12 +63,12 @@ def _prior_problem(data: dict[str, Any], key: str, prior: Prior) -> str | None:
         segments = parse_override_path(key)
     except ValueError as exc:
         return f"{exc}"
-    if segments[0] == _SECTION:
+    if segments[0] == SECTION:
         return "a prior cannot be put on another prior"
     trial = copy.deepcopy(data)
     try:
-        resolved = _assign(trial, segments, math.nan)
-    except _PathError as exc:
+        resolved = assign_at_path(trial, segments, math.nan)
+    except PathError as exc:
         shown = format_path(exc.path)
         return exc.message if shown == key else f"{shown}: {exc.message}"
     current = _value_at(data, resolved)
@@ -134,7 +93,7 @@ def _prior_problem(data: dict[str, Any], key: str, prior: Prior) -> str | None:
 def _refusal(data: dict[str, Any], segments: tuple[str | int, ...], value: float) -> str | None:
     """Return why the scenario refuses ``value`` at ``segments`` (``None`` if it accepts it)."""
     trial = copy.deepcopy(data)
-    _assign(trial, segments, value)
+    assign_at_path(trial, segments, value)
     try:
         scenario = Scenario.model_validate(trial)
     except ValidationError as exc:
