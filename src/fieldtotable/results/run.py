@@ -134,7 +134,7 @@ class RunResult:
         field existed.
     parameters
         The values drawn for the scenario's uncertain parameters in this run, by
-        field path (:mod:`fieldtotable.scenario.uncertain`); empty when the scenario
+        field path (:mod:`fieldtotable.model.parameter_draws`); empty when the scenario
         declares none.
     events_processed
         SimPy events processed (a measure of the run's work).

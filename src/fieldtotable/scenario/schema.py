@@ -287,7 +287,7 @@ class Scenario(Frozen):
     form ``--set`` does and must name a number the scenario sets; the field must
     accept every value the prior can draw. ``null`` drops a prior (e.g. one an
     ``extends`` parent declares). Empty by default (and then left out when the
-    scenario is written back). See :mod:`fieldtotable.scenario.uncertain`."""
+    scenario is written back). Drawn by :mod:`fieldtotable.model.parameter_draws`."""
 
     @field_validator("uncertain", mode="before")
     @classmethod

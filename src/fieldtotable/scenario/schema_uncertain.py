@@ -8,7 +8,7 @@ A scenario may say that some of its numbers are not known exactly::
 
 Each key is a field path as ``--set`` takes it; each value a :class:`Prior`. Every
 replication draws each prior once, by inverse transform of one uniform number from
-a stream of its own (:mod:`fieldtotable.scenario.uncertain`), so a prior's draw is
+a stream of its own (:mod:`fieldtotable.model.parameter_draws`), so a prior's draw is
 :meth:`Prior.quantile` of that number. Whether the paths exist and the field accepts
 every value the prior can give is checked when the scenario is loaded.
 """

@@ -1,4 +1,4 @@
-"""Uncertain parameters: checking the ``uncertain:`` section and applying drawn values.
+"""Uncertain parameters: checking the ``uncertain:`` section against the scenario.
 
 :func:`uncertain_problems` checks, when a scenario is loaded, that each prior's path
 names a number the scenario sets and that the field accepts every value the prior
