@@ -12,6 +12,7 @@ import fieldtotable as ft
 from fieldtotable.cli.main import main
 from fieldtotable.experiment import ExperimentError, replicate, variance_split
 from fieldtotable.experiment.variance_components import one_way_components
+from fieldtotable.export.experiment_tables import experiment_table_set
 
 MINIMAL = Path(__file__).resolve().parents[2] / "scenarios" / "minimal.yaml"
 SHELF_LIFE = "products.matsutake.shelf_life_days"
@@ -174,3 +175,17 @@ def test_replicate_stores_and_resumes_the_draws(
     assert all(SHELF_LIFE in run.parameters for run in resumed.runs)
     exported = resumed.to_dict(runs=True)
     assert exported["runs"][0]["parameters"] == first.runs[0].parameters
+
+
+def test_replications_table_has_a_column_per_drawn_parameter(
+    shelf_life_uncertain: ft.Scenario,
+) -> None:
+    result = replicate(shelf_life_uncertain.with_horizon(5), n=2, **FAST)
+    table = experiment_table_set(result)["replications"]
+    assert table.columns[:3] == ("replication", SHELF_LIFE, "harvested_kg")
+    assert table.column(SHELF_LIFE) == [run.parameters[SHELF_LIFE] for run in result.runs]
+    plain = replicate(ft.load_scenario(MINIMAL).with_horizon(5), n=2, **FAST)
+    assert experiment_table_set(plain)["replications"].columns[:2] == (
+        "replication",
+        "harvested_kg",
+    )
