@@ -18,6 +18,7 @@ from fieldtotable.model.context import replication_seed
 from fieldtotable.model.parameter_draws import draw_parameters
 from fieldtotable.scenario.dump import dump_scenario
 from fieldtotable.scenario.schema_uncertain import Prior
+from fieldtotable.tables import format_run
 
 MINIMAL = Path(__file__).resolve().parents[2] / "scenarios" / "minimal.yaml"
 SHELF_LIFE = "products.matsutake.shelf_life_days"
@@ -241,3 +242,13 @@ def test_draws_refused_together_name_the_draws(tmp_path: Path) -> None:
     )
     with pytest.raises(ScenarioError, match="together are refused: warmup_days: must be smaller"):
         ft.simulate(scenario, seed=0, replication=clash)
+
+
+def test_the_run_text_shows_the_draws(uncertain_minimal: ft.Scenario) -> None:
+    run = ft.simulate(uncertain_minimal.with_horizon(3), seed=0)
+    lines = format_run(run).splitlines()
+    assert lines[1] == (
+        f"drawn: {SHELF_LIFE} = {run.parameters[SHELF_LIFE]:.4g}, {Q10} = {run.parameters[Q10]:.4g}"
+    )
+    plain = ft.simulate(ft.load_scenario(MINIMAL).with_horizon(3), seed=0)
+    assert not format_run(plain).splitlines()[1].startswith("drawn")

@@ -95,7 +95,7 @@ def _summary_rows(result: ExperimentResult) -> list[dict[str, Any]]:
 
 
 def _parameter_paths(result: ExperimentResult) -> list[str]:
-    """The paths of the uncertain parameters the runs drew, in order (none: empty)."""
+    """Return the paths of the uncertain parameters the runs drew, in order (or none)."""
     return list(dict.fromkeys(path for run in result.runs for path in run.parameters))
 
 
@@ -182,8 +182,8 @@ def experiment_table_set(result: ExperimentResult, *, runs: bool = False) -> dic
         ``low``, ``high``, ``confidence``, ``missing``: one row per KPI) and
         ``replications`` (``replication``, the value drawn for each uncertain
         parameter, named by its path, when the scenario has priors, then one column
-        per KPI: one row per replication) and ``cost_by_stage`` (``stage``, ``unit``: CNY/kg, and the
-        estimate of the stage's cost per kg sold: one row per stage of
+        per KPI: one row per replication) and ``cost_by_stage`` (``stage``,
+        ``unit``: CNY/kg, and the estimate of the stage's cost per kg sold: one row per stage of
         :data:`~fieldtotable.results.money_stages.COST_STAGES`), then with ``runs``
         the stacked run tables ``runs_<name>`` for every name of :data:`RUN_TABLES`.
     """
