@@ -164,6 +164,9 @@ def test_a_variant_adds_replaces_and_drops_priors(tmp_path: Path) -> None:
     scenario = ft.load_scenario(child)
     assert list(scenario.uncertain) == [SHELF_LIFE, FLEET]
     assert scenario.uncertain[SHELF_LIFE].dist == "triangular"
+    widened = variant(tmp_path, f"  {SHELF_LIFE}: {{high: 6}}\n", name="w.yaml", parent=child)
+    prior = ft.load_scenario(widened).uncertain[SHELF_LIFE]
+    assert (prior.dist, prior.low, prior.mode, prior.high) == ("triangular", 3, 4, 6)
 
 
 def test_set_changes_and_drops_priors(uncertain_minimal: ft.Scenario) -> None:

@@ -236,7 +236,8 @@ SECTIONS: tuple[Section, ...] = (
         "run, and the run records them (`parameters`). A path must name a number the "
         "scenario sets; whole-number fields (a fleet) take `discrete` priors of whole "
         "numbers; the field must accept every value the prior can draw. In a variant "
-        "(`extends`), a path adds or replaces the parent's prior and `null` drops it. "
+        "(`extends`), a prior of another `dist` replaces the parent's, keys alone change "
+        "just those keys, and `null` drops it. "
         "`fieldtotable uncertainty` splits each KPI's variance into the part the priors "
         "cause and the rest (docs/how-to/uncertain-parameters.md).",
         (Prior,),
