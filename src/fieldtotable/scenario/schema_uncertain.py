@@ -127,8 +127,8 @@ class Prior(Frozen):
             return
         if not ndtr(upper) - ndtr(lower) > 0:
             raise ValueError(
-                f"low and high leave no probability to draw from (the prior's mass lies "
-                f"between {self.quantile(0.0):g} and {self.quantile(1.0):g})"
+                "low and high leave no probability to draw from (they cut away all of "
+                "the prior, whose values lie within about 6 sd of its centre)"
             )
 
     def _check_discrete(self) -> None:
