@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from fieldtotable.model.context import replication_seed
 from fieldtotable.model.outcome import outcome
+from fieldtotable.model.parameter_draws import apply_parameters, draw_parameters
 from fieldtotable.model.world import World
 from fieldtotable.results.build import build_result
 from fieldtotable.results.money_stages import cost_by_stage
@@ -21,6 +23,11 @@ def simulate(
     record_flows: bool = False,
 ) -> RunResult:
     """Run one replication of ``scenario``.
+
+    A scenario with uncertain parameters (``uncertain:``) first draws them, from
+    streams of their own keyed by the replication's seed and each parameter's path
+    (:mod:`fieldtotable.model.parameter_draws`); the run is that of the scenario with
+    the drawn values, which :attr:`RunResult.parameters` records.
 
     Parameters
     ----------
@@ -53,6 +60,8 @@ def simulate(
         isinstance(replication, bool) or not isinstance(replication, int) or replication < 0
     ):
         raise ValueError(f"replication must be a non-negative integer or None, not {replication!r}")
+    parameters = draw_parameters(scenario, replication_seed(seed, replication))
+    scenario = apply_parameters(scenario, parameters)
     world = World(scenario, seed, replication=replication, record_flows=record_flows)
     world.run()
     result = build_result(
@@ -73,4 +82,5 @@ def simulate(
             region: weather.record(scenario.horizon_days)
             for region, weather in world.weather.items()
         },
+        parameters=parameters,
     )

@@ -48,6 +48,7 @@ def test_the_walk_finds_every_command() -> None:
         "sweep",
         "optimise",
         "sensitivity",
+        "uncertainty",
         "bench channels",
     ]
 

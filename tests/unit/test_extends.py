@@ -152,7 +152,7 @@ def test_problem_in_an_inherited_value_names_the_parent(base: Path) -> None:
     assert problems("v.yaml") == [
         "v.yaml:3: cold_room: unknown key (allowed: name, description, start_date, "
         "horizon_days, warmup_days, scale, climate, products, sources, collection_points, "
-        "hubs, nodes, legs, markets, routing, finance)",
+        "hubs, nodes, legs, markets, routing, finance, uncertain)",
         f"bad_parent.yaml:{line_of(text, 'fleet: 0')}: legs.cp_shanghai.fleet: "
         "must be >= 1 (got 0)",
     ]

@@ -221,8 +221,12 @@ def test_remaining_at_sale(run: RunResult, page: str) -> None:
 
 def test_run_dict_has_every_documented_field(run: RunResult) -> None:
     documented = {field.name for field in dataclasses.fields(RunResult)} - {"flows"}
-    # A run's drawn weather is written only when its scenario's climate varies.
-    assert set(run.to_dict()) == documented - (set() if run.weather else {"weather"})
+    # weather and parameters: written only when the scenario's climate varies or it
+    # declares uncertain parameters.
+    optional = {"parameters", *(() if run.weather else ("weather",))}
+    assert set(run.to_dict()) == documented - optional
+    with_parameters = dataclasses.replace(run, parameters={"products.x.q10": 2.5})
+    assert set(with_parameters.to_dict()) == (documented - optional) | {"parameters"}
 
 
 # --- every exported column is documented ---------------------------------------------------

@@ -42,6 +42,7 @@ from tools.reference_pages.scenario_text import (
 
 from fieldtotable.scenario.distributions import _REQUIRED, Distribution, DistributionKind
 from fieldtotable.scenario.schema import (
+    Prior,
     Scenario,
 )
 
@@ -136,10 +137,10 @@ def _distribution_fields() -> list[tuple[str, str]]:
 def field_unit(model: type[BaseModel], name: str) -> str:
     """Return the unit of a field: from :data:`NAME_UNITS`, else its name's suffix.
 
-    A field of a :class:`Distribution` is in the unit of the field the distribution
-    describes. :data:`NO_UNIT` when the field is not a quantity.
+    A field of a :class:`Distribution` (or of a :class:`Prior`) is in the unit of the
+    field the distribution describes. :data:`NO_UNIT` when the field is not a quantity.
     """
-    if model is Distribution:
+    if model is Distribution or model is Prior:
         return _DISTRIBUTION_UNITS[name]
     if name in NAME_UNITS:
         return NAME_UNITS[name]

@@ -32,6 +32,7 @@ from fieldtotable.scenario.schema import (
     Overflow,
     ParcelDelivery,
     Precooling,
+    Prior,
     Product,
     ProductPriority,
     ReeferFailure,
@@ -244,6 +245,24 @@ SECTIONS: tuple[Section, ...] = (
         "month: a seasonal leg takes over when its season starts. Route switches "
         "(`RouteSwitch`) send a product over another leg while its usual leg is backed up.",
         (Routing, RouteSwitch),
+    ),
+    Section(
+        "uncertain",
+        "`uncertain`",
+        "Priors on numbers that are not known exactly: field path (as `--set` takes it, "
+        "e.g. `products.matsutake.shelf_life_days`) -> the distribution its value is "
+        "drawn from. Each replication draws every prior once, from a stream of its own "
+        "keyed by the experiment's seed, the replication and the path, so replication "
+        "`i` draws the same values in every configuration (paired comparisons) and no "
+        "other stream moves; the drawn values replace those at their paths before the "
+        "run, and the run records them (`parameters`). A path must name a number the "
+        "scenario sets; whole-number fields (a fleet) take `discrete` priors of whole "
+        "numbers; the field must accept every value the prior can draw. In a variant "
+        "(`extends`), a prior of another `dist` replaces the parent's, keys alone change "
+        "just those keys, and `null` drops it. "
+        "`fieldtotable uncertainty` splits each KPI's variance into the part the priors "
+        "cause and the rest (docs/how-to/uncertain-parameters.md).",
+        (Prior,),
     ),
     Section(
         "distributions",

@@ -40,6 +40,7 @@ _KEY_NAMES: dict[str, str] = {
     "prefer_modes": "product",
     "grading_reject_fraction": "product",
     "class_setpoints_c": "class",
+    "uncertain": "path",
 }
 """What the keys of each mapping field are (shown as ``<name>`` in paths)."""
 

@@ -36,6 +36,7 @@ from fieldtotable.cli.plugins import PluginError, load_plugins
 from fieldtotable.cli.run import add_run_commands
 from fieldtotable.cli.scenarios import add_scenarios_command
 from fieldtotable.cli.sensitivity import add_sensitivity_command
+from fieldtotable.cli.uncertainty import add_uncertainty_command
 from fieldtotable.errors import FieldToTableError, ScenarioError
 from fieldtotable.scenario.builtin import did_you_mean
 from fieldtotable.versions import __version__
@@ -139,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_experiment_commands(commands)
     add_optimise_command(commands)
     add_sensitivity_command(commands)
+    add_uncertainty_command(commands)
     add_bench_commands(commands)
     return parser
 

@@ -15,6 +15,9 @@
                  store="runs/fleet_scale")              # resumable
     grid.rows()                                         # tidy: point x replication
 
+    split = variance_split(base_with_priors, draws=20, inner=5)  # uncertain: priors
+    print(split.components["spoilage_rate"].parametric_share)
+
 Runs execute ``serial``-ly, on local ``process``-es (all usable cores by default) or
 on ``dask`` (``pip install 'fieldtotable[dask]'``); results are the same to the last
 bit whichever runs them. With ``store=DIR`` each finished run is written to DIR as it
@@ -35,6 +38,8 @@ from fieldtotable.experiment.replicate import replicate
 from fieldtotable.experiment.results import ExperimentResult, StoppingReport
 from fieldtotable.experiment.statistics import Difference, Estimate, StoppingRule
 from fieldtotable.experiment.sweep import SweepPoint, SweepResult, sweep
+from fieldtotable.experiment.uncertainty import VarianceSplit, variance_split
+from fieldtotable.experiment.variance_components import VarianceComponents
 from fieldtotable.scenario.hashing import scenario_hash
 
 __all__ = [
@@ -53,8 +58,11 @@ __all__ = [
     "StoreWarning",
     "SweepPoint",
     "SweepResult",
+    "VarianceComponents",
+    "VarianceSplit",
     "compare",
     "replicate",
     "scenario_hash",
     "sweep",
+    "variance_split",
 ]

@@ -126,9 +126,35 @@ class Engine:
         RunFailedError
             If any run raised; the others have finished (and are stored).
         """
+        return self.run_blocks([(point, replications) for point in points], seed)
+
+    def run_blocks(self, blocks: Sequence[tuple[Point, range]], seed: int) -> list[list[RunResult]]:
+        """Return, for each block, the given replications of its point.
+
+        Like :meth:`run`, with each point's own replication indices (a nested
+        design gives each parameter draw its own replications), all run at once.
+
+        Parameters
+        ----------
+        blocks
+            ``(point, replications)`` pairs.
+        seed
+            The experiment's seed.
+
+        Returns
+        -------
+        list of list of RunResult
+            ``runs[b][k]`` is replication ``blocks[b][1][k]`` of ``blocks[b][0]``.
+
+        Raises
+        ------
+        RunFailedError
+            If any run raised; the others have finished (and are stored).
+        """
+        points = [point for point, _ in blocks]
         found: dict[tuple[str, int], RunResult] = {}
         missing: dict[tuple[str, int], tuple[int, Point]] = {}
-        for index, point in enumerate(points):
+        for index, (point, replications) in enumerate(blocks):
             for replication in replications:
                 key = (point.scenario_hash, replication)
                 if key in found or key in missing:
@@ -161,7 +187,7 @@ class Engine:
                 self._bar.advance()
         if failures:
             raise RunFailedError(failures, completed=len(found))
-        return [[found[(p.scenario_hash, r)] for r in replications] for p in points]
+        return [[found[(p.scenario_hash, r)] for r in block] for p, block in blocks]
 
     def note(self, text: str) -> None:
         """Show ``text`` on the progress bar, after the counts."""

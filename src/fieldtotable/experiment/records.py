@@ -108,6 +108,8 @@ def run_to_data(result: RunResult) -> dict[str, Any]:
         ],
         "cost_cny_by_stage": {k: _encode(v) for k, v in result.cost_cny_by_stage.items()},
         **({"weather": result.weather} if result.weather else {}),
+        # Only with uncertain parameters: other records stay as they were.
+        **({"parameters": dict(result.parameters)} if result.parameters else {}),
         "wall_time_s": result.wall_time_s,
     }
 
@@ -161,6 +163,10 @@ def run_from_data(data: Mapping[str, Any]) -> RunResult:
         cost_cny_by_stage={k: _decode(v) for k, v in data.get("cost_cny_by_stage", {}).items()},
         # Only runs with a varying climate record their weather (finite numbers only).
         weather={str(region): dict(drawn) for region, drawn in data.get("weather", {}).items()},
+        parameters={
+            str(k): v if isinstance(v, int) else float(v)
+            for k, v in data.get("parameters", {}).items()
+        },
         wall_time_s=float(data["wall_time_s"]),
     )
 

@@ -97,7 +97,8 @@ class Manifest:
     Attributes
     ----------
     kind
-        ``"replicate"``, ``"compare"``, ``"sweep"``, ``"optimise"`` or ``"sensitivity"``.
+        ``"replicate"``, ``"compare"``, ``"sweep"``, ``"optimise"``, ``"sensitivity"`` or
+        ``"variance_split"``.
     scenario_name
         Name of the (base or baseline) scenario.
     scenario_hash
@@ -167,6 +168,8 @@ def _mismatch(directory: Path, found: Mapping[str, Any], wanted: Manifest) -> st
     if wanted.kind == "compare":
         names = ", ".join(str(p.get("label")) for p in found.get("points", []))
         return f"{where} a different set of scenarios ({names}); {hint}"
+    if wanted.kind == "variance_split":
+        return f"{where} a variance split with other priors or draws; {hint}"
     if wanted.kind == "replicate" or found.get("scenario_hash") != wanted.scenario_hash:
         return (
             f"{where} a different scenario ({name!r}, sha256 {short}...; this one is "

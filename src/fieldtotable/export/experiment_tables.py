@@ -94,10 +94,17 @@ def _summary_rows(result: ExperimentResult) -> list[dict[str, Any]]:
     ]
 
 
+def _parameter_paths(result: ExperimentResult) -> list[str]:
+    """Return the paths of the uncertain parameters the runs drew, in order (or none)."""
+    return list(dict.fromkeys(path for run in result.runs for path in run.parameters))
+
+
 def _replication_rows(result: ExperimentResult) -> list[dict[str, Any]]:
+    paths = _parameter_paths(result)
     return [
         {
             "replication": index,
+            **{path: float(result.runs[index].parameters[path]) for path in paths},
             **{key: values[index] for key, values in result.values.items()},
         }
         for index in range(result.n)
@@ -173,9 +180,10 @@ def experiment_table_set(result: ExperimentResult, *, runs: bool = False) -> dic
     dict of str to Table
         ``summary`` (``kpi``, ``unit``, ``n``, ``mean``, ``sd``, ``half_width``,
         ``low``, ``high``, ``confidence``, ``missing``: one row per KPI) and
-        ``replications`` (``replication``, then one column per KPI: one row per
-        replication) and ``cost_by_stage`` (``stage``, ``unit``: CNY/kg, and the
-        estimate of the stage's cost per kg sold: one row per stage of
+        ``replications`` (``replication``, the value drawn for each uncertain
+        parameter, named by its path, when the scenario has priors, then one column
+        per KPI: one row per replication) and ``cost_by_stage`` (``stage``,
+        ``unit``: CNY/kg, and the estimate of the stage's cost per kg sold: one row per stage of
         :data:`~fieldtotable.results.money_stages.COST_STAGES`), then with ``runs``
         the stacked run tables ``runs_<name>`` for every name of :data:`RUN_TABLES`.
     """
@@ -187,7 +195,11 @@ def experiment_table_set(result: ExperimentResult, *, runs: bool = False) -> dic
         ),
         "replications": make_table(
             "replications",
-            [("replication", "int"), *float_columns(result.values)],
+            [
+                ("replication", "int"),
+                *float_columns(_parameter_paths(result)),
+                *float_columns(result.values),
+            ],
             _replication_rows(result),
         ),
         "cost_by_stage": _stage_table([], _stage_rows(result)),

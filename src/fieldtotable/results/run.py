@@ -138,6 +138,10 @@ class RunResult:
         (``YYYY-MM``), ``monthly_anomaly_c``, ``heat_waves`` (``[start_day, days,
         excess_c]``), ``heat_wave_days``, ``years`` and ``wetness``. Empty when no
         region varies (and then left out of :meth:`to_dict`).
+    parameters
+        The values drawn for the scenario's uncertain parameters in this run, by
+        field path (:mod:`fieldtotable.model.parameter_draws`); empty when the scenario
+        declares none.
     events_processed
         SimPy events processed (a measure of the run's work).
     flows
@@ -171,6 +175,7 @@ class RunResult:
     losses: tuple[Loss, ...] = ()
     cost_cny_by_stage: dict[str, float] = field(default_factory=dict)
     weather: dict[str, dict[str, Any]] = field(default_factory=dict)
+    parameters: dict[str, float] = field(default_factory=dict)
     wall_time_s: float = field(default=0.0, compare=False)
 
     def __eq__(self, other: object) -> bool:
@@ -189,7 +194,8 @@ class RunResult:
         Returns
         -------
         dict
-            Every field but ``flows``, by name (``weather`` only when not empty).
+            Every field but ``flows``, by name (``weather`` and ``parameters`` only when
+            not empty).
         """
         data: dict[str, Any] = _clean(
             {
@@ -214,6 +220,9 @@ class RunResult:
                 "cost_cny_by_stage": self.cost_cny_by_stage,
                 # Only runs with a varying climate carry it: other runs' data is unchanged.
                 **({"weather": self.weather} if self.weather else {}),
+                # Only runs with uncertain parameters have the key: other runs' data
+                # is as it was before the field existed.
+                **({"parameters": self.parameters} if self.parameters else {}),
                 "wall_time_s": self.wall_time_s,
             }
         )

@@ -41,6 +41,7 @@ from fieldtotable.scenario.network import check_network
 from fieldtotable.scenario.problems import Locator, sort_problems, validation_problems
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.scenario.temperature_logs import read_temperature_logs
+from fieldtotable.scenario.uncertain import uncertain_problems
 from fieldtotable.scenario.yaml_loader import LineMap, Path, format_path, line_for
 
 __all__ = [
@@ -350,6 +351,11 @@ def _validate(
         Problem(*locate(path), format_path(path), message)
         for path, message in check_network(scenario)
     ]
+    if not earlier and not network and scenario.uncertain:
+        network = [
+            Problem(*locate(path), format_path(path), message)
+            for path, message in uncertain_problems(scenario)
+        ]
     if earlier or network:
         raise ScenarioError(sort_problems([*earlier, *network], first_file))
     return scenario

@@ -95,6 +95,7 @@ from fieldtotable.scenario.schema_types import (
     TemperatureClass,
     WeekdayFactors,
 )
+from fieldtotable.scenario.schema_uncertain import Prior
 from fieldtotable.scenario.schema_weather import ClimateVariation, HeatWaves
 from fieldtotable.scenario.sizes import date_problem, size_problems
 
@@ -140,6 +141,7 @@ __all__ = [
     "ParcelDelivery",
     "PositiveFloat",
     "Precooling",
+    "Prior",
     "Priority",
     "Product",
     "ProductPriority",
@@ -287,6 +289,21 @@ class Scenario(Frozen):
     finance: Finance = Finance()
     """Discount rate, electricity prices and the cooling-load law of the money KPIs;
     by default a discount rate of 0.08 and free electricity."""
+    uncertain: dict[str, Prior] = Field(default_factory=dict, exclude_if=lambda priors: not priors)
+    """Field path -> the prior its value is drawn from, once per replication (e.g.
+    ``products.matsutake.shelf_life_days: {dist: triangular, low: 3, mode: 4, high:
+    5}``); the value written at the path itself is then not used. A path takes the
+    form ``--set`` does and must name a number the scenario sets; the field must
+    accept every value the prior can draw. ``null`` drops a prior (e.g. one an
+    ``extends`` parent declares). Empty by default (and then left out when the
+    scenario is written back). Drawn by :mod:`fieldtotable.model.parameter_draws`."""
+
+    @field_validator("uncertain", mode="before")
+    @classmethod
+    def _null_drops_a_prior(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {path: prior for path, prior in value.items() if prior is not None}
+        return value
 
     @field_validator("warmup_days")
     @classmethod

@@ -307,7 +307,8 @@ def format_run(
     Returns
     -------
     str
-        A heading line, then the sections *Totals* (every KPI with value, unit and
+        A heading line (and a line of the values drawn for uncertain parameters,
+        when the scenario has priors), then the sections *Totals* (every KPI with value, unit and
         meaning), *Spoilage by stage*, *Where the unsold kg went* (the largest losses by
         fate, stage, node and reason), *By product*, *By leg*, *By node*, *By market*
         and *Profit and loss*, separated by blank lines, without a trailing newline.
@@ -320,6 +321,12 @@ def format_run(
     )
     if width is not None and text_width(heading) > width:
         heading = heading.replace(" | ", "\n", 1)
+    if result.parameters:  # drawn from the scenario's priors (uncertain:)
+        heading += (
+            "\n"
+            + "drawn: "
+            + ", ".join(f"{path} = {value:.4g}" for path, value in result.parameters.items())
+        )
     sections = [
         heading,
         _section("Totals", format_totals(result, width=width)),
