@@ -31,26 +31,27 @@ from __future__ import annotations
 
 import argparse
 import os
-import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from fieldtotable.cli.experiment_support import (
+    OptionError,
+    engine_options,
+    fraction,
+    guard,
+    read_scenario,
+)
 from fieldtotable.cli.options import (
     DEFAULT_SCENARIO,
-    EXIT_BAD_INPUT,
     EXIT_OK,
-    PROG,
     SCENARIO_HELP,
     add_renamed,
     add_store,
     add_wide,
-    report_failed_runs,
     table_width,
     whole_number,
 )
 from fieldtotable.cli.outputs import (
-    OutputError,
     add_output_options,
     check_outputs,
     write_experiment_outputs,
@@ -59,15 +60,11 @@ from fieldtotable.cli.tails import add_tail_options, tail_output, tail_request
 from fieldtotable.errors import Problem, ScenarioError
 from fieldtotable.experiment import (
     EXECUTORS,
-    ExperimentError,
-    RunFailedError,
     StoppingRule,
-    StoreWarning,
     compare,
     replicate,
     sweep,
 )
-from fieldtotable.scenario import apply_overrides, builtin_scenario, open_scenario
 from fieldtotable.scenario.overrides import parse_assignments, parse_override_path
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.scenario.yaml_loader import parse_yaml
@@ -75,29 +72,12 @@ from fieldtotable.tables import format_comparison, format_experiment, format_swe
 
 __all__ = ["add_experiment_commands", "parse_grid"]
 
-Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
-
-
-class _OptionError(Exception):
-    """An option value argparse accepted but the command cannot use."""
-
-
 _count = whole_number(1)
 _seed = whole_number(0)
 
 
 def _count_or_auto(text: str) -> int | str:
     return "auto" if text.strip().lower() == "auto" else _count(text)
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must lie between 0 and 1 (got {text})")
-    return value
 
 
 def _common(
@@ -133,7 +113,7 @@ def _common(
     )
     command.add_argument(
         "--confidence",
-        type=_fraction,
+        type=fraction,
         default=0.95,
         metavar="LEVEL",
         help="confidence level of the intervals (default: 0.95)",
@@ -202,7 +182,7 @@ def add_experiment_commands(subparsers: Any) -> None:
         "--min-n", type=_count, default=10, metavar="N", help="with -n auto: first check"
     )
     rep.add_argument("--max-n", type=_count, default=200, metavar="N", help="with -n auto: cap")
-    rep.set_defaults(handler=_guard(_replicate))
+    rep.set_defaults(handler=guard(_replicate))
 
     cmp_ = subparsers.add_parser(
         "compare",
@@ -228,7 +208,7 @@ def add_experiment_commands(subparsers: Any) -> None:
         "their intervals",
     )
     add_tail_options(cmp_, precision_target=False)
-    cmp_.set_defaults(handler=_guard(_compare))
+    cmp_.set_defaults(handler=guard(_compare))
 
     swp = subparsers.add_parser(
         "sweep",
@@ -258,7 +238,7 @@ def add_experiment_commands(subparsers: Any) -> None:
         narrowed="breaking headers and splitting a wide table into parts",
     )
     add_tail_options(swp, precision_target=False)
-    swp.set_defaults(handler=_guard(_sweep))
+    swp.set_defaults(handler=guard(_sweep))
 
 
 def parse_grid(texts: list[str]) -> dict[str, list[Any]]:
@@ -307,59 +287,6 @@ def parse_grid(texts: list[str]) -> dict[str, list[Any]]:
     return grid
 
 
-def _guard(handler: Handler) -> Handler:
-    """Turn experiment errors into one line on stderr and an exit status."""
-
-    def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-        command = f"{PROG} {getattr(args, 'command', None) or handler.__name__.strip('_')}"
-
-        def show(message: Warning | str, *_details: object, **_more: object) -> None:
-            print(f"{command}: warning: {message}", file=err)
-
-        try:
-            with warnings.catch_warnings():
-                # A stored run that is run again: one line each, as it is found.
-                warnings.simplefilter("always", StoreWarning)
-                warnings.showwarning = show
-                return handler(args, out, err)
-        except RunFailedError as exc:
-            return report_failed_runs(command, exc, err)
-        except (ExperimentError, _OptionError, OutputError) as exc:
-            print(f"{command}: error: {exc}", file=err)
-            return EXIT_BAD_INPUT
-
-    run.__name__ = handler.__name__
-    run.__doc__ = handler.__doc__
-    return run
-
-
-def _read(path: str | None, args: argparse.Namespace, overrides: dict[str, Any]) -> Scenario:
-    scenario = builtin_scenario(DEFAULT_SCENARIO) if path is None else open_scenario(path)
-    scenario = apply_overrides(scenario, overrides)
-    if args.days is not None:
-        if args.days > scenario.horizon_days:
-            raise _OptionError(
-                f"argument --days: must be at most the scenario's horizon_days, "
-                f"{scenario.horizon_days} (got {args.days})"
-            )
-        scenario = scenario.with_horizon(args.days)
-    return scenario
-
-
-def _options(args: argparse.Namespace, err: TextIO) -> dict[str, Any]:
-    executor = args.executor or ("dask" if args.dask_address else "process")
-    return {
-        "seed": args.seed,
-        "workers": args.workers,
-        "executor": executor,
-        "store": args.store,
-        "dask_address": args.dask_address,
-        "kpis": args.kpis,
-        "confidence": args.confidence,
-        "progress": False if args.quiet else err,
-    }
-
-
 def _footer(wall_time_s: float, args: argparse.Namespace) -> str:
     where = f" | runs in {args.store}" if args.store else ""
     return f"seed {args.seed} | wall time {wall_time_s:.1f} s{where}"
@@ -378,7 +305,7 @@ def _emit(text: str, footer: str, args: argparse.Namespace, out: TextIO, err: Te
 def _replicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Handle ``fieldtotable replicate``."""
     overrides = parse_assignments(args.overrides)
-    scenario = _read(args.scenario, args, overrides)
+    scenario = read_scenario(args.scenario, args, overrides)
     stopping = None
     if args.n == "auto":
         try:
@@ -389,12 +316,12 @@ def _replicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 n_max=args.max_n,
             )
         except ValueError as exc:
-            raise _OptionError(str(exc)) from None
+            raise OptionError(str(exc)) from None
     elif args.stop_kpi:
-        raise _OptionError("argument --stop-kpi: needs -n auto")
+        raise OptionError("argument --stop-kpi: needs -n auto")
     tails = tail_request(args, scenario)
     check_outputs(args)
-    result = replicate(scenario, args.n, stopping=stopping, **_options(args, err))
+    result = replicate(scenario, args.n, stopping=stopping, **engine_options(args, err))
     text = result.to_json() if args.json else format_experiment(result, width=table_width(args))
     if tails is not None:
         text = tail_output(result, tails, text, as_json=args.json, width=table_width(args))
@@ -418,7 +345,7 @@ def _pick_baseline(wanted: str, names: list[str], paths: list[str]) -> str:
         for name, path in zip(names, paths, strict=True):
             if os.path.exists(path) and os.path.samefile(path, wanted):
                 return name
-    raise _OptionError(
+    raise OptionError(
         f"argument --baseline: {wanted!r} is not one of the scenarios ({', '.join(names)})"
     )
 
@@ -427,9 +354,9 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Handle ``fieldtotable compare``."""
     paths: list[str] = args.scenarios
     if len(paths) < 2:
-        raise _OptionError("compare needs at least two scenario files")
+        raise OptionError("compare needs at least two scenario files")
     if len(set(paths)) != len(paths):
-        raise _OptionError("a scenario file is given twice")
+        raise OptionError("a scenario file is given twice")
     names = _compare_names(paths)
     baseline = names[0] if args.baseline is None else _pick_baseline(args.baseline, names, paths)
     overrides = parse_assignments(args.overrides)
@@ -437,14 +364,14 @@ def _compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problems: list[Problem] = []
     for name, path in zip(names, paths, strict=True):
         try:
-            scenarios[name] = _read(path, args, overrides)
+            scenarios[name] = read_scenario(path, args, overrides)
         except ScenarioError as exc:
             problems += exc.problems
     if problems:
         raise ScenarioError(problems)
     tails = tail_request(args, list(scenarios.values()))
     check_outputs(args)
-    result = compare(scenarios, args.n, baseline=baseline, **_options(args, err))
+    result = compare(scenarios, args.n, baseline=baseline, **engine_options(args, err))
     text = result.to_json() if args.json else format_comparison(result, width=table_width(args))
     if tails is not None:
         text = tail_output(result, tails, text, as_json=args.json, width=table_width(args))
@@ -457,10 +384,10 @@ def _sweep(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Handle ``fieldtotable sweep``."""
     overrides = parse_assignments(args.overrides)
     grid = parse_grid(args.grid)
-    scenario = _read(args.scenario, args, overrides)
+    scenario = read_scenario(args.scenario, args, overrides)
     tails = tail_request(args, scenario)
     check_outputs(args)
-    result = sweep(scenario, grid, args.n, **_options(args, err))
+    result = sweep(scenario, grid, args.n, **engine_options(args, err))
     text = (
         result.to_json() if args.json else format_sweep(result, args.kpis, width=table_width(args))
     )

@@ -31,6 +31,7 @@ import json
 import math
 from typing import Any, TextIO
 
+from fieldtotable.cli.experiment_support import fraction
 from fieldtotable.cli.options import (
     DEFAULT_SCENARIO,
     EXIT_BAD_INPUT,
@@ -40,7 +41,7 @@ from fieldtotable.cli.options import (
     whole_number,
 )
 from fieldtotable.cli.outputs import OutputError, check_outputs, command_line
-from fieldtotable.cli.tails import level, percentiles
+from fieldtotable.cli.tails import percentiles
 from fieldtotable.errors import FieldToTableError, Problem, ScenarioError
 from fieldtotable.experiment import EXECUTORS
 from fieldtotable.experiment.tail_summary import TailRequest
@@ -209,7 +210,7 @@ def add_optimise_command(subparsers: Any) -> None:
     )
     command.add_argument(
         "--cvar",
-        type=level,
+        type=fraction,
         metavar="LEVEL",
         help="CVaR of the objective and each constraint KPI at LEVEL (e.g. 0.9) over the "
         "best's final replications, on each one's bad side",

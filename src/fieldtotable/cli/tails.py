@@ -21,6 +21,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from fieldtotable.cli.experiment_support import fraction
 from fieldtotable.experiment.compare import ComparisonResult
 from fieldtotable.experiment.errors import ExperimentError
 from fieldtotable.experiment.results import ExperimentResult
@@ -38,7 +39,7 @@ from fieldtotable.results.periods import PERIODS
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.tables.tails import format_tails
 
-__all__ = ["add_tail_options", "level", "percentiles", "tail_output", "tail_request"]
+__all__ = ["add_tail_options", "percentiles", "tail_output", "tail_request"]
 
 
 def add_tail_options(command: argparse.ArgumentParser, *, precision_target: bool) -> None:
@@ -61,7 +62,7 @@ def add_tail_options(command: argparse.ArgumentParser, *, precision_target: bool
     )
     command.add_argument(
         "--cvar",
-        type=level,
+        type=fraction,
         metavar="LEVEL",
         help="CVaR of each --kpi at LEVEL (e.g. 0.95: the mean of the worst 5 %%, on the "
         "KPI's bad side), with a bootstrap interval",
@@ -101,8 +102,8 @@ class _TargetAction(argparse.Action):
         text = str(values)
         if hasattr(namespace, "target") and _is_number(text):
             try:
-                namespace.target = _fraction(text)
-            except ValueError as exc:
+                namespace.target = fraction(text)
+            except argparse.ArgumentTypeError as exc:
                 raise argparse.ArgumentError(self, str(exc)) from None
             return
         try:
@@ -226,13 +227,6 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _fraction(text: str) -> float:
-    value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-    if not 0 < value < 1:
-        raise ValueError(f"must lie between 0 and 1 (got {text})")
-    return value
-
-
 def percentiles(text: str) -> tuple[float, ...]:
     """Read ``--quantiles 5,50,95`` as probabilities (0.05, 0.5, 0.95).
 
@@ -263,28 +257,3 @@ def percentiles(text: str) -> tuple[float, ...]:
             raise argparse.ArgumentTypeError(f"each must lie between 0 and 100 (got {part!r})")
         found.append(value / 100)
     return tuple(found)
-
-
-def level(text: str) -> float:
-    """Read ``--cvar 0.95`` (or ``95%``) as a level in (0, 1).
-
-    Parameters
-    ----------
-    text
-        A fraction or a percentage.
-
-    Returns
-    -------
-    float
-        The level.
-
-    Raises
-    ------
-    argparse.ArgumentTypeError
-        For a value that is not a number strictly between 0 and 1.
-    """
-    try:
-        return _fraction(text)
-    except ValueError as exc:
-        message = str(exc) if _is_number(text) else f"must be a number (got {text!r})"
-        raise argparse.ArgumentTypeError(message) from None

@@ -20,7 +20,13 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from fieldtotable.cli.experiment import _fraction, _guard, _OptionError, _options, _read
+from fieldtotable.cli.experiment_support import (
+    OptionError,
+    engine_options,
+    fraction,
+    guard,
+    read_scenario,
+)
 from fieldtotable.cli.options import (
     DEFAULT_SCENARIO,
     EXIT_OK,
@@ -98,7 +104,7 @@ def add_uncertainty_command(subparsers: Any) -> None:
     )
     command.add_argument(
         "--confidence",
-        type=_fraction,
+        type=fraction,
         default=0.95,
         metavar="LEVEL",
         help="confidence level of the intervals (default: 0.95)",
@@ -124,16 +130,16 @@ def add_uncertainty_command(subparsers: Any) -> None:
     )
     command.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
     # No --store here: a run store of the split is the Python API's (variance_split(store=)).
-    command.set_defaults(handler=_guard(_uncertainty), store=None)
+    command.set_defaults(handler=guard(_uncertainty), store=None)
 
 
 def _uncertainty(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Handle ``fieldtotable uncertainty``."""
-    scenario = _read(args.scenario, args, parse_assignments(args.overrides))
+    scenario = read_scenario(args.scenario, args, parse_assignments(args.overrides))
     try:
-        result = variance_split(scenario, args.draws, args.inner, **_options(args, err))
+        result = variance_split(scenario, args.draws, args.inner, **engine_options(args, err))
     except ValueError as exc:
-        raise _OptionError(str(exc)) from None
+        raise OptionError(str(exc)) from None
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), file=out)
     else:
