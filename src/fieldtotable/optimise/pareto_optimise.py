@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from fieldtotable.experiment.engine import Engine, check_seed
+from fieldtotable.experiment.progress import ProgressSetting
 from fieldtotable.optimise.evaluations import Evaluations
 from fieldtotable.optimise.objectives import Constraint, Objective, resolve_objective
 from fieldtotable.optimise.optuna_support import require_optuna
@@ -83,6 +84,7 @@ def optimise_pareto(
     search_replications: int = 3,
     candidates: int = 8,
     final_replications: int = 20,
+    progress: ProgressSetting = None,
 ) -> ParetoResult:
     """Return the Pareto set of ``scenario`` for two objectives under constraints.
 
@@ -90,6 +92,9 @@ def optimise_pareto(
     ----------
     scenario, variables, constraints, budget, seed, executor, workers, out, alpha, n0
         As for :func:`~fieldtotable.optimise.search.optimise`.
+    progress
+        A progress bar of the runs on stderr (see
+        :func:`~fieldtotable.experiment.progress.progress_bar`).
     objectives
         The two objectives (see :func:`resolve_objectives`).
     search_replications, candidates, final_replications
@@ -123,7 +128,7 @@ def optimise_pareto(
     }
     folder, store = open_optimisation_folder(out, scenario, seed, specification)
     try:
-        with Engine(executor, workers, None, store, False, "optimise") as engine:
+        with Engine(executor, workers, None, store, progress, "optimise") as engine:
             sampler = SimulationSampler(scenario, space, objectives, bounds, seed, engine)
             evaluations = Evaluations(sampler, space, objectives[0])
             return search_pareto(

@@ -223,6 +223,7 @@ def optimise(
             search_replications=search_replications,
             candidates=8 if finalists is None else finalists,
             final_replications=final_replications,
+            progress=progress,
         )
     if not (direction is None or isinstance(direction, str)):
         raise problem("direction", "give one direction for one objective")
