@@ -3,9 +3,10 @@
 Network (both libraries): one supplier -> one distribution centre (DC) -> N stores.
 Each store sells one perishable product to Poisson customers (``customers_per_day``
 a day, by default ``CUSTOMERS_PER_DAY``, around the clock, 1 kg each; a customer
-takes what is there and the rest is lost), reviews its stock once a day with an (s, S) rule (order up to ``S_KG`` when
-the stock on hand and on order is at most ``S_KG_LOW``; s, S and the shelf
-scale with the customers a day, see :func:`store_levels`), and is restocked from the
+takes what is there and the rest is lost), reviews its stock once a day with an
+(s, S) rule (order up to ``S_KG`` when the stock on hand and on order is at most
+``S_KG_LOW``; s, S and the shelf scale with the customers a day, see
+:func:`store_levels`), and is restocked from the
 DC ``STORE_LEAD_H`` hours later. The product has a fixed shelf life
 (``SHELF_LIFE_D`` days, no lot-to-lot spread, everything held at one temperature);
 expired stock is thrown away. One year.
