@@ -35,6 +35,8 @@ import simpy
 from fieldtotable import builtin_scenario
 
 GAS_CONSTANT = 8.314e-3  # kJ / (mol K)
+#: The workload counts :func:`run` reports (and the library's run is compared on).
+COUNTS = ("lots", "trips", "shop_slots", "harvested_kg", "sold_kg", "spoiled_kg")
 
 
 class Lot:
@@ -54,9 +56,7 @@ class LeanBaseline:
         self.days, self.env = days, simpy.Environment()
         self.random, self.numpy = random.Random(seed), np.random.default_rng(seed)
         self.products = self.data["products"]
-        self.counts = dict.fromkeys(
-            ("lots", "trips", "shop_slots", "harvested_kg", "sold_kg", "spoiled_kg"), 0.0
-        )
+        self.counts = dict.fromkeys(COUNTS, 0.0)
         self.out_legs: dict[str, list[dict[str, Any]]] = {}
         self.queues: dict[str, list[Lot]] = {}
         for leg_id, leg in self.data["legs"].items():
