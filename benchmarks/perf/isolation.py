@@ -7,7 +7,10 @@
   every run in a fresh process -- so that a change of machine load reaches both
   sides alike instead of going straight into the ratio. It reports the min and the
   median of each side, the ratio of the medians and of the mins (first side ÷
-  second side), and the 1-minute load average before and after every run.
+  second side), and the 1-minute load average before and after every run. It also
+  reports each run's CPU time (user + system of the child) and the ratio of the CPU
+  medians: on a machine with more runnable processes than cores, a run's wall time
+  grows with its share of the CPU and its CPU time much less.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 import resource
 import statistics
 import sys
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -48,7 +52,9 @@ def _peak_kb() -> int:
 def _child(pipe: Connection, task: Task) -> None:
     start = _rss_kb()
     try:
+        cpu_started = time.process_time()
         figures = task()
+        figures["cpu_s"] = time.process_time() - cpu_started
         figures["peak_mb"] = max(_peak_kb() - start, 0) / 1024
         pipe.send(figures)
     except BaseException as exc:  # report it in the parent
@@ -60,7 +66,9 @@ def _child(pipe: Connection, task: Task) -> None:
 def isolated(task: Task) -> dict[str, Any]:
     """Run ``task`` in a forked process (where fork exists); return its figures."""
     if "fork" not in multiprocessing.get_all_start_methods():
+        cpu_started = time.process_time()
         figures = task()
+        figures["cpu_s"] = time.process_time() - cpu_started
         figures["peak_mb"] = math.nan
         return figures
     context = multiprocessing.get_context("fork")
@@ -88,13 +96,17 @@ def repeated(task: Task, repeat: int) -> dict[str, Any]:
 
 
 def _side_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Min and median wall time of one side's runs, with the first run's other figures."""
+    """Min and median wall (and CPU) time of one side's runs, other figures from the first."""
     walls = [run["wall_s"] for run in runs]
+    cpus = [run["cpu_s"] for run in runs]
     out = {key: value for key, value in runs[0].items() if not key.endswith("_s")}
     out.update(
         min_s=min(walls),
         median_s=statistics.median(walls),
         walls_s=walls,
+        cpu_min_s=min(cpus),
+        cpu_median_s=statistics.median(cpus),
+        cpus_s=cpus,
         loads=[(run["load_before"], run["load_after"]) for run in runs],
     )
     return out
@@ -105,7 +117,8 @@ def alternate(first: Task, second: Task, rounds: int) -> dict[str, Any]:
 
     Every run is one fresh process; the order is first, second, first, second, ...
     Returns ``{"first": ..., "second": ..., "ratio_of_medians": ...,
-    "ratio_of_mins": ..., "load_min": ..., "load_max": ...}``, the ratios being
+    "ratio_of_mins": ..., "cpu_ratio_of_medians": ..., "load_min": ...,
+    "load_max": ...}``, the ratios being
     first ÷ second (wall time), and each side's ``min_s``, ``median_s``, every wall
     time and the load average before and after each of its runs.
     """
@@ -131,6 +144,7 @@ def alternate(first: Task, second: Task, rounds: int) -> dict[str, Any]:
         "rounds": rounds,
         "ratio_of_medians": ours["median_s"] / theirs["median_s"],
         "ratio_of_mins": ours["min_s"] / theirs["min_s"],
+        "cpu_ratio_of_medians": ours["cpu_median_s"] / theirs["cpu_median_s"],
         "load_min": min(loads),
         "load_max": max(loads),
     }

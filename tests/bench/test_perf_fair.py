@@ -60,6 +60,8 @@ def test_alternate_interleaves_fresh_processes_and_reports_both_ratios(tmp_path:
     assert found["ratio_of_medians"] == pytest.approx(2.0)
     assert found["ratio_of_mins"] == pytest.approx(2.0)
     assert len(found["second"]["loads"]) == 3
+    assert len(found["second"]["cpus_s"]) == 3
+    assert found["cpu_ratio_of_medians"] > 0
     assert found["load_min"] <= found["load_max"]
 
 
