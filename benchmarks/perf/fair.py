@@ -17,6 +17,7 @@ ratio of the medians and of the mins, and the load average around the runs.
 from __future__ import annotations
 
 import copy
+import functools
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -161,13 +162,10 @@ def measure_grid(plan: FairPlan) -> dict[str, Any]:
     for stores in GRID_STORES:
         for customers in GRID_CUSTOMERS:
             days = grid_days(stores, customers, plan)
+            point = {"stores": stores, "days": days, "customers_per_day": customers}
             found = alternate(
-                lambda s=stores, c=customers, d=days: peer.run_fieldtotable(
-                    s, days=d, customers_per_day=c
-                ),
-                lambda s=stores, c=customers, d=days: peer.run_supplynetpy(
-                    s, days=d, customers_per_day=c
-                ),
+                functools.partial(peer.run_fieldtotable, **point),
+                functools.partial(peer.run_supplynetpy, **point),
                 plan.grid_rounds,
             )
             found.update(stores=stores, customers_per_day=customers, days=days)

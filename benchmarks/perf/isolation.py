@@ -76,11 +76,11 @@ def isolated(task: Task) -> dict[str, Any]:
     process = context.Process(target=_child, args=(send, task))
     process.start()
     send.close()
-    figures: dict[str, Any] = receive.recv()
+    received: dict[str, Any] = receive.recv()
     process.join()
-    if "error" in figures:
-        raise RuntimeError(figures["error"])
-    return figures
+    if "error" in received:
+        raise RuntimeError(received["error"])
+    return received
 
 
 def repeated(task: Task, repeat: int) -> dict[str, Any]:

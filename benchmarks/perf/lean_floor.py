@@ -4,7 +4,7 @@ It runs the workload of the built-in 2023 baseline (``scenarios/baseline_2023.ya
 with no library code on the hot path: the same lots (one per source, product and
 harvest day), the same stages (collection point with grading and precooling, the
 legs with their dispatch rules and fleets, the hubs' handling, the Shanghai DC, a
-store with hourly shop slots and daily (s)-less order-up-to replenishment, the two
+store with hourly shop slots and daily order-up-to replenishment, the two
 order markets), the same trips, and per-lot aging with the Q10 (or Arrhenius) float
 math at every stage's temperature. Its parameters are read from the scenario's data
 (a plain dict); the model itself is written here, callbacks on SimPy timeouts where a
@@ -78,18 +78,19 @@ class LeanBaseline:
             sigma2 = math.log(1 + spec["cv"] ** 2)
             return r.lognormvariate(math.log(spec["mean"]) - sigma2 / 2, math.sqrt(sigma2))
         if kind == "uniform":
-            return r.uniform(spec["low"], spec["high"])
+            return r.uniform(float(spec["low"]), float(spec["high"]))
         if kind == "normal":
-            return max(r.gauss(spec["mean"], spec["sd"]), 0.0)
-        return float(spec.get("value", spec.get("mean", 0.0)))
+            return max(r.gauss(float(spec["mean"]), float(spec["sd"])), 0.0)
+        value = spec.get("value", spec.get("mean"))
+        return float(value or 0.0)
 
     def temperature(self, place: dict[str, Any], product: str) -> float:
         """A place's setpoint for the product's temperature class (the air for a source)."""
         kind = self.products[product]["temperature_class"]
         if "setpoint_c" not in place:
             month = min(int(self.env.now // 24 * 12 / 365), 11)
-            return self.data["climate"][place["region"]]["monthly_mean_c"][month]
-        return (place.get("class_setpoints_c") or {}).get(kind, place["setpoint_c"])
+            return float(self.data["climate"][place["region"]]["monthly_mean_c"][month])
+        return float((place.get("class_setpoints_c") or {}).get(kind, place["setpoint_c"]))
 
     def age(self, lot: Lot, celsius: float) -> None:
         """Consume shelf life from ``lot.updated_h`` to now at ``celsius`` (Q10 or Arrhenius)."""
@@ -174,6 +175,7 @@ class LeanBaseline:
                 self.later(dispatch["max_wait_h"], self.timed_out, leg, leg["deadline"])
 
     def timed_out(self, leg: dict[str, Any], deadline: float) -> None:
+        """The oldest lot has waited ``max_wait_h``: leave (unless the deadline moved)."""
         if leg["deadline"] == deadline:
             self.depart(leg)
 
@@ -209,14 +211,17 @@ class LeanBaseline:
             self.later(leg["dispatch"]["max_wait_h"], self.timed_out, leg, leg["deadline"])
 
     def vehicle_back(self, leg: dict[str, Any]) -> None:
+        """A vehicle is back from its round trip: a waiting full-or-timeout load may leave."""
         leg["free"] += 1
         if leg["dispatch"]["policy"] == "full_or_timeout" and leg["deadline"] is None:
             self.depart(leg)
 
     def place(self, node_id: str) -> dict[str, Any]:
+        """A collection point's or a hub's data."""
         for kind in ("collection_points", "hubs"):
             if node_id in self.data[kind]:
-                return self.data[kind][node_id]
+                found: dict[str, Any] = self.data[kind][node_id]
+                return found
         raise KeyError(node_id)
 
     def arrive(self, leg: dict[str, Any], load: list[Lot]) -> None:
