@@ -10,9 +10,10 @@ math at every stage's temperature. Its parameters are read from the scenario's d
 (a plain dict); the model itself is written here, callbacks on SimPy timeouts where a
 process is not needed.
 
-Left out, since they cost little time and do not change the workload's shape: costs
-and CO2, closures and reefer failures, breakage and weight loss, markdowns, the
-ledger's per-day tables, the capacity limits of stores, shelves and precoolers.
+Left out (features of the library, not the workload the floor prices; some of them
+are part of fieldtotable's overhead over this floor): costs and CO2, closures and
+reefer failures, breakage and weight loss, markdowns, the ledger's per-day tables,
+the capacity limits of stores, shelves and precoolers.
 
 :func:`run` returns the wall time and the workload counts (lots created, split parts
 included; trips; shop slots served; kg harvested and sold), which
