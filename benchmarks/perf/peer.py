@@ -1,10 +1,12 @@
 """The peer comparison: the same small network in fieldtotable and in SupplyNetPy.
 
 Network (both libraries): one supplier -> one distribution centre (DC) -> N stores.
-Each store sells one perishable product to Poisson customers (``CUSTOMERS_PER_DAY``
-a day, around the clock, 1 kg each; a customer takes what is there and the rest is
-lost), reviews its stock once a day with an (s, S) rule (order up to ``S_KG`` when
-the stock on hand and on order is at most ``S_KG_LOW``), and is restocked from the
+Each store sells one perishable product to Poisson customers (``customers_per_day``
+a day, by default ``CUSTOMERS_PER_DAY``, around the clock, 1 kg each; a customer
+takes what is there and the rest is lost), reviews its stock once a day with an
+(s, S) rule (order up to ``S_KG`` when the stock on hand and on order is at most
+``S_KG_LOW``; s, S and the shelf scale with the customers a day, see
+:func:`store_levels`), and is restocked from the
 DC ``STORE_LEAD_H`` hours later. The product has a fixed shelf life
 (``SHELF_LIFE_D`` days, no lot-to-lot spread, everything held at one temperature);
 expired stock is thrown away. One year.
@@ -57,8 +59,17 @@ SUPPLY_SHARE = 0.98
 TEMP_C = 2.0
 
 
-def fieldtotable_network(stores: int, days: int = DAYS) -> Scenario:
+def store_levels(customers_per_day: float) -> tuple[float, float, float]:
+    """A store's (s, S, capacity) in kg, scaled with its demand (100 a day: 100, 300, 500)."""
+    factor = customers_per_day / CUSTOMERS_PER_DAY
+    return S_KG_LOW * factor, S_KG * factor, STORE_CAPACITY_KG * factor
+
+
+def fieldtotable_network(
+    stores: int, days: int = DAYS, customers_per_day: float = CUSTOMERS_PER_DAY
+) -> Scenario:
     """The peer network as a fieldtotable scenario."""
+    s_low, s_high, capacity = store_levels(customers_per_day)
     flat = {"monthly_mean_c": [TEMP_C] * 12, "daily_range_c": 0}
     market = {
         "kind": "store",
@@ -66,17 +77,17 @@ def fieldtotable_network(stores: int, days: int = DAYS) -> Scenario:
         "supplied_by": "dc",
         "open_hours": [0, 24],
         "setpoint_c": TEMP_C,
-        "shelf_capacity_kg": STORE_CAPACITY_KG,
+        "shelf_capacity_kg": capacity,
         "issuing": "FIFO",
         "replenishment": {
             "policy": "s_S",
             "at_hour": 0,
             "lead_time_h": STORE_LEAD_H,
-            "levels": {"item": {"s_kg": S_KG_LOW, "S_kg": S_KG}},
+            "levels": {"item": {"s_kg": s_low, "S_kg": s_high}},
         },
         "demand": {
             "item": {
-                "customers_per_day": {"dist": "poisson", "mean": CUSTOMERS_PER_DAY},
+                "customers_per_day": {"dist": "poisson", "mean": customers_per_day},
                 "kg_per_customer": 1,
             }
         },
@@ -102,7 +113,7 @@ def fieldtotable_network(stores: int, days: int = DAYS) -> Scenario:
                 "collection_point": "supplier_cp",
                 "harvest_hour": 0,
                 "hours_to_collection": 0,
-                "supply": {"item": {"kg_per_day": stores * CUSTOMERS_PER_DAY * SUPPLY_SHARE}},
+                "supply": {"item": {"kg_per_day": stores * customers_per_day * SUPPLY_SHARE}},
             }
         },
         "collection_points": {
@@ -143,10 +154,12 @@ def fieldtotable_network(stores: int, days: int = DAYS) -> Scenario:
     return validate_scenario_data(data)
 
 
-def run_fieldtotable(stores: int, seed: int = 0, days: int = DAYS) -> dict[str, Any]:
+def run_fieldtotable(
+    stores: int, seed: int = 0, days: int = DAYS, customers_per_day: float = CUSTOMERS_PER_DAY
+) -> dict[str, Any]:
     """Build and run the fieldtotable network; wall time, events and what moved."""
     started = time.perf_counter()
-    result = simulate(fieldtotable_network(stores, days), seed)
+    result = simulate(fieldtotable_network(stores, days, customers_per_day), seed)
     wall = time.perf_counter() - started
     kpis = result.kpis
     return {
@@ -159,7 +172,9 @@ def run_fieldtotable(stores: int, seed: int = 0, days: int = DAYS) -> dict[str, 
     }
 
 
-def supplynetpy_network(stores: int, seed: int = 0) -> tuple[simpy.Environment, dict[str, Any]]:
+def supplynetpy_network(
+    stores: int, seed: int = 0, customers_per_day: float = CUSTOMERS_PER_DAY
+) -> tuple[simpy.Environment, dict[str, Any]]:
     """Build the peer network in SupplyNetPy (time unit: one day)."""
     import SupplyNetPy.Components as scm  # noqa: PLC0415, N813 -- optional (bench extra); its docs' name
 
@@ -170,7 +185,8 @@ def supplynetpy_network(stores: int, seed: int = 0) -> tuple[simpy.Environment, 
     supplier = scm.Supplier(
         env=env, ID="supplier", name="supplier", node_type="infinite_supplier", **quiet
     )
-    demand_per_day = stores * CUSTOMERS_PER_DAY
+    demand_per_day = stores * customers_per_day
+    s_low, s_high, capacity = store_levels(customers_per_day)
     dc = scm.InventoryNode(
         env=env,
         ID="dc",
@@ -195,11 +211,11 @@ def supplynetpy_network(stores: int, seed: int = 0) -> tuple[simpy.Environment, 
             ID=f"store_{index}",
             name=f"store_{index}",
             node_type="retailer",
-            capacity=STORE_CAPACITY_KG,
+            capacity=capacity,
             initial_level=0,
             inventory_holding_cost=0.0,
             replenishment_policy=scm.SSReplenishment,
-            policy_param={"s": S_KG_LOW, "S": S_KG, "period": 1},
+            policy_param={"s": s_low, "S": s_high, "period": 1},
             product_sell_price=12,
             product_buy_price=10,
             inventory_type="perishable",
@@ -219,7 +235,7 @@ def supplynetpy_network(stores: int, seed: int = 0) -> tuple[simpy.Environment, 
             env=env,
             ID=f"customers_{index}",
             name=f"customers_{index}",
-            order_arrival_model=lambda rng=arrivals: rng.expovariate(CUSTOMERS_PER_DAY),
+            order_arrival_model=lambda rng=arrivals: rng.expovariate(customers_per_day),
             order_quantity_model=1,
             demand_node=store,
             consume_available=True,
@@ -230,12 +246,14 @@ def supplynetpy_network(stores: int, seed: int = 0) -> tuple[simpy.Environment, 
     return env, nodes
 
 
-def run_supplynetpy(stores: int, seed: int = 0, days: int = DAYS) -> dict[str, Any]:
+def run_supplynetpy(
+    stores: int, seed: int = 0, days: int = DAYS, customers_per_day: float = CUSTOMERS_PER_DAY
+) -> dict[str, Any]:
     """Build and run the SupplyNetPy network; wall time, events and what moved."""
     started = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # its advisory warnings about capacities
-        env, nodes = supplynetpy_network(stores, seed)
+        env, nodes = supplynetpy_network(stores, seed, customers_per_day)
         env.run(until=days)
     wall = time.perf_counter() - started
     demand = sum(d.stats.demand_placed[1] for d in nodes["demands"])

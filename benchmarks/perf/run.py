@@ -1,10 +1,10 @@
-"""fieldtotable performance in one run: floor, baseline year, growth, peer.
+"""fieldtotable performance in one run: floor, baseline year, growth, and the fair ratios.
 
 Usage::
 
     python benchmarks/perf/run.py [--quick] [--repeat 3] [--out DIR] [--only SECTIONS]
 
-Sections (``--only floor,baseline,growth,peer``; all by default):
+Sections (``--only floor,baseline,growth,lean,timeouts,grid``; all by default):
 
 * ``floor``: bare SimPy events/s -- processes on timeouts, and processes queueing
   for a resource (request, timeout, release): the ceiling of any SimPy model.
@@ -16,19 +16,23 @@ Sections (``--only floor,baseline,growth,peer``; all by default):
   kilograms stay and the lots multiply) and markets (the store split into 1-20
   stores sharing its demand), with the fitted exponent ``b`` of
   ``cost ~ x**b`` for wall time, events, lots and peak memory.
-* ``peer``: the same network (supplier -> DC -> N stores, Poisson customers, (s, S)
-  replenishment, fixed shelf life) in fieldtotable and in SupplyNetPy
-  (``pip install 'fieldtotable[bench]'``), N = 1, 10, 50: wall times, events and
-  their ratios (see ``peer.py`` for what differs between the two models).
+* ``lean``, ``timeouts``, ``grid``: the ratios of issue 17, both sides alternated
+  in fresh processes (see ``fair.py``): fieldtotable ÷ the lean hand-written SimPy
+  model of the baseline (``lean_floor.py``), the baseline year ÷ a million bare
+  SimPy timeouts, and fieldtotable ÷ SupplyNetPy on the peer network (``peer.py``;
+  ``pip install 'fieldtotable[bench]'``) at {1, 10, 50} stores x {5, 100, 1,000}
+  customers a day.
 
 Every measurement runs in a fresh forked process (the parent has done the imports
-and built the scenario): its wall time is the median over ``--repeat`` runs, and
-its peak memory is the growth of the resident set during the run (the largest over
-the repeats). Events are SimPy's own count.
+and built the scenario). The floor, baseline and growth sections report the median
+over ``--repeat`` runs and the peak memory (growth of the resident set during the
+run, the largest over the repeats); the fair ratios report min and median of each
+side and the load average around every run. Events are SimPy's own count.
 
 Writes ``DIR/perf.json``, a markdown summary ``DIR/perf.md`` and ``DIR/growth.png``
 (default DIR: ``benchmarks/perf/results``) and prints the summary. ``--quick``
-measures fewer points (for a check that everything runs, not for the figures).
+measures fewer points on short horizons, each comparison once or twice (for a check
+that everything runs, not for the figures).
 """
 
 from __future__ import annotations
@@ -37,30 +41,26 @@ import argparse
 import datetime as dt
 import json
 import math
-import multiprocessing
 import os
 import platform
-import resource
-import statistics
-import sys
 import time
 from collections.abc import Callable
 from importlib import metadata
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+import fair
 import floor
 import numpy as np
-import peer
 import workloads
+from isolation import repeated
 
 import fieldtotable
 from fieldtotable import Scenario, builtin_scenario, simulate
 from fieldtotable.model.world import World, events_processed
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("floor", "baseline", "growth", "peer")
+SECTIONS = ("floor", "baseline", "growth", "lean", "timeouts", "grid")
 
 #: Growth axis -> the values measured (in the axis' own unit: see grown()).
 GROWTH_FULL: dict[str, list[float]] = {
@@ -75,68 +75,9 @@ GROWTH_QUICK: dict[str, list[float]] = {
     "producers": [10, 100],
     "markets": [3, 7],
 }
-PEER_FULL = [1, 10, 50]
-PEER_QUICK = [1, 10]
 
 
-# --- measuring in a fresh process ------------------------------------------------------
-
-
-def _rss_kb() -> int:
-    """Resident set size now, KiB (Linux); 0 where /proc is missing."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            pages = int(statm.read().split()[1])
-    except OSError:
-        return 0
-    return pages * os.sysconf("SC_PAGE_SIZE") // 1024
-
-
-def _peak_kb() -> int:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak // 1024 if sys.platform == "darwin" else peak  # bytes on macOS
-
-
-def _child(pipe: Connection, task: Callable[[], dict[str, Any]]) -> None:
-    start = _rss_kb()
-    try:
-        figures = task()
-        figures["peak_mb"] = max(_peak_kb() - start, 0) / 1024
-        pipe.send(figures)
-    except BaseException as exc:  # report it in the parent
-        pipe.send({"error": f"{type(exc).__name__}: {exc}"})
-    finally:
-        pipe.close()
-
-
-def isolated(task: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run ``task`` in a forked process (where fork exists); return its figures."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        figures = task()
-        figures["peak_mb"] = math.nan
-        return figures
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(send, task))
-    process.start()
-    send.close()
-    figures: dict[str, Any] = receive.recv()
-    process.join()
-    if "error" in figures:
-        raise RuntimeError(figures["error"])
-    return figures
-
-
-def repeated(task: Callable[[], dict[str, Any]], repeat: int) -> dict[str, Any]:
-    """Median wall times, the largest peak memory, other figures from the first run."""
-    runs = [isolated(task) for _ in range(repeat)]
-    out = dict(runs[0])
-    for key in runs[0]:
-        if key.endswith("_s"):
-            out[key] = statistics.median(run[key] for run in runs)
-    out["peak_mb"] = max(run["peak_mb"] for run in runs)
-    out["repeat"] = repeat
-    return out
+# --- tasks ------------------------------------------------------------------------------
 
 
 def model_task(scenario: Scenario, seed: int = 0) -> Callable[[], dict[str, Any]]:
@@ -254,35 +195,6 @@ def measure_growth(repeat: int, axes: dict[str, list[float]]) -> dict[str, Any]:
     return out
 
 
-def measure_peer(repeat: int, sizes: list[int]) -> dict[str, Any]:
-    """The peer network in both libraries."""
-    version = peer.supplynetpy_version()
-    out: dict[str, Any] = {"supplynetpy_version": version, "points": []}
-    if version is None:
-        print("  peer: SupplyNetPy is not installed (pip install 'fieldtotable[bench]')")
-        return out
-    peer.run_fieldtotable(1, days=30)  # warm both up (imports, caches)
-    peer.run_supplynetpy(1, days=30)
-    for stores in sizes:
-        ours = repeated(lambda stores=stores: peer.run_fieldtotable(stores), repeat)
-        theirs = repeated(lambda stores=stores: peer.run_supplynetpy(stores), repeat)
-        point = {
-            "stores": stores,
-            "fieldtotable": ours,
-            "supplynetpy": theirs,
-            "wall_ratio": theirs["wall_s"] / ours["wall_s"],
-            "events_ratio": theirs["events"] / ours["events"],
-        }
-        out["points"].append(point)
-        print(
-            f"  peer N={stores}: fieldtotable {ours['wall_s']:.2f} s / {ours['events']:,} "
-            f"events, SupplyNetPy {theirs['wall_s']:.2f} s / {theirs['events']:,} events: "
-            f"{point['wall_ratio']:.1f}x less wall time",
-            flush=True,
-        )
-    return out
-
-
 # --- machine, summary, figure ------------------------------------------------------------
 
 
@@ -380,23 +292,7 @@ def summary(figures: dict[str, Any]) -> str:
                 f" (kilograms: {_fmt(e['harvested_kg'])}).",
                 "",
             ]
-    peers = figures.get("peer")
-    if peers and peers.get("points"):
-        lines += [
-            f"## Peer: SupplyNetPy {peers['supplynetpy_version']}, same network",
-            "",
-            "| stores | fieldtotable s | SupplyNetPy s | wall ratio | fieldtotable events | "
-            "SupplyNetPy events | events ratio | fill rate (ft / SNP) |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for p in peers["points"]:
-            ours, theirs = p["fieldtotable"], p["supplynetpy"]
-            lines.append(
-                f"| {p['stores']} | {ours['wall_s']:.3f} | {theirs['wall_s']:.3f} | "
-                f"**{p['wall_ratio']:.1f}x** | {ours['events']:,} | {theirs['events']:,} | "
-                f"{p['events_ratio']:.1f}x | {ours['fill_rate']:.3f} / {theirs['fill_rate']:.3f} |"
-            )
-        lines.append("")
+    lines += fair.summary(figures)
     return "\n".join(lines)
 
 
@@ -438,7 +334,8 @@ def main() -> None:
     unknown = set(sections) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
-    simulate(builtin_scenario("baseline"), seed=0)  # warm imports and caches in the parent
+    warm_up = builtin_scenario("baseline")
+    simulate(warm_up.with_horizon(30) if args.quick else warm_up, seed=0)  # imports, caches
     figures: dict[str, Any] = {"machine": machine(), "repeat": args.repeat, "quick": args.quick}
     started = time.perf_counter()
     if "floor" in sections:
@@ -447,8 +344,13 @@ def main() -> None:
         figures["baseline"] = measure_baseline(max(args.repeat, 5), figures.get("floor"))
     if "growth" in sections:
         figures["growth"] = measure_growth(args.repeat, GROWTH_QUICK if args.quick else GROWTH_FULL)
-    if "peer" in sections:
-        figures["peer"] = measure_peer(args.repeat, PEER_QUICK if args.quick else PEER_FULL)
+    plan = fair.FairPlan.quick() if args.quick else fair.FairPlan.full()
+    if "lean" in sections:
+        figures["lean"] = fair.measure_lean(plan)
+    if "timeouts" in sections:
+        figures["timeouts"] = fair.measure_timeouts(plan)
+    if "grid" in sections:
+        figures["grid"] = fair.measure_grid(plan)
     figures["total_s"] = time.perf_counter() - started
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "perf.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
