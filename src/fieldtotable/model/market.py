@@ -9,7 +9,7 @@ import bisect
 import functools
 import itertools
 import math
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
@@ -19,8 +19,14 @@ from fieldtotable.errors import ScenarioError
 from fieldtotable.model.context import Context, Seed, stream
 from fieldtotable.model.lot import MARKET, Lot
 from fieldtotable.model.storage import EPSILON_KG, Storage, issue_order_key
+from fieldtotable.model.store_demand import (
+    count_sampler,
+    expected_daily_kg,
+    first_slot_at_or_after,
+    slot_midpoints,
+)
 from fieldtotable.model.thermal import ConstantTemperature
-from fieldtotable.scenario.distributions import Distribution, make_sampler, make_vector_sampler
+from fieldtotable.scenario.distributions import make_vector_sampler
 from fieldtotable.scenario.limits import MAX_CUSTOMERS_DRAWN
 from fieldtotable.scenario.schema import (
     FreshnessStep,
@@ -177,35 +183,15 @@ def market_prices(config: Market, products: Mapping[str, Product]) -> list[float
     return [own.get(key, product.price_cny_per_kg) for key, product in products.items()]
 
 
-def _expected_daily_kg(demand: Any, scale: float) -> list[float]:
-    """Return the expected kg per day in each month (weekday factors averaged)."""
-    base = demand.customers_per_day.expected * demand.kg_per_customer.expected
-    weekday_mean = sum(demand.weekday_factors) / 7
-    return [base * weekday_mean * factor * scale for factor in demand.season]
-
-
-def _count_sampler(distribution: Distribution, rng: np.random.Generator) -> Callable[[float], int]:
-    """Integer customer counts scaled by a factor (Poisson scaled exactly)."""
-    if distribution.dist == "poisson":
-        mean = distribution.expected
-        return lambda factor: int(rng.poisson(mean * factor)) if factor > 0 else 0
-    draw = make_sampler(distribution, rng)
-
-    def count(factor: float) -> int:
-        value = draw() * factor
-        whole = math.floor(value)
-        return whole + int(rng.random() < value - whole)  # unbiased rounding
-
-    return count
-
-
 class StoreProcess:
     """A shop: daily replenishment from its DC, customers in opening hours.
 
     Customers of a product arrive as a Poisson process over the opening hours (the
     day's count is drawn, then spread over the hours by a multinomial draw, which is
     the same process). Each hour's customers are served at the middle of the hour
-    from shelf stock in the issuing order; what the shelf cannot supply is lost.
+    from shelf stock in the issuing order; what the shelf cannot supply is lost. The
+    shop wakes only at slots with customers or with expired stock to clear (see
+    :mod:`.store_demand`), so a shop with few customers costs few events.
 
     Parameters
     ----------
@@ -226,6 +212,8 @@ class StoreProcess:
     """
 
     holds_stock = True  # places and stores keep a daily stock series
+    wake_every_slot = False
+    """Wake at every slot, empty or not (the former scheme; the same results, more events)."""
 
     def __init__(
         self,
@@ -262,10 +250,10 @@ class StoreProcess:
                 (
                     product,
                     demand,
-                    _count_sampler(demand.customers_per_day, rng),
+                    count_sampler(demand.customers_per_day, rng),
                     make_vector_sampler(demand.kg_per_customer, rng),
                     rng,
-                    _expected_daily_kg(demand, scale),
+                    expected_daily_kg(demand, scale),
                 )
             )
         opening, closing = config.open_hours
@@ -273,6 +261,9 @@ class StoreProcess:
         self.slots = [(a, b) for a, b in itertools.pairwise(edges) if b > a]
         weights = np.asarray([b - a for a, b in self.slots])
         self.slot_shares = weights / weights.sum()
+        self.slot_midpoints = slot_midpoints(self.slots)
+        self.wake_h = float("inf")
+        """When the sales process wakes next (a delivery may need an earlier wake-up)."""
         context.env.process(self._sales())
         context.env.process(self._replenish())
 
@@ -359,6 +350,19 @@ class StoreProcess:
             self.shelf_kg[lot.product] += lot.kg
             self.peak_shelf_kg = max(self.peak_shelf_kg, sum(self.shelf_kg))
             self.next_expiry_h = min(self.next_expiry_h, lot.expires_at_h)
+            if lot.expires_at_h < self.wake_h:
+                self._clear_at_slot(lot.expires_at_h)
+
+    def _clear_at_slot(self, expires_h: float) -> None:
+        """Clear expired stock at the first slot after ``expires_h`` if the shop sleeps past it.
+
+        The hour-by-hour scheme cleared expired stock at every slot; the sales process
+        now skips empty slots, and decided which before this lot arrived.
+        """
+        at = first_slot_at_or_after(expires_h, self.slot_midpoints)
+        if at < self.wake_h and at < self.context.horizon_h:
+            timer = self.context.env.timeout(at - self.context.env.now)
+            timer.callbacks.append(lambda _event: self._remove_expired())
 
     def _remove_expired(self) -> None:
         context = self.context
@@ -387,10 +391,12 @@ class StoreProcess:
         day = 0
         while True:
             if day * 24 + self.slots[0][0] >= context.horizon_h:
+                self.wake_h = float("inf")
                 return
             month = context.calendar.month[day]
             weekday = context.calendar.weekday[day]
             plan = []
+            busy = np.zeros(len(self.slots), dtype=bool)
             for product, demand, count, kg_per_customer, rng, _expected in self.demands:
                 factor = demand.weekday_factors[weekday] * demand.season[month - 1] * self.scale
                 customers = count(factor)
@@ -402,11 +408,18 @@ class StoreProcess:
                 # One draw for the day's customers, summed per slot (empty slots give 0).
                 kg = np.concatenate(([0.0], np.cumsum(kg_per_customer(customers))))
                 bounds = np.concatenate(([0], np.cumsum(per_slot)))
-                plan.append((product, (kg[bounds[1:]] - kg[bounds[:-1]]).tolist()))
-            for slot, (start, end) in enumerate(self.slots):
-                at = day * 24 + (start + end) / 2
+                slot_kg = kg[bounds[1:]] - kg[bounds[:-1]]
+                busy |= slot_kg > 0
+                plan.append((product, slot_kg.tolist()))
+            busy_slots = busy.tolist()
+            for slot, midpoint in enumerate(self.slot_midpoints):
+                at = day * 24 + midpoint
                 if at >= context.horizon_h:
+                    self.wake_h = float("inf")
                     return
+                if not busy_slots[slot] and at < self.next_expiry_h and not self.wake_every_slot:
+                    continue  # nothing to sell, nothing expired: no event
+                self.wake_h = at
                 yield env.timeout(at - env.now)
                 now = env.now
                 if not now < self.next_expiry_h:  # what _remove_expired() checks first
