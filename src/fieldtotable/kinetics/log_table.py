@@ -19,8 +19,6 @@ import bisect
 import math
 from collections.abc import Sequence
 
-from scipy.optimize import brentq
-
 from fieldtotable.kinetics.laws import GAS_CONSTANT_J_PER_MOL_K, ZERO_CELSIUS_K, FloatArray
 from fieldtotable.kinetics.logs import (
     _NODES,
@@ -259,6 +257,8 @@ class LogTable:
             if argument <= -1.0:
                 return span
             return min(max(math.log1p(argument) / growth, 0.0), span)
+        from scipy.optimize import brentq  # noqa: PLC0415 -- scipy.optimize takes ~0.3 s to import
+
         found: float = brentq(
             lambda hours: self._segment(index, start + hours) - amount,
             0.0,

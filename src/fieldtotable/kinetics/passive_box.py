@@ -65,7 +65,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import expi
 
 from fieldtotable.kinetics.laws import (
     GAS_CONSTANT_J_PER_MOL_K,
@@ -108,6 +107,8 @@ def _entire_ei(y: float) -> float:
             total += addition
             if abs(addition) <= 1e-17 * abs(total):
                 return total
+    from scipy.special import expi  # noqa: PLC0415 -- scipy.special: ~0.2 s to import
+
     return float(expi(y)) - EULER_GAMMA - math.log(abs(y))
 
 

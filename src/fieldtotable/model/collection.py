@@ -16,7 +16,7 @@ from fieldtotable.model.lot import COLLECTION, Lot
 from fieldtotable.model.overload import PriorityKey, node_priority
 from fieldtotable.model.storage import EPSILON_KG, Storage
 from fieldtotable.model.thermal import Ambient
-from fieldtotable.scenario.distributions import make_sampler
+from fieldtotable.scenario.distributions import make_block_sampler, make_sampler
 from fieldtotable.scenario.schema import CollectionPoint, Source
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ class SourceProcess:
         self.ambient = context.ambient[config.region]
         self.harvest_hour = config.harvest_hour
         self.deliver = deliver
-        self.travel_hours = make_sampler(
+        self.travel_hours = make_block_sampler(
             config.hours_to_collection, stream(seed, "source", source_id, "travel")
         )
         self.supplies: list[tuple[int, Callable[[], float], tuple[float, ...], np.random.Generator]]
@@ -203,7 +203,7 @@ class CollectionPointProcess:
         classes = set(config.precooling.classes)
         self.precooled = [c in classes for c in context.temperature_classes]
         precooling = config.precooling
-        self.precool_hours = make_sampler(
+        self.precool_hours = make_block_sampler(
             precooling.time_h, stream(seed, "collection_point", node_id, "precooling")
         )
         self.precool_rate = precooling.capacity_kg_per_h

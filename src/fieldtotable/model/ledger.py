@@ -26,6 +26,9 @@ from fieldtotable.model.ledger_fields import (
 )
 from fieldtotable.model.lot import COLLECTION, STAGES
 
+#: A market's kg sold and sales value by day, and each by product and day.
+SaleTables = tuple[list[float], list[float], list[list[float]], list[list[float]]]
+
 __all__ = [
     "DAILY_QUANTITIES",
     "LEG_QUANTITIES",
@@ -354,7 +357,28 @@ class Ledger:
         labelled_fraction: float = math.nan,
     ) -> None:
         """Record a sale (or an order filled) of one lot piece."""
-        day = int(time_h // 24)  # self.day(), inlined: one call per lot piece sold
+        tables = self.sale_tables(place)
+        self.sell_piece(
+            time_h, product, kg, value_cny, remaining_days, remaining_fraction,
+            markdown, labelled_fraction, tables, place, lot,
+        )  # fmt: skip
+
+    def sale_tables(self, place: str) -> SaleTables:
+        """Return the per-market tables a sale at ``place`` books into (:meth:`sell_piece`)."""
+        table = self.market_table(place)
+        by_product = self.market_product_table(place)
+        return table["sold"], table["sold_value_cny"], by_product[0], by_product[1]
+
+    def sell_piece(
+        self, time_h: float, product: int, kg: float, value_cny: float,
+        remaining_days: float, remaining_fraction: float, markdown: bool,
+        labelled_fraction: float, tables: SaleTables, place: str, lot: int,
+    ) -> None:  # fmt: skip
+        """Record a sale like :meth:`sell`, positional, the market's tables looked up once.
+
+        ``tables`` is :meth:`sale_tables` of ``place``; one call per lot piece sold.
+        """
+        day = int(time_h // 24)  # self.day(), inlined
         if day >= self.horizon_days:
             day = self.horizon_days - 1
         self._sold[product][day] += kg
@@ -363,16 +387,11 @@ class Ledger:
         self._remaining_fraction[product][day] += kg * remaining_fraction
         if markdown:
             self._markdown_sold[product][day] += kg
-        table = self.market_daily.get(place)
-        if table is None:
-            table = self.market_table(place)
-        table["sold"][day] += kg
-        table["sold_value_cny"][day] += value_cny
-        by_product = self.market_product_daily.get(place)
-        if by_product is None:
-            by_product = self.market_product_table(place)
-        by_product[0][product][day] += kg
-        by_product[1][product][day] += value_cny
+        sold, sold_value, kg_by_product, value_by_product = tables
+        sold[day] += kg
+        sold_value[day] += value_cny
+        kg_by_product[product][day] += kg
+        value_by_product[product][day] += value_cny
         if time_h >= self.warmup_h and math.isfinite(labelled_fraction):
             # int() truncates toward zero, as numpy's astype(int) did when this was
             # binned after the run; the sums are added in the same order.

@@ -17,6 +17,7 @@ import simpy
 
 from fieldtotable.errors import ScenarioError
 from fieldtotable.model.context import Context, Seed, stream
+from fieldtotable.model.ledger import SaleTables
 from fieldtotable.model.lot import MARKET, Lot
 from fieldtotable.model.storage import EPSILON_KG, Storage, issue_order_key
 from fieldtotable.model.store_demand import (
@@ -73,6 +74,7 @@ class Seller:
         self.ledger = context.ledger
         self.env = context.env
         self.market_id = market_id
+        self.sale_tables: SaleTables | None = None
         self.prices = prices
         self.markdowns = markdowns
         self.display_rates = (
@@ -149,19 +151,14 @@ class Seller:
         if self.freshness_bounds:
             price *= self.freshness_factors[bisect.bisect_right(self.freshness_bounds, labelled)]
         remaining = lot.limit - lot.consumed
-        remaining_days = remaining / self.display_rates[product] / 24.0
-        self.ledger.sell(
-            self.env.now,
-            product,
-            kg,
-            kg * price,
-            remaining_days,
-            remaining / lot.limit,
-            markdown=marked_down,
-            place=self.market_id,
-            lot=lot.id,
-            labelled_fraction=labelled,
-        )
+        tables = self.sale_tables
+        if tables is None:  # on the first sale, as Ledger.sell() creates them
+            tables = self.sale_tables = self.ledger.sale_tables(self.market_id)
+        self.ledger.sell_piece(
+            self.env.now, product, kg, kg * price,
+            remaining / self.display_rates[product] / 24.0, remaining / lot.limit,
+            marked_down, labelled, tables, self.market_id, lot.id,
+        )  # fmt: skip
 
 
 def market_prices(config: Market, products: Mapping[str, Product]) -> list[float]:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scipy.optimize import brentq
-
 from fieldtotable.kinetics import Kinetics
 from fieldtotable.kinetics.passive_box import PassiveBox
 
@@ -73,6 +71,8 @@ class ParcelBox:
             return self.delivered_h + max((amount - on_trip) / rate, EXPIRY_TOLERANCE_H)
         if self.delivered_h - start_h <= EXPIRY_TOLERANCE_H:
             return self.delivered_h
+        from scipy.optimize import brentq  # noqa: PLC0415 -- scipy.optimize takes ~0.3 s to import
+
         found: float = brentq(
             lambda time_h: self.consumed(product, start_h, time_h) - amount,
             start_h,

@@ -16,7 +16,7 @@ from fieldtotable.model.lot import TRANSIT, Lot
 from fieldtotable.model.storage import EPSILON_KG, Storage
 from fieldtotable.model.switching import RouteSwitchRule, clearing_rate_kg_per_h
 from fieldtotable.model.thermal import Ambient
-from fieldtotable.scenario.distributions import make_sampler
+from fieldtotable.scenario.distributions import make_block_sampler, make_sampler
 from fieldtotable.scenario.schema import Closures, FullOrTimeoutDispatch, Leg
 
 HOURS_PER_YEAR = 365.0 * 24
@@ -184,7 +184,7 @@ class LegProcess:
         self.available = config.fleet
         self.capacity_kg = config.vehicle_capacity_kg
         rng = stream(seed, "leg", leg_id, "transit")
-        self.transit_hours = make_sampler(config.transit_time_h, rng)
+        self.transit_hours = make_block_sampler(config.transit_time_h, rng)
         self.failure_rng = stream(seed, "leg", leg_id, "reefer_failure")
         failure = config.reefer_failure
         self.failure_hours = (

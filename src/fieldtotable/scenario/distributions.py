@@ -260,3 +260,67 @@ def make_vector_sampler(distribution: Distribution, rng: np.random.Generator) ->
             weights = None if d.weights is None else np.asarray(d.weights, dtype=float)
             probabilities = None if weights is None else weights / weights.sum()
             return lambda size: np.maximum(rng.choice(values, size, p=probabilities), 0.0)
+
+
+#: Numbers drawn at a time by :func:`make_block_sampler`.
+BLOCK = 64
+
+
+def make_block_sampler(
+    distribution: Distribution, rng: np.random.Generator, block: int = BLOCK
+) -> Sampler:
+    """Return :func:`make_sampler`'s callable for a stream that draws nothing else.
+
+    The numbers are drawn ``block`` at a time and handed out one by one. NumPy's
+    generators give the same numbers drawn one by one or in a block for every
+    distribution here (``tests/unit/test_block_sampler.py``), so the draws are
+    those of :func:`make_sampler`, in the same order, to the last bit; the stream only
+    ends further along (unused draws), which no other draw sees. Not for a stream
+    that other draws share: those would start from another state.
+    """
+    d = distribution
+    raw: Callable[[int], np.ndarray]
+    match d.dist:
+        case "uniform":
+            low, high = float(d.low), float(d.high)  # type: ignore[arg-type]
+            raw = lambda size: rng.uniform(low, high, size)  # noqa: E731
+        case "triangular" if d.low != d.high:
+            low, mode, high = float(d.low), float(d.mode), float(d.high)  # type: ignore[arg-type]
+            raw = lambda size: rng.triangular(low, mode, high, size)  # noqa: E731
+        case "normal":
+            mean, sd = float(d.mean), float(d.sd)  # type: ignore[arg-type]
+            raw = lambda size: rng.normal(mean, sd, size)  # noqa: E731
+        case _:
+            return _block_of(make_sampler(d, rng), d, rng, block)
+    refill = lambda: [max(x, 0.0) for x in reversed(raw(block).tolist())]  # noqa: E731
+    return _handed_out(refill)
+
+
+def _block_of(scalar: Sampler, d: Distribution, rng: np.random.Generator, block: int) -> Sampler:
+    """Block draws of the distributions that :func:`make_sampler` does not clip."""
+    if d.dist in ("lognormal", "gamma") and d.cv:
+        mean, cv = float(d.mean), float(d.cv)  # type: ignore[arg-type]
+        if d.dist == "lognormal":
+            sigma = math.sqrt(math.log1p(cv * cv))
+            mu = math.log(mean) - sigma * sigma / 2
+            return _handed_out(lambda: rng.lognormal(mu, sigma, block).tolist()[::-1])
+        shape = 1.0 / (cv * cv)
+        scale = mean / shape
+        return _handed_out(lambda: rng.gamma(shape, scale, block).tolist()[::-1])
+    if d.dist == "poisson":
+        mean = float(d.mean)  # type: ignore[arg-type]
+        return _handed_out(lambda: [float(k) for k in rng.poisson(mean, block).tolist()[::-1]])
+    return scalar  # constants draw nothing; empirical stays one by one
+
+
+def _handed_out(refill: Callable[[], list[float]]) -> Sampler:
+    """Return a sampler popping numbers off ``refill()``'s list (the next one last)."""
+    buffer: list[float] = []
+    pop = buffer.pop
+
+    def draw() -> float:
+        if not buffer:
+            buffer.extend(refill())
+        return pop()
+
+    return draw

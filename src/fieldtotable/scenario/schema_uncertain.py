@@ -19,7 +19,6 @@ import math
 from typing import Annotated, Literal
 
 from pydantic import Field, Strict, model_validator
-from scipy.special import ndtr, ndtri
 
 from fieldtotable.scenario.limits import MAX_DISTRIBUTION_CV, MAX_DISTRIBUTION_VALUE
 from fieldtotable.scenario.schema_types import Frozen
@@ -122,6 +121,8 @@ class Prior(Frozen):
         return self
 
     def _check_truncation(self) -> None:
+        from scipy.special import ndtr  # noqa: PLC0415 -- scipy.special: ~0.2 s to import
+
         lower, upper = self._standard_bounds()
         if self.low is not None and self.high is not None and self.low == self.high:
             return
@@ -148,6 +149,8 @@ class Prior(Frozen):
 
     def _standard_bounds(self) -> tuple[float, float]:
         """Return where a normal or lognormal prior is cut, on the standard normal scale."""
+        from scipy.special import ndtri  # noqa: PLC0415 -- scipy.special: ~0.2 s to import
+
         if self.dist == "normal":
             centre, spread = float(self.mean), float(self.sd)  # type: ignore[arg-type]
             low, high = self.low, self.high
@@ -180,6 +183,8 @@ class Prior(Frozen):
             ``probability``: 0 gives the smallest value the prior can draw, 1 the
             largest.
         """
+        from scipy.special import ndtr, ndtri  # noqa: PLC0415 -- scipy.special: ~0.2 s to import
+
         u = min(max(float(probability), 0.0), 1.0)
         match self.dist:
             case "uniform":
