@@ -173,9 +173,10 @@ def reproduce(
 
 
 def footer(digests: Sequence[str]) -> str:
-    """Return the page footer: version, scenario hashes, and that the file stands alone."""
+    """Return the page footer: version, scenario hashes (if any), and that the file stands alone."""
     hashes = ", ".join(esc(d[:16]) + "…" for d in digests)
+    scenarios = f"scenario sha256 {hashes} &middot; " if hashes else ""
     return (
-        f"Made by fieldtotable {esc(version())} &middot; scenario sha256 {hashes} &middot; "
+        f"Made by fieldtotable {esc(version())} &middot; {scenarios}"
         "a self-contained file: no scripts, fonts or images from outside it."
     )

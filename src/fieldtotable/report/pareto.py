@@ -96,10 +96,7 @@ def pareto_report(
         question=asked,
         meta=meta,
         sections=sections,
-        footer=footer([scenario_hash(scenario)])
-        if scenario is not None
-        else f"Made by fieldtotable {esc(version())} &middot; a self-contained file: "
-        "no scripts, fonts or images from outside it.",
+        footer=footer([] if scenario is None else [scenario_hash(scenario)]),
     )
 
 

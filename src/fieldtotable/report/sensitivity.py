@@ -213,8 +213,5 @@ def sensitivity_report(
             f"seed {result.seed} · fieldtotable {version()}"
         ),
         sections=sections,
-        footer=footer([scenario_hash(scenario)])
-        if scenario is not None
-        else f"Made by fieldtotable {esc(version())} &middot; a self-contained file: "
-        "no scripts, fonts or images from outside it.",
+        footer=footer([] if scenario is None else [scenario_hash(scenario)]),
     )
