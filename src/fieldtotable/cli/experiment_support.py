@@ -14,13 +14,29 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from fieldtotable.cli.options import DEFAULT_SCENARIO, EXIT_BAD_INPUT, PROG, report_failed_runs
+from fieldtotable.cli.options import (
+    DEFAULT_SCENARIO,
+    EXIT_BAD_INPUT,
+    PROG,
+    report_failed_runs,
+    whole_number,
+)
 from fieldtotable.cli.outputs import OutputError
-from fieldtotable.experiment import ExperimentError, RunFailedError, StoreWarning
+from fieldtotable.errors import ScenarioError
+from fieldtotable.experiment import EXECUTORS, ExperimentError, RunFailedError, StoreWarning
 from fieldtotable.scenario import apply_overrides, builtin_scenario, open_scenario
 from fieldtotable.scenario.schema import Scenario
 
-__all__ = ["Handler", "OptionError", "engine_options", "fraction", "guard", "read_scenario"]
+__all__ = [
+    "Handler",
+    "OptionError",
+    "add_run_options",
+    "engine_options",
+    "fraction",
+    "guard",
+    "open_shortened",
+    "read_scenario",
+]
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
 """A command's handler: ``(args, out, err) -> exit status``."""
@@ -157,3 +173,66 @@ def engine_options(args: argparse.Namespace, err: TextIO) -> dict[str, Any]:
         "confidence": args.confidence,
         "progress": False if args.quiet else err,
     }
+
+
+def add_run_options(command: argparse.ArgumentParser) -> None:
+    """Add ``--seed``, ``--days``, ``--executor`` (default serial) and ``--workers``.
+
+    Parameters
+    ----------
+    command
+        The sub-command's parser (``optimise``, ``sensitivity``).
+    """
+    command.add_argument(
+        "--seed",
+        type=whole_number(0),
+        default=0,
+        metavar="N",
+        help="seed of the experiment (default: 0)",
+    )
+    command.add_argument(
+        "--days", type=whole_number(1), metavar="N", help="shorten the horizon to N days"
+    )
+    command.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="serial",
+        help="where runs execute (default: serial)",
+    )
+    command.add_argument(
+        "--workers",
+        type=whole_number(1),
+        metavar="N",
+        help="runs at once (default: all usable cores)",
+    )
+
+
+def open_shortened(path: str | None, days: int | None) -> Scenario:
+    """Return the scenario of ``path`` (the default one when ``None``), cut to ``days``.
+
+    Parameters
+    ----------
+    path
+        The scenario file or built-in name, or ``None``.
+    days
+        ``--days``, or ``None`` to keep the horizon.
+
+    Returns
+    -------
+    Scenario
+        The scenario.
+
+    Raises
+    ------
+    ScenarioError
+        Named ``--days``, when it is longer than the scenario's horizon.
+    """
+    scenario = builtin_scenario(DEFAULT_SCENARIO) if path is None else open_scenario(path)
+    if days is None:
+        return scenario
+    if days > scenario.horizon_days:
+        raise ScenarioError.single(
+            f"must be at most the scenario's horizon_days, {scenario.horizon_days} (got {days})",
+            file="--days",
+        )
+    return scenario.with_horizon(days)

@@ -31,7 +31,7 @@ import json
 import math
 from typing import Any, TextIO
 
-from fieldtotable.cli.experiment_support import fraction
+from fieldtotable.cli.experiment_support import add_run_options, fraction, open_shortened
 from fieldtotable.cli.options import (
     DEFAULT_SCENARIO,
     EXIT_BAD_INPUT,
@@ -43,7 +43,6 @@ from fieldtotable.cli.options import (
 from fieldtotable.cli.outputs import OutputError, check_outputs, command_line
 from fieldtotable.cli.tails import percentiles
 from fieldtotable.errors import FieldToTableError, Problem, ScenarioError
-from fieldtotable.experiment import EXECUTORS
 from fieldtotable.experiment.tail_summary import TailRequest
 from fieldtotable.optimise import (
     Constraint,
@@ -57,7 +56,6 @@ from fieldtotable.optimise.pareto_result import ParetoResult
 from fieldtotable.optimise.search import optimise
 from fieldtotable.optimise.search_result import Estimate, OptimisationResult
 from fieldtotable.optimise.specification_error import problem
-from fieldtotable.scenario import builtin_scenario, open_scenario
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.tables.format import TERMINAL_WIDTH, format_table
 
@@ -70,7 +68,6 @@ GUARANTEE_WARNING = (
 """The line the text output shows, first and last, when a cap withdrew the claim."""
 
 _count = whole_number(1)
-_seed = whole_number(0)
 
 
 def _positive(text: str) -> float:
@@ -168,19 +165,7 @@ def add_optimise_command(subparsers: Any) -> None:
         help="indifference zone in the objective's unit (default: 1%% of the best search "
         "mean); one objective only",
     )
-    command.add_argument(
-        "--seed", type=_seed, default=0, metavar="N", help="seed of the experiment (default: 0)"
-    )
-    command.add_argument("--days", type=_count, metavar="N", help="shorten the horizon to N days")
-    command.add_argument(
-        "--executor",
-        choices=EXECUTORS,
-        default="serial",
-        help="where runs execute (default: serial)",
-    )
-    command.add_argument(
-        "--workers", type=_count, metavar="N", help="runs at once (default: all usable cores)"
-    )
+    add_run_options(command)
     command.add_argument(
         "--batch",
         type=_count,
@@ -228,19 +213,7 @@ def _optimise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Handle ``fieldtotable optimise``."""
     space, objectives, constraints = _read_specification(args)
     check_outputs(args)  # a report that could not be written fails before any run
-    scenario = (
-        builtin_scenario(DEFAULT_SCENARIO)
-        if args.scenario is None
-        else open_scenario(args.scenario)
-    )
-    if args.days is not None:
-        if args.days > scenario.horizon_days:
-            raise ScenarioError.single(
-                f"must be at most the scenario's horizon_days, {scenario.horizon_days} "
-                f"(got {args.days})",
-                file="--days",
-            )
-        scenario = scenario.with_horizon(args.days)
+    scenario = open_shortened(args.scenario, args.days)
     try:
         result = optimise(
             scenario,

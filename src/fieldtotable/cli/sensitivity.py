@@ -30,6 +30,7 @@ import math
 from pathlib import Path
 from typing import Any, TextIO
 
+from fieldtotable.cli.experiment_support import add_run_options, open_shortened
 from fieldtotable.cli.options import (
     DEFAULT_SCENARIO,
     EXIT_BAD_INPUT,
@@ -42,12 +43,10 @@ from fieldtotable.cli.options import (
 )
 from fieldtotable.cli.outputs import TABLES_OPTION, OutputError, check_outputs, command_line
 from fieldtotable.errors import FieldToTableError, Problem, ScenarioError
-from fieldtotable.experiment import EXECUTORS
 from fieldtotable.experiment.errors import RunFailedError
 from fieldtotable.fileio import write_atomic
 from fieldtotable.optimise.specification_error import SpecificationError
 from fieldtotable.results.paths import kpi_unit
-from fieldtotable.scenario import builtin_scenario, open_scenario
 from fieldtotable.scenario.schema import Scenario
 from fieldtotable.sensitivity.analysis import METHODS, evaluations_needed
 from fieldtotable.sensitivity.indices import MorrisIndices, SensitivityResult, SobolIndices
@@ -64,7 +63,6 @@ DEFAULT_SAMPLES = {"sobol": 64, "morris": 10}
 """``--samples`` when not given: Sobol's base sample size, Morris's trajectories."""
 
 _count = whole_number(1)
-_seed = whole_number(0)
 _sample_size = whole_number(2)
 
 
@@ -135,19 +133,7 @@ def add_sensitivity_command(subparsers: Any) -> None:
         action="store_true",
         help="Sobol: also second-order indices (N (2D + 2) runs)",
     )
-    command.add_argument(
-        "--seed", type=_seed, default=0, metavar="N", help="seed of the experiment (default: 0)"
-    )
-    command.add_argument("--days", type=_count, metavar="N", help="shorten the horizon to N days")
-    command.add_argument(
-        "--executor",
-        choices=EXECUTORS,
-        default="serial",
-        help="where runs execute (default: serial)",
-    )
-    command.add_argument(
-        "--workers", type=_count, metavar="N", help="runs at once (default: all usable cores)"
-    )
+    add_run_options(command)
     command.add_argument(
         "--dask-address", metavar="URL", help="the Dask scheduler of --executor dask"
     )
@@ -186,28 +172,11 @@ def _read_parameters(texts: list[str]) -> tuple[dict[str, tuple[float, float]], 
     return parameters, problems
 
 
-def _scenario(args: argparse.Namespace) -> Scenario:
-    scenario = (
-        builtin_scenario(DEFAULT_SCENARIO)
-        if args.scenario is None
-        else open_scenario(args.scenario)
-    )
-    if args.days is not None:
-        if args.days > scenario.horizon_days:
-            raise ScenarioError.single(
-                f"must be at most the scenario's horizon_days, {scenario.horizon_days} "
-                f"(got {args.days})",
-                file="--days",
-            )
-        scenario = scenario.with_horizon(args.days)
-    return scenario
-
-
 def _sensitivity(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Handle ``fieldtotable sensitivity``."""
     parameters, problems = _read_parameters(args.parameters)
     check_outputs(args)  # a report that could not be written fails before any run
-    scenario = _scenario(args)
+    scenario = open_shortened(args.scenario, args.days)
     try:
         check_inputs(scenario, parameters, args.kpis)
     except SpecificationError as exc:
