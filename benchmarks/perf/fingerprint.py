@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/perf/fingerprint.py --save  [--file F]   # before changing model code
     python benchmarks/perf/fingerprint.py --check [--file F]   # after each change
+    python benchmarks/perf/fingerprint.py --check --rel 1e-12  # additions reordered only
 
 ``--save`` records, for every scenario file (``scenarios/*.yaml``, the built-in
 baseline and ``tests/data/small.yaml``) and seeds 0-2, the scenario itself (as
@@ -49,13 +50,17 @@ def outcome(scenario: Scenario, seed: int, replication: int | None) -> dict[str,
     return data
 
 
-def first_difference(left: Any, right: Any, path: str = "") -> str | None:
-    """Path of the first value that differs (NaN equals NaN), or ``None``."""
+def first_difference(left: Any, right: Any, path: str = "", rel: float = 0.0) -> str | None:
+    """Path of the first value that differs (NaN equals NaN), or ``None``.
+
+    ``rel`` > 0 lets floats differ by that much relative to their size (to check that
+    a change only reordered additions: the sums then differ in their last bits).
+    """
     if isinstance(left, dict) and isinstance(right, dict):
         if left.keys() != right.keys():
             return f"{path}: keys {sorted(left.keys() ^ right.keys())}"
         for key in left:
-            found = first_difference(left[key], right[key], f"{path}.{key}")
+            found = first_difference(left[key], right[key], f"{path}.{key}", rel)
             if found:
                 return found
         return None
@@ -63,12 +68,15 @@ def first_difference(left: Any, right: Any, path: str = "") -> str | None:
         if len(left) != len(right):
             return f"{path}: length {len(left)} != {len(right)}"
         for index, (a, b) in enumerate(zip(left, right, strict=True)):
-            found = first_difference(a, b, f"{path}[{index}]")
+            found = first_difference(a, b, f"{path}[{index}]", rel)
             if found:
                 return found
         return None
     if isinstance(left, float) and isinstance(right, float) and math.isnan(left):
         return None if math.isnan(right) else f"{path}: {left!r} != {right!r}"
+    if rel and isinstance(left, float) and isinstance(right, float):
+        close = math.isclose(left, right, rel_tol=rel, abs_tol=rel)
+        return None if close else f"{path}: {left!r} != {right!r}"
     return None if left == right and type(left) is type(right) else f"{path}: {left!r} != {right!r}"
 
 
@@ -79,6 +87,9 @@ def main() -> int:
     mode.add_argument("--save", action="store_true")
     mode.add_argument("--check", action="store_true")
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument(
+        "--rel", type=float, default=0.0, help="relative tolerance for floats (default: exact)"
+    )
     args = parser.parse_args()
     if args.save:
         reference: dict[str, Any] = {}
@@ -104,7 +115,7 @@ def main() -> int:
             replication = None if replication_text == "None" else int(replication_text)
             # Through JSON, as saved: tuples become lists, NaN stays None.
             got = json.loads(json.dumps(outcome(scenario, int(seed_text), replication)))
-            difference = first_difference(got, expected)
+            difference = first_difference(got, expected, rel=args.rel)
             if difference:
                 failed += 1
                 print(f"DIFFERENT {name} seed {key}: {difference}")

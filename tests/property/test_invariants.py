@@ -320,13 +320,12 @@ def instrument_store(store: StoreProcess, bad: Violations) -> None:
     serve = store._serve
     issuing = store.config.issuing
 
-    def checked(product: int, wanted: float) -> float:
-        now = store.context.env.now
+    def checked(product: int, wanted: float, now: float) -> float:
         before = {
             lot.id: (lot.kg, consumed_now(lot, now), lot.arrived_h, lot)
             for lot in store.shelf[product]
         }
-        sold = serve(product, wanted)
+        sold = serve(product, wanted, now)
         bad.check(sold <= wanted + 1e-9, f"store sold {sold} > wanted {wanted}")
         after = {lot.id: lot.kg for lot in store.shelf[product]}
         touched = [v for k, v in before.items() if after.get(k, 0.0) < v[0] - 1e-12]

@@ -10,7 +10,7 @@ import pytest
 
 from fieldtotable import simulate
 from fieldtotable.errors import ScenarioError, SimulationError
-from fieldtotable.model import collection, market
+from fieldtotable.model import collection, shop_sales
 from fieldtotable.scenario import limits, sizes
 from scenario_builders import build_scenario
 
@@ -63,7 +63,7 @@ def test_ambient_tables_are_bounded() -> None:
 def test_a_day_with_too_many_customers_is_a_scenario_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(market, "MAX_CUSTOMERS_DRAWN", 10)
+    monkeypatch.setattr(shop_sales, "MAX_CUSTOMERS_DRAWN", 10)
     with pytest.raises(ScenarioError) as info:
         simulate(build_scenario({"horizon_days": 3}), seed=0)
     [problem] = info.value.problems

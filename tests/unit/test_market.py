@@ -87,7 +87,21 @@ def make_store(
     data.update(config)
     store = Store.model_validate(data)
     seller = Seller(ctx, "shop", PRICES, [markdown, None], ctx.at_temperature(SHOP_C))
-    return StoreProcess(ctx, "shop", store, dc, INDEX, seller, scale, 0)
+    process = StoreProcess(ctx, "shop", store, dc, INDEX, seller, scale, 0)
+    STORES.append(process)
+    return process
+
+
+#: The stores made by the tests: :func:`run` brings their sales up to date.
+STORES: list[StoreProcess] = []
+
+
+def run(ctx: Context, until: float) -> None:
+    """Run to ``until`` and serve the stores' slots before it (a world does it each day)."""
+    ctx.env.run(until=until)
+    for store in STORES:
+        if store.context is ctx:
+            store.catch_up(until)
 
 
 def daily(ctx: Context, name: str, product: int = 0) -> list[float]:
@@ -123,13 +137,35 @@ def test_customers_are_served_at_the_middle_of_each_hour() -> None:
         demand={"p": demand(8)},
         replenishment={"policy": "order_up_to", "at_hour": 6, "target_days_of_demand": 3},
     )
-    ctx.env.run(until=DAYS * 24.0)
+    run(ctx, until=DAYS * 24.0)
     times = {t % 24 for t, *_ in sales(ctx)}
     assert times <= {9.75, 10.5, 11.5}
     assert len(times) >= 2  # 8 customers a day over 6 days spread over the slots
     assert daily(ctx, "demand") == pytest.approx([8.0] * DAYS)
     assert daily(ctx, "sold") == pytest.approx([8.0] * DAYS)
     assert daily(ctx, "lost_sales") == pytest.approx([0.0] * DAYS)
+
+
+def test_a_slot_at_a_delivery_is_served_after_it() -> None:
+    """A slot whose middle is the moment of the review and delivery sees the delivery.
+
+    The shop (open 9-10, one slot at 9.5) reviews at 9.5 with no lead time; its shelf
+    starts empty, so the day-0 customers are served only if the delivery comes first.
+    """
+    ctx = make_context()
+    dc = make_dc(ctx)
+    stock(ctx, dc, 1000.0)
+    make_store(
+        ctx,
+        dc,
+        demand={"p": demand(5)},
+        replenishment={
+            "policy": "order_up_to", "at_hour": 9.5, "lead_time_h": 0, "target_days_of_demand": 2,
+        },
+    )  # fmt: skip
+    run(ctx, until=DAYS * 24.0)
+    assert [t for t, *_ in sales(ctx)][:1] == [9.5]
+    assert daily(ctx, "sold") == pytest.approx([5.0] * DAYS)
 
 
 # -- replenishment -----------------------------------------------------------------------
@@ -152,13 +188,13 @@ def test_order_up_to_quantities_and_lead_time() -> None:
         },
     )
     target = 2 * 5 * 9 / 7
-    ctx.env.run(until=6.5)
+    run(ctx, until=6.5)
     assert store.in_transit_kg[0] == pytest.approx(target)
     assert store.shelf_kg[0] == 0.0
-    ctx.env.run(until=7.6)
+    run(ctx, until=7.6)
     assert store.in_transit_kg[0] == pytest.approx(0.0)
     assert store.shelf_kg[0] == pytest.approx(target)
-    ctx.env.run(until=DAYS * 24.0)
+    run(ctx, until=DAYS * 24.0)
     delivered = flows(ctx, "deliver")
     # Day 0 fills to the target; later days replace what sold the day before
     # (5 customers Monday-Friday, 10 on Saturday 2023-01-07, day 5).
@@ -178,7 +214,7 @@ def test_s_s_orders_only_at_or_below_s() -> None:
         demand={"p": demand(4)},
         replenishment={"policy": "s_S", "at_hour": 6, "levels": {"p": {"s_kg": 4, "S_kg": 10}}},
     )
-    ctx.env.run(until=DAYS * 24.0)
+    run(ctx, until=DAYS * 24.0)
     # Day 0: 0 <= 4, order 10; day 1: 6 on hand, no order; day 2: 2 <= 4, order 8; ...
     assert [(t, kg) for t, kg, _ in flows(ctx, "deliver")] == [
         (7.0, pytest.approx(10.0)),
@@ -199,7 +235,7 @@ def test_scale_multiplies_demand_and_reorder_levels() -> None:
         demand={"p": demand(4)},
         replenishment={"policy": "s_S", "at_hour": 6, "levels": {"p": {"s_kg": 4, "S_kg": 10}}},
     )
-    ctx.env.run(until=DAYS * 24.0)
+    run(ctx, until=DAYS * 24.0)
     assert flows(ctx, "deliver")[0][1] == pytest.approx(30.0)
     assert daily(ctx, "demand") == pytest.approx([12.0] * DAYS)
 
@@ -220,10 +256,10 @@ def test_shelf_capacity_shares_room_between_products() -> None:
             "levels": {"p": {"s_kg": 1, "S_kg": 40}, "q": {"s_kg": 1, "S_kg": 20}},
         },
     )
-    ctx.env.run(until=6.5)
+    run(ctx, until=6.5)
     # 60 kg wanted, room for 30: both cut by half.
     assert store.in_transit_kg == pytest.approx([20.0, 10.0])
-    ctx.env.run(until=DAYS * 24.0)
+    run(ctx, until=DAYS * 24.0)
     assert store.held_kg == pytest.approx(30.0)  # nothing sold, nothing more ordered
 
 
@@ -249,7 +285,7 @@ def test_full_shelf_with_nothing_to_order_does_not_crash() -> None:
             },
         },
     )
-    ctx.env.run(until=DAYS * 24.0)
+    run(ctx, until=DAYS * 24.0)
     assert store.held_kg == pytest.approx(14.302)
     assert len(flows(ctx, "deliver")) == 2  # only day 0 orders
 
@@ -262,7 +298,7 @@ def test_lost_sales_when_stock_is_short() -> None:
     dc = make_dc(ctx)
     stock(ctx, dc, 3.0)
     make_store(ctx, dc, demand={"p": demand(5)})
-    ctx.env.run(until=DAYS * 24.0)
+    run(ctx, until=DAYS * 24.0)
     assert daily(ctx, "demand") == pytest.approx([5.0] * DAYS)
     assert daily(ctx, "sold") == pytest.approx([3.0] + [0.0] * (DAYS - 1))
     assert daily(ctx, "lost_sales") == pytest.approx([2.0] + [5.0] * (DAYS - 1))
@@ -281,7 +317,7 @@ def test_markdown_below_the_remaining_fraction() -> None:
         issuing="FIFO",
         replenishment={"policy": "order_up_to", "at_hour": 6, "target_days_of_demand": 1},
     )
-    ctx.env.run(until=10.0)
+    run(ctx, until=10.0)
     # 0-6 h at the DC, 6-9.5 h in the van and on the shelf at 4 °C.
     consumed_old = 0.68 + 6 * R_DC + 3.5 * R_SHOP
     assert 1 - consumed_old < 0.3
@@ -305,7 +341,7 @@ def test_expired_stock_is_removed_and_booked_at_the_market() -> None:
         demand={"p": demand(0)},  # nobody buys
         replenishment={"policy": "s_S", "at_hour": 6, "levels": {"p": {"s_kg": 1, "S_kg": 4}}},
     )
-    ctx.env.run(until=DAYS * 24.0)
+    run(ctx, until=DAYS * 24.0)
     expiry = 6.0 + (1 - 0.9 - 6 * R_DC) / R_SHOP  # in the van at 4 °C from 6 h, shelf at 7 h
     (flow,) = [f for f in ctx.ledger.flows if f.kind == "spoil"]
     assert flow.lot == doomed.id
@@ -322,7 +358,7 @@ def test_expired_stock_is_never_sold() -> None:
     dc = make_dc(ctx)
     stock(ctx, dc, 4.0, consumed=0.96)  # runs out at 4 °C during day 1
     store = make_store(ctx, dc, demand={"p": demand(1)})
-    ctx.env.run(until=DAYS * 24.0)
+    run(ctx, until=DAYS * 24.0)
     assert all(r > 0 for *_, r in sales(ctx))
     assert sum(daily(ctx, "sold")) < 4.0
     assert sum(daily(ctx, "sold")) + np.asarray(ctx.ledger.spoiled).sum() == pytest.approx(4.0)
@@ -342,13 +378,13 @@ def test_store_issuing_order(issuing: str, first: str) -> None:
         issuing="FIFO",
         replenishment={"policy": "s_S", "at_hour": 6, "levels": {"p": {"s_kg": 25, "S_kg": 30}}},
     )
-    ctx.env.run(until=7.5)  # day 0 delivers new then old (DC picks FIFO)
+    run(ctx, until=7.5)  # day 0 delivers new then old (DC picks FIFO)
     late = stock(ctx, dc, 10.0)
-    ctx.env.run(until=31.5)  # day 1 delivers the third lot
+    run(ctx, until=31.5)  # day 1 delivers the third lot
     assert [lot.id for lot in store.shelf[0]] == [new.id, old.id, late.id]
     store.config = store.config.model_copy(update={"issuing": issuing})
     store.sort_key = issue_order_key(issuing, store.chiller_for)
-    sold = store._serve(0, 12.0)
+    sold = store._serve(0, 12.0, ctx.env.now)
     assert sold == pytest.approx(12.0)
     names = {new.id: "new", old.id: "old", late.id: "late"}
     sold_lots = [f.lot for f in ctx.ledger.flows if f.kind == "sell"]
@@ -377,7 +413,7 @@ def test_orders_unmet_kg_is_lost() -> None:
     dc = make_dc(ctx)
     lot = stock(ctx, dc, 30.0)
     make_orders(ctx, dc, p={"every_days": 2, "kg": 50, "at_hour": 10, "first_day": 1})
-    ctx.env.run(until=DAYS * 24.0)
+    run(ctx, until=DAYS * 24.0)
     assert daily(ctx, "demand") == pytest.approx([0, 50, 0, 50, 0, 50])
     assert daily(ctx, "sold") == pytest.approx([0, 30, 0, 0, 0, 0])
     assert daily(ctx, "lost_sales") == pytest.approx([0, 20, 0, 50, 0, 50])
@@ -398,7 +434,7 @@ def test_orders_fefo_from_the_dc_and_season() -> None:
     old = stock(ctx, dc, 30.0, consumed=0.5)
     season = [0.5] + [1.0] * 11
     make_orders(ctx, dc, p={"every_days": 10, "kg": 40, "at_hour": 10, "season": season})
-    ctx.env.run(until=DAYS * 24.0)
+    run(ctx, until=DAYS * 24.0)
     assert daily(ctx, "demand")[0] == pytest.approx(20.0)  # January at half
     assert flows(ctx, "sell") == [(10.0, 20.0, flows(ctx, "sell")[0][2])]
     assert flows(ctx, "sell")[0][2] not in {fresh.id}  # a part of the old lot

@@ -181,14 +181,14 @@ class Context:
         """Take a lot out of the system (sold out, spoiled, rejected, refused)."""
         del self.live[lot.id]
 
-    def spoil_if_expired(self, lot: Lot, place: str) -> bool:
-        """Discard ``lot`` as spoiled if its shelf life has run out by now.
+    def spoil_if_expired(self, lot: Lot, place: str, time_h: float | None = None) -> bool:
+        """Discard ``lot`` as spoiled if its shelf life has run out by ``time_h`` (default now).
 
         The spoilage is booked at the moment it happened (``expires_at_h``) and to
         the stage the lot was in, so daily series and stage shares stay exact even
         though lots are only inspected when they move or are picked.
         """
-        now = self.env.now
+        now = self.env.now if time_h is None else time_h
         if lot.expires_at_h > now:
             return False
         lot.advance(now)

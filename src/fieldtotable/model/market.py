@@ -15,20 +15,14 @@ from typing import TYPE_CHECKING, Any, Self
 import numpy as np
 import simpy
 
-from fieldtotable.errors import ScenarioError
 from fieldtotable.model.context import Context, Seed, stream
 from fieldtotable.model.ledger import SaleTables
 from fieldtotable.model.lot import MARKET, Lot
-from fieldtotable.model.storage import EPSILON_KG, Storage, issue_order_key
-from fieldtotable.model.store_demand import (
-    count_sampler,
-    expected_daily_kg,
-    first_slot_at_or_after,
-    slot_midpoints,
-)
+from fieldtotable.model.shop_sales import ShopSales
+from fieldtotable.model.storage import Storage, issue_order_key
+from fieldtotable.model.store_demand import count_sampler, expected_daily_kg, slot_midpoints
 from fieldtotable.model.thermal import ConstantTemperature
 from fieldtotable.scenario.distributions import make_vector_sampler
-from fieldtotable.scenario.limits import MAX_CUSTOMERS_DRAWN
 from fieldtotable.scenario.schema import (
     FreshnessStep,
     Markdown,
@@ -139,8 +133,8 @@ class Seller:
             price *= self.freshness_factors[bisect.bisect_right(self.freshness_bounds, labelled)]
         return price, marked_down
 
-    def sell(self, lot: Lot, kg: float) -> None:
-        """Sell ``kg`` of ``lot`` now (the lot has been brought up to date)."""
+    def sell(self, lot: Lot, kg: float, time_h: float | None = None) -> None:
+        """Sell ``kg`` of ``lot`` at ``time_h`` (default: now; the lot is up to date then)."""
         product = lot.product
         price = self.prices[product]
         markdown = self.markdowns[product]
@@ -155,7 +149,7 @@ class Seller:
         if tables is None:  # on the first sale, as Ledger.sell() creates them
             tables = self.sale_tables = self.ledger.sale_tables(self.market_id)
         self.ledger.sell_piece(
-            self.env.now, product, kg, kg * price,
+            self.env.now if time_h is None else time_h, product, kg, kg * price,
             remaining / self.display_rates[product] / 24.0, remaining / lot.limit,
             marked_down, labelled, tables, self.market_id, lot.id,
         )  # fmt: skip
@@ -180,7 +174,7 @@ def market_prices(config: Market, products: Mapping[str, Product]) -> list[float
     return [own.get(key, product.price_cny_per_kg) for key, product in products.items()]
 
 
-class StoreProcess:
+class StoreProcess(ShopSales):
     """A shop: daily replenishment from its DC, customers in opening hours.
 
     Customers of a product arrive as a Poisson process over the opening hours (the
@@ -209,8 +203,6 @@ class StoreProcess:
     """
 
     holds_stock = True  # places and stores keep a daily stock series
-    wake_every_slot = False
-    """Wake at every slot, empty or not (the former scheme; the same results, more events)."""
 
     def __init__(
         self,
@@ -260,8 +252,8 @@ class StoreProcess:
         self.slot_shares = weights / weights.sum()
         self.slot_midpoints = slot_midpoints(self.slots)
         self.wake_h = float("inf")
-        """When the sales process wakes next (a delivery may need an earlier wake-up)."""
-        context.env.process(self._sales())
+        """When the sales process wakes next (event schemes: a delivery may need a timer)."""
+        self._start_sales()
         context.env.process(self._replenish())
 
     @classmethod
@@ -285,6 +277,7 @@ class StoreProcess:
 
     def end_of_day(self) -> float:
         """Return the kg on the shelf and on the way to it (expiry is checked at sales)."""
+        self.catch_up(self.context.env.now)
         return self.held_kg
 
     # -- replenishment ------------------------------------------------------------
@@ -317,7 +310,8 @@ class StoreProcess:
             if at >= context.horizon_h:
                 return
             yield env.timeout(at - env.now)
-            self._remove_expired()
+            self.catch_up(env.now)
+            self._remove_expired(env.now)
             for product, kg in self._order_quantities(context.calendar.month[day]).items():
                 lots = self.supplier.take(product, kg, self.config.issuing)
                 if not lots:
@@ -335,6 +329,7 @@ class StoreProcess:
     def _receive(self, lots: list[Lot], _event: simpy.Event) -> None:
         context = self.context
         now = context.env.now
+        self.catch_up(now)
         for lot in lots:
             self.in_transit_kg[lot.product] -= lot.kg
             if context.spoil_if_expired(lot, self.market_id):
@@ -347,138 +342,8 @@ class StoreProcess:
             self.shelf_kg[lot.product] += lot.kg
             self.peak_shelf_kg = max(self.peak_shelf_kg, sum(self.shelf_kg))
             self.next_expiry_h = min(self.next_expiry_h, lot.expires_at_h)
-            if lot.expires_at_h < self.wake_h:
+            if lot.expires_at_h < self.wake_h and not self.catching_up:
                 self._clear_at_slot(lot.expires_at_h)
-
-    def _clear_at_slot(self, expires_h: float) -> None:
-        """Clear expired stock at the first slot after ``expires_h`` if the shop sleeps past it.
-
-        The hour-by-hour scheme cleared expired stock at every slot; the sales process
-        now skips empty slots, and decided which before this lot arrived.
-        """
-        at = first_slot_at_or_after(expires_h, self.slot_midpoints)
-        if at < self.wake_h and at < self.context.horizon_h:
-            timer = self.context.env.timeout(at - self.context.env.now)
-            timer.callbacks.append(lambda _event: self._remove_expired())
-
-    def _remove_expired(self) -> None:
-        context = self.context
-        now = context.env.now
-        if now < self.next_expiry_h:
-            return
-        next_expiry = float("inf")
-        for product, lots in enumerate(self.shelf):
-            if lots and any(lot.expires_at_h <= now for lot in lots):
-                kept = [lot for lot in lots if not context.spoil_if_expired(lot, self.market_id)]
-                self.shelf_kg[product] = sum(lot.kg for lot in kept)
-                lots[:] = kept
-            for lot in lots:
-                next_expiry = min(next_expiry, lot.expires_at_h)
-        self.next_expiry_h = next_expiry
-
-    # -- sales --------------------------------------------------------------------
-    def _sales(self) -> Generator[simpy.Event, Any, None]:
-        context = self.context
-        env = context.env
-        ledger = context.ledger
-        last_day = ledger.horizon_days - 1
-        demand_kg, lost_sales_kg = ledger.daily["demand"], ledger.daily["lost_sales"]
-        market_table = ledger.market_table(self.market_id)
-        market_demand, market_lost_sales = market_table["demand"], market_table["lost_sales"]
-        day = 0
-        while True:
-            if day * 24 + self.slots[0][0] >= context.horizon_h:
-                self.wake_h = float("inf")
-                return
-            month = context.calendar.month[day]
-            weekday = context.calendar.weekday[day]
-            plan = []
-            busy = np.zeros(len(self.slots), dtype=bool)
-            for product, demand, count, kg_per_customer, rng, _expected in self.demands:
-                factor = demand.weekday_factors[weekday] * demand.season[month - 1] * self.scale
-                customers = count(factor)
-                if not customers:
-                    continue
-                if customers > MAX_CUSTOMERS_DRAWN:
-                    raise self._too_many_customers(product, customers, day)
-                per_slot = rng.multinomial(customers, self.slot_shares)
-                # One draw for the day's customers, summed per slot (empty slots give 0).
-                kg = np.concatenate(([0.0], np.cumsum(kg_per_customer(customers))))
-                bounds = np.concatenate(([0], np.cumsum(per_slot)))
-                slot_kg = kg[bounds[1:]] - kg[bounds[:-1]]
-                busy |= slot_kg > 0
-                plan.append((product, slot_kg.tolist()))
-            busy_slots = busy.tolist()
-            for slot, midpoint in enumerate(self.slot_midpoints):
-                at = day * 24 + midpoint
-                if at >= context.horizon_h:
-                    self.wake_h = float("inf")
-                    return
-                if not busy_slots[slot] and at < self.next_expiry_h and not self.wake_every_slot:
-                    continue  # nothing to sell, nothing expired: no event
-                self.wake_h = at
-                yield env.timeout(at - env.now)
-                now = env.now
-                if not now < self.next_expiry_h:  # what _remove_expired() checks first
-                    self._remove_expired()
-                # ledger.demand() and ledger.lost_sale(), inlined: this loop runs per
-                # product and hour slot, the most frequent model step of a run.
-                ledger_day = min(int(now // 24), last_day)
-                for product, wanted_by_slot in plan:
-                    wanted = wanted_by_slot[slot]
-                    if wanted <= 0:
-                        continue
-                    demand_kg[product][ledger_day] += wanted
-                    market_demand[ledger_day] += wanted
-                    sold = self._serve(product, wanted)
-                    if wanted - sold > EPSILON_KG:
-                        lost_sales_kg[product][ledger_day] += wanted - sold
-                        market_lost_sales[ledger_day] += wanted - sold
-            day += 1
-
-    def _too_many_customers(self, product: int, customers: int, day: int) -> ScenarioError:
-        """Return the error for a day's draw of more customers than memory allows."""
-        product_id = self.context.ledger.products[product]
-        return ScenarioError.single(
-            f"drew {customers:,} customers on day {day}, more than {MAX_CUSTOMERS_DRAWN:,} "
-            "(each is one array entry); lower the mean or the spread",
-            path=f"markets.{self.market_id}.demand.{product_id}.customers_per_day",
-        )
-
-    def _serve(self, product: int, wanted: float) -> float:
-        """Sell up to ``wanted`` kg from the shelf in issuing order; return kg sold."""
-        lots = self.shelf[product]
-        if not lots:
-            return 0.0
-        now = self.context.env.now
-        if len(lots) > 1 and self.config.issuing != "FIFO":
-            lots.sort(key=self.sort_key)
-        sold = 0.0
-        emptied = 0
-        sell = self.seller.sell
-        live = self.context.live
-        for lot in lots:
-            rest = wanted - sold
-            take = rest if rest < lot.kg else lot.kg  # min(lot.kg, rest)
-            if take <= EPSILON_KG:
-                break
-            if now > lot.updated_h:  # lot.advance(now), inlined
-                lot.consumed += lot.environment.consumed(lot.product, lot.updated_h, now)
-                lot.updated_h = now
-            if lot.shrinkage is not None:  # the weight lost on the shelf, before it is sold
-                self.shelf_kg[product] -= lot.shrinkage.settle(lot, now)
-                take = rest if rest < lot.kg else lot.kg
-            sell(lot, take)
-            sold += take
-            lot.kg -= take
-            if lot.kg <= EPSILON_KG:
-                emptied += 1
-                del live[lot.id]  # context.remove(lot)
-            else:
-                break
-        del lots[:emptied]
-        self.shelf_kg[product] = max(self.shelf_kg[product] - sold, 0.0)
-        return sold
 
     @property
     def held_kg(self) -> float:
