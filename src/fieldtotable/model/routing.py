@@ -65,28 +65,45 @@ def routing_table(scenario: Scenario) -> RoutingTable:
     nodes = places(scenario)
     hours = {leg_id: _leg_hours(scenario, leg_id, nodes) for leg_id in scenario.legs}
     table: RoutingTable = {}
+    # Months with the same legs running route alike: each set of legs is routed once.
+    by_legs: dict[frozenset[str], dict[str, dict[str, str]]] = {}
     for month in range(1, 13):
-        active = nx.MultiDiGraph()
-        active.add_nodes_from(graph.nodes)
-        active.add_edges_from(
-            (u, v, key)
-            for u, v, key in graph.edges(keys=True)
+        running = frozenset(
+            key for _u, _v, key in graph.edges(keys=True)
             if month in scenario.legs[key].active_months
-        )
-        table[month] = {}
-        for node in graph.nodes:
-            choices: dict[str, str] = {}
-            for product, hubs in targets.items():
-                if node in hubs:
-                    continue
-                preferred: set[str] = set(scenario.routing.prefer_modes.get(product, ()))
-                leg = _best_first_leg(active, node, hubs, hours, scenario, preferred, product)
-                if leg is None:  # nothing runs this month: wait for the year-round best path
-                    leg = _best_first_leg(graph, node, hubs, hours, scenario, preferred, product)
-                if leg is not None:
-                    choices[product] = leg
-            table[month][node] = choices
+        )  # fmt: skip
+        routes = by_legs.get(running)
+        if routes is None:
+            routes = by_legs[running] = _routes(graph, running, targets, hours, scenario)
+        table[month] = {node: dict(choices) for node, choices in routes.items()}
     return table
+
+
+def _routes(
+    graph: nx.MultiDiGraph,
+    running: frozenset[str],
+    targets: dict[str, set[str]],
+    hours: dict[str, float],
+    scenario: Scenario,
+) -> dict[str, dict[str, str]]:
+    """Next leg per node and product when the legs ``running`` run (see the module)."""
+    active = nx.MultiDiGraph()
+    active.add_nodes_from(graph.nodes)
+    active.add_edges_from((u, v, key) for u, v, key in graph.edges(keys=True) if key in running)
+    routes: dict[str, dict[str, str]] = {}
+    for node in graph.nodes:
+        choices: dict[str, str] = {}
+        for product, hubs in targets.items():
+            if node in hubs:
+                continue
+            preferred: set[str] = set(scenario.routing.prefer_modes.get(product, ()))
+            leg = _best_first_leg(active, node, hubs, hours, scenario, preferred, product)
+            if leg is None:  # nothing runs this month: wait for the year-round best path
+                leg = _best_first_leg(graph, node, hubs, hours, scenario, preferred, product)
+            if leg is not None:
+                choices[product] = leg
+        routes[node] = choices
+    return routes
 
 
 def _best_first_leg(

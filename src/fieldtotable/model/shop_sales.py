@@ -53,6 +53,7 @@ class LotSeller(Protocol):
     def sell(self, lot: Lot, kg: float, time_h: float | None = None) -> None:
         """Sell ``kg`` of ``lot`` at ``time_h``."""
 
+
 #: A day's plan: per product with customers, the kg wanted in each slot.
 DayPlan = list[tuple[int, list[float]]]
 SALES_SCHEMES = ("catch_up", "sparse", "every_slot")
@@ -164,43 +165,50 @@ class ShopSales:
         horizon_h = self.context.horizon_h
         midpoints = self.slot_midpoints
         slots = len(midpoints)
-        while True:
-            day = self._day
-            base = day * 24
-            plan = self._plan
-            if plan is None:
-                if base + self.slots[0][0] >= horizon_h:
-                    self._sales_over = True
-                    return
-                plan, self._busy = self._draw_day(day)
-                self._plan = plan
-                self._next_busy = 0
-                self._next_slot = 0
-            busy_slots = self._busy
+        last_midpoint = midpoints[-1]
+        opening = self.slots[0][0]
+        # The state in locals while serving, stored back on the way out.
+        day, plan, busy, pointer, next_slot = (
+            self._day, self._plan, self._busy, self._next_busy, self._next_slot
+        )  # fmt: skip
+        try:
             while True:
-                # The next slot with work: the next busy one, or an earlier one at or
-                # after the shelf's first expiry (it only clears expired stock).
-                pointer = self._next_busy
-                slot = busy_slots[pointer] if pointer < len(busy_slots) else slots
-                if self.next_expiry_h < base + 24:
-                    first = self._first_slot_at_or_after(self.next_expiry_h, base)
-                    slot = min(slot, max(first, self._next_slot))
-                if slot >= slots:
-                    if not base + midpoints[-1] < until_h:
-                        return  # the day's last slots are ahead: a delivery may give them work
-                    break
-                at = base + midpoints[slot]
-                if at >= horizon_h:
-                    self._sales_over = True
-                    return
-                if not at < until_h:
-                    return
-                self._serve_slot(at, slot, plan)
-                self._next_slot = slot + 1
-                if pointer < len(busy_slots) and busy_slots[pointer] == slot:
-                    self._next_busy = pointer + 1
-            self._day = day + 1
-            self._plan = None
+                base = day * 24
+                if plan is None:
+                    if base + opening >= horizon_h:
+                        self._sales_over = True
+                        return
+                    plan, busy = self._draw_day(day)
+                    pointer = next_slot = 0
+                while True:
+                    # The next slot with work: the next busy one, or an earlier one at or
+                    # after the shelf's first expiry (it only clears expired stock).
+                    slot = busy[pointer] if pointer < len(busy) else slots
+                    expiry = self.next_expiry_h
+                    if expiry < base + 24:
+                        first = self._first_slot_at_or_after(expiry, base)
+                        if first < slot:
+                            slot = first if first > next_slot else next_slot
+                    if slot >= slots:
+                        if not base + last_midpoint < until_h:
+                            return  # the day's last slots are ahead: a delivery may bring work
+                        break
+                    at = base + midpoints[slot]
+                    if at >= horizon_h:
+                        self._sales_over = True
+                        return
+                    if not at < until_h:
+                        return
+                    self._serve_slot(at, slot, plan)
+                    next_slot = slot + 1
+                    if pointer < len(busy) and busy[pointer] == slot:
+                        pointer += 1
+                day += 1
+                plan = None
+        finally:
+            self._day, self._plan, self._busy, self._next_busy, self._next_slot = (
+                day, plan, busy, pointer, next_slot
+            )  # fmt: skip
 
     def _first_slot_at_or_after(self, time_h: float, base: float) -> int:
         """Index of the first slot of the day starting at ``base`` whose middle is >= time_h."""
