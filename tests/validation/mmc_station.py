@@ -151,8 +151,8 @@ def simulate_station(servers: int, service_mean: float, seed: int) -> StationRun
             if env.now >= FEED_H:
                 return
             if env.now >= WARMUP_H:
-                busy.append(point.precooler.count)
-                queued.append(len(point.precooler.queue))
+                busy.append(point.busy_units)
+                queued.append(len(point.queue))
 
     env.process(feeder())
     env.process(observer())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
@@ -210,15 +211,15 @@ class CollectionPointProcess:
         self.needs_precooling = (
             precooling.capacity_kg_per_h is not None or precooling.time_h.expected > 0
         )
-        self.precooler = simpy.Resource(context.env, capacity=precooling.units)
+        self.units = precooling.units
         self.wait_key = f"{node_id}.precooling"
         self.source_ids = tuple(source_ids)
         self.local_prices = tuple(local_prices) or (0.0,) * len(context.ledger.products)
         self.priority = priority
         self.free_units = precooling.units
-        """Idle pre-coolers (priority order only; arrival order queues on ``precooler``)."""
-        self.queue: list[tuple[Lot, float]] = []
-        """Lots waiting for a pre-cooler and when they began (priority order only)."""
+        """Idle pre-coolers."""
+        self.queue: deque[tuple[Lot, float]] = deque()
+        """Lots waiting for a pre-cooler and when they began, in arrival order."""
 
     @classmethod
     def build(cls, node_id: str, config: CollectionPoint, setup: BuildSetup) -> Self:
@@ -276,11 +277,9 @@ class CollectionPointProcess:
             lot.place(self.ambient, now, COLLECTION, self.node_id, activity)
             if precooled and self.storage.back_pressure:
                 self.storage.expect(lot)  # its cold-room space is taken from now on
-            if precooled and self.priority is not None:
+            if precooled:
                 self.queue.append((lot, now))
                 self._start_precooling()
-            elif precooled:
-                context.env.process(self._precool(lot))
             else:
                 self.storage.receive(lot)
 
@@ -317,34 +316,46 @@ class CollectionPointProcess:
         context.remove(lot)
         return accepted
 
-    # -- pre-cooling in priority order ----------------------------------------------
+    # -- pre-cooling ----------------------------------------------------------------
+    @property
+    def busy_units(self) -> int:
+        """Pre-coolers treating a lot now."""
+        return self.units - self.free_units
+
     def _start_precooling(self) -> None:
-        """Give idle pre-coolers the queued lots that come first in the priority order."""
-        priority = self.priority
-        assert priority is not None
+        """Give idle pre-coolers the queued lots: first come first served, or by priority.
+
+        A pre-cooler is a counter, not a SimPy resource, and a treatment one timeout
+        whose callback frees the unit (no process per lot): the same queue discipline
+        for a fraction of the events.
+        """
         context = self.context
-        while self.free_units > 0 and self.queue:
+        priority = self.priority
+        queue = self.queue
+        while self.free_units > 0 and queue:
             now = context.env.now
-            position = min(
-                range(len(self.queue)), key=lambda index: priority(self.queue[index][0], now)
-            )
-            lot, queued_at = self.queue.pop(position)
+            if priority is None:
+                lot, queued_at = queue.popleft()
+            else:
+                position = min(range(len(queue)), key=lambda index: priority(queue[index][0], now))
+                lot, queued_at = queue[position]
+                del queue[position]
             context.ledger.wait(self.wait_key, now - queued_at)
             if context.spoil_if_expired(lot, self.node_id):
                 self.storage.forget(lot)
                 continue
             self.free_units -= 1
-            context.env.process(self._cool(lot))
+            treated = context.env.timeout(self._treat(lot))
+            treated.callbacks.append(functools.partial(self._treated, lot))
 
-    def _cool(self, lot: Lot) -> Generator[simpy.Event, Any, None]:
-        """Pre-cool one lot on a unit taken by :meth:`_start_precooling`; free it after."""
-        yield from self._treat(lot)
+    def _treated(self, lot: Lot, _event: simpy.Event) -> None:
+        """End a lot's treatment: free its pre-cooler, store the lot, start the next."""
         self.free_units += 1
         self._finish(lot)
         self._start_precooling()
 
-    def _treat(self, lot: Lot) -> Generator[simpy.Event, Any, None]:
-        """Hold ``lot`` in a pre-cooler for its treatment time."""
+    def _treat(self, lot: Lot) -> float:
+        """Put ``lot`` in a pre-cooler now; return its treatment time, h."""
         context = self.context
         env = context.env
         hours = self.precool_hours()
@@ -358,7 +369,7 @@ class CollectionPointProcess:
             context.at_temperature(round(mean_c, 1)), env.now, COLLECTION, self.node_id,
             "precooling",
         )  # fmt: skip
-        yield env.timeout(hours)
+        return hours
 
     def _finish(self, lot: Lot) -> None:
         """Put a pre-cooled lot into the cold room (unless it spoiled meanwhile)."""
@@ -366,16 +377,3 @@ class CollectionPointProcess:
             self.storage.forget(lot)
         else:
             self.storage.receive(lot)
-
-    def _precool(self, lot: Lot) -> Generator[simpy.Event, Any, None]:
-        context = self.context
-        env = context.env
-        queued_at = env.now
-        with self.precooler.request() as request:
-            yield request
-            context.ledger.wait(self.wait_key, env.now - queued_at)
-            if context.spoil_if_expired(lot, self.node_id):
-                self.storage.forget(lot)
-                return
-            yield from self._treat(lot)
-        self._finish(lot)
