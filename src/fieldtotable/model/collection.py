@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
@@ -218,7 +217,7 @@ class CollectionPointProcess:
         self.priority = priority
         self.free_units = precooling.units
         """Idle pre-coolers."""
-        self.queue: deque[tuple[Lot, float]] = deque()
+        self.queue: list[tuple[Lot, float]] = []
         """Lots waiting for a pre-cooler and when they began, in arrival order."""
 
     @classmethod
@@ -334,12 +333,10 @@ class CollectionPointProcess:
         queue = self.queue
         while self.free_units > 0 and queue:
             now = context.env.now
-            if priority is None:
-                lot, queued_at = queue.popleft()
-            else:
+            position = 0  # first come, first served
+            if priority is not None:
                 position = min(range(len(queue)), key=lambda index: priority(queue[index][0], now))
-                lot, queued_at = queue[position]
-                del queue[position]
+            lot, queued_at = queue.pop(position)
             context.ledger.wait(self.wait_key, now - queued_at)
             if context.spoil_if_expired(lot, self.node_id):
                 self.storage.forget(lot)
