@@ -312,18 +312,19 @@ class StoreProcess(ShopSales):
             yield env.timeout(at - env.now)
             self.catch_up(env.now)
             self._remove_expired(env.now)
+            delivered: list[Lot] = []  # one van for every product: one event
             for product, kg in self._order_quantities(context.calendar.month[day]).items():
                 lots = self.supplier.take(product, kg, self.config.issuing)
-                if not lots:
-                    continue
                 for lot in lots:
                     # The van runs at shop temperature.
                     lot.place(
                         self.chiller_for[product], env.now, MARKET, self.market_id, "delivery_van"
                     )
                     self.in_transit_kg[product] += lot.kg
+                delivered += lots
+            if delivered:
                 delivery = env.timeout(replenishment.lead_time_h)
-                delivery.callbacks.append(functools.partial(self._receive, lots))
+                delivery.callbacks.append(functools.partial(self._receive, delivered))
             day += 1
 
     def _receive(self, lots: list[Lot], _event: simpy.Event) -> None:
