@@ -395,10 +395,9 @@ class Storage(OverloadHandling):
             for product in range(len(self.stock_kg)):
                 self._hold(product, now)
             return
-        held, since, stock_kg = self._held_kg_h, self._held_since, self.stock_kg
-        for product, kg in enumerate(stock_kg):
-            held[product] += kg * (now - since[product])
-            since[product] = now
+        held_since = zip(self._held_kg_h, self.stock_kg, self._held_since, strict=True)
+        self._held_kg_h = [held + kg * (now - since) for held, kg, since in held_since]
+        self._held_since = [now] * len(self.stock_kg)
 
     def close_day(self, day: int) -> None:
         """Book the day's kg-hours held and kg received in the ledger; start afresh.
@@ -411,11 +410,15 @@ class Storage(OverloadHandling):
         self._hold_until(self.context.env.now)
         tables = self.context.ledger.place_table(self.node_id)
         held, received = tables["held_kg_h"], tables["received_kg"]
+        # Products that held or received nothing are skipped: adding 0 changes no cell.
         for product, kg_h in enumerate(self._held_kg_h):
-            # A stock emptied by subtraction can sit a rounding error below 0 kg; it
-            # held nothing, and must not price as a negative cost.
-            held[product][day] += max(kg_h, 0.0)
-            received[product][day] += self._received_kg[product]
+            if kg_h:
+                # A stock emptied by subtraction can sit a rounding error below 0 kg; it
+                # held nothing, and must not price as a negative cost.
+                held[product][day] += max(kg_h, 0.0)
+        for product, kg in enumerate(self._received_kg):
+            if kg:
+                received[product][day] += kg
         count = len(self._held_kg_h)
         self._held_kg_h = [0.0] * count
         self._received_kg = [0.0] * count
