@@ -65,28 +65,46 @@ def routing_table(scenario: Scenario) -> RoutingTable:
     nodes = places(scenario)
     hours = {leg_id: _leg_hours(scenario, leg_id, nodes) for leg_id in scenario.legs}
     table: RoutingTable = {}
+    # Months whose active legs are the same route alike: each set is routed once.
+    routed: dict[tuple[tuple[str, str, str], ...], dict[str, dict[str, str]]] = {}
     for month in range(1, 13):
-        active = nx.MultiDiGraph()
-        active.add_nodes_from(graph.nodes)
-        active.add_edges_from(
+        edges = tuple(
             (u, v, key)
             for u, v, key in graph.edges(keys=True)
             if month in scenario.legs[key].active_months
         )
-        table[month] = {}
-        for node in graph.nodes:
-            choices: dict[str, str] = {}
-            for product, hubs in targets.items():
-                if node in hubs:
-                    continue
-                preferred: set[str] = set(scenario.routing.prefer_modes.get(product, ()))
-                leg = _best_first_leg(active, node, hubs, hours, scenario, preferred, product)
-                if leg is None:  # nothing runs this month: wait for the year-round best path
-                    leg = _best_first_leg(graph, node, hubs, hours, scenario, preferred, product)
-                if leg is not None:
-                    choices[product] = leg
-            table[month][node] = choices
+        nodes_choices = routed.get(edges)
+        if nodes_choices is None:
+            nodes_choices = routed[edges] = _route_month(graph, edges, targets, hours, scenario)
+        table[month] = {node: dict(choices) for node, choices in nodes_choices.items()}
     return table
+
+
+def _route_month(
+    graph: nx.MultiDiGraph,
+    edges: tuple[tuple[str, str, str], ...],
+    targets: dict[str, set[str]],
+    hours: dict[str, float],
+    scenario: Scenario,
+) -> dict[str, dict[str, str]]:
+    """Next leg per node and product while the legs ``edges`` of ``graph`` run."""
+    active = nx.MultiDiGraph()
+    active.add_nodes_from(graph.nodes)
+    active.add_edges_from(edges)
+    by_node: dict[str, dict[str, str]] = {}
+    for node in graph.nodes:
+        choices: dict[str, str] = {}
+        for product, hubs in targets.items():
+            if node in hubs:
+                continue
+            preferred: set[str] = set(scenario.routing.prefer_modes.get(product, ()))
+            leg = _best_first_leg(active, node, hubs, hours, scenario, preferred, product)
+            if leg is None:  # nothing runs this month: wait for the year-round best path
+                leg = _best_first_leg(graph, node, hubs, hours, scenario, preferred, product)
+            if leg is not None:
+                choices[product] = leg
+        by_node[node] = choices
+    return by_node
 
 
 def _best_first_leg(
