@@ -184,12 +184,14 @@ class Storage(OverloadHandling):
             self._hold(product, now)
         stock_kg[product] += lot.kg
         self.occupied_kg += lot.kg
-        self.peak_occupied_kg = max(self.peak_occupied_kg, self.occupied_kg)
-        self.on_stock(lot.product)
+        if self.occupied_kg > self.peak_occupied_kg:  # noqa: PLR1730 -- max(), without the call
+            self.peak_occupied_kg = self.occupied_kg
+        self.on_stock(product)
 
     def _released(self, kg: float, overflow_kg: float = 0.0) -> None:
         """Free ``kg`` of the store and ``overflow_kg`` of the overflow store; let lots in."""
-        self.occupied_kg = max(self.occupied_kg - kg, 0.0)
+        occupied_kg = self.occupied_kg - kg
+        self.occupied_kg = 0.0 if occupied_kg < 0.0 else occupied_kg  # max(), without the call
         overflow = self.overflow
         if overflow is not None:
             overflow.occupied_kg = max(overflow.occupied_kg - overflow_kg, 0.0)
@@ -320,18 +322,17 @@ class Storage(OverloadHandling):
         stock = self.stock
         picked: list[Lot] = []
         wanted = kg
-        candidates = [p for p in products if stock[p]]
+        candidates = [p for p in dict.fromkeys(products) if stock[p]]  # each product once
         while wanted > EPSILON_KG and candidates:
-            if len(candidates) == 1:  # the usual case: nothing to interleave
+            if len(candidates) == 1:  # nothing to interleave
                 product = candidates[0]
                 bound = math.inf
             else:
                 heads = [stock[p][0].arrived_h for p in candidates]
-                product = candidates[heads.index(min(heads))]  # the first of the earliest
-                bound = min(
-                    (h for p, h in zip(candidates, heads, strict=True) if p != product),
-                    default=math.inf,
-                )
+                position = heads.index(min(heads))  # the first of the earliest
+                product = candidates[position]
+                del heads[position]
+                bound = min(heads)  # the next product's head
             lots = stock[product]
             # Take the run of this product's lots that arrived before the next product's head.
             run_kg = 0.0
