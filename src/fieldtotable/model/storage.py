@@ -266,10 +266,11 @@ class Storage(OverloadHandling):
         removed_kg = 0.0
         removed_overflow_kg = 0.0
         index = 0
+        node_id = self.node_id
         while index < len(lots) and wanted > EPSILON_KG:
             lot = lots[index]
             from_overflow = in_overflow is not None and lot.id in in_overflow
-            if context.spoil_if_expired(lot, self.node_id):
+            if context.spoil_if_expired(lot, node_id):
                 removed_kg += lot.kg
                 if from_overflow:
                     removed_overflow_kg += lot.kg
@@ -367,12 +368,13 @@ class Storage(OverloadHandling):
         overflow = self.overflow
         freed = 0.0
         freed_overflow = 0.0
+        node_id = self.node_id
         for lots in self.stock:
             if not lots:
                 continue
             kept = []
             for lot in lots:
-                if context.spoil_if_expired(lot, self.node_id):
+                if context.spoil_if_expired(lot, node_id):
                     self.stock_kg[lot.product] -= lot.kg
                     if overflow is not None and lot.id in overflow.lot_ids:
                         overflow.lot_ids.discard(lot.id)
@@ -382,10 +384,12 @@ class Storage(OverloadHandling):
                         freed += lot.kg
                 else:
                     kept.append(lot)
-            lots[:] = kept
-        self.waiting = deque(
-            lot for lot in self.waiting if not context.spoil_if_expired(lot, self.node_id)
-        )
+            if len(kept) < len(lots):
+                lots[:] = kept
+        if self.waiting:
+            self.waiting = deque(
+                lot for lot in self.waiting if not context.spoil_if_expired(lot, node_id)
+            )
         if freed or freed_overflow:
             self._released(freed, freed_overflow)
 

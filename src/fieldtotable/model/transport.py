@@ -232,7 +232,11 @@ class LegProcess:
 
     def products_now(self) -> tuple[int, ...]:
         """Products this leg carries from its origin now: this month's, and switched ones."""
-        routed = self.routed_products_now()
+        return self._products_in(self.context.calendar.month_at(self.context.env.now))
+
+    def _products_in(self, month: int) -> tuple[int, ...]:
+        """:meth:`products_now`, the month known (now's)."""
+        routed = self.products_by_month.get(month, ())
         if not self.switches:
             return routed
         return routed + self.switched_products(routed)
@@ -269,9 +273,10 @@ class LegProcess:
         """
         context = self.context
         env = context.env
-        if context.calendar.month_at(env.now) not in self.active_months:
+        month = context.calendar.month_at(env.now)
+        if month not in self.active_months:
             return
-        products = self.products_now()
+        products = self._products_in(month)
         if not products:
             return
         destination = self.destination
