@@ -479,14 +479,19 @@ class Ledger:
         policy; ``damaged`` unless products have handling losses). A NaN or an infinity
         in any of them fails the check.
         """
-        arrays = self.arrays()
-        harvested = float(arrays["harvested"].sum())
+
+        # The tables it needs as arrays(), not all of them: the same arrays, the same sums.
+        def total(values: list[list[float]] | list[list[list[float]]]) -> float:
+            return float(np.asarray(values, dtype=float).sum())
+
+        daily = self.daily
+        harvested = total(daily["harvested"])
         accounted = (
-            float(arrays["rejected"].sum())
-            + float(arrays["refused"].sum())
-            + float(arrays["damaged"].sum())
-            + float(arrays["spoiled"].sum())
-            + float(arrays["sold"].sum())
+            total(daily["rejected"])
+            + total(daily["refused"])
+            + total(self.damaged)
+            + total(self.spoiled)
+            + total(daily["sold"])
             + in_system_kg
         )
         # Written so that a NaN (which compares False with everything) fails it too.
