@@ -77,11 +77,14 @@ class HubProcess:
         """Unload ``lots`` from a vehicle now."""
         context = self.context
         now = context.env.now
-        unload = context.handling.unload
+        handling = context.handling
+        unload = handling.unload if handling.breaks_unloading else None
+        ambient, node_id, final_products = self.ambient, self.node_id, self.final_products
         for lot in lots:
-            lot.place(self.ambient, now, HUB, self.node_id, "dock")
-            unload(lot, now)
-            if lot.product in self.final_products:
+            lot.place(ambient, now, HUB, node_id, "dock")
+            if unload is not None:
+                unload(lot, now)
+            if lot.product in final_products:
                 context.ledger.add("arrived_at_market_hub", now, lot.product, lot.kg)
         if self.dock_h + self.handling_h <= 0:
             self._store(lots, now)
@@ -91,10 +94,11 @@ class HubProcess:
 
     def _store(self, lots: Sequence[Lot], dock_end_h: float) -> None:
         context = self.context
+        cold_for, node_id = self.cold_for, self.node_id
         for lot in lots:
             # Handled inside, at the setpoint.
-            lot.place(self.cold_for[lot.product], dock_end_h, HUB, self.node_id, "handling")
-            if not context.spoil_if_expired(lot, self.node_id):
+            lot.place(cold_for[lot.product], dock_end_h, HUB, node_id, "handling")
+            if not context.spoil_if_expired(lot, node_id):
                 self.storage.receive(lot)
             else:
                 self.storage.forget(lot)

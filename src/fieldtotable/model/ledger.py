@@ -396,7 +396,10 @@ class Ledger:
             # int() truncates toward zero, as numpy's astype(int) did when this was
             # binned after the run; the sums are added in the same order.
             index = int(labelled_fraction * REMAINING_BINS)
-            index = 0 if index < 0 else min(index, REMAINING_BINS - 1)
+            if index < 0:  # comparisons, not min(): this runs on every piece sold
+                index = 0
+            elif index >= REMAINING_BINS:
+                index = REMAINING_BINS - 1
             self.remaining_at_sale[product][index] += kg
         if self.record_flows:
             self.sales.append((time_h, product, kg, remaining_days))
@@ -476,14 +479,19 @@ class Ledger:
         policy; ``damaged`` unless products have handling losses). A NaN or an infinity
         in any of them fails the check.
         """
-        arrays = self.arrays()
-        harvested = float(arrays["harvested"].sum())
+
+        # The tables it needs as arrays(), not all of them: the same arrays, the same sums.
+        def total(values: list[list[float]] | list[list[list[float]]]) -> float:
+            return float(np.asarray(values, dtype=float).sum())
+
+        daily = self.daily
+        harvested = total(daily["harvested"])
         accounted = (
-            float(arrays["rejected"].sum())
-            + float(arrays["refused"].sum())
-            + float(arrays["damaged"].sum())
-            + float(arrays["spoiled"].sum())
-            + float(arrays["sold"].sum())
+            total(daily["rejected"])
+            + total(daily["refused"])
+            + total(self.damaged)
+            + total(self.spoiled)
+            + total(daily["sold"])
             + in_system_kg
         )
         # Written so that a NaN (which compares False with everything) fails it too.

@@ -65,32 +65,33 @@ def routing_table(scenario: Scenario) -> RoutingTable:
     nodes = places(scenario)
     hours = {leg_id: _leg_hours(scenario, leg_id, nodes) for leg_id in scenario.legs}
     table: RoutingTable = {}
-    # Months with the same legs running route alike: each set of legs is routed once.
-    by_legs: dict[frozenset[str], dict[str, dict[str, str]]] = {}
+    # Months whose active legs are the same route alike: each set is routed once.
+    routed: dict[tuple[tuple[str, str, str], ...], dict[str, dict[str, str]]] = {}
     for month in range(1, 13):
-        running = frozenset(
-            key for _u, _v, key in graph.edges(keys=True)
+        edges = tuple(
+            (u, v, key)
+            for u, v, key in graph.edges(keys=True)
             if month in scenario.legs[key].active_months
-        )  # fmt: skip
-        routes = by_legs.get(running)
-        if routes is None:
-            routes = by_legs[running] = _routes(graph, running, targets, hours, scenario)
-        table[month] = {node: dict(choices) for node, choices in routes.items()}
+        )
+        nodes_choices = routed.get(edges)
+        if nodes_choices is None:
+            nodes_choices = routed[edges] = _route_month(graph, edges, targets, hours, scenario)
+        table[month] = {node: dict(choices) for node, choices in nodes_choices.items()}
     return table
 
 
-def _routes(
+def _route_month(
     graph: nx.MultiDiGraph,
-    running: frozenset[str],
+    edges: tuple[tuple[str, str, str], ...],
     targets: dict[str, set[str]],
     hours: dict[str, float],
     scenario: Scenario,
 ) -> dict[str, dict[str, str]]:
-    """Next leg per node and product when the legs ``running`` run (see the module)."""
+    """Next leg per node and product while the legs ``edges`` of ``graph`` run."""
     active = nx.MultiDiGraph()
     active.add_nodes_from(graph.nodes)
-    active.add_edges_from((u, v, key) for u, v, key in graph.edges(keys=True) if key in running)
-    routes: dict[str, dict[str, str]] = {}
+    active.add_edges_from(edges)
+    by_node: dict[str, dict[str, str]] = {}
     for node in graph.nodes:
         choices: dict[str, str] = {}
         for product, hubs in targets.items():
@@ -102,8 +103,8 @@ def _routes(
                 leg = _best_first_leg(graph, node, hubs, hours, scenario, preferred, product)
             if leg is not None:
                 choices[product] = leg
-        routes[node] = choices
-    return routes
+        by_node[node] = choices
+    return by_node
 
 
 def _best_first_leg(

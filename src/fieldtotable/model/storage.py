@@ -10,10 +10,13 @@ picked for a market; expired lots are removed when met and by a daily inspection
 
 from __future__ import annotations
 
+import math
+import operator
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from fieldtotable.model.context import Context
+from fieldtotable.model.issue_order import arrival_order, consumed_now_order, issue_order_key
 from fieldtotable.model.logged import RepeatingProfile, log_tables
 from fieldtotable.model.lot import Lot
 from fieldtotable.model.overload import OverflowStore, OverloadRules, PriorityKey
@@ -28,65 +31,7 @@ from fieldtotable.scenario.schema_overload import Overload
 __all__ = ["EPSILON_KG", "Storage", "issue_order_key"]
 
 
-def issue_order_key(
-    issuing: str,
-    place: ConstantTemperature | Sequence[ConstantTemperature | RepeatingProfile],
-) -> Callable[[Lot], float]:
-    """Sort key putting the lot to issue first at the front, for lots held in ``place``.
-
-    FEFO issues the lot closest to its nominal (labelled) expiry: the largest
-    consumed fraction now. Every lot of a product in ``place`` ages at the same rate,
-    so the order by ``consumed - rate * updated_h`` is the order by consumed fraction
-    at any common time, and no lot needs bringing forward to sort. In a room
-    replaying a temperature profile the same holds with the profile's integral from
-    hour 0 in place of ``rate * updated_h``. FIFO issues the earliest arrival, LIFO
-    the latest.
-    """
-    if issuing == "FEFO":
-        if isinstance(place, ConstantTemperature):
-            rates = place.rates
-            return lambda lot: rates[lot.product] * lot.updated_h - lot.consumed
-        return _chamber_order(place)  # one environment per product index
-    if issuing == "LIFO":
-        return lambda lot: -lot.arrived_h
-    return lambda lot: lot.arrived_h
-
-
-def _chamber_order(
-    place: Sequence[ConstantTemperature | RepeatingProfile],
-) -> Callable[[Lot], float]:
-    """FEFO key for a store whose products age at setpoints or along a profile."""
-    rates: list[float] = []
-    rooms: list[RepeatingProfile | None] = []
-    for product, environment in enumerate(place):
-        if isinstance(environment, ConstantTemperature):
-            rates.append(environment.rates[product])
-            rooms.append(None)
-        elif environment.tables[product].is_flat:
-            rates.append(environment.tables[product].first_rate)
-            rooms.append(None)
-        else:
-            rates.append(0.0)
-            rooms.append(environment)
-    if not any(rooms):
-        return lambda lot: rates[lot.product] * lot.updated_h - lot.consumed
-
-    def key(lot: Lot) -> float:
-        room = rooms[lot.product]
-        if room is None:
-            return rates[lot.product] * lot.updated_h - lot.consumed
-        return room.integral(lot.product, lot.updated_h) - lot.consumed
-
-    return key
-
-
-def _arrival(lot: Lot) -> float:
-    return lot.arrived_h
-
-
-def _consumed_now_order(now: float) -> Callable[[Lot], float]:
-    """FEFO order of lots held at different temperatures: largest consumed fraction now."""
-    return lambda lot: -lot.consumed - lot.environment.consumed(lot.product, lot.updated_h, now)
+_KG: Callable[[Lot], float] = operator.attrgetter("kg")
 
 
 class Storage(OverloadHandling):
@@ -239,12 +184,14 @@ class Storage(OverloadHandling):
             self._hold(product, now)
         stock_kg[product] += lot.kg
         self.occupied_kg += lot.kg
-        self.peak_occupied_kg = max(self.peak_occupied_kg, self.occupied_kg)
-        self.on_stock(lot.product)
+        if self.occupied_kg > self.peak_occupied_kg:  # noqa: PLR1730 -- max(), without the call
+            self.peak_occupied_kg = self.occupied_kg
+        self.on_stock(product)
 
     def _released(self, kg: float, overflow_kg: float = 0.0) -> None:
         """Free ``kg`` of the store and ``overflow_kg`` of the overflow store; let lots in."""
-        self.occupied_kg = max(self.occupied_kg - kg, 0.0)
+        occupied_kg = self.occupied_kg - kg
+        self.occupied_kg = 0.0 if occupied_kg < 0.0 else occupied_kg  # max(), without the call
         overflow = self.overflow
         if overflow is not None:
             overflow.occupied_kg = max(overflow.occupied_kg - overflow_kg, 0.0)
@@ -291,11 +238,16 @@ class Storage(OverloadHandling):
             key = self._order_keys[issuing] = issue_order_key(issuing, self.store_for)
         if self.overflow is not None and issuing == "FEFO":
             # Lots in the overflow store age at another temperature: compare them now.
-            key = _consumed_now_order(self.context.env.now)
+            key = consumed_now_order(self.context.env.now)
+        keys = list(map(key, lots))
+        if all(map(operator.le, keys, keys[1:])):
+            # Already in issuing order (the usual case): a stable sort would move
+            # nothing, and the lots left stay in arrival order.
+            return self._picked(self._take_front(lots, kg))
         lots.sort(key=key)
         picked = self._take_front(lots, kg)
         # Back to arrival order, which loading vehicles (take_oldest) relies on.
-        lots.sort(key=_arrival)
+        lots.sort(key=arrival_order)
         return self._picked(picked)
 
     def _picked(self, lots: list[Lot]) -> list[Lot]:
@@ -314,10 +266,11 @@ class Storage(OverloadHandling):
         removed_kg = 0.0
         removed_overflow_kg = 0.0
         index = 0
+        node_id = self.node_id
         while index < len(lots) and wanted > EPSILON_KG:
             lot = lots[index]
             from_overflow = in_overflow is not None and lot.id in in_overflow
-            if context.spoil_if_expired(lot, self.node_id):
+            if context.spoil_if_expired(lot, node_id):
                 removed_kg += lot.kg
                 if from_overflow:
                     removed_overflow_kg += lot.kg
@@ -367,15 +320,22 @@ class Storage(OverloadHandling):
         """
         if self.priority is not None:
             return self._take_by_priority(products, kg, self.priority)
+        stock = self.stock
         picked: list[Lot] = []
         wanted = kg
-        candidates = [p for p in products if self.stock[p]]
+        candidates = [p for p in dict.fromkeys(products) if stock[p]]  # each product once
         while wanted > EPSILON_KG and candidates:
-            product = min(candidates, key=lambda p: self.stock[p][0].arrived_h)
-            lots = self.stock[product]
+            if len(candidates) == 1:  # nothing to interleave
+                product = candidates[0]
+                bound = math.inf
+            else:
+                heads = [stock[p][0].arrived_h for p in candidates]
+                position = heads.index(min(heads))  # the first of the earliest
+                product = candidates[position]
+                del heads[position]
+                bound = min(heads)  # the next product's head
+            lots = stock[product]
             # Take the run of this product's lots that arrived before the next product's head.
-            others = [self.stock[p][0].arrived_h for p in candidates if p != product]
-            bound = min(others) if others else float("inf")
             run_kg = 0.0
             for lot in lots:
                 if lot.arrived_h > bound or run_kg >= wanted:
@@ -387,8 +347,8 @@ class Storage(OverloadHandling):
             take = min(max(run_kg, 2 * EPSILON_KG), wanted) if run_kg > 0 else wanted
             got = self._take_front(lots, take)
             picked.extend(got)
-            wanted -= sum(lot.kg for lot in got)
-            candidates = [p for p in candidates if self.stock[p]]
+            wanted -= sum(map(_KG, got))  # the same sum, in the same order, as a generator
+            candidates = [p for p in candidates if stock[p]]
         return picked
 
     def oldest_arrival_h(self, products: Iterable[int]) -> float:
@@ -408,12 +368,13 @@ class Storage(OverloadHandling):
         overflow = self.overflow
         freed = 0.0
         freed_overflow = 0.0
+        node_id = self.node_id
         for lots in self.stock:
             if not lots:
                 continue
             kept = []
             for lot in lots:
-                if context.spoil_if_expired(lot, self.node_id):
+                if context.spoil_if_expired(lot, node_id):
                     self.stock_kg[lot.product] -= lot.kg
                     if overflow is not None and lot.id in overflow.lot_ids:
                         overflow.lot_ids.discard(lot.id)
@@ -423,10 +384,12 @@ class Storage(OverloadHandling):
                         freed += lot.kg
                 else:
                     kept.append(lot)
-            lots[:] = kept
-        self.waiting = deque(
-            lot for lot in self.waiting if not context.spoil_if_expired(lot, self.node_id)
-        )
+            if len(kept) < len(lots):
+                lots[:] = kept
+        if self.waiting:
+            self.waiting = deque(
+                lot for lot in self.waiting if not context.spoil_if_expired(lot, node_id)
+            )
         if freed or freed_overflow:
             self._released(freed, freed_overflow)
 
@@ -437,10 +400,9 @@ class Storage(OverloadHandling):
             for product in range(len(self.stock_kg)):
                 self._hold(product, now)
             return
-        held, since, stock_kg = self._held_kg_h, self._held_since, self.stock_kg
-        for product, kg in enumerate(stock_kg):
-            held[product] += kg * (now - since[product])
-            since[product] = now
+        held_since = zip(self._held_kg_h, self.stock_kg, self._held_since, strict=True)
+        self._held_kg_h = [held + kg * (now - since) for held, kg, since in held_since]
+        self._held_since = [now] * len(self.stock_kg)
 
     def close_day(self, day: int) -> None:
         """Book the day's kg-hours held and kg received in the ledger; start afresh.
@@ -453,11 +415,15 @@ class Storage(OverloadHandling):
         self._hold_until(self.context.env.now)
         tables = self.context.ledger.place_table(self.node_id)
         held, received = tables["held_kg_h"], tables["received_kg"]
+        # Products that held or received nothing are skipped: adding 0 changes no cell.
         for product, kg_h in enumerate(self._held_kg_h):
-            # A stock emptied by subtraction can sit a rounding error below 0 kg; it
-            # held nothing, and must not price as a negative cost.
-            held[product][day] += max(kg_h, 0.0)
-            received[product][day] += self._received_kg[product]
+            if kg_h:
+                # A stock emptied by subtraction can sit a rounding error below 0 kg; it
+                # held nothing, and must not price as a negative cost.
+                held[product][day] += max(kg_h, 0.0)
+        for product, kg in enumerate(self._received_kg):
+            if kg:
+                received[product][day] += kg
         count = len(self._held_kg_h)
         self._held_kg_h = [0.0] * count
         self._received_kg = [0.0] * count

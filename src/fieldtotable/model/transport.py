@@ -232,7 +232,11 @@ class LegProcess:
 
     def products_now(self) -> tuple[int, ...]:
         """Products this leg carries from its origin now: this month's, and switched ones."""
-        routed = self.routed_products_now()
+        return self._products_in(self.context.calendar.month_at(self.context.env.now))
+
+    def _products_in(self, month: int) -> tuple[int, ...]:
+        """:meth:`products_now`, the month known (now's)."""
+        routed = self.products_by_month.get(month, ())
         if not self.switches:
             return routed
         return routed + self.switched_products(routed)
@@ -269,9 +273,10 @@ class LegProcess:
         """
         context = self.context
         env = context.env
-        if context.calendar.month_at(env.now) not in self.active_months:
+        month = context.calendar.month_at(env.now)
+        if month not in self.active_months:
             return
-        products = self.products_now()
+        products = self._products_in(month)
         if not products:
             return
         destination = self.destination
@@ -309,6 +314,8 @@ class LegProcess:
         if (
             self.min_load_kg is not None
             and not blocked
+            and not self.timeout_pending  # _arm_timeout()'s own checks, before counting kg
+            and self.available > 0
             and self.origin.kg_of(products) > EPSILON_KG
         ):
             self._arm_timeout(products)
@@ -369,13 +376,19 @@ class LegProcess:
         kg = 0.0
         day = ledger.day(loaded_at)
         carried = ledger.leg_product_kg[self.index]
-        load = context.handling.load
+        handling = context.handling
+        load = handling.load if handling.breaks_loading else None
+        leg_id = self.leg_id
+        origin_ambient = self.origin_ambient
+        record_flows = ledger.record_flows  # the flow log's calls, skipped when it is off
         for lot in lots:
-            lot.place(self.origin_ambient, loaded_at, TRANSIT, self.leg_id, "loading")
-            load(lot, loaded_at)  # what loading breaks does not travel
+            lot.place(origin_ambient, loaded_at, TRANSIT, leg_id, "loading")
+            if load is not None:
+                load(lot, loaded_at)  # what loading breaks does not travel
             kg += lot.kg
             carried[lot.product][day] += lot.kg
-            ledger.movement(loaded_at, "depart", lot.product, lot.kg, self.leg_id, lot.id)
+            if record_flows:
+                ledger.movement(loaded_at, "depart", lot.product, lot.kg, leg_id, lot.id)
         # The trip is booked when the vehicle is loaded, so that trips still on the
         # road when the run ends count in cost, CO2 and trips.
         tonne_km = kg / 1000.0 * config.distance_km
@@ -387,7 +400,7 @@ class LegProcess:
         co2 = tonne_km * config.co2_kg_per_tonne_km + config.distance_km * config.co2_kg_per_km
         ledger.trip(
             loaded_at, self.index, kg, tonne_km, cost, co2,
-            rerouted_kg=sum(lot.kg for lot in lots if lot.product in rerouted),
+            rerouted_kg=sum(lot.kg for lot in lots if lot.product in rerouted) if rerouted else 0,
         )  # fmt: skip
         self.trips += 1
         trip = self.trips
@@ -397,12 +410,12 @@ class LegProcess:
         depart = open_after(self.closures, self.closure_starts, env.now)
         # Held departures wait in the reefer; a logged trip's hour 0 is its departure.
         logged = LoggedTrip(self.log_tables, depart) if self.log_tables is not None else None
+        now = env.now
+        reefer_for = self.reefer_for
         for lot in lots:
             product = lot.product
             reefer = logged if logged is not None and self.logged[product] else None
-            lot.place(
-                reefer or self.reefer_for[product], env.now, TRANSIT, self.leg_id, "in_transit"
-            )
+            lot.place(reefer or reefer_for[product], now, TRANSIT, leg_id, "in_transit")
         arrival = travel_end(self.closures, self.closure_starts, depart, self.transit_hours())
         failure = self._failure(depart, arrival)
         yield env.timeout(arrival - env.now)
@@ -415,8 +428,9 @@ class LegProcess:
                 lot.add_exposure(ambient, start, end)
                 if lot.is_spoiled and not spoiled_before:
                     lot.activity = "reefer_failure"
-            if not context.spoil_if_expired(lot, self.leg_id):
-                ledger.movement(arrival, "arrive", lot.product, lot.kg, self.leg_id, lot.id)
+            if not context.spoil_if_expired(lot, leg_id):
+                if record_flows:
+                    ledger.movement(arrival, "arrive", lot.product, lot.kg, leg_id, lot.id)
                 arrived.append(lot)
             elif self.destination is not None:
                 self.destination.forget(lot)
