@@ -138,7 +138,8 @@ class Seller:
         product = lot.product
         price = self.prices[product]
         markdown = self.markdowns[product]
-        labelled = max(1.0 - lot.consumed, 0.0)  # lot.remaining_fraction(), inlined
+        # lot.remaining_fraction(), inlined, and max(1 - consumed, 0) without the call.
+        labelled = 0.0 if lot.consumed > 1.0 else 1.0 - lot.consumed
         marked_down = markdown is not None and labelled < markdown.below_remaining_fraction
         if marked_down and markdown is not None:
             price *= 1.0 - markdown.discount

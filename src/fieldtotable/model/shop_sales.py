@@ -94,6 +94,7 @@ class ShopSales:
             market_table["demand"], market_table["lost_sales"], ledger.horizon_days - 1,
         )  # fmt: skip
         self.catching_up = self.sales_scheme == "catch_up"
+        self.sorts_shelf = self.config.issuing != "FIFO"  # FIFO: the shelf is in order
         # Catch-up state: the day being served, its plan, busy slots and next slot.
         self._day = 0
         self._plan: DayPlan | None = None
@@ -265,14 +266,16 @@ class ShopSales:
         demand_kg, lost_sales_kg, market_demand, market_lost_sales, last_day = self._books
         # ledger.demand() and ledger.lost_sale(), inlined: this loop runs per product
         # and busy slot, the most frequent model step of a run.
-        ledger_day = min(int(now // 24), last_day)
+        day = int(now // 24)
+        ledger_day = day if day <= last_day else last_day  # min(), without the call
+        serve = self._serve
         for product, wanted_by_slot in plan:
             wanted = wanted_by_slot[slot]
             if wanted <= 0:
                 continue
             demand_kg[product][ledger_day] += wanted
             market_demand[ledger_day] += wanted
-            sold = self._serve(product, wanted, now)
+            sold = serve(product, wanted, now)
             if wanted - sold > EPSILON_KG:
                 lost_sales_kg[product][ledger_day] += wanted - sold
                 market_lost_sales[ledger_day] += wanted - sold
@@ -299,7 +302,7 @@ class ShopSales:
         lots = self.shelf[product]
         if not lots:
             return 0.0
-        if len(lots) > 1 and self.config.issuing != "FIFO":
+        if len(lots) > 1 and self.sorts_shelf:
             lots.sort(key=self.sort_key)
         sold = 0.0
         emptied = 0
@@ -325,5 +328,6 @@ class ShopSales:
             else:
                 break
         del lots[:emptied]
-        self.shelf_kg[product] = max(self.shelf_kg[product] - sold, 0.0)
+        left = self.shelf_kg[product] - sold
+        self.shelf_kg[product] = 0.0 if left < 0.0 else left  # max(left, 0.0), without the call
         return sold
