@@ -267,10 +267,12 @@ class Storage(OverloadHandling):
         removed_overflow_kg = 0.0
         index = 0
         node_id = self.node_id
+        now = context.env.now
         while index < len(lots) and wanted > EPSILON_KG:
             lot = lots[index]
             from_overflow = in_overflow is not None and lot.id in in_overflow
-            if context.spoil_if_expired(lot, node_id):
+            # The expiry compared first: spoil_if_expired() is a call, and most lots are fresh.
+            if lot.expires_at_h <= now and context.spoil_if_expired(lot, node_id):
                 removed_kg += lot.kg
                 if from_overflow:
                     removed_overflow_kg += lot.kg
@@ -292,7 +294,6 @@ class Storage(OverloadHandling):
         if in_overflow:
             in_overflow.difference_update(lot.id for lot in lots[:index])
         del lots[:index]
-        now = context.env.now
         for lot in picked:
             lot.advance(now)
         if removed_kg:
@@ -369,8 +370,10 @@ class Storage(OverloadHandling):
         freed = 0.0
         freed_overflow = 0.0
         node_id = self.node_id
+        now = context.env.now
         for lots in self.stock:
-            if not lots:
+            # Most days nothing in a product's stock has expired: one pass, no calls.
+            if not lots or all(lot.expires_at_h > now for lot in lots):
                 continue
             kept = []
             for lot in lots:
