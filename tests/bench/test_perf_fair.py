@@ -122,3 +122,21 @@ def test_run_quick_writes_the_fair_ratios(tmp_path: Path) -> None:
     assert "fieldtotable ÷ lean floor" in text
     assert "bare timeouts" in text
     assert time.perf_counter() - started < 60
+
+
+def test_the_planner_workload_is_200_valid_configurations() -> None:
+    import planner  # noqa: PLC0415 -- a benchmark script, imported from its folder
+
+    from fieldtotable import apply_overrides, builtin_scenario  # noqa: PLC0415
+
+    points = planner.grid(planner.POINTS)
+    assert planner.POINTS == 200
+    assert len({tuple(sorted(point.items())) for point in points}) == 200
+    baseline = builtin_scenario("baseline_2023")
+    for point in (points[0], points[99], points[-1]):  # both ends and the middle apply
+        scenario = apply_overrides(baseline, point)
+        assert scenario.legs["kunming_shanghai"].fleet == point["legs.kunming_shanghai.fleet"]
+    figures = planner.measure(points=2, replications=2, executor="serial", workers=1, days=5)
+    assert figures["runs"] == 4
+    assert figures["points_returned"] == 2
+    assert figures["projected_200x20_min"] == pytest.approx(figures["s_per_run"] * 4000 / 60)
