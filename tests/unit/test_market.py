@@ -384,6 +384,7 @@ def test_store_issuing_order(issuing: str, first: str) -> None:
     assert [lot.id for lot in store.shelf[0]] == [new.id, old.id, late.id]
     store.config = store.config.model_copy(update={"issuing": issuing})
     store.sort_key = issue_order_key(issuing, store.chiller_for)
+    store.sorts_shelf = issuing != "FIFO"
     sold = store._serve(0, 12.0, ctx.env.now)
     assert sold == pytest.approx(12.0)
     names = {new.id: "new", old.id: "old", late.id: "late"}
