@@ -134,9 +134,9 @@ def observe_hub(
         record(picked)
         return picked
 
-    def observed_spoil(lot: Lot, place: str) -> bool:
+    def observed_spoil(lot: Lot, place: str, time_h: float | None = None) -> bool:
         kg, admitted_at = lot.kg, lot.arrived_h
-        spoiled = spoil_if_expired(lot, place)
+        spoiled = spoil_if_expired(lot, place, time_h)
         if spoiled and place == hub and lot.id in admitted:
             departures.append((kg, env.now - admitted_at))
         return spoiled
