@@ -21,6 +21,12 @@ here, month by month over the horizon, with the same rules as the model:
 * a store serves once per open hour and is replenished once a day; an order stream
   places one order every ``every_days``.
 
+Some of these units of work no longer take an event of their own -- a shop serves its
+hour slots when its shelf is next touched, a pre-cooling is one timeout with a
+callback -- but they cost about as much work, so they are still counted as events:
+the estimate stays an upper bound of the events (the 2023 baseline year: estimated
+at 48,000, it takes about 25,000).
+
 The run then stops with an error (:class:`~fieldtotable.errors.WorkLimitError`) if
 it processes :data:`EVENT_BUDGET_FACTOR` times its estimate (see
 :mod:`fieldtotable.model.world`), so that an estimate that misses something still
@@ -58,8 +64,9 @@ Loc = tuple[str | int, ...]
 
 MAX_ESTIMATED_EVENTS = 30_000_000
 """Most events a run may be estimated to take. The model processes about 100,000
-events a second (``benchmarks/perf``: the 2023 baseline year is 42,000 events in
-0.4 s), so this is about five minutes. The baseline at ``scale`` 100 for a year is
+events a second (``benchmarks/perf``: the 2023 baseline year was 42,000 events in
+0.4 s; it is now about 25,000 in 0.45 s, the same work in fewer events), so this is
+about five minutes. The baseline at ``scale`` 100 for a year is
 estimated at about 60,000; a thousand producers for ten years at about 7 million."""
 EVENT_BUDGET_FACTOR = 10
 """A run stops with an error once it has processed this many times its estimated
@@ -71,7 +78,9 @@ EVENTS_PER_TRIP = 6
 """Events of one trip: its process, loading, arrival, the empty return, the hub's dock
 and handling, and a dispatch timer."""
 EVENTS_PER_PRECOOLED_LOT = 4
-"""Events of one lot's pre-cooling: its process, the unit's request, the cooling, the end."""
+"""Work of one lot's pre-cooling, counted as events: queueing, the unit taken, the
+cooling, the end (a process, a resource request and a timeout before the pre-coolers
+became counters; one timeout now)."""
 MAX_CUSTOMERS_OVER_HORIZON = 1e10
 """Most customers drawn over a run, all stores and products together (each is one
 random draw, about 5 ns: under a minute). The 2023 baseline at ``scale`` 1000 for ten
