@@ -369,14 +369,12 @@ class LegProcess:
         return self.busy_hours + sum(time_h - start for start in self.out_since.values())
 
     # -- the trip ---------------------------------------------------------------
-    # A trip is a chain of methods linked by timeout callbacks, not a SimPy process:
-    # no process-end event and no generator, at some 1,500 trips a simulated year.
+    # A trip is a chain of methods linked by timeout callbacks, not a SimPy process (no
+    # process-end event, no generator). Loading still waits for an URGENT event, as the
+    # process's body waited for its Initialize: same-time ties, and so results, stay as
+    # they were (loading at once changed them).
     def _start_trip(self, lots: list[Lot], rerouted: frozenset[int]) -> None:
-        """Load ``lots`` at an URGENT event now, after those already scheduled.
-
-        So did the SimPy process the trip once was (at its Initialize event): same-time
-        ties, and so results, stay as they were; loading at once would change them.
-        """
+        """Load ``lots`` at an URGENT event now, after those already scheduled."""
         env = self.context.env
         loading = simpy.Event(env)
         loading._ok = True
@@ -385,7 +383,7 @@ class LegProcess:
         env.schedule(loading, URGENT)
 
     def _load(self, lots: list[Lot], rerouted: frozenset[int], _event: simpy.Event) -> None:
-        """Load the lots now, book the trip (``rerouted``: products switched onto the leg)."""
+        """Load the lots and book the trip (``rerouted``: products switched onto the leg)."""
         context = self.context
         env = context.env
         config = self.config
@@ -454,7 +452,8 @@ class LegProcess:
         context = self.context
         env = context.env
         ledger = context.ledger
-        record_flows, leg_id = ledger.record_flows, self.leg_id
+        record_flows = ledger.record_flows
+        leg_id = self.leg_id
         arrived: list[Lot] = []
         for lot in lots:
             lot.advance(arrival)
@@ -484,6 +483,7 @@ class LegProcess:
             self.dispatch(force=False)
 
     def _failure(self, depart: float, arrival: float) -> Failure | None:
+        """Draw whether the reefer fails between departure and arrival, and when."""
         failure = self.config.reefer_failure
         if failure is None or self.failure_hours is None:
             return None
