@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import simpy
+from simpy.events import URGENT
 
 from fieldtotable.model.context import Context, Seed, stream
 from fieldtotable.model.logged import LoggedTrip, log_tables
@@ -20,6 +22,8 @@ from fieldtotable.scenario.distributions import make_block_sampler, make_sampler
 from fieldtotable.scenario.schema import Closures, FullOrTimeoutDispatch, Leg
 
 HOURS_PER_YEAR = 365.0 * 24
+Failure = tuple[float, float, Ambient]
+"""A reefer failure on a trip: its start and end, h, and the outdoor ambient it exposes."""
 
 
 def sample_closures(
@@ -309,7 +313,7 @@ class LegProcess:
             if destination is not None:
                 for lot in lots:
                     destination.expect(lot)
-            env.process(self._trip(lots, rerouted))
+            self._start_trip(lots, rerouted)
             force = force and self.min_load_kg is None
         if (
             self.min_load_kg is not None
@@ -365,9 +369,21 @@ class LegProcess:
         return self.busy_hours + sum(time_h - start for start in self.out_since.values())
 
     # -- the trip ---------------------------------------------------------------
-    def _trip(
-        self, lots: list[Lot], rerouted: frozenset[int] = frozenset()
-    ) -> Generator[simpy.Event, Any, None]:
+    # A trip is a chain of methods linked by timeout callbacks, not a SimPy process (no
+    # process-end event, no generator). Loading still waits for an URGENT event, as the
+    # process's body waited for its Initialize: same-time ties, and so results, stay as
+    # they were (loading at once changed them).
+    def _start_trip(self, lots: list[Lot], rerouted: frozenset[int]) -> None:
+        """Load ``lots`` at an URGENT event now, after those already scheduled."""
+        env = self.context.env
+        loading = simpy.Event(env)
+        loading._ok = True
+        loading._value = None
+        loading.callbacks.append(functools.partial(self._load, lots, rerouted))
+        env.schedule(loading, URGENT)
+
+    def _load(self, lots: list[Lot], rerouted: frozenset[int], _event: simpy.Event) -> None:
+        """Load the lots and book the trip (``rerouted``: products switched onto the leg)."""
         context = self.context
         env = context.env
         config = self.config
@@ -406,19 +422,38 @@ class LegProcess:
         trip = self.trips
         self.out_since[trip] = loaded_at
         if config.loading_h:
-            yield env.timeout(config.loading_h)
+            loaded = env.timeout(config.loading_h)
+            loaded.callbacks.append(functools.partial(self._depart, lots, trip))
+        else:
+            self._depart(lots, trip)
+
+    def _depart(self, lots: list[Lot], trip: int, _event: simpy.Event | None = None) -> None:
+        """Leave when the leg is open; draw the transit time and any reefer failure."""
+        env = self.context.env
         depart = open_after(self.closures, self.closure_starts, env.now)
         # Held departures wait in the reefer; a logged trip's hour 0 is its departure.
         logged = LoggedTrip(self.log_tables, depart) if self.log_tables is not None else None
         now = env.now
         reefer_for = self.reefer_for
+        leg_id = self.leg_id
         for lot in lots:
             product = lot.product
             reefer = logged if logged is not None and self.logged[product] else None
             lot.place(reefer or reefer_for[product], now, TRANSIT, leg_id, "in_transit")
         arrival = travel_end(self.closures, self.closure_starts, depart, self.transit_hours())
         failure = self._failure(depart, arrival)
-        yield env.timeout(arrival - env.now)
+        arrived = env.timeout(arrival - env.now)
+        arrived.callbacks.append(functools.partial(self._arrive, lots, trip, arrival, failure))
+
+    def _arrive(
+        self, lots: list[Lot], trip: int, arrival: float, failure: Failure | None, _: simpy.Event
+    ) -> None:
+        """Unload: age the lots over the transit, deliver the sound ones, turn back."""
+        context = self.context
+        env = context.env
+        ledger = context.ledger
+        record_flows = ledger.record_flows
+        leg_id = self.leg_id
         arrived: list[Lot] = []
         for lot in lots:
             lot.advance(arrival)
@@ -438,14 +473,17 @@ class LegProcess:
             self.deliver(arrived)
         # The vehicle returns empty; closures hold it too.
         back = travel_end(self.closures, self.closure_starts, env.now, self.transit_hours())
-        yield env.timeout(back - env.now)
-        self.busy_hours += env.now - loaded_at
-        del self.out_since[trip]
+        env.timeout(back - env.now).callbacks.append(functools.partial(self._returned, trip))
+
+    def _returned(self, trip: int, _event: simpy.Event) -> None:
+        """Free the vehicle; a full-or-timeout leg looks for cargo at once."""
+        self.busy_hours += self.context.env.now - self.out_since.pop(trip)
         self.available += 1
         if self.min_load_kg is not None:
             self.dispatch(force=False)
 
-    def _failure(self, depart: float, arrival: float) -> tuple[float, float, Ambient] | None:
+    def _failure(self, depart: float, arrival: float) -> Failure | None:
+        """Draw whether the reefer fails between departure and arrival, and when."""
         failure = self.config.reefer_failure
         if failure is None or self.failure_hours is None:
             return None
