@@ -119,10 +119,22 @@ def test_few_customers_cost_few_events() -> None:
     assert sparse.events_processed < 0.8 * every.events_processed
 
 
+@pytest.mark.parametrize("constant_kg", [False, True])
 @pytest.mark.parametrize("few", [0, 10_000])
-def test_slot_sums_in_python_and_numpy_agree(few: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Days with few customers add slot sums in Python: the same numbers as NumPy's."""
+def test_slot_sums_in_python_and_numpy_agree(
+    few: int, constant_kg: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Days with few customers add slot sums in Python: the same numbers as NumPy's.
+
+    With a constant kg per customer nothing is drawn for the kg; the list stands in for
+    the array NumPy would fill.
+    """
     scenario = _sparse_store(load_scenario(SMALL), 20.0, 8.0)
+    if constant_kg:
+        data = copy.deepcopy(scenario.model_dump(mode="json", by_alias=True, exclude_unset=True))
+        for demand in data["markets"]["store"]["demand"].values():
+            demand["kg_per_customer"] = 0.7
+        scenario = validate_scenario_data(data)
     reference = _without_wall_time(simulate(scenario, 3))
     monkeypatch.setattr(shop_sales, "FEW_CUSTOMERS", few)
     assert _without_wall_time(simulate(scenario, 3)) == reference

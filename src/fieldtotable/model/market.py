@@ -246,6 +246,13 @@ class StoreProcess(ShopSales):
                     expected_daily_kg(demand, scale),
                 )
             )
+        # Each demand's kg per customer when it is a constant (as its sampler fills it).
+        self.constant_kg = [
+            max(float(demand.kg_per_customer.value), 0.0)
+            if demand.kg_per_customer.dist == "constant"
+            else None
+            for _product, demand, *_rest in self.demands
+        ]
         opening, closing = config.open_hours
         edges = [opening, *range(math.floor(opening) + 1, math.ceil(closing)), closing]
         self.slots = [(a, b) for a, b in itertools.pairwise(edges) if b > a]

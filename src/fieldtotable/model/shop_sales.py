@@ -84,6 +84,7 @@ class ShopSales:
     slot_shares: np.ndarray
     slot_midpoints: list[float]
     demands: list[tuple[int, Any, Callable[[float], int], Callable[[int], Any], Any, list[float]]]
+    constant_kg: list[float | None]
 
     def _start_sales(self) -> None:
         """Look up the ledger's tables and start serving (a process unless catching up)."""
@@ -114,7 +115,9 @@ class ShopSales:
         slots = len(self.slots)
         plan: DayPlan = []
         busy: set[int] = set()
-        for product, demand, count, kg_per_customer, rng, _expected in self.demands:
+        for (product, demand, count, kg_per_customer, rng, _expected), constant_kg in zip(
+            self.demands, self.constant_kg, strict=True
+        ):
             factor = demand.weekday_factors[weekday] * demand.season[month - 1] * self.scale
             customers = count(factor)
             if not customers:
@@ -124,9 +127,14 @@ class ShopSales:
             per_slot = rng.multinomial(customers, self.slot_shares)
             # One draw for the day's customers; a slot's kg is the difference of two
             # running sums (the running sum adds as np.cumsum does, left to right).
-            draws = kg_per_customer(customers)
             if customers <= FEW_CUSTOMERS:
-                running = list(itertools.accumulate(draws.tolist(), initial=0.0))
+                # A constant kg per customer draws nothing: the list NumPy would fill.
+                draws = (
+                    [constant_kg] * customers
+                    if constant_kg is not None
+                    else kg_per_customer(customers).tolist()
+                )
+                running = list(itertools.accumulate(draws, initial=0.0))
                 slot_kg = [0.0] * slots
                 first = 0
                 for slot, served in enumerate(per_slot.tolist()):
@@ -137,7 +145,7 @@ class ShopSales:
                         if kg > 0:
                             busy.add(slot)
             else:
-                running_array = np.concatenate(([0.0], np.cumsum(draws)))
+                running_array = np.concatenate(([0.0], np.cumsum(kg_per_customer(customers))))
                 bounds = np.concatenate(([0], np.cumsum(per_slot)))
                 kg_array = running_array[bounds[1:]] - running_array[bounds[:-1]]
                 busy.update(np.flatnonzero(kg_array > 0).tolist())
