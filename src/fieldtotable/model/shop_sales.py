@@ -188,11 +188,12 @@ class ShopSales:
                         self._sales_over = True
                         return
                     plan, busy = self._draw_day(day)
+                    busy.append(slots)  # a sentinel: no length checks below
                     pointer = next_slot = 0
                 while True:
                     # The next slot with work: the next busy one, or an earlier one at or
                     # after the shelf's first expiry (it only clears expired stock).
-                    slot = busy[pointer] if pointer < len(busy) else slots
+                    slot = busy[pointer]
                     expiry = self.next_expiry_h
                     if expiry < base + 24:
                         first = self._first_slot_at_or_after(expiry, base)
@@ -210,7 +211,7 @@ class ShopSales:
                         return
                     self._serve_slot(at, slot, plan)
                     next_slot = slot + 1
-                    if pointer < len(busy) and busy[pointer] == slot:
+                    if busy[pointer] == slot:
                         pointer += 1
                 day += 1
                 plan = None
