@@ -36,8 +36,7 @@ from fieldtotable import builtin_scenario, simulate
 stores, customers = {stores!r}, {customers!r}
 if stores:
     import peer
-    peer.CUSTOMERS_PER_DAY = customers
-    scenario = peer.fieldtotable_network(stores)
+    scenario = peer.fieldtotable_network(stores, customers_per_day=customers)
 else:
     scenario = builtin_scenario("baseline")
 started = time.perf_counter()
