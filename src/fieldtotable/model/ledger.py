@@ -396,10 +396,8 @@ class Ledger:
             # int() truncates toward zero, as numpy's astype(int) did when this was
             # binned after the run; the sums are added in the same order.
             index = int(labelled_fraction * REMAINING_BINS)
-            if index < 0:  # comparisons, not min(): this runs on every piece sold
-                index = 0
-            elif index >= REMAINING_BINS:
-                index = REMAINING_BINS - 1
+            # Comparisons, not min(): this runs on every piece sold.
+            index = 0 if index < 0 else index if index < REMAINING_BINS else REMAINING_BINS - 1
             self.remaining_at_sale[product][index] += kg
         if self.record_flows:
             self.sales.append((time_h, product, kg, remaining_days))

@@ -26,7 +26,6 @@ the last two remain as references for that test.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -37,7 +36,10 @@ import simpy
 from fieldtotable.errors import ScenarioError
 from fieldtotable.model.lot import Lot
 from fieldtotable.model.storage import EPSILON_KG
-from fieldtotable.model.store_demand import first_slot_at_or_after
+from fieldtotable.model.store_demand import (
+    first_slot_at_or_after,
+    first_slot_of_day_at_or_after,
+)
 from fieldtotable.scenario.limits import MAX_CUSTOMERS_DRAWN
 
 if TYPE_CHECKING:
@@ -196,7 +198,7 @@ class ShopSales:
                     slot = busy[pointer]
                     expiry = self.next_expiry_h
                     if expiry < base + 24:
-                        first = self._first_slot_at_or_after(expiry, base)
+                        first = first_slot_of_day_at_or_after(expiry, base, midpoints)
                         if first < slot:
                             slot = first if first > next_slot else next_slot
                     if slot >= slots:
@@ -219,17 +221,6 @@ class ShopSales:
             self._day, self._plan, self._busy, self._next_busy, self._next_slot = (
                 day, plan, busy, pointer, next_slot
             )  # fmt: skip
-
-    def _first_slot_at_or_after(self, time_h: float, base: float) -> int:
-        """Index of the first slot of the day starting at ``base`` whose middle is >= time_h."""
-        midpoints = self.slot_midpoints
-        index = bisect.bisect_left(midpoints, time_h - base)
-        # ``base + midpoint`` is the time compared everywhere: settle rounding both ways.
-        while index > 0 and base + midpoints[index - 1] >= time_h:
-            index -= 1
-        while index < len(midpoints) and base + midpoints[index] < time_h:
-            index += 1
-        return index
 
     # -- the event schemes ----------------------------------------------------------
     def _sales(self) -> Generator[simpy.Event, Any, None]:

@@ -16,6 +16,7 @@ draw and no booking: a shop's event cost follows its customers.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -65,3 +66,18 @@ def first_slot_at_or_after(time_h: float, midpoints: Sequence[float]) -> float:
             if at >= time_h:
                 return at
         day += 1
+
+
+def first_slot_of_day_at_or_after(time_h: float, base: float, midpoints: Sequence[float]) -> int:
+    """Return the index of the first slot of the day starting at ``base`` whose middle is >= time_h.
+
+    ``len(midpoints)`` when no slot of that day is. The times compared are
+    ``base + midpoint``, as everywhere a slot's time is computed.
+    """
+    index = bisect.bisect_left(midpoints, time_h - base)
+    # time_h - base can round the other way than base + midpoint: settle both ways.
+    while index > 0 and base + midpoints[index - 1] >= time_h:
+        index -= 1
+    while index < len(midpoints) and base + midpoints[index] < time_h:
+        index += 1
+    return index
