@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,26 @@ def test_dask_local_cluster_matches_serial(
     result = replicate(small_scenario, n=N, seed=3, executor="dask", workers=2, progress=False)
     assert result == serial
     assert _exact(result) == _exact(serial)
+
+
+def test_dask_local_cluster_starts_while_port_8787_is_taken() -> None:
+    """Two clusters at once (xdist workers, or a planner's notebook) must not clash.
+
+    The scheduler's HTTP server takes 8787 unless told otherwise, and a taken
+    port is a warning (an error under this suite's filters).
+    """
+    pytest.importorskip("distributed")
+    holder = socket.socket()
+    try:
+        holder.bind(("0.0.0.0", 8787))
+        holder.listen()
+    except OSError:
+        pass  # someone else holds it already: the same condition
+    try:
+        backend = open_backend("dask", workers=1)
+        backend.close()
+    finally:
+        holder.close()
 
 
 def test_sweep_is_the_same_on_every_executor(small_scenario: Scenario) -> None:

@@ -272,6 +272,14 @@ class DaskBackend:
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
+                    # The scheduler's HTTP server starts even without a
+                    # dashboard, on port 8787 unless told otherwise; two
+                    # clusters starting at once then collide (a warning,
+                    # an error under pytest). Any free local port will do.
+                    scheduler_kwargs={
+                        "dashboard": False,
+                        "dashboard_address": "127.0.0.1:0",
+                    },
                 )
                 self._client: Any = distributed.Client(self._cluster)
             else:
