@@ -8,10 +8,12 @@ record them so that a published figure says what reproduces it.
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.metadata
+import pathlib
 import platform
 
-__all__ = ["DEPENDENCIES", "__version__", "software_versions"]
+__all__ = ["DEPENDENCIES", "__version__", "model_build", "software_versions"]
 
 __version__ = "0.1.0"
 """fieldtotable's own version (``fieldtotable.__version__``)."""
@@ -36,3 +38,23 @@ def software_versions() -> dict[str, str]:
         except importlib.metadata.PackageNotFoundError:
             versions[name] = "unknown"
     return versions
+
+
+def model_build() -> str:
+    """Return how the simulation model is installed: ``"compiled"`` or ``"python"``.
+
+    ``"compiled"`` when its modules are C extensions made by mypyc (the optional build
+    ``FIELDTOTABLE_COMPILE=1 pip install .``, docs/performance.md); the results are the
+    same to the last bit either way, only the speed differs.
+
+    Returns
+    -------
+    str
+        ``"compiled"`` or ``"python"``.
+    """
+    # Looked up beside this file, without importing the model (the CLI asks at start).
+    model = pathlib.Path(__file__).parent / "model"
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        if (model / f"lot{suffix}").is_file():
+            return "compiled"
+    return "python"

@@ -153,6 +153,7 @@ def at_most(value: float, bound: float) -> bool:
     return value <= bound + 1e-9 * max(1.0, abs(bound))
 
 
+@pytest.mark.python_model
 @settings(max_examples=40, deadline=None)
 @given(lots=LOTS, units=st.integers(1, 3))
 def test_the_lot_precooled_first_has_the_least_remaining_shelf_life(

@@ -52,6 +52,7 @@ def close(a: float, b: float, scale: float) -> bool:
     return abs(a - b) <= REL * max(scale, 1.0)
 
 
+@pytest.mark.python_model
 @settings(
     max_examples=50,
     deadline=None,

@@ -455,6 +455,7 @@ def has_nan(value: Any) -> bool:
     return False
 
 
+@pytest.mark.python_model
 @settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,

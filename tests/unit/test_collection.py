@@ -266,6 +266,7 @@ def test_field_heat_on_the_way_to_the_collection_point() -> None:
     assert p_lot.kg == pytest.approx(90.0)
 
 
+@pytest.mark.python_model
 def test_shelf_life_variability_samples_lot_limits() -> None:
     changes = {"horizon_days": 200, "start_date": "2023-03-01", "products.p.shelf_life_cv": 0.3}
     world = World(build_scenario(changes, base=BASE), 3, record_flows=True)

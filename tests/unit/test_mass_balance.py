@@ -109,6 +109,7 @@ LEAKS: dict[str, Callable[[pytest.MonkeyPatch], list[float]]] = {
 }
 
 
+@pytest.mark.python_model
 def test_the_run_without_a_leak_balances(scenario: Scenario, balance_checks: list[float]) -> None:
     result = simulate(scenario, SEED)
     assert balance_checks == [pytest.approx(result.kpis["in_system_kg_end"], rel=1e-12)]
@@ -162,6 +163,7 @@ def test_the_measured_days_balance_with_a_warmup(
     assert stock - held <= before["spoiled"] + 1e-6
 
 
+@pytest.mark.python_model
 @pytest.mark.parametrize("leak", list(LEAKS))
 def test_a_leak_fails_the_run(
     scenario: Scenario, balance_checks: list[float], monkeypatch: pytest.MonkeyPatch, leak: str

@@ -73,6 +73,7 @@ def test_clearing_rate_of_a_leg() -> None:
     assert clearing_rate_kg_per_h(full_or_timeout) == pytest.approx(50_000 / 141)
 
 
+@pytest.mark.python_model
 def test_the_rule_compares_the_usual_legs_backlog_with_its_threshold() -> None:
     waiting = {0: 300.0, 1: 500.0}
     usual = SimpleNamespace(routed_products_now=lambda: (0, 1), clearing_rate_kg_per_h=40.0)

@@ -26,6 +26,9 @@ from dc_probe import HubObservation, observe_hub
 
 import fieldtotable as ft
 
+# Observes the store by wrapping Storage._admit (pure-Python model only).
+pytestmark = pytest.mark.python_model
+
 SEEDS = (0, 1, 2)
 LONG_RUN_TOLERANCE = 0.02
 SAMPLE_PATH_TOLERANCE = 0.001

@@ -84,6 +84,7 @@ class Lot:
         node: str = "",
         activity: str = "",
         shrinkage: Shrinkage | None = None,
+        expires_at_h: float | None = None,
     ) -> None:
         self.id = lot_id
         self.product = product
@@ -100,7 +101,11 @@ class Lot:
         self.activity = activity
         self.shrinkage = shrinkage
         self.weighed = 0.0
-        self.expires_at_h = environment.time_to_consume(product, time_h, limit)
+        self.expires_at_h = (
+            environment.time_to_consume(product, time_h, limit)
+            if expires_at_h is None
+            else expires_at_h
+        )
 
     def advance(self, time_h: float) -> None:
         """Bring the quality state forward to ``time_h`` in the current environment.
@@ -179,23 +184,15 @@ class Lot:
 
     def take(self, kg: float, new_id: int) -> Lot:
         """Split off ``kg`` as a new lot with the same quality state and history."""
-        part = Lot.__new__(Lot)
-        part.id = new_id
-        part.product = self.product
-        part.source = self.source
-        part.kg = kg
-        part.limit = self.limit
+        part = Lot(
+            new_id, self.product, self.source, kg, self.limit, self.environment,
+            self.updated_h, self.stage, self.node, self.activity, self.shrinkage,
+            expires_at_h=self.expires_at_h,
+        )  # fmt: skip
         part.consumed = self.consumed
-        part.environment = self.environment
-        part.updated_h = self.updated_h
         part.harvested_h = self.harvested_h
         part.arrived_h = self.arrived_h
-        part.stage = self.stage
-        part.node = self.node
-        part.activity = self.activity
-        part.shrinkage = self.shrinkage
         part.weighed = self.weighed
-        part.expires_at_h = self.expires_at_h
         self.kg -= kg
         return part
 

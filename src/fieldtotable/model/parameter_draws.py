@@ -30,7 +30,7 @@ STREAM_KEY = SECTION
 """First part of the key of every prior's stream: ``("uncertain", path)``."""
 
 
-def draw_parameters(scenario: Scenario, seed: Seed) -> dict[str, float]:
+def draw_parameters(scenario: Scenario, seed: Seed) -> dict[str, int | float]:
     """Draw every prior of ``scenario`` for one replication.
 
     Parameters
@@ -44,18 +44,18 @@ def draw_parameters(scenario: Scenario, seed: Seed) -> dict[str, float]:
 
     Returns
     -------
-    dict of str to float
+    dict of str to int or float
         Path -> drawn value, in the order the priors are declared (whole numbers
         for whole-number fields).
     """
-    drawn: dict[str, float] = {}
+    drawn: dict[str, int | float] = {}
     for key, prior in scenario.uncertain.items():
         value = prior.quantile(float(stream(seed, STREAM_KEY, key).random()))
         drawn[key] = int(value) if whole_values(prior) else value
     return drawn
 
 
-def apply_parameters(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
+def apply_parameters(scenario: Scenario, values: Mapping[str, int | float]) -> Scenario:
     """Return ``scenario`` with drawn values at their paths and no priors left.
 
     Parameters

@@ -11,7 +11,6 @@ import functools
 import math
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 import simpy
 
@@ -50,13 +49,16 @@ class OverloadHandling:
     _held_kg_h: list[float]
     _held_since: list[float]
 
-    if TYPE_CHECKING:
+    # Defined by Storage. Real methods, not declarations under TYPE_CHECKING: a
+    # compiled build (mypyc) needs every method of a class in its body.
+    def _admit(self, lot: Lot, *, overflow: bool = False) -> None:
+        raise NotImplementedError
 
-        def _admit(self, lot: Lot, *, overflow: bool = False) -> None: ...
+    def _released(self, kg: float, overflow_kg: float = 0.0) -> None:
+        raise NotImplementedError
 
-        def _released(self, kg: float, overflow_kg: float = 0.0) -> None: ...
-
-        def _remove_kg(self, product: int, kg: float, overflow_kg: float, now: float) -> None: ...
+    def _remove_kg(self, product: int, kg: float, overflow_kg: float, now: float) -> None:
+        raise NotImplementedError
 
     def _receive_overloaded(self, lot: Lot, free: float) -> None:
         """Split a lot that does not fit between the store, the overflow store and the rest.
