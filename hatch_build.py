@@ -66,7 +66,7 @@ class CustomBuildHook(BuildHookInterface):
 
     def dependencies(self) -> list[str]:
         """Return the build requirements: mypy (mypyc) and setuptools, when asked."""
-        return ["mypy>=1.13", "setuptools>=70"] if wanted() else []
+        return ["mypy>=2.4,<3", "setuptools>=70"] if wanted() else []
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         """Compile into a temporary folder and add the extensions to the wheel."""

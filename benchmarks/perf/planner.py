@@ -25,6 +25,7 @@ from itertools import product
 from typing import Any
 
 from fieldtotable import builtin_scenario, sweep
+from fieldtotable.versions import model_build
 
 SHELVES_KG = [1000.0 + 100.0 * step for step in range(20)]
 LONG_HAUL_TRUCKS = [1, 2, 3, 4, 5]
@@ -71,6 +72,7 @@ def measure(
         "projected_200x20_min": wall / runs * whole / 60,
         "load_1min": os.getloadavg()[0],
         "points_returned": len(result.points),
+        "model": model_build(),
     }
 
 
@@ -95,7 +97,7 @@ def main() -> None:
         f"{args.workers} {args.executor} workers: {figures['wall_s']:.1f} s, "
         f"{figures['s_per_run'] * 1000:.0f} ms a run; 200 x 20 projected: "
         f"{figures['projected_200x20_min']:.1f} min (load {figures['load_1min']:.1f}, "
-        f"{args.days} days)"
+        f"{args.days} days, {figures['model']} model)"
     )
 
 
