@@ -52,7 +52,7 @@ def model_build() -> str:
     str
         ``"compiled"`` or ``"python"``.
     """
-    # Looked up beside this file, without importing the model (the CLI asks at start).
+    # Looked up beside this file: asking does not import the model.
     model = pathlib.Path(__file__).parent / "model"
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
         if (model / f"lot{suffix}").is_file():

@@ -357,6 +357,6 @@ class StoreProcess(ShopSales):
     @property
     def held_kg(self) -> float:
         """Kg on the shelf and on the way to it."""
-        # A float start: with the default int 0 the type is int | float, which a
-        # compiled build (mypyc) mishandles here.
+        # A float start: with the default int 0 the sum's type is int | float, and
+        # the compiled build (mypyc) raised a TypeError on it here.
         return sum(self.shelf_kg, 0.0) + sum(self.in_transit_kg, 0.0)
