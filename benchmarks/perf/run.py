@@ -58,6 +58,7 @@ from isolation import repeated
 import fieldtotable
 from fieldtotable import Scenario, builtin_scenario, simulate
 from fieldtotable.model.world import World, events_processed
+from fieldtotable.versions import model_build
 
 HERE = Path(__file__).resolve().parent
 SECTIONS = ("floor", "baseline", "growth", "lean", "timeouts", "grid")
@@ -223,6 +224,7 @@ def machine() -> dict[str, Any]:
         "simpy": metadata.version("simpy"),
         "numpy": np.__version__,
         "fieldtotable": fieldtotable.__version__,
+        "model": model_build(),  # "compiled" (mypyc, hatch_build.py) or "python"
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -241,7 +243,8 @@ def summary(figures: dict[str, Any]) -> str:
         f"Machine: {m['cpu']}, {m['usable_cores']} usable cores (load "
         f"{m['load_average_1min_at_start']:.1f} at start); {m['platform']}; "
         f"Python {m['python']}, SimPy {m['simpy']}, "
-        f"NumPy {m['numpy']}; fieldtotable {m['fieldtotable']}. Wall times: median of "
+        f"NumPy {m['numpy']}; fieldtotable {m['fieldtotable']} "
+        f"({m.get('model', 'python')} model). Wall times: median of "
         f"{figures['repeat']} runs, each in a fresh process.",
         "",
     ]
