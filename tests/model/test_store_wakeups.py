@@ -22,7 +22,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fieldtotable import Scenario, builtin_scenario, load_scenario, simulate
-from fieldtotable.model import shop_sales
 from fieldtotable.model.market import StoreProcess
 from fieldtotable.model.shop_sales import SALES_SCHEMES
 from fieldtotable.model.store_demand import first_slot_at_or_after, slot_midpoints
@@ -119,25 +118,42 @@ def test_few_customers_cost_few_events() -> None:
     assert sparse.events_processed < 0.8 * every.events_processed
 
 
-@pytest.mark.parametrize("constant_kg", [False, True])
-@pytest.mark.parametrize("few", [0, 10_000])
-def test_slot_sums_in_python_and_numpy_agree(
-    few: int, constant_kg: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Days with few customers add slot sums in Python: the same numbers as NumPy's.
+@pytest.mark.parametrize("customers_per_day", [20.0, 400.0])
+def test_a_constant_kg_adds_slot_sums_as_numpy_does(customers_per_day: float) -> None:
+    """A constant kg per customer, few customers a day, is summed in Python; others in NumPy.
 
-    With a constant kg per customer nothing is drawn for the kg; the list stands in for
-    the array NumPy would fill.
+    A triangular distribution with low = mode = high draws nothing either but goes
+    through NumPy (``np.full``, then ``cumsum``): the runs must agree to the last bit,
+    with few customers a day (the Python sums) and with many (both in NumPy). 0.3 kg:
+    its triangular mean, the sum of three over three, is 0.3 exactly, so that the
+    replenishment plans alike; and its running sums round, unlike those of 0.5.
     """
-    scenario = _sparse_store(load_scenario(SMALL), 20.0, 8.0)
-    if constant_kg:
-        data = copy.deepcopy(scenario.model_dump(mode="json", by_alias=True, exclude_unset=True))
-        for demand in data["markets"]["store"]["demand"].values():
-            demand["kg_per_customer"] = 0.7
-        scenario = validate_scenario_data(data)
-    reference = _without_wall_time(simulate(scenario, 3))
-    monkeypatch.setattr(shop_sales, "FEW_CUSTOMERS", few)
-    assert _without_wall_time(simulate(scenario, 3)) == reference
+    scenario = _sparse_store(load_scenario(SMALL), customers_per_day, 8.0)
+    data = copy.deepcopy(scenario.model_dump(mode="json", by_alias=True, exclude_unset=True))
+    for demand in data["markets"]["store"]["demand"].values():
+        demand["kg_per_customer"] = 0.3
+    constant = validate_scenario_data(data)
+    for demand in data["markets"]["store"]["demand"].values():
+        demand["kg_per_customer"] = {"dist": "triangular", "low": 0.3, "mode": 0.3, "high": 0.3}
+    through_numpy = validate_scenario_data(data)
+    result = _without_wall_time(simulate(constant, 3))
+    assert result["kpis"]["demand_kg"] > 0
+    assert result == _without_wall_time(simulate(through_numpy, 3))
+
+
+@given(
+    kg=st.floats(min_value=1e-3, max_value=50.0, allow_nan=False),
+    customers=st.integers(min_value=1, max_value=2_000),
+)
+def test_running_sums_in_python_and_numpy_are_the_same(kg: float, customers: int) -> None:
+    """np.cumsum adds left to right, as itertools.accumulate does (what the shop relies on)."""
+    import itertools  # noqa: PLC0415 -- only this test
+
+    import numpy as np  # noqa: PLC0415
+
+    in_python = list(itertools.accumulate([kg] * customers, initial=0.0))
+    in_numpy = [0.0, *np.full(customers, kg).cumsum().tolist()]
+    assert in_python == in_numpy
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -107,6 +108,36 @@ def test_ambient_time_to_consume_inverts_consumed(
         return
     assert end >= start
     assert AMBIENT.consumed(product, start, end) == pytest.approx(amount, rel=1e-9)
+
+
+YEAR_AIR = Ambient(RNG.uniform(-5.0, 30.0, 24 * 400), KINETICS)
+
+
+def _by_whole_bisection(air: Ambient, product: int, start: float, amount: float) -> float:
+    """time_to_consume as it was: a bisection of the whole table, then the end checked."""
+    cumulative, rates = air.cumulative[product], air.rates[product]
+    hour = min(int(start), air.last_hour)
+    target = cumulative[hour] + (start - hour) * rates[hour] + amount
+    found = bisect.bisect_right(cumulative, target) - 1
+    if found > air.last_hour:
+        return math.inf
+    return found + (target - cumulative[found]) / rates[found]
+
+
+@pytest.mark.parametrize("product", [0, 1])
+def test_ambient_time_to_consume_equals_a_whole_table_bisection(product: int) -> None:
+    """The shortcut past the table's end gives what a bisection of the whole table gives.
+
+    Amounts from a fraction of an hour's ageing to more than the whole table holds,
+    starts all over the table and past its end.
+    """
+    rng = np.random.default_rng(17)
+    hour_rate = YEAR_AIR.rates[product][0]
+    starts = rng.uniform(0.0, 24 * 400 + 30.0, 4000)
+    amounts = hour_rate * np.exp(rng.uniform(np.log(1e-3), np.log(24 * 800), 4000))
+    for start, amount in zip(starts.tolist(), amounts.tolist(), strict=True):
+        expected = _by_whole_bisection(YEAR_AIR, product, start, amount)
+        assert YEAR_AIR.time_to_consume(product, start, amount) == expected, (start, amount)
 
 
 def test_ambient_time_to_consume_inside_one_hour() -> None:

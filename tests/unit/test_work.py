@@ -8,7 +8,7 @@ import pytest
 
 from fieldtotable import builtin_scenario, simulate
 from fieldtotable.errors import ScenarioError, SimulationError, WorkLimitError
-from fieldtotable.model import lot, world
+from fieldtotable.model import lot, prepared, world
 from fieldtotable.model.ledger import DAILY_QUANTITIES, LEG_QUANTITIES, MARKET_QUANTITIES
 from fieldtotable.scenario import limits, work
 from fieldtotable.scenario.loader import validate_scenario_data
@@ -166,7 +166,7 @@ def test_a_run_past_its_event_budget_stops_naming_the_leg(monkeypatch: pytest.Mo
     scenario = build_scenario({f"{LEG}.vehicle_capacity_kg": 10.0, f"{LEG}.fleet": 100})
     # An estimate that misses the leg's trips: 100 events, a trip every 100 days.
     missed = work.WorkEstimate(events=100.0, trips_per_day={"cp_shanghai": 0.01})
-    monkeypatch.setattr(world, "estimate_work", lambda _scenario: missed)
+    monkeypatch.setattr(prepared, "estimate_work", lambda _scenario: missed)
     monkeypatch.setattr(work, "MIN_EVENT_BUDGET", 0)
     with pytest.raises(WorkLimitError) as info:
         simulate(scenario)

@@ -173,7 +173,10 @@ class Engine:
         failures: list[RunFailure] = []
         if missing:
             tasks: list[Task] = [
-                (point.scenario, RunSpec(index, point.label, seed, replication))
+                (
+                    point.scenario,
+                    RunSpec(index, point.label, seed, replication, point.scenario_hash),
+                )
                 for (_, replication), (index, point) in missing.items()
             ]
             for spec, outcome in self._start().run(tasks):

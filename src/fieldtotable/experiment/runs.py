@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fieldtotable.experiment.errors import ExperimentError, RunFailure
+from fieldtotable.model.prepared import same_scenario
 from fieldtotable.results.paths import unknown_kpis
 from fieldtotable.results.run import RunResult
 from fieldtotable.scenario.schema import Scenario
@@ -38,12 +39,18 @@ class RunSpec:
         The experiment's seed.
     replication
         The replication index.
+    scenario_hash
+        :func:`~fieldtotable.scenario.hashing.scenario_hash` of the run's scenario, or
+        ``""``: with it, a worker process that receives a new copy of a scenario it
+        has run before uses the copy it has, and with it the parts its worlds share
+        (:mod:`fieldtotable.model.prepared`).
     """
 
     point: int
     label: str
     seed: int
     replication: int
+    scenario_hash: str = ""
 
 
 def run_one(scenario: Scenario, spec: RunSpec) -> RunResult | RunFailure:
@@ -62,6 +69,8 @@ def run_one(scenario: Scenario, spec: RunSpec) -> RunResult | RunFailure:
         ``simulate(scenario, spec.seed, replication=spec.replication)``, or the
         exception it raised, with its traceback, as a :class:`RunFailure`.
     """
+    if spec.scenario_hash:
+        scenario = same_scenario(spec.scenario_hash, scenario)
     try:
         return simulate(scenario, spec.seed, replication=spec.replication)
     except Exception as exc:  # reported with its point and seed

@@ -32,10 +32,14 @@ __all__ = [
 
 
 def _student_t() -> Any:
-    """Return ``scipy.stats.t``, imported on first use (scipy.stats takes ~0.4 s to import)."""
-    from scipy import stats  # noqa: PLC0415
+    """Return ``scipy.special``, imported on first use.
 
-    return stats.t
+    Its ``stdtrit`` and ``stdtr`` are what ``scipy.stats.t.ppf`` and ``.sf`` compute,
+    without importing ``scipy.stats`` (0.6 s, against 0.2 s).
+    """
+    from scipy import special  # noqa: PLC0415
+
+    return special
 
 
 @functools.lru_cache(maxsize=4096)
@@ -54,7 +58,7 @@ def t_quantile(confidence: float, dof: int) -> float:
     float
         The quantile (2.776 for 95 % and 4 degrees of freedom).
     """
-    return float(_student_t().ppf(0.5 + confidence / 2.0, dof))
+    return float(_student_t().stdtrit(dof, 0.5 + confidence / 2.0))
 
 
 def check_confidence(confidence: float) -> None:
@@ -283,7 +287,7 @@ def paired_difference(
     if n >= 2:
         half = t_quantile(confidence, n - 1) * sd / math.sqrt(n)
         if sd > 0:
-            p_value = float(2.0 * _student_t().sf(abs(mean) / (sd / math.sqrt(n)), n - 1))
+            p_value = float(2.0 * _student_t().stdtr(n - 1, -abs(mean) / (sd / math.sqrt(n))))
         else:
             p_value = 0.0 if mean != 0 else 1.0
     else:

@@ -273,11 +273,15 @@ def _places(world: World, window: Any, measured: slice, years: float, book: _Boo
         price = finance.electricity_price(config.region)
         if price:
             storage = world.places[node_id].storage
-            air = outdoor[config.region][measured]
+            air = outdoor[config.region][measured].tolist()
+            by_setpoint: dict[float, np.ndarray] = {}  # products of one chamber share it
             for product in range(count):
                 setpoint = storage.cold_for[product].temp_c
-                by_air = {t: finance.cooling.kwh_per_kg_day(setpoint, t) for t in set(air.tolist())}
-                kwh_per_kg_day = np.asarray([by_air[t] for t in air.tolist()])
+                kwh_per_kg_day = by_setpoint.get(setpoint)
+                if kwh_per_kg_day is None:
+                    by_air = {t: finance.cooling.kwh_per_kg_day(setpoint, t) for t in set(air)}
+                    kwh_per_kg_day = np.asarray([by_air[t] for t in air])
+                    by_setpoint[setpoint] = kwh_per_kg_day
                 energy = float(held_kg_h[product] @ kwh_per_kg_day) / 24.0
                 book.upstream["storage_cost_cny"][product] += energy * price
         capacity_kg = world.places[node_id].storage.capacity_kg

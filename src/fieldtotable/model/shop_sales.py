@@ -59,10 +59,9 @@ class LotSeller(Protocol):
 #: A day's plan: per product with customers, the kg wanted in each slot.
 DayPlan = list[tuple[int, list[float]]]
 SALES_SCHEMES = ("catch_up", "sparse", "every_slot")
-#: A day's customers of a product up to which slot sums are added in Python, not NumPy
-#: (same numbers; a few list operations cost less than NumPy's calls on small arrays).
+#: A day's customers of a product up to which a constant kg per customer is summed in
+#: Python, not NumPy (same numbers; a few list operations cost less than NumPy's calls).
 FEW_CUSTOMERS = 64
-
 __all__ = ["SALES_SCHEMES", "DayPlan", "LotSeller", "ShopSales"]
 
 
@@ -126,32 +125,34 @@ class ShopSales:
                 continue
             if customers > MAX_CUSTOMERS_DRAWN:
                 raise self._too_many_customers(product, customers, day)
-            per_slot = rng.multinomial(customers, self.slot_shares)
-            # One draw for the day's customers; a slot's kg is the difference of two
-            # running sums (the running sum adds as np.cumsum does, left to right).
-            if customers <= FEW_CUSTOMERS:
-                # A constant kg per customer draws nothing: the list NumPy would fill.
-                draws = (
-                    [constant_kg] * customers
-                    if constant_kg is not None
-                    else kg_per_customer(customers).tolist()
-                )
-                running = list(itertools.accumulate(draws, initial=0.0))
-                slot_kg = [0.0] * slots
-                first = 0
-                for slot, served in enumerate(per_slot.tolist()):
-                    if served:
-                        kg = running[first + served] - running[first]
-                        slot_kg[slot] = kg
-                        first += served
-                        if kg > 0:
-                            busy.add(slot)
+            per_slot = rng.multinomial(customers, self.slot_shares).tolist()
+            # One draw for the day's customers; a slot's kg is the difference of the
+            # running sums at its end and at the previous busy slot's end, added left
+            # to right (np.cumsum adds as itertools.accumulate does).
+            served_by = list(itertools.accumulate(per_slot))
+            if constant_kg is not None and customers <= FEW_CUSTOMERS:
+                # A constant kg draws nothing: the list NumPy would fill, summed here.
+                running = list(itertools.accumulate([constant_kg] * customers, initial=0.0))
+                sums = [running[served] for served in served_by]
             else:
-                running_array = np.concatenate(([0.0], np.cumsum(kg_per_customer(customers))))
-                bounds = np.concatenate(([0], np.cumsum(per_slot)))
-                kg_array = running_array[bounds[1:]] - running_array[bounds[:-1]]
-                busy.update(np.flatnonzero(kg_array > 0).tolist())
-                slot_kg = kg_array.tolist()
+                draws = (
+                    kg_per_customer(customers)
+                    if constant_kg is None
+                    else np.full(customers, constant_kg)
+                )
+                # Only the sums at the slots' ends leave NumPy (an empty first slot reads
+                # an entry it does not use).
+                ends = [served - 1 if served else 0 for served in served_by]
+                sums = draws.cumsum().take(ends).tolist()
+            slot_kg = [0.0] * slots
+            previous = 0.0
+            for slot, served in enumerate(per_slot):
+                if served:
+                    kg = sums[slot] - previous
+                    slot_kg[slot] = kg
+                    previous = sums[slot]
+                    if kg > 0:
+                        busy.add(slot)
             plan.append((product, slot_kg))
         return plan, sorted(busy)
 

@@ -13,14 +13,14 @@ from typing import Any
 
 import simpy
 
-from fieldtotable.kinetics import Kinetics
 from fieldtotable.model.budget import overrun_error, run_until
-from fieldtotable.model.context import Calendar, Context, replication_seed
+from fieldtotable.model.context import Context, replication_seed
 from fieldtotable.model.handling import Handling
 from fieldtotable.model.kinds import BuildSetup, NodeProcess, PlaceProcess
 from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.nodes import node_kind
-from fieldtotable.model.routing import market_hubs, routing_table
+from fieldtotable.model.prepared import prepared
+from fieldtotable.model.routing import market_hubs
 from fieldtotable.model.storage import Storage
 from fieldtotable.model.switching import RouteSwitchRule
 from fieldtotable.model.thermal import Ambient, hourly_temperatures
@@ -28,10 +28,7 @@ from fieldtotable.model.transport import LegProcess
 from fieldtotable.model.weather import WeatherYear, apply_weather, draw_weather
 from fieldtotable.scenario.nodes import markets, places
 from fieldtotable.scenario.schema import Scenario
-from fieldtotable.scenario.work import MIN_EVENT_BUDGET, WorkEstimate, estimate_work
-
-#: Days of climate tabulated beyond the horizon (lots are never aged past the end).
-CLIMATE_MARGIN_DAYS = 2
+from fieldtotable.scenario.work import MIN_EVENT_BUDGET, WorkEstimate
 
 _KG = operator.attrgetter("kg")
 
@@ -107,8 +104,10 @@ class World:
     ) -> None:
         self.scenario = scenario
         self.seed = replication_seed(seed, replication)
-        self.work: WorkEstimate | None = estimate_work(scenario)
+        parts = prepared(scenario)
+        self.work: WorkEstimate | None = parts.work
         """The run's estimated work (:mod:`fieldtotable.scenario.work`)."""
+        self._routing = parts.routing
         days = scenario.horizon_days
         self.env = simpy.Environment()
         self.product_ids = list(scenario.products)
@@ -121,11 +120,8 @@ class World:
             warmup_days=scenario.warmup_days,
             record_flows=record_flows,
         )
-        calendar = Calendar(scenario.start_date, days + CLIMATE_MARGIN_DAYS)
-        kinetics = [
-            Kinetics(p.shelf_life_days, p.ref_temp_c, p.q10, p.activation_energy_kj_mol)
-            for p in scenario.products.values()
-        ]
+        calendar = parts.calendar
+        kinetics = list(parts.kinetics)
         self.weather: dict[str, WeatherYear] = {
             region: draw_weather(
                 climate.variation, region, scenario.start_date, calendar.month, self.seed
@@ -136,11 +132,13 @@ class World:
         """The weather each region with a declared variation drew (:mod:`.weather`)."""
         ambient = {}
         for region, climate in scenario.climate.items():
+            if region not in self.weather:
+                ambient[region] = parts.ambient[region]
+                continue
             hourly = hourly_temperatures(
                 climate.monthly_mean_c, climate.daily_range_c, calendar.month
             )
-            if region in self.weather:
-                hourly = apply_weather(hourly, self.weather[region], scenario.start_date)
+            hourly = apply_weather(hourly, self.weather[region], scenario.start_date)
             ambient[region] = Ambient(hourly, kinetics)
         self.context = Context(
             self.env,
@@ -218,7 +216,7 @@ class World:
             self.places[node_id].storage.on_space = functools.partial(_wake, tuple(legs))
 
     def _wire_routing(self) -> None:
-        table = routing_table(self.scenario)
+        table = self._routing
         for leg in self.legs.values():
             origin = leg.config.from_
             leg.products_by_month = {

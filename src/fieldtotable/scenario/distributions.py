@@ -185,11 +185,15 @@ def make_sampler(distribution: Distribution, rng: np.random.Generator) -> Sample
             return lambda: value
         case "uniform":
             low, high = float(d.low), float(d.high)  # type: ignore[arg-type]
+            if low >= 0.0:  # nothing to clip (these run per lot, trip and day)
+                return lambda: rng.uniform(low, high)
             return lambda: max(rng.uniform(low, high), 0.0)
         case "triangular":
             low, mode, high = float(d.low), float(d.mode), float(d.high)  # type: ignore[arg-type]
             if low == high:
                 return lambda: max(low, 0.0)
+            if low >= 0.0:
+                return lambda: rng.triangular(low, mode, high)
             return lambda: max(rng.triangular(low, mode, high), 0.0)
         case "normal":
             mean, sd = float(d.mean), float(d.sd)  # type: ignore[arg-type]
@@ -230,11 +234,15 @@ def make_vector_sampler(distribution: Distribution, rng: np.random.Generator) ->
             return lambda size: np.full(size, value)
         case "uniform":
             low, high = float(d.low), float(d.high)  # type: ignore[arg-type]
+            if low >= 0.0:  # nothing to clip: one NumPy call a draw instead of two
+                return lambda size: rng.uniform(low, high, size)
             return lambda size: np.maximum(rng.uniform(low, high, size), 0.0)
         case "triangular":
             low, mode, high = float(d.low), float(d.mode), float(d.high)  # type: ignore[arg-type]
             if low == high:
                 return lambda size: np.full(size, max(low, 0.0))
+            if low >= 0.0:
+                return lambda size: rng.triangular(low, mode, high, size)
             return lambda size: np.maximum(rng.triangular(low, mode, high, size), 0.0)
         case "normal":
             mean, sd = float(d.mean), float(d.sd)  # type: ignore[arg-type]
