@@ -129,11 +129,10 @@ class ShopSales:
             # One draw for the day's customers; a slot's kg is the difference of the
             # running sums at its end and at the previous busy slot's end, added left
             # to right (np.cumsum adds as itertools.accumulate does).
-            served_by = list(itertools.accumulate(per_slot))
+            sums: list[float] | None = None  # the running sum at each slot's end
             if constant_kg is not None and customers <= FEW_CUSTOMERS:
                 # A constant kg draws nothing: the list NumPy would fill, summed here.
                 running = list(itertools.accumulate([constant_kg] * customers, initial=0.0))
-                sums = [running[served] for served in served_by]
             else:
                 draws = (
                     kg_per_customer(customers)
@@ -142,15 +141,18 @@ class ShopSales:
                 )
                 # Only the sums at the slots' ends leave NumPy (an empty first slot reads
                 # an entry it does not use).
-                ends = [served - 1 if served else 0 for served in served_by]
+                ends = [served - 1 if served else 0 for served in itertools.accumulate(per_slot)]
                 sums = draws.cumsum().take(ends).tolist()
             slot_kg = [0.0] * slots
+            position = 0
             previous = 0.0
             for slot, served in enumerate(per_slot):
                 if served:
-                    kg = sums[slot] - previous
+                    position += served
+                    total = running[position] if sums is None else sums[slot]
+                    kg = total - previous
                     slot_kg[slot] = kg
-                    previous = sums[slot]
+                    previous = total
                     if kg > 0:
                         busy.add(slot)
             plan.append((product, slot_kg))
