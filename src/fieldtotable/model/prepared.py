@@ -5,9 +5,11 @@ runs them one after another. The calendar, the shelf-life kinetics, the climate
 tables of the regions without a weather variation, the routing table and the work
 estimate depend on the scenario only, never on the seed, so the worlds of one
 scenario share them: :func:`prepared` keeps the last :data:`RECENT` scenarios' parts
-(by identity: a scenario is immutable). A worker of a process pool sees one object
-per scenario because :func:`fieldtotable.experiment.runs.run_one` keeps the ones it
-was sent by their hash (:func:`same_scenario`).
+(by identity: a scenario is immutable; one whose dicts were changed in place after a
+run would find the parts of before, which is why the library only ever derives new
+scenarios, with ``apply_overrides`` or ``model_copy``). A worker of a process pool
+sees one object per scenario because :func:`fieldtotable.experiment.runs.run_one`
+keeps the ones it was sent by their hash (:func:`same_scenario`).
 
 Nothing here is written to after it is built: worlds only read these parts (a region
 with a weather variation gets its own climate table in each world). Results are the
