@@ -12,11 +12,13 @@ the same numbers in another order: equal to rounding (relative 1e-12), counts ex
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 import pathlib
 import statistics
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -147,10 +149,6 @@ def test_a_constant_kg_adds_slot_sums_as_numpy_does(customers_per_day: float) ->
 )
 def test_running_sums_in_python_and_numpy_are_the_same(kg: float, customers: int) -> None:
     """np.cumsum adds left to right, as itertools.accumulate does (what the shop relies on)."""
-    import itertools  # noqa: PLC0415 -- only this test
-
-    import numpy as np  # noqa: PLC0415
-
     in_python = list(itertools.accumulate([kg] * customers, initial=0.0))
     in_numpy = [0.0, *np.full(customers, kg).cumsum().tolist()]
     assert in_python == in_numpy

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-def _student_t() -> Any:
+def _special() -> Any:
     """Return ``scipy.special``, imported on first use.
 
     Its ``stdtrit`` and ``stdtr`` are what ``scipy.stats.t.ppf`` and ``.sf`` compute,
@@ -58,7 +58,7 @@ def t_quantile(confidence: float, dof: int) -> float:
     float
         The quantile (2.776 for 95 % and 4 degrees of freedom).
     """
-    return float(_student_t().stdtrit(dof, 0.5 + confidence / 2.0))
+    return float(_special().stdtrit(dof, 0.5 + confidence / 2.0))
 
 
 def check_confidence(confidence: float) -> None:
@@ -287,7 +287,7 @@ def paired_difference(
     if n >= 2:
         half = t_quantile(confidence, n - 1) * sd / math.sqrt(n)
         if sd > 0:
-            p_value = float(2.0 * _student_t().stdtr(n - 1, -abs(mean) / (sd / math.sqrt(n))))
+            p_value = float(2.0 * _special().stdtr(n - 1, -abs(mean) / (sd / math.sqrt(n))))
         else:
             p_value = 0.0 if mean != 0 else 1.0
     else:

@@ -62,6 +62,7 @@ SALES_SCHEMES = ("catch_up", "sparse", "every_slot")
 #: A day's customers of a product up to which a constant kg per customer is summed in
 #: Python, not NumPy (same numbers; a few list operations cost less than NumPy's calls).
 FEW_CUSTOMERS = 64
+
 __all__ = ["SALES_SCHEMES", "DayPlan", "LotSeller", "ShopSales"]
 
 

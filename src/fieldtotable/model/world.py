@@ -121,7 +121,7 @@ class World:
             record_flows=record_flows,
         )
         calendar = parts.calendar
-        kinetics = list(parts.kinetics)
+        kinetics = parts.kinetics
         self.weather: dict[str, WeatherYear] = {
             region: draw_weather(
                 climate.variation, region, scenario.start_date, calendar.month, self.seed
