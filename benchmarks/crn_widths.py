@@ -42,11 +42,13 @@ def widths(label: str, base: ft.Scenario, variant: ft.Scenario, replications: in
     for kpi in KPIS:
         crn = paired.differences["variant"][kpi]
         independent = paired_difference(variant_alone.values[kpi], base_alone.values[kpi])
+        # Identical runs on both sides give a paired interval of width 0.
+        ratio = independent.half_width / crn.half_width if crn.half_width else float("inf")
         print(
             f"{label:<32} {kpi:<14} n={replications:<3}"
             f" CRN {crn.mean:+.4g} ± {crn.half_width:.4g}"
             f" | independent {independent.mean:+.4g} ± {independent.half_width:.4g}"
-            f" | ratio {independent.half_width / crn.half_width:.1f}"
+            f" | ratio {ratio:.1f}"
         )
 
 

@@ -12,6 +12,7 @@ import yaml
 from run_fingerprint import RUNS, fingerprint
 
 from fieldtotable import ScenarioError, load_scenario, simulate
+from fieldtotable.model.collection import SourceProcess
 from fieldtotable.model.market import StoreProcess
 from fieldtotable.scenario.schema import Breakage, Scenario
 from nan_aware import same
@@ -26,8 +27,12 @@ def test_wait_ambient_reproduces_the_results_of_main_before_overload_policies(
     name: str, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The digests are exact; shops that catch up add a day's sales in another order
-    # than the events of that commit did (the same to rounding: test_store_wakeups.py).
+    # than the events of that commit did (the same to rounding: test_store_wakeups.py),
+    # and that commit drew a shop's demand and a source's harvests day by day
+    # (test_demand_blocks.py).
     monkeypatch.setattr(StoreProcess, "sales_scheme", "sparse")
+    monkeypatch.setattr(StoreProcess, "demand_block_days", 1)
+    monkeypatch.setattr(SourceProcess, "harvest_block_days", 1)
     before = BEFORE[name]
     scenario = without_handling_losses(load_scenario(REPO / "scenarios" / name))
     result = simulate(scenario, seed=seed)

@@ -6,11 +6,12 @@ import datetime as dt
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 
 from fieldtotable import simulate
 from fieldtotable.errors import ScenarioError, SimulationError
-from fieldtotable.model import collection, shop_sales
+from fieldtotable.model import collection, store_demand
 from fieldtotable.scenario import limits, sizes
 from scenario_builders import build_scenario
 
@@ -63,7 +64,7 @@ def test_ambient_tables_are_bounded() -> None:
 def test_a_day_with_too_many_customers_is_a_scenario_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(shop_sales, "MAX_CUSTOMERS_DRAWN", 10)
+    monkeypatch.setattr(store_demand, "MAX_CUSTOMERS_DRAWN", 10)
     with pytest.raises(ScenarioError) as info:
         simulate(build_scenario({"horizon_days": 3}), seed=0)
     [problem] = info.value.problems
@@ -73,6 +74,8 @@ def test_a_day_with_too_many_customers_is_a_scenario_error(
 
 
 def test_a_non_finite_supply_draw_stops_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(collection, "make_sampler", lambda *_: lambda: math.nan)
+    monkeypatch.setattr(
+        collection, "make_vector_sampler", lambda *_: lambda size: np.full(size, math.nan)
+    )
     with pytest.raises(SimulationError, match=r"sources\.pickers\.supply\..*kg_per_day"):
         simulate(build_scenario({"horizon_days": 3}), seed=0)

@@ -38,7 +38,8 @@ import numpy as np
 import simpy
 
 from fieldtotable import Scenario, simulate
-from fieldtotable.model.context import replication_seed, stream
+from fieldtotable.model.context import Calendar, replication_seed, stream
+from fieldtotable.model.store_demand import DemandDraws
 from fieldtotable.scenario.loader import validate_scenario_data
 
 TEMPERATURE_C = 2.0
@@ -286,20 +287,34 @@ def run_fieldtotable(case: Case, replication: int) -> Outcome:
 def fieldtotable_customer_days(case: Case, replication: int) -> list[float]:
     """The customers of fieldtotable's replication, as arrival times in days.
 
-    Replays the store's demand draws (its random stream, a Poisson count per day
-    spread over the 24 hour slots by a multinomial draw) and places each customer
-    where fieldtotable serves it: in the middle of its hour. Fed to
-    :func:`run_supplynetpy`, SupplyNetPy then meets exactly the same customers.
+    Replays the store's demand draws with the model's own
+    :class:`~fieldtotable.model.store_demand.DemandDraws` (its random stream, its blocks
+    of days: Poisson counts spread over the 24 hour slots by a multinomial draw) and
+    places each customer where fieldtotable serves it: in the middle of its hour. A
+    customer takes 1 kg, so a slot's kg is its count. Fed to :func:`run_supplynetpy`,
+    SupplyNetPy then meets exactly the same customers.
     """
-    rng = stream(replication_seed(FIELDTOTABLE_SEED, replication), "market", "store", "item")
+    scenario = fieldtotable_scenario(case)
     shares = np.full(24, 1.0) / 24.0
+    draws = DemandDraws(
+        0,
+        scenario.markets["store"].demand["item"],  # type: ignore[union-attr]
+        stream(replication_seed(FIELDTOTABLE_SEED, replication), "market", "store", "item"),
+        scale=scenario.scale,
+        calendar=Calendar(scenario.start_date, case.horizon_days),
+        slot_shares=shares,
+        opening_h=0.0,
+        horizon_h=case.horizon_days * 24.0,
+        path="markets.store.demand.item",
+    )
     times: list[float] = []
     for day in range(case.horizon_days):
-        customers = int(rng.poisson(case.customers_per_day))
-        if not customers:
+        drawn = draws.day(day)
+        if drawn is None:
             continue
-        for hour, count in enumerate(rng.multinomial(customers, shares)):
-            times.extend([(day * 24 + hour + 0.5) / 24] * int(count))
+        slot_kg, _busy = drawn
+        for hour, kg in enumerate(slot_kg):
+            times.extend([(day * 24 + hour + 0.5) / 24] * round(kg))
     return times
 
 

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Generator, Sequence
-from typing import TYPE_CHECKING, Any, Self
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, ClassVar, Self
 
 import numpy as np
 import simpy
 
 from fieldtotable.errors import SimulationError
-from fieldtotable.model.context import Context, Seed, stream
+from fieldtotable.model.context import BLOCK_DAYS, Calendar, Context, Seed, stream
 from fieldtotable.model.lot import COLLECTION, Lot
 from fieldtotable.model.overload import PriorityKey, node_priority
 from fieldtotable.model.storage import EPSILON_KG, Storage
 from fieldtotable.model.thermal import Ambient
-from fieldtotable.scenario.distributions import make_block_sampler, make_sampler
+from fieldtotable.scenario.distributions import (
+    Distribution,
+    make_block_sampler,
+    make_vector_sampler,
+)
 from fieldtotable.scenario.schema import CollectionPoint, Source
 
 if TYPE_CHECKING:
@@ -27,6 +31,89 @@ ShelfLifeCv = Sequence[float]
 
 def _arrive(deliver: Callable[[list[Lot]], None], lots: list[Lot], _event: simpy.Event) -> None:
     deliver(lots)
+
+
+class HarvestDraws:
+    """One product's harvests at a source, drawn ``block_days`` days at a time.
+
+    For the days of a block in season (in order on the stream ``source, <id>,
+    <product>``): their ``kg_per_day`` draws in one vector, then their lots'
+    relative shelf lives (lognormal, mean 1) in another. Days out of season draw
+    nothing, so a block of one day is the per-day scheme, draw for draw
+    (``tests/model/test_demand_blocks.py``).
+
+    Parameters
+    ----------
+    product
+        The product's index.
+    kg_per_day
+        The supply's distribution of kg a day.
+    rng
+        The supply's stream.
+    season
+        Its month factors, times the scenario's scale.
+    shelf_life_cv
+        The product's lot-to-lot shelf-life CV.
+    calendar
+        The run's calendar.
+    block_days
+        Days drawn at a time.
+    """
+
+    def __init__(
+        self,
+        product: int,
+        kg_per_day: Distribution,
+        rng: np.random.Generator,
+        season: tuple[float, ...],
+        shelf_life_cv: float,
+        calendar: Calendar,
+        block_days: int,
+    ) -> None:
+        self.product = product
+        self.rng = rng
+        self.kg_values = make_vector_sampler(kg_per_day, rng)
+        self.season = season
+        self.sigma = math.sqrt(math.log1p(shelf_life_cv * shelf_life_cv))
+        self.calendar = calendar
+        self.block_days = block_days
+        self.first_day = 0
+        self.drawn: list[tuple[float, float] | None] = []
+
+    def day(self, day: int) -> tuple[float, float] | None:
+        """Return day ``day``'s harvest, kg and relative shelf life (``None``: out of season)."""
+        offset = day - self.first_day
+        if not 0 <= offset < len(self.drawn):
+            self._draw_block(day)
+            offset = 0
+        return self.drawn[offset]
+
+    def _draw_block(self, first_day: int) -> None:
+        """Draw the harvests of the block of days starting at ``first_day``."""
+        season = self.season
+        factors = [
+            season[self.calendar.month_and_weekday(day)[0] - 1]
+            for day in range(first_day, first_day + self.block_days)
+        ]
+        in_season = sum(1 for factor in factors if factor > 0)
+        values = self.kg_values(in_season).tolist()
+        sigma = self.sigma
+        # Lognormal with mean 1: the lot's shelf life relative to nominal.
+        limits = (
+            self.rng.lognormal(-sigma * sigma / 2, sigma, in_season).tolist()
+            if sigma
+            else [1.0] * in_season
+        )
+        drawn: list[tuple[float, float] | None] = []
+        index = 0
+        for factor in factors:
+            if factor > 0:
+                drawn.append((values[index] * factor, limits[index]))
+                index += 1
+            else:
+                drawn.append(None)
+        self.first_day = first_day
+        self.drawn = drawn
 
 
 class SourceProcess:
@@ -57,6 +144,9 @@ class SourceProcess:
     """
 
     holds_stock = False  # no stock of its own: no daily stock series
+    harvest_block_days: ClassVar[int] = BLOCK_DAYS
+    """Days of harvests drawn at a time (:class:`HarvestDraws`; 1, the per-day scheme,
+    exists for tests)."""
 
     def __init__(
         self,
@@ -80,18 +170,21 @@ class SourceProcess:
         self.travel_hours = make_block_sampler(
             config.hours_to_collection, stream(seed, "source", source_id, "travel")
         )
-        self.supplies: list[tuple[int, Callable[[], float], tuple[float, ...], np.random.Generator]]
-        self.supplies = []
-        self.shelf_life_sigma: dict[int, float] = {}
-        for product_id, supply in config.supply.items():
-            product = product_index[product_id]
-            rng = stream(seed, "source", source_id, product_id)
-            sampler = make_sampler(supply.kg_per_day, rng)
-            season = tuple(factor * scale for factor in supply.season)
-            self.supplies.append((product, sampler, season, rng))
-            cv = shelf_life_cv[product]
-            self.shelf_life_sigma[product] = math.sqrt(math.log1p(cv * cv))
-        context.env.process(self.run())
+        self.supplies = [
+            HarvestDraws(
+                product_index[product_id],
+                supply.kg_per_day,
+                stream(seed, "source", source_id, product_id),
+                tuple(factor * scale for factor in supply.season),
+                shelf_life_cv[product_index[product_id]],
+                context.calendar,
+                self.harvest_block_days,
+            )
+            for product_id, supply in config.supply.items()
+        ]
+        self.day = 0
+        """The next harvest's day."""
+        context.timetable.start(self.harvest_hour, self._harvest)  # daily, from day 0
 
     @classmethod
     def build(cls, node_id: str, config: Source, setup: BuildSetup) -> Self:
@@ -116,44 +209,36 @@ class SourceProcess:
     def end_of_day(self) -> None:
         """Do nothing: a source holds no stock."""
 
-    def run(self) -> Generator[simpy.Event, Any, None]:
-        """Harvest once a day until the end of the horizon."""
+    def _harvest(self, now: float) -> float:
+        """Harvest the day's lots and send them off; return the next harvest's time."""
         context = self.context
-        env = context.env
         ledger = context.ledger
-        day = 0
-        while True:
-            harvest_at = day * 24 + self.harvest_hour
-            if harvest_at >= context.horizon_h:
-                return
-            yield env.timeout(harvest_at - env.now)
-            month = context.calendar.month[day]
-            lots = []
-            for product, sampler, season, rng in self.supplies:
-                factor = season[month - 1]
-                if factor <= 0:
-                    continue
-                kg = sampler() * factor
-                if not math.isfinite(kg):  # the schema's bounds keep every draw finite
-                    raise SimulationError(
-                        f"sources.{self.source_id}.supply.{ledger.products[product]}.kg_per_day: "
-                        f"drew {kg!r} kg"
-                    )
-                sigma = self.shelf_life_sigma[product]
-                # Lognormal with mean 1: the lot's shelf life relative to nominal.
-                limit = float(rng.lognormal(-sigma * sigma / 2, sigma)) if sigma else 1.0
-                if kg <= 0:
-                    continue
-                lot = context.new_lot(
-                    product, self.index, kg, limit, self.ambient, COLLECTION,
-                    self.source_id, "field_to_collection",
-                )  # fmt: skip
-                ledger.harvest(env.now, product, kg, self.source_id, lot.id)
-                lots.append(lot)
-            if lots:
-                arrival = env.timeout(self.travel_hours())
-                arrival.callbacks.append(functools.partial(_arrive, self.deliver, lots))
-            day += 1
+        day = self.day
+        lots = []
+        for draws in self.supplies:
+            drawn = draws.day(day)
+            if drawn is None:  # out of season
+                continue
+            kg, limit = drawn
+            product = draws.product
+            if not math.isfinite(kg):  # the schema's bounds keep every draw finite
+                raise SimulationError(
+                    f"sources.{self.source_id}.supply.{ledger.products[product]}.kg_per_day: "
+                    f"drew {kg!r} kg"
+                )
+            if kg <= 0:
+                continue
+            lot = context.new_lot(
+                product, self.index, kg, limit, self.ambient, COLLECTION,
+                self.source_id, "field_to_collection",
+            )  # fmt: skip
+            ledger.harvest(now, product, kg, self.source_id, lot.id)
+            lots.append(lot)
+        if lots:
+            arrival = context.env.timeout(self.travel_hours())
+            arrival.callbacks.append(functools.partial(_arrive, self.deliver, lots))
+        self.day = day + 1
+        return self.day * 24 + self.harvest_hour
 
 
 class CollectionPointProcess:

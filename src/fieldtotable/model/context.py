@@ -14,10 +14,14 @@ from fieldtotable.model.handling import Handling
 from fieldtotable.model.ledger import Ledger
 from fieldtotable.model.lot import Lot
 from fieldtotable.model.thermal import Ambient, ConstantTemperature, ThermalEnvironment
+from fieldtotable.model.timetable import Timetable
 from fieldtotable.scenario.schema import TemperatureClass
 
 #: A run's root seed: a plain int, or one replication's ``SeedSequence``.
 Seed = int | np.random.SeedSequence
+#: Days of a shop's demand or a source's harvests drawn at a time (NumPy's calls cost
+#: per call, not per number; see :class:`~.store_demand.DemandDraws`).
+BLOCK_DAYS = 32
 
 
 def stream(seed: Seed, *key: str) -> np.random.Generator:
@@ -69,6 +73,13 @@ class Calendar:
         self.weekday = [d.weekday() for d in dates]
         self._last_day = days - 1
 
+    def month_and_weekday(self, day: int) -> tuple[int, int]:
+        """Return day ``day``'s month (1-12) and weekday (0 = Monday), past the table too."""
+        if day < len(self.month):
+            return self.month[day], self.weekday[day]
+        date = self.start_date + dt.timedelta(days=day)
+        return date.month, date.weekday()
+
     def month_at(self, time_h: float) -> int:
         """Calendar month (1-12) at a clock time."""
         day = int(time_h // 24)
@@ -110,6 +121,8 @@ class Context:
         handling: Handling | None = None,
     ) -> None:
         self.env = env
+        self.timetable = Timetable(env, horizon_h)
+        """Serves the periodic tasks of sources and order streams (one process)."""
         self.ledger = ledger
         self.calendar = calendar
         self.kinetics = tuple(kinetics)

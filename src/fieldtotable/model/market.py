@@ -20,9 +20,8 @@ from fieldtotable.model.ledger import SaleTables
 from fieldtotable.model.lot import MARKET, Lot
 from fieldtotable.model.shop_sales import ShopSales
 from fieldtotable.model.storage import Storage, issue_order_key
-from fieldtotable.model.store_demand import count_sampler, expected_daily_kg, slot_midpoints
+from fieldtotable.model.store_demand import DemandDraws, expected_daily_kg, slot_midpoints
 from fieldtotable.model.thermal import ConstantTemperature
-from fieldtotable.scenario.distributions import make_vector_sampler
 from fieldtotable.scenario.schema import (
     FreshnessStep,
     Markdown,
@@ -232,32 +231,31 @@ class StoreProcess(ShopSales):
         self.next_expiry_h = float("inf")
         """Earliest expiry on the shelf: no inspection is needed before it."""
         self.sort_key = issue_order_key(config.issuing, self.chiller_for)
-        self.demands = []
-        for product_id, demand in config.demand.items():
-            product = product_index[product_id]
-            rng = stream(seed, "market", market_id, product_id)
-            self.demands.append(
-                (
-                    product,
-                    demand,
-                    count_sampler(demand.customers_per_day, rng),
-                    make_vector_sampler(demand.kg_per_customer, rng),
-                    rng,
-                    expected_daily_kg(demand, scale),
-                )
-            )
-        # Each demand's kg per customer when it is a constant (as its sampler fills it).
-        self.constant_kg = [
-            max(float(demand.kg_per_customer.value), 0.0)
-            if demand.kg_per_customer.dist == "constant"
-            else None
-            for _product, demand, *_rest in self.demands
-        ]
         opening, closing = config.open_hours
         edges = [opening, *range(math.floor(opening) + 1, math.ceil(closing)), closing]
         self.slots = [(a, b) for a, b in itertools.pairwise(edges) if b > a]
         weights = np.asarray([b - a for a, b in self.slots])
         self.slot_shares = weights / weights.sum()
+        self.demands = [
+            (product_index[product_id], expected_daily_kg(demand, scale))
+            for product_id, demand in config.demand.items()
+        ]
+        """Per product with demand: its index and expected kg a day in each month."""
+        self.demand_draws = [
+            DemandDraws(
+                product_index[product_id],
+                demand,
+                stream(seed, "market", market_id, product_id),
+                scale=scale,
+                calendar=context.calendar,
+                slot_shares=self.slot_shares,
+                opening_h=opening,
+                horizon_h=context.horizon_h,
+                path=f"markets.{market_id}.demand.{product_id}",
+                block_days=self.demand_block_days,
+            )
+            for product_id, demand in config.demand.items()
+        ]
         self.slot_midpoints = slot_midpoints(self.slots)
         self.wake_h = float("inf")
         """When the sales process wakes next (event schemes: a delivery may need a timer)."""
@@ -292,7 +290,7 @@ class StoreProcess(ShopSales):
     def _order_quantities(self, month: int) -> dict[int, float]:
         replenishment = self.config.replenishment
         wanted: dict[int, float] = {}
-        for product, _demand, _count, _kg, _rng, expected in self.demands:
+        for product, expected in self.demands:
             on_hand = self.shelf_kg[product] + self.in_transit_kg[product]
             if isinstance(replenishment, OrderUpTo):
                 target = replenishment.target_days_of_demand * expected[month - 1]

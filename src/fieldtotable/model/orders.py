@@ -11,7 +11,7 @@ from fieldtotable.model.context import Context, Seed, stream
 from fieldtotable.model.market import Seller
 from fieldtotable.model.parcel import ParcelCourier
 from fieldtotable.model.storage import EPSILON_KG, Storage
-from fieldtotable.scenario.distributions import make_sampler
+from fieldtotable.scenario.distributions import make_block_sampler
 from fieldtotable.scenario.schema import Orders
 
 if TYPE_CHECKING:
@@ -67,16 +67,17 @@ class OrdersProcess:
             wanted = {product_index[p]: kg * scale for p, kg in event.kg.items()}
             context.env.process(self._event(day * 24 + event.at_hour, wanted))
         for product_id, order in config.orders.items():
+            # The stream draws only the order sizes: drawn in blocks, the same numbers.
             rng = stream(seed, "market", market_id, product_id)
-            context.env.process(
-                self._stream(
-                    product_index[product_id],
-                    make_sampler(order.kg, rng),
-                    order.first_day * 24 + order.at_hour,
-                    order.every_days * 24,
-                    tuple(factor * scale for factor in order.season),
-                )
+            orders = OrderStreamTask(
+                self,
+                product_index[product_id],
+                make_block_sampler(order.kg, rng),
+                order.first_day * 24 + order.at_hour,
+                order.every_days * 24,
+                tuple(factor * scale for factor in order.season),
             )
+            context.timetable.start(orders.next_h, orders)
 
     @classmethod
     def build(cls, node_id: str, config: Orders, setup: BuildSetup) -> Self:
@@ -108,25 +109,6 @@ class OrdersProcess:
 
     def end_of_day(self) -> None:
         """Do nothing: orders are filled straight from the supplier's stock."""
-
-    def _stream(
-        self,
-        product: int,
-        kg: Callable[[], float],
-        first_h: float,
-        every_h: float,
-        season: tuple[float, ...],
-    ) -> Generator[simpy.Event, Any, None]:
-        context = self.context
-        env = context.env
-        at = first_h
-        while at < context.horizon_h:
-            yield env.timeout(at - env.now)
-            wanted = kg() * season[context.calendar.month_at(env.now) - 1]
-            at += every_h
-            if wanted <= 0:
-                continue
-            self._fill(product, wanted)
 
     def _event(self, at_h: float, wanted: dict[int, float]) -> Generator[simpy.Event, Any, None]:
         """Place a one-off order (``events``) at ``at_h``; count it apart too."""
@@ -163,3 +145,46 @@ class OrdersProcess:
             ledger.lost_sale(env.now, product, wanted - sold, self.market_id)
             return wanted - sold
         return 0.0
+
+
+class OrderStreamTask:
+    """One recurring order stream of an :class:`OrdersProcess` (a :class:`~.timetable.Task`).
+
+    Parameters
+    ----------
+    orders
+        The market that fills the orders.
+    product
+        The product's index.
+    kg
+        Draws an order's kg at season factor 1.
+    first_h, every_h
+        The first order's time and the hours between orders.
+    season
+        The month factors, times the scenario's scale.
+    """
+
+    def __init__(
+        self,
+        orders: OrdersProcess,
+        product: int,
+        kg: Callable[[], float],
+        first_h: float,
+        every_h: float,
+        season: tuple[float, ...],
+    ) -> None:
+        self.orders = orders
+        self.product = product
+        self.kg = kg
+        self.next_h = first_h
+        self.every_h = every_h
+        self.season = season
+
+    def __call__(self, now: float) -> float:
+        """Place the order due at ``now``; return the next one's time."""
+        orders = self.orders
+        wanted = self.kg() * self.season[orders.context.calendar.month_at(now) - 1]
+        self.next_h += self.every_h
+        if wanted > 0:
+            orders._fill(self.product, wanted)
+        return self.next_h

@@ -1,7 +1,7 @@
 """A shop's customers served slot by slot: by catching up when the shop is touched, or by events.
 
-The demand process is drawn as :mod:`.store_demand` states (one draw of a day's
-customers per product, a multinomial over the hour slots, one vector of kg), and each
+The demand process is drawn as :mod:`.store_demand` states (per product and day, a
+count of customers, a multinomial over the hour slots, a kg per customer), and each
 slot's customers are served at the middle of the slot from the shelf in the issuing
 order, expired stock cleared first. What differs is only *when the program does it*
 (``StoreProcess.sales_scheme``):
@@ -26,21 +26,19 @@ the last two remain as references for that test.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-import numpy as np
 import simpy
 
-from fieldtotable.errors import ScenarioError
+from fieldtotable.model.context import BLOCK_DAYS
 from fieldtotable.model.lot import Lot
 from fieldtotable.model.storage import EPSILON_KG
 from fieldtotable.model.store_demand import (
+    DemandDraws,
     first_slot_at_or_after,
     first_slot_of_day_at_or_after,
 )
-from fieldtotable.scenario.limits import MAX_CUSTOMERS_DRAWN
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -59,10 +57,6 @@ class LotSeller(Protocol):
 #: A day's plan: per product with customers, the kg wanted in each slot.
 DayPlan = list[tuple[int, list[float]]]
 SALES_SCHEMES = ("catch_up", "sparse", "every_slot")
-#: A day's customers of a product up to which a constant kg per customer is summed in
-#: Python, not NumPy (same numbers; a few list operations cost less than NumPy's calls).
-FEW_CUSTOMERS = 64
-
 __all__ = ["SALES_SCHEMES", "DayPlan", "LotSeller", "ShopSales"]
 
 
@@ -71,6 +65,9 @@ class ShopSales:
 
     sales_scheme: ClassVar[str] = "catch_up"
     """How slots are served (see the module); the other schemes exist for tests."""
+    demand_block_days: ClassVar[int] = BLOCK_DAYS
+    """Days of demand drawn at a time (:class:`~.store_demand.DemandDraws`; 1, the
+    per-day scheme, exists for tests)."""
 
     context: Context
     market_id: str
@@ -83,10 +80,8 @@ class ShopSales:
     wake_h: float
     sort_key: Callable[[Lot], float]
     slots: list[tuple[float, float]]
-    slot_shares: np.ndarray
     slot_midpoints: list[float]
-    demands: list[tuple[int, Any, Callable[[float], int], Callable[[int], Any], Any, list[float]]]
-    constant_kg: list[float | None]
+    demand_draws: list[DemandDraws]
 
     def _start_sales(self) -> None:
         """Look up the ledger's tables and start serving (a process unless catching up)."""
@@ -110,63 +105,16 @@ class ShopSales:
 
     # -- the day's demand ---------------------------------------------------------
     def _draw_day(self, day: int) -> tuple[DayPlan, list[int]]:
-        """Draw day ``day``'s customers: the kg wanted per product and slot, and the busy slots."""
-        calendar = self.context.calendar
-        month = calendar.month[day]
-        weekday = calendar.weekday[day]
-        slots = len(self.slots)
+        """Return day ``day``'s plan (the kg wanted per product and slot) and busy slots."""
         plan: DayPlan = []
         busy: set[int] = set()
-        for (product, demand, count, kg_per_customer, rng, _expected), constant_kg in zip(
-            self.demands, self.constant_kg, strict=True
-        ):
-            factor = demand.weekday_factors[weekday] * demand.season[month - 1] * self.scale
-            customers = count(factor)
-            if not customers:
-                continue
-            if customers > MAX_CUSTOMERS_DRAWN:
-                raise self._too_many_customers(product, customers, day)
-            per_slot = rng.multinomial(customers, self.slot_shares).tolist()
-            # One draw for the day's customers; a slot's kg is the difference of the
-            # running sums at its end and at the previous busy slot's end, added left
-            # to right (np.cumsum adds as itertools.accumulate does).
-            sums: list[float] | None = None  # the running sum at each slot's end
-            if constant_kg is not None and customers <= FEW_CUSTOMERS:
-                # A constant kg draws nothing: the list NumPy would fill, summed here.
-                running = list(itertools.accumulate([constant_kg] * customers, initial=0.0))
-            else:
-                draws = (
-                    kg_per_customer(customers)
-                    if constant_kg is None
-                    else np.full(customers, constant_kg)
-                )
-                # Only the sums at the slots' ends leave NumPy (an empty first slot reads
-                # an entry it does not use).
-                ends = [served - 1 if served else 0 for served in itertools.accumulate(per_slot)]
-                sums = draws.cumsum().take(ends).tolist()
-            slot_kg = [0.0] * slots
-            position = 0
-            previous = 0.0
-            for slot, served in enumerate(per_slot):
-                if served:
-                    position += served
-                    total = running[position] if sums is None else sums[slot]
-                    kg = total - previous
-                    slot_kg[slot] = kg
-                    previous = total
-                    if kg > 0:
-                        busy.add(slot)
-            plan.append((product, slot_kg))
+        for draws in self.demand_draws:
+            drawn = draws.day(day)
+            if drawn is not None:
+                slot_kg, busy_slots = drawn
+                plan.append((draws.product, slot_kg))
+                busy.update(busy_slots)
         return plan, sorted(busy)
-
-    def _too_many_customers(self, product: int, customers: int, day: int) -> ScenarioError:
-        """Return the error for a day's draw of more customers than memory allows."""
-        product_id = self.context.ledger.products[product]
-        return ScenarioError.single(
-            f"drew {customers:,} customers on day {day}, more than {MAX_CUSTOMERS_DRAWN:,} "
-            "(each is one array entry); lower the mean or the spread",
-            path=f"markets.{self.market_id}.demand.{product_id}.customers_per_day",
-        )
 
     # -- catching up --------------------------------------------------------------
     def catch_up(self, until_h: float) -> None:

@@ -4,8 +4,13 @@ The demand process (unchanged by the event scheme): each product's customers of 
 are one draw of ``customers_per_day`` (scaled by the weekday, the month and the
 scenario's scale), spread over the opening-hour slots by one multinomial draw (slot
 weights = slot lengths; for a Poisson count this is a Poisson process over the
-opening hours), each customer's kg drawn once per day in one vector draw. All of it
-comes from the stream ``market, <id>, <product>``, once per day.
+opening hours), each customer's kg one draw of ``kg_per_customer``. All of it comes
+from the stream ``market, <id>, <product>``, drawn :data:`~.context.BLOCK_DAYS` days at a time
+(:class:`DemandDraws`): the days' counts in one vector, their slots in one
+multinomial, their customers' kg in one vector. The draws of a day are independent
+of those of other days whatever the block, so the block changes which numbers a
+seed gives, not the process; a block of one day is the first scheme, draw for draw
+(``tests/model/test_demand_blocks.py``).
 
 The event scheme (:class:`~.market.StoreProcess`): the shop wakes at the middle of a
 slot only when the slot has work -- a customer of some product, or stock on the shelf
@@ -17,13 +22,23 @@ draw and no booking: a shop's event cost follows its customers.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from fieldtotable.scenario.distributions import Distribution, make_sampler
+from fieldtotable.errors import ScenarioError
+from fieldtotable.model.context import BLOCK_DAYS, Calendar
+from fieldtotable.scenario.distributions import make_vector_sampler
+from fieldtotable.scenario.limits import MAX_CUSTOMERS_DRAWN
+
+#: Most customers whose kg are drawn in one vector (days with more are drawn alone).
+CHUNK_CUSTOMERS = 1 << 20
+#: A day's customers of a product up to which a constant kg per customer is summed in
+#: Python, not NumPy (same numbers; a few list operations cost less than NumPy's calls).
+FEW_CUSTOMERS = 64
 
 
 def expected_daily_kg(demand: Any, scale: float) -> list[float]:
@@ -31,21 +46,6 @@ def expected_daily_kg(demand: Any, scale: float) -> list[float]:
     base = demand.customers_per_day.expected * demand.kg_per_customer.expected
     weekday_mean = sum(demand.weekday_factors) / 7
     return [base * weekday_mean * factor * scale for factor in demand.season]
-
-
-def count_sampler(distribution: Distribution, rng: np.random.Generator) -> Callable[[float], int]:
-    """Integer customer counts scaled by a factor (Poisson scaled exactly)."""
-    if distribution.dist == "poisson":
-        mean = distribution.expected
-        return lambda factor: int(rng.poisson(mean * factor)) if factor > 0 else 0
-    draw = make_sampler(distribution, rng)
-
-    def count(factor: float) -> int:
-        value = draw() * factor
-        whole = math.floor(value)
-        return whole + int(rng.random() < value - whole)  # unbiased rounding
-
-    return count
 
 
 def slot_midpoints(slots: Sequence[tuple[float, float]]) -> list[float]:
@@ -81,3 +81,178 @@ def first_slot_of_day_at_or_after(time_h: float, base: float, midpoints: Sequenc
     while index < len(midpoints) and base + midpoints[index] < time_h:
         index += 1
     return index
+
+
+#: A day's draw: the kg wanted in each slot, and the slots with kg (``None``: no customer).
+DayDraw = tuple[list[float], list[int]] | None
+
+
+class DemandDraws:
+    """One product's customers at a shop, drawn :data:`~.context.BLOCK_DAYS` days at a time.
+
+    For a block of days, in this order on the stream: the days' counts (one vector,
+    then one vector of uniforms for rounding unless the count is Poisson), their
+    spread over the slots (one multinomial with a row per day), and their customers'
+    kg, day after day (vectors of up to :data:`CHUNK_CUSTOMERS`). Days of a block
+    past the horizon get counts and slots but no kg (they come last on the stream), so
+    a shorter horizon sees the same demand on its days. A slot's kg is the difference
+    of the running sums of the vector at its end and at the previous busy slot's end
+    (``np.cumsum`` adds left to right, as :func:`itertools.accumulate` does for a
+    constant kg).
+
+    Parameters
+    ----------
+    product
+        The product's index.
+    demand
+        Its scenario entry (``customers_per_day``, ``kg_per_customer``, factors).
+    rng
+        The stream ``market, <id>, <product>``.
+    scale
+        The scenario's scale.
+    calendar
+        The run's calendar (days past it are dated from its start).
+    slot_shares
+        Each slot's share of the opening hours (the multinomial's probabilities).
+    opening_h, horizon_h
+        The first slot's start in a day, and the run's end: a day is served when
+        ``day * 24 + opening_h < horizon_h``.
+    path
+        The demand's path in the scenario (for the error of an impossible draw).
+    block_days
+        Days drawn at a time (1: the per-day scheme, for tests).
+    """
+
+    def __init__(
+        self,
+        product: int,
+        demand: Any,
+        rng: np.random.Generator,
+        *,
+        scale: float,
+        calendar: Calendar,
+        slot_shares: np.ndarray,
+        opening_h: float,
+        horizon_h: float,
+        path: str,
+        block_days: int = BLOCK_DAYS,
+    ) -> None:
+        self.product = product
+        self.demand = demand
+        self.rng = rng
+        self.scale = scale
+        self.calendar = calendar
+        self.slot_shares = slot_shares
+        self.slots = len(slot_shares)
+        self.opening_h = opening_h
+        self.horizon_h = horizon_h
+        self.path = path
+        self.block_days = block_days
+        counts = demand.customers_per_day
+        self.poisson_mean = float(counts.expected) if counts.dist == "poisson" else None
+        self.count_values = make_vector_sampler(counts, rng)
+        self.kg_values = make_vector_sampler(demand.kg_per_customer, rng)
+        kg = demand.kg_per_customer
+        self.constant_kg = max(float(kg.value), 0.0) if kg.dist == "constant" else None
+        self.first_day = 0
+        self.drawn: list[DayDraw] = []
+
+    def day(self, day: int) -> DayDraw:
+        """Return day ``day``'s draw (drawing its block when needed; days come in order)."""
+        offset = day - self.first_day
+        if not 0 <= offset < len(self.drawn):
+            self._draw_block(day)
+            offset = 0
+        return self.drawn[offset]
+
+    def _factor(self, day: int) -> float:
+        """Return the day's demand factor: weekday x season x the scenario's scale."""
+        month, weekday = self.calendar.month_and_weekday(day)
+        demand = self.demand
+        factor: float = demand.weekday_factors[weekday] * demand.season[month - 1] * self.scale
+        return factor
+
+    def _counts(self, factors: list[float]) -> list[int]:
+        """Draw the days' customer counts (a Poisson mean scaled exactly, others rounded)."""
+        if self.poisson_mean is not None:
+            mean = self.poisson_mean
+            means = [mean * factor if factor > 0 else 0.0 for factor in factors]
+            counts: list[int] = self.rng.poisson(means).tolist()
+            return counts
+        values = self.count_values(len(factors)).tolist()
+        uniforms = self.rng.random(len(factors)).tolist()
+        counts = []
+        for value, factor, uniform in zip(values, factors, uniforms, strict=True):
+            scaled = value * factor
+            whole = math.floor(scaled)
+            counts.append(whole + int(uniform < scaled - whole))  # unbiased rounding
+        return counts
+
+    def _draw_block(self, first_day: int) -> None:
+        """Draw the block of days starting at ``first_day``."""
+        days = range(first_day, first_day + self.block_days)
+        counts = self._counts([self._factor(day) for day in days])
+        served = 0  # the block's days that are served (the others draw no kg)
+        for day in days:
+            if not day * 24 + self.opening_h < self.horizon_h:
+                break
+            if counts[served] > MAX_CUSTOMERS_DRAWN:
+                raise self._too_many(counts[served], day)
+            served += 1
+        rows: list[list[int]] = self.rng.multinomial(counts, self.slot_shares).tolist()
+        self.first_day = first_day
+        self.drawn = [None] * len(counts)
+        start = 0
+        while start < served:
+            end, total = start + 1, counts[start]
+            while end < served and total + counts[end] <= CHUNK_CUSTOMERS:
+                total += counts[end]
+                end += 1
+            if total:
+                self._fill(rows, counts, start, end, total)
+            start = end
+
+    def _fill(
+        self, rows: list[list[int]], counts: list[int], start: int, end: int, total: int
+    ) -> None:
+        """Draw the kg of the customers of the block's days ``start:end`` (``total`` of them)."""
+        ends = []  # the position of each busy slot's last customer in the vector
+        position = 0
+        for row in rows[start:end]:
+            for customers in row:
+                if customers:
+                    position += customers
+                    ends.append(position - 1)
+        constant_kg = self.constant_kg
+        if constant_kg is not None and total <= FEW_CUSTOMERS:
+            # A constant kg draws nothing: the running sums NumPy would give, added here.
+            running = list(itertools.accumulate([constant_kg] * total, initial=0.0))
+            sums = [running[last + 1] for last in ends]
+        else:
+            draws = self.kg_values(total) if constant_kg is None else np.full(total, constant_kg)
+            sums = draws.cumsum().take(ends).tolist()
+        index = 0
+        previous = 0.0
+        for offset in range(start, end):
+            if not counts[offset]:
+                continue
+            slot_kg = [0.0] * self.slots
+            busy = []
+            for slot, customers in enumerate(rows[offset]):
+                if customers:
+                    running_kg = sums[index]
+                    index += 1
+                    kg = running_kg - previous
+                    slot_kg[slot] = kg
+                    previous = running_kg
+                    if kg > 0:
+                        busy.append(slot)
+            self.drawn[offset] = (slot_kg, busy)
+
+    def _too_many(self, customers: int, day: int) -> Exception:
+        """Return the error for a day's draw of more customers than memory allows."""
+        return ScenarioError.single(
+            f"drew {customers:,} customers on day {day}, more than {MAX_CUSTOMERS_DRAWN:,} "
+            "(each is one array entry); lower the mean or the spread",
+            path=f"{self.path}.customers_per_day",
+        )
