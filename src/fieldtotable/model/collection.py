@@ -11,7 +11,7 @@ import numpy as np
 import simpy
 
 from fieldtotable.errors import SimulationError
-from fieldtotable.model.context import BLOCK_DAYS, Calendar, Context, Seed, stream
+from fieldtotable.model.context import BLOCK_DAYS, Calendar, Context, DayBlocks, Seed, stream
 from fieldtotable.model.lot import COLLECTION, Lot
 from fieldtotable.model.overload import PriorityKey, node_priority
 from fieldtotable.model.storage import EPSILON_KG, Storage
@@ -33,7 +33,7 @@ def _arrive(deliver: Callable[[list[Lot]], None], lots: list[Lot], _event: simpy
     deliver(lots)
 
 
-class HarvestDraws:
+class HarvestDraws(DayBlocks[tuple[float, float] | None]):
     """One product's harvests at a source, drawn ``block_days`` days at a time.
 
     For the days of a block in season (in order on the stream ``source, <id>,
@@ -70,26 +70,15 @@ class HarvestDraws:
         calendar: Calendar,
         block_days: int,
     ) -> None:
+        super().__init__(calendar, block_days)
         self.product = product
         self.rng = rng
         self.kg_values = make_vector_sampler(kg_per_day, rng)
         self.season = season
         self.sigma = math.sqrt(math.log1p(shelf_life_cv * shelf_life_cv))
-        self.calendar = calendar
-        self.block_days = block_days
-        self.first_day = 0
-        self.drawn: list[tuple[float, float] | None] = []
 
-    def day(self, day: int) -> tuple[float, float] | None:
-        """Return day ``day``'s harvest, kg and relative shelf life (``None``: out of season)."""
-        offset = day - self.first_day
-        if not 0 <= offset < len(self.drawn):
-            self._draw_block(day)
-            offset = 0
-        return self.drawn[offset]
-
-    def _draw_block(self, first_day: int) -> None:
-        """Draw the harvests of the block of days starting at ``first_day``."""
+    def _draw_block(self, first_day: int) -> list[tuple[float, float] | None]:
+        """Return the block's harvests: kg and relative shelf life (``None``: out of season)."""
         season = self.season
         factors = [
             season[self.calendar.month_and_weekday(day)[0] - 1]
@@ -112,8 +101,7 @@ class HarvestDraws:
                 index += 1
             else:
                 drawn.append(None)
-        self.first_day = first_day
-        self.drawn = drawn
+        return drawn
 
 
 class SourceProcess:

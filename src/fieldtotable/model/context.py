@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
+from typing import Generic, TypeVar
 
 import numpy as np
 import simpy
@@ -22,6 +23,8 @@ Seed = int | np.random.SeedSequence
 #: Days of a shop's demand or a source's harvests drawn at a time (NumPy's calls cost
 #: per call, not per number; see :class:`~.store_demand.DemandDraws`).
 BLOCK_DAYS = 32
+
+Draw = TypeVar("Draw")
 
 
 def stream(seed: Seed, *key: str) -> np.random.Generator:
@@ -86,6 +89,32 @@ class Calendar:
         return self.month[day if day < self._last_day else self._last_day]
 
 
+class DayBlocks(Generic[Draw]):
+    """Draws of each day, made ``block_days`` days at a time (days are asked for in order).
+
+    A subclass draws a block in :meth:`_draw_block`; :meth:`day` hands the days out.
+    """
+
+    def __init__(self, calendar: Calendar, block_days: int) -> None:
+        self.calendar = calendar
+        self.block_days = block_days
+        self.first_day = 0
+        self.drawn: list[Draw] = []
+
+    def day(self, day: int) -> Draw:
+        """Return day ``day``'s draw, drawing its block when it is not drawn yet."""
+        offset = day - self.first_day
+        if not 0 <= offset < len(self.drawn):
+            self.drawn = self._draw_block(day)
+            self.first_day = day
+            offset = 0
+        return self.drawn[offset]
+
+    def _draw_block(self, first_day: int) -> list[Draw]:
+        """Return the draws of the ``block_days`` days from ``first_day``."""
+        raise NotImplementedError
+
+
 class Context:
     """Shared state of one run.
 
@@ -122,7 +151,7 @@ class Context:
     ) -> None:
         self.env = env
         self.timetable = Timetable(env, horizon_h)
-        """Serves the periodic tasks of sources and order streams (one process)."""
+        """Runs the periodic tasks of sources and order streams (one timeout per time)."""
         self.ledger = ledger
         self.calendar = calendar
         self.kinetics = tuple(kinetics)

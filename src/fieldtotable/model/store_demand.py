@@ -30,13 +30,13 @@ from typing import Any
 import numpy as np
 
 from fieldtotable.errors import ScenarioError
-from fieldtotable.model.context import BLOCK_DAYS, Calendar
+from fieldtotable.model.context import BLOCK_DAYS, Calendar, DayBlocks
 from fieldtotable.scenario.distributions import make_vector_sampler
 from fieldtotable.scenario.limits import MAX_CUSTOMERS_DRAWN
 
 #: Most customers whose kg are drawn in one vector (days with more are drawn alone).
 CHUNK_CUSTOMERS = 1 << 20
-#: A day's customers of a product up to which a constant kg per customer is summed in
+#: A chunk's customers of a product up to which a constant kg per customer is summed in
 #: Python, not NumPy (same numbers; a few list operations cost less than NumPy's calls).
 FEW_CUSTOMERS = 64
 
@@ -87,7 +87,7 @@ def first_slot_of_day_at_or_after(time_h: float, base: float, midpoints: Sequenc
 DayDraw = tuple[list[float], list[int]] | None
 
 
-class DemandDraws:
+class DemandDraws(DayBlocks[DayDraw]):
     """One product's customers at a shop, drawn :data:`~.context.BLOCK_DAYS` days at a time.
 
     For a block of days, in this order on the stream: the days' counts (one vector,
@@ -137,33 +137,22 @@ class DemandDraws:
         path: str,
         block_days: int = BLOCK_DAYS,
     ) -> None:
+        super().__init__(calendar, block_days)
         self.product = product
         self.demand = demand
         self.rng = rng
         self.scale = scale
-        self.calendar = calendar
         self.slot_shares = slot_shares
         self.slots = len(slot_shares)
         self.opening_h = opening_h
         self.horizon_h = horizon_h
         self.path = path
-        self.block_days = block_days
         counts = demand.customers_per_day
         self.poisson_mean = float(counts.expected) if counts.dist == "poisson" else None
         self.count_values = make_vector_sampler(counts, rng)
         self.kg_values = make_vector_sampler(demand.kg_per_customer, rng)
         kg = demand.kg_per_customer
         self.constant_kg = max(float(kg.value), 0.0) if kg.dist == "constant" else None
-        self.first_day = 0
-        self.drawn: list[DayDraw] = []
-
-    def day(self, day: int) -> DayDraw:
-        """Return day ``day``'s draw (drawing its block when needed; days come in order)."""
-        offset = day - self.first_day
-        if not 0 <= offset < len(self.drawn):
-            self._draw_block(day)
-            offset = 0
-        return self.drawn[offset]
 
     def _factor(self, day: int) -> float:
         """Return the day's demand factor: weekday x season x the scenario's scale."""
@@ -188,8 +177,8 @@ class DemandDraws:
             counts.append(whole + int(uniform < scaled - whole))  # unbiased rounding
         return counts
 
-    def _draw_block(self, first_day: int) -> None:
-        """Draw the block of days starting at ``first_day``."""
+    def _draw_block(self, first_day: int) -> list[DayDraw]:
+        """Return the draws of the block of days starting at ``first_day``."""
         days = range(first_day, first_day + self.block_days)
         counts = self._counts([self._factor(day) for day in days])
         served = 0  # the block's days that are served (the others draw no kg)
@@ -200,8 +189,7 @@ class DemandDraws:
                 raise self._too_many(counts[served], day)
             served += 1
         rows: list[list[int]] = self.rng.multinomial(counts, self.slot_shares).tolist()
-        self.first_day = first_day
-        self.drawn = [None] * len(counts)
+        drawn: list[DayDraw] = [None] * len(counts)
         start = 0
         while start < served:
             end, total = start + 1, counts[start]
@@ -209,13 +197,20 @@ class DemandDraws:
                 total += counts[end]
                 end += 1
             if total:
-                self._fill(rows, counts, start, end, total)
+                self._fill(drawn, rows, counts, start, end, total)
             start = end
+        return drawn
 
     def _fill(
-        self, rows: list[list[int]], counts: list[int], start: int, end: int, total: int
+        self,
+        drawn: list[DayDraw],
+        rows: list[list[int]],
+        counts: list[int],
+        start: int,
+        end: int,
+        total: int,
     ) -> None:
-        """Draw the kg of the customers of the block's days ``start:end`` (``total`` of them)."""
+        """Draw the kg of the block's days ``start:end`` (``total`` customers) into ``drawn``."""
         ends = []  # the position of each busy slot's last customer in the vector
         position = 0
         for row in rows[start:end]:
@@ -247,7 +242,7 @@ class DemandDraws:
                     previous = running_kg
                     if kg > 0:
                         busy.append(slot)
-            self.drawn[offset] = (slot_kg, busy)
+            drawn[offset] = (slot_kg, busy)
 
     def _too_many(self, customers: int, day: int) -> Exception:
         """Return the error for a day's draw of more customers than memory allows."""
