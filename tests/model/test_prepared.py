@@ -124,3 +124,31 @@ def test_run_one_uses_the_copy_it_has(monkeypatch: pytest.MonkeyPatch) -> None:
         data = result.to_dict()
         data.pop("wall_time_s")
         assert data == _result(scenario, replication, seed=3)
+
+
+def test_a_scenario_changed_in_place_gets_parts_built_anew() -> None:
+    """Never the stale parts: a run after an in-place change equals one in a fresh process."""
+    scenario = load_scenario(SMALL).with_horizon(60)
+    before = _result(scenario, 0)
+    parts = prepared(scenario)
+    region = next(iter(scenario.climate))
+    climate = scenario.climate[region]
+    warmer = tuple(t + 10 for t in climate.monthly_mean_c)
+    scenario.climate[region] = climate.model_copy(update={"monthly_mean_c": warmer})
+    after = _result(scenario, 0)
+    assert prepared(scenario) is not parts
+    fresh = pickle.loads(pickle.dumps(scenario))  # another object, as a new process sees it
+    assert after == _result(fresh, 0)
+    assert after != before, "the change must move the results, or this test proves nothing"
+
+
+def test_a_change_deep_in_the_scenario_is_seen_and_an_unchanged_one_keeps_its_parts() -> None:
+    scenario = load_scenario(SMALL)
+    parts = prepared(scenario)
+    assert prepared(scenario) is parts
+    market = next(iter(scenario.markets.values()))
+    product, demand = next(iter(market.demand.items()))
+    market.demand[product] = demand.model_copy()  # an equal value, but another object
+    rebuilt = prepared(scenario)
+    assert rebuilt is not parts
+    assert prepared(scenario) is rebuilt

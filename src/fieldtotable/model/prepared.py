@@ -4,10 +4,13 @@ An experiment runs many replications of each configuration, and a worker process
 runs them one after another. The calendar, the shelf-life kinetics, the climate
 tables of the regions without a weather variation, the routing table and the work
 estimate depend on the scenario only, never on the seed, so the worlds of one
-scenario share them: :func:`prepared` keeps the last :data:`RECENT` scenarios' parts
-(by identity: a scenario is immutable; one whose dicts were changed in place after a
-run would find the parts of before, which is why the library only ever derives new
-scenarios, with ``apply_overrides`` or ``model_copy``). A worker of a process pool
+scenario share them: :func:`prepared` keeps the last :data:`RECENT` scenarios' parts,
+by identity. A scenario's models are frozen, but its mappings (products, climate,
+legs, ...) are plain dicts that a user can change in place; the library never does
+(it derives new scenarios with ``apply_overrides`` or ``model_copy``), and the kept
+parts are checked against what the scenario's mappings held when they were built
+(:class:`_Contents`): a scenario changed in place since gets parts built anew, never
+the stale ones. A worker of a process pool
 sees one object per scenario because :func:`fieldtotable.experiment.runs.run_one`
 keeps the ones it was sent by their hash (:func:`same_scenario`).
 
@@ -18,8 +21,12 @@ same whether a part was built for this world or an earlier one.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
 
 from fieldtotable.kinetics import Kinetics
 from fieldtotable.model.context import Calendar
@@ -37,7 +44,7 @@ CLIMATE_MARGIN_DAYS = 2
 RECENT = 2
 
 _lock = threading.Lock()
-_recent: list[tuple[Scenario, Prepared]] = []
+_recent: list[tuple[Scenario, _Contents, Prepared]] = []
 _by_hash: list[tuple[str, Scenario]] = []
 
 
@@ -64,6 +71,48 @@ class Prepared:
     kinetics: tuple[Kinetics, ...]
     ambient: dict[str, Ambient]
     routing: RoutingTable
+
+
+class _Contents:
+    """What a scenario's mutable containers held when its parts were built.
+
+    Every dict and list in the scenario's tree of (frozen) models, with its items as
+    they were. The items are kept by reference, so :meth:`unchanged` compares
+    identities without any risk of an ``id`` reused by a new object. Building this
+    walks the whole tree once (under a millisecond for the baseline); checking it
+    looks at the containers only (a few dozen, microseconds).
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self._containers: list[tuple[Any, tuple[Any, ...]]] = []
+        self._walk(scenario)
+
+    def _walk(self, value: Any) -> None:
+        if isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                self._walk(getattr(value, name))
+        elif isinstance(value, dict | list):
+            self._containers.append((value, _items(value)))
+            for item in value.values() if isinstance(value, dict) else value:
+                self._walk(item)
+        elif isinstance(value, tuple):
+            for item in value:
+                self._walk(item)
+
+    def unchanged(self) -> bool:
+        """Return True when every container still holds the very same items, in order."""
+        for container, items in self._containers:
+            now = _items(container)
+            if len(now) != len(items) or any(a is not b for a, b in zip(now, items, strict=True)):
+                return False
+        return True
+
+
+def _items(container: dict[Any, Any] | list[Any]) -> tuple[Any, ...]:
+    """Return a dict's keys and values in order, or a list's items."""
+    if isinstance(container, dict):
+        return tuple(itertools.chain.from_iterable(container.items()))
+    return tuple(container)
 
 
 def _prepare(scenario: Scenario) -> Prepared:
@@ -98,12 +147,15 @@ def prepared(scenario: Scenario) -> Prepared:
         :data:`RECENT` last ones asked for.
     """
     with _lock:
-        for known, parts in _recent:
-            if known is scenario:
+        for known, contents, parts in _recent:
+            if known is scenario and contents.unchanged():
                 return parts
+    contents = _Contents(scenario)
     parts = _prepare(scenario)
     with _lock:
-        _recent.insert(0, (scenario, parts))
+        # A scenario changed in place since its parts were built loses its old entry.
+        _recent[:] = [entry for entry in _recent if entry[0] is not scenario]
+        _recent.insert(0, (scenario, contents, parts))
         del _recent[RECENT:]
     return parts
 
