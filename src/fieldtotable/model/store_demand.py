@@ -149,7 +149,10 @@ class DemandDraws(DayBlocks[DayDraw]):
         self.path = path
         counts = demand.customers_per_day
         self.poisson_mean = float(counts.expected) if counts.dist == "poisson" else None
-        self.count_values = make_vector_sampler(counts, rng)
+        # Poisson counts are drawn with their day's mean directly: no sampler needed.
+        self.count_values = (
+            None if self.poisson_mean is not None else make_vector_sampler(counts, rng)
+        )
         self.kg_values = make_vector_sampler(demand.kg_per_customer, rng)
         kg = demand.kg_per_customer
         self.constant_kg = max(float(kg.value), 0.0) if kg.dist == "constant" else None
@@ -168,6 +171,7 @@ class DemandDraws(DayBlocks[DayDraw]):
             means = [mean * factor if factor > 0 else 0.0 for factor in factors]
             counts: list[int] = self.rng.poisson(means).tolist()
             return counts
+        assert self.count_values is not None  # built for every count that is not Poisson
         values = self.count_values(len(factors)).tolist()
         uniforms = self.rng.random(len(factors)).tolist()
         counts = []
