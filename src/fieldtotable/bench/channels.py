@@ -73,8 +73,8 @@ __all__ = [
 ]
 
 DEFAULT_N = 20
-"""Replications per configuration: the 50 configurations take about 10 minutes on
-2 cores (process executor, 2 workers), under the 15-minute budget."""
+"""Replications per configuration: the 50 configurations take 4-10 minutes on 2 cores
+(process executor, 2 workers; docs/benchmarks.md), under the 15-minute budget."""
 
 
 @dataclass(frozen=True, eq=False)
