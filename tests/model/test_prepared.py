@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from fieldtotable import builtin_scenario, load_scenario, simulate
 from fieldtotable.experiment.runs import RunSpec, run_one
@@ -17,6 +18,7 @@ from fieldtotable.scenario import parse_scenario
 from fieldtotable.scenario.hashing import scenario_hash
 
 SMALL = Path(__file__).resolve().parents[1] / "data" / "small.yaml"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 MINIMAL = (Path(__file__).parents[2] / "scenarios" / "minimal.yaml").read_text(encoding="utf-8")
 
 
@@ -152,3 +154,26 @@ def test_a_change_deep_in_the_scenario_is_seen_and_an_unchanged_one_keeps_its_pa
     rebuilt = prepared(scenario)
     assert rebuilt is not parts
     assert prepared(scenario) is rebuilt
+
+
+def _every_container(value: Any, found: list[Any]) -> list[Any]:
+    """Every dict and list in a scenario, walking every field of every model."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _every_container(getattr(value, name), found)
+    elif isinstance(value, dict | list):
+        found.append(value)
+        for item in value.values() if isinstance(value, dict) else value:
+            _every_container(item, found)
+    elif isinstance(value, tuple):
+        for item in value:
+            _every_container(item, found)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda path: path.stem)
+def test_the_check_watches_every_dict_and_list_of_a_scenario(path: Path) -> None:
+    """The walk skips the fields whose type holds no container; it must miss none."""
+    scenario = load_scenario(path)
+    watched = {id(container) for container, _ in prepared_module._Contents(scenario)._containers}
+    assert watched == {id(container) for container in _every_container(scenario, [])}

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import typing
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,8 +80,9 @@ class _Contents:
     Every dict and list in the scenario's tree of (frozen) models, with its items as
     they were. The items are kept by reference, so :meth:`unchanged` compares
     identities without any risk of an ``id`` reused by a new object. Building this
-    walks the whole tree once (under a millisecond for the baseline); checking it
-    looks at the containers only (a few dozen, microseconds).
+    walks the tree once, skipping the fields whose type holds no container (0.1 ms
+    for the baseline); checking it looks at the containers only (a few dozen,
+    microseconds).
     """
 
     def __init__(self, scenario: Scenario) -> None:
@@ -89,7 +91,7 @@ class _Contents:
 
     def _walk(self, value: Any) -> None:
         if isinstance(value, BaseModel):
-            for name in type(value).model_fields:
+            for name in _nesting_fields(type(value)):
                 self._walk(getattr(value, name))
         elif isinstance(value, dict | list):
             self._containers.append((value, _items(value)))
@@ -106,6 +108,32 @@ class _Contents:
             if len(now) != len(items) or any(a is not b for a, b in zip(now, items, strict=True)):
                 return False
         return True
+
+
+_NESTING_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _nesting_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Return the fields of ``model`` whose type can hold a dict, a list or a model."""
+    names = _NESTING_FIELDS.get(model)
+    if names is None:
+        names = tuple(
+            name for name, field in model.model_fields.items() if _may_nest(field.annotation)
+        )
+        _NESTING_FIELDS[model] = names
+    return names
+
+
+def _may_nest(annotation: Any) -> bool:
+    """Return True when a value of this type can be or contain a dict, a list or a model."""
+    if annotation is Any:
+        return True
+    if isinstance(annotation, type) and typing.get_origin(annotation) is None:
+        return issubclass(annotation, BaseModel | dict | list)
+    origin = typing.get_origin(annotation)
+    if origin is dict or origin is list:
+        return True
+    return any(_may_nest(argument) for argument in typing.get_args(annotation))
 
 
 def _items(container: dict[Any, Any] | list[Any]) -> tuple[Any, ...]:
