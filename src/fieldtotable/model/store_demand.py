@@ -157,12 +157,18 @@ class DemandDraws(DayBlocks[DayDraw]):
         kg = demand.kg_per_customer
         self.constant_kg = max(float(kg.value), 0.0) if kg.dist == "constant" else None
 
-    def _factor(self, day: int) -> float:
-        """Return the day's demand factor: weekday x season x the scenario's scale."""
-        month, weekday = self.calendar.month_and_weekday(day)
-        demand = self.demand
-        factor: float = demand.weekday_factors[weekday] * demand.season[month - 1] * self.scale
-        return factor
+    def _factors(self, days: range) -> list[float]:
+        """Return the days' demand factors: weekday x season x the scenario's scale."""
+        calendar = self.calendar
+        weekday_factors, season, scale = self.demand.weekday_factors, self.demand.season, self.scale
+        factors = []
+        for day in days:
+            if day < len(calendar.month):  # calendar.month_and_weekday(), inlined
+                month, weekday = calendar.month[day], calendar.weekday[day]
+            else:
+                month, weekday = calendar.month_and_weekday(day)
+            factors.append(weekday_factors[weekday] * season[month - 1] * scale)
+        return factors
 
     def _counts(self, factors: list[float]) -> list[int]:
         """Draw the days' customer counts (a Poisson mean scaled exactly, others rounded)."""
@@ -184,7 +190,7 @@ class DemandDraws(DayBlocks[DayDraw]):
     def _draw_block(self, first_day: int) -> list[DayDraw]:
         """Return the draws of the block of days starting at ``first_day``."""
         days = range(first_day, first_day + self.block_days)
-        counts = self._counts([self._factor(day) for day in days])
+        counts = self._counts(self._factors(days))
         served = 0  # the block's days that are served (the others draw no kg)
         for day in days:
             if not day * 24 + self.opening_h < self.horizon_h:
@@ -192,7 +198,7 @@ class DemandDraws(DayBlocks[DayDraw]):
             if counts[served] > MAX_CUSTOMERS_DRAWN:
                 raise self._too_many(counts[served], day)
             served += 1
-        rows: list[list[int]] = self.rng.multinomial(counts, self.slot_shares).tolist()
+        rows = self.rng.multinomial(counts, self.slot_shares)  # a row per day
         drawn: list[DayDraw] = [None] * len(counts)
         start = 0
         while start < served:
@@ -201,52 +207,51 @@ class DemandDraws(DayBlocks[DayDraw]):
                 total += counts[end]
                 end += 1
             if total:
-                self._fill(drawn, rows, counts, start, end, total)
+                self._fill(drawn, rows, start, end, total)
             start = end
         return drawn
 
     def _fill(
         self,
         drawn: list[DayDraw],
-        rows: list[list[int]],
-        counts: list[int],
+        rows: np.ndarray,
         start: int,
         end: int,
         total: int,
     ) -> None:
-        """Draw the kg of the block's days ``start:end`` (``total`` customers) into ``drawn``."""
-        ends = []  # the position of each busy slot's last customer in the vector
-        position = 0
-        for row in rows[start:end]:
-            for customers in row:
-                if customers:
-                    position += customers
-                    ends.append(position - 1)
+        """Draw the kg of the block's days ``start:end`` (``total`` customers) into ``drawn``.
+
+        ``rows`` is the block's multinomial draw, a row of customers per slot for each day.
+        """
+        # The busy slots, day by day and slot by slot: the order of the kg vector.
+        days, slots = rows[start:end].nonzero()
+        ends = rows[start:end][days, slots].cumsum() - 1  # each one's last customer
         constant_kg = self.constant_kg
         if constant_kg is not None and total <= FEW_CUSTOMERS:
             # A constant kg draws nothing: the running sums NumPy would give, added here.
             running = list(itertools.accumulate([constant_kg] * total, initial=0.0))
-            sums = [running[last + 1] for last in ends]
+            sums = [running[last + 1] for last in ends.tolist()]
         else:
             draws = self.kg_values(total) if constant_kg is None else np.full(total, constant_kg)
             sums = draws.cumsum().take(ends).tolist()
-        index = 0
+        slot_count = self.slots
+        day_of_slot = -1
+        slot_kg: list[float] = []
+        busy: list[int] = []
         previous = 0.0
-        for offset in range(start, end):
-            if not counts[offset]:
-                continue
-            slot_kg = [0.0] * self.slots
-            busy = []
-            for slot, customers in enumerate(rows[offset]):
-                if customers:
-                    running_kg = sums[index]
-                    index += 1
-                    kg = running_kg - previous
-                    slot_kg[slot] = kg
-                    previous = running_kg
-                    if kg > 0:
-                        busy.append(slot)
-            drawn[offset] = (slot_kg, busy)
+        # Only busy slots are visited: a shop with few customers costs few steps here.
+        for day, slot, running_kg in zip(days.tolist(), slots.tolist(), sums, strict=True):
+            if day != day_of_slot:  # the day's first busy slot
+                day_of_slot = day
+                slot_kg = [0.0] * slot_count
+                busy = []
+                drawn[start + day] = (slot_kg, busy)
+            # The slot's kg: its running sum less the previous busy slot's.
+            kg = running_kg - previous
+            previous = running_kg
+            slot_kg[slot] = kg
+            if kg > 0:
+                busy.append(slot)
 
     def _too_many(self, customers: int, day: int) -> Exception:
         """Return the error for a day's draw of more customers than memory allows."""
