@@ -8,7 +8,9 @@
   {1, 10, 50} stores x {5, 100, 1,000} customers a day (target ≤ 0.25 everywhere,
   i.e. fieldtotable ≥ 4x faster). SupplyNetPy's cost grows with the customers, so
   each point runs on a horizon that keeps its customers within a budget (the days
-  are in the table); both sides run that same horizon.
+  are in the table); both sides run that same horizon. At the fewest customers a day,
+  where a run's fixed costs weigh most, the points are measured a second time after
+  one unmeasured run in each fresh process (``warm``; see :mod:`isolation`).
 
 Every ratio is first side ÷ second side in wall time, from :func:`isolation.alternate`:
 ratio of the medians and of the mins, and the load average around the runs.
@@ -163,17 +165,18 @@ def measure_grid(plan: FairPlan) -> dict[str, Any]:
         for customers in GRID_CUSTOMERS:
             days = grid_days(stores, customers, plan)
             point = {"stores": stores, "days": days, "customers_per_day": customers}
-            found = alternate(
+            sides = (
                 functools.partial(peer.run_fieldtotable, **point),
                 functools.partial(peer.run_supplynetpy, **point),
-                plan.grid_rounds,
             )
+            found = alternate(*sides, plan.grid_rounds)
             found.update(stores=stores, customers_per_day=customers, days=days)
+            label = f"grid {stores} stores x {customers}/day, {days} d: fieldtotable ÷ SupplyNetPy"
+            _print(label, found)
+            if customers == GRID_CUSTOMERS[0]:
+                found["warm"] = alternate(*sides, plan.grid_rounds, warmup=1)
+                _print(f"{label}, after one run", found["warm"])
             out["points"].append(found)
-            _print(
-                f"grid {stores} stores x {customers}/day, {days} d: fieldtotable ÷ SupplyNetPy",
-                found,
-            )
     return out
 
 
@@ -238,4 +241,32 @@ def summary(figures: dict[str, Any]) -> list[str]:
                 f"{p['cpu_ratio_of_medians']:.3f} | {p['load_min']:.1f}-{p['load_max']:.1f} |"
             )
         lines += ["", "Target: ≤ 0.25 at every point (fieldtotable ≥ 4x less wall time).", ""]
+        lines += _warm_lines(grid["points"])
     return lines
+
+
+def _warm_lines(points: list[dict[str, Any]]) -> list[str]:
+    """The points measured both as the first run of a fresh process and after one run."""
+    warm = [p for p in points if "warm" in p]
+    if not warm:
+        return []
+    lines = [
+        "First run in a fresh process against a run after one unmeasured run in it, "
+        "with each side's minor page faults (medians):",
+        "",
+        "| stores | customers/day | fieldtotable first / after s | faults first / after "
+        "| SupplyNetPy first / after s | faults first / after | ratio first | ratio after |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for p in warm:
+        after = p["warm"]
+        cells = [f"{p['stores']}", f"{p['customers_per_day']:,}"]
+        for side in ("first", "second"):
+            cold, warm = p[side], after[side]
+            cells += [
+                f"{cold['median_s']:.4f} / {warm['median_s']:.4f}",
+                f"{cold['minor_faults_median']:,.0f} / {warm['minor_faults_median']:,.0f}",
+            ]
+        cells += [f"{p['ratio_of_medians']:.3f}", f"**{after['ratio_of_medians']:.3f}**"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]

@@ -65,6 +65,41 @@ def test_alternate_interleaves_fresh_processes_and_reports_both_ratios(tmp_path:
     assert found["load_min"] <= found["load_max"]
 
 
+def _counting(log: Path, side: str) -> Any:
+    """A task that logs its side and reports how often it ran in this process."""
+    runs: list[int] = []
+
+    def task() -> dict[str, Any]:
+        runs.append(1)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(side)
+        return {"wall_s": 0.01, "runs_in_process": len(runs)}
+
+    return task
+
+
+def test_a_warm_up_runs_first_in_the_same_fresh_process(tmp_path: Path) -> None:
+    log = tmp_path / "order.txt"
+    found = alternate(_counting(log, "A"), _counting(log, "B"), rounds=2, warmup=1)
+    assert log.read_text(encoding="utf-8") == "AABBAABB"
+    # The measured run is the second of its process; the next process starts afresh.
+    assert found["first"]["runs_in_process"] == 2
+    assert found["warmup"] == 1
+    cold = alternate(_counting(log, "A"), _counting(log, "B"), rounds=1)
+    assert cold["first"]["runs_in_process"] == 1
+
+
+def test_a_run_that_writes_memory_reports_its_page_faults(tmp_path: Path) -> None:
+    def touches() -> dict[str, Any]:
+        block = bytearray(16 << 20)  # 16 MiB of fresh pages, each written once
+        block[::4096] = b"x" * len(block[::4096])
+        return {"wall_s": 0.01}
+
+    found = alternate(touches, lambda: {"wall_s": 0.01}, rounds=1)
+    assert found["first"]["minor_faults_median"] >= (16 << 20) // 4096 // 2
+    assert found["second"]["minor_faults_median"] < found["first"]["minor_faults_median"]
+
+
 def test_alternate_needs_a_round() -> None:
     with pytest.raises(ValueError, match="rounds"):
         alternate(lambda: {"wall_s": 0.0}, lambda: {"wall_s": 0.0}, rounds=0)
@@ -96,6 +131,11 @@ def test_the_grid_covers_nine_points_with_the_customers_knob_on_both_sides() -> 
     # a day of 1,000 customers: the demand follows the knob on both sides
     assert one_store_1000["first"]["demand_kg"] == pytest.approx(1000, rel=0.15)
     assert one_store_1000["second"]["demand_kg"] == pytest.approx(1000, rel=0.15)
+    # The points at the fewest customers are measured after a warm-up run too.
+    warm = {(p["stores"], p["customers_per_day"]) for p in grid["points"] if "warm" in p}
+    assert warm == {(s, fair.GRID_CUSTOMERS[0]) for s in fair.GRID_STORES}
+    lines = fair.summary({"grid": grid})
+    assert sum(line.startswith(("| 1 | 5 |", "| 10 | 5 |", "| 50 | 5 |")) for line in lines) == 6
 
 
 def test_run_quick_writes_the_fair_ratios(tmp_path: Path) -> None:
