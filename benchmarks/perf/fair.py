@@ -247,8 +247,8 @@ def summary(figures: dict[str, Any]) -> list[str]:
 
 def _warm_lines(points: list[dict[str, Any]]) -> list[str]:
     """The points measured both as the first run of a fresh process and after one run."""
-    warm = [p for p in points if "warm" in p]
-    if not warm:
+    measured_twice = [p for p in points if "warm" in p]
+    if not measured_twice:
         return []
     lines = [
         "First run in a fresh process against a run after one unmeasured run in it, "
@@ -258,7 +258,7 @@ def _warm_lines(points: list[dict[str, Any]]) -> list[str]:
         "| SupplyNetPy first / after s | faults first / after | ratio first | ratio after |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for p in warm:
+    for p in measured_twice:
         after = p["warm"]
         cells = [f"{p['stores']}", f"{p['customers_per_day']:,}"]
         for side in ("first", "second"):

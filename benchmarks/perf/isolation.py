@@ -61,16 +61,22 @@ def _minor_faults() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
+def _measured(task: Task, warmup: int) -> dict[str, Any]:
+    """Run ``task`` ``warmup`` times unmeasured, then once with its CPU time and page faults."""
+    for _ in range(warmup):
+        task()
+    faults = _minor_faults()
+    cpu_started = time.process_time()
+    figures = task()
+    figures["cpu_s"] = time.process_time() - cpu_started
+    figures["minor_faults"] = _minor_faults() - faults
+    return figures
+
+
 def _child(pipe: Connection, task: Task, warmup: int) -> None:
     start = _rss_kb()
     try:
-        for _ in range(warmup):
-            task()
-        faults = _minor_faults()
-        cpu_started = time.process_time()
-        figures = task()
-        figures["cpu_s"] = time.process_time() - cpu_started
-        figures["minor_faults"] = _minor_faults() - faults
+        figures = _measured(task, warmup)
         figures["peak_mb"] = max(_peak_kb() - start, 0) / 1024
         pipe.send(figures)
     except BaseException as exc:  # report it in the parent
@@ -85,13 +91,7 @@ def isolated(task: Task, warmup: int = 0) -> dict[str, Any]:
     ``warmup`` unmeasured runs of ``task`` come first in the same process.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
-        for _ in range(warmup):
-            task()
-        faults = _minor_faults()
-        cpu_started = time.process_time()
-        figures = task()
-        figures["cpu_s"] = time.process_time() - cpu_started
-        figures["minor_faults"] = _minor_faults() - faults
+        figures = _measured(task, warmup)
         figures["peak_mb"] = math.nan
         return figures
     context = multiprocessing.get_context("fork")
