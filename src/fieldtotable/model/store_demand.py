@@ -160,11 +160,12 @@ class DemandDraws(DayBlocks[DayDraw]):
     def _factors(self, days: range) -> list[float]:
         """Return the days' demand factors: weekday x season x the scenario's scale."""
         calendar = self.calendar
+        months, weekdays = calendar.month, calendar.weekday
         weekday_factors, season, scale = self.demand.weekday_factors, self.demand.season, self.scale
         factors = []
         for day in days:
-            if day < len(calendar.month):  # calendar.month_and_weekday(), inlined
-                month, weekday = calendar.month[day], calendar.weekday[day]
+            if day < len(months):  # calendar.month_and_weekday(), inlined
+                month, weekday = months[day], weekdays[day]
             else:
                 month, weekday = calendar.month_and_weekday(day)
             factors.append(weekday_factors[weekday] * season[month - 1] * scale)
@@ -224,8 +225,9 @@ class DemandDraws(DayBlocks[DayDraw]):
         ``rows`` is the block's multinomial draw, a row of customers per slot for each day.
         """
         # The busy slots, day by day and slot by slot: the order of the kg vector.
-        days, slots = rows[start:end].nonzero()
-        ends = rows[start:end][days, slots].cumsum() - 1  # each one's last customer
+        chunk = rows[start:end]
+        days, slots = chunk.nonzero()
+        ends = chunk[days, slots].cumsum() - 1  # each one's last customer
         constant_kg = self.constant_kg
         if constant_kg is not None and total <= FEW_CUSTOMERS:
             # A constant kg draws nothing: the running sums NumPy would give, added here.
