@@ -23,12 +23,10 @@ be if the ledger booked nothing per piece sold.
 from __future__ import annotations
 
 import argparse
-import copy
-from collections.abc import Callable
 from typing import Any
 
 import lean_floor
-from fair import baseline_task
+from fair import baseline_task, lean_task
 from isolation import Task, alternate
 
 from fieldtotable import Scenario, builtin_scenario
@@ -79,8 +77,7 @@ def variants(days: int) -> dict[str, Task]:
 
 def measure(days: int, rounds: int) -> list[dict[str, Any]]:
     """Each variant against the lean floor, alternated; a row per variant."""
-    data = lean_floor.baseline_data()
-    floor: Callable[[], dict[str, Any]] = lambda: lean_floor.run(days, 0, copy.deepcopy(data))  # noqa: E731
+    floor = lean_task(days, lean_floor.baseline_data())
     rows = []
     for label, task in variants(days).items():
         found = alternate(task, floor, rounds)
